@@ -1,0 +1,2 @@
+/** JMH benchmarks and the end-to-end load generator (built by the benchmarks issue). */
+package io.tickengine.bench;
