@@ -1,0 +1,36 @@
+package io.tickengine.core.testsupport;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * A PostgreSQL database handed to a test by {@link PostgresExtension}.
+ *
+ * @param jdbcUrl a self-contained JDBC URL of the database (credentials included as URL parameters when there are
+ *     any)
+ * @param user the user to connect as; for components such as connection pools that take credentials separately
+ * @param password the user's password; empty when the server needs none
+ * @param name the database name
+ */
+public record PgDatabase(String jdbcUrl, String user, String password, String name) {
+
+    /** Opens a new connection to this database; the caller closes it. */
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        if (!user.isEmpty()) {
+            properties.setProperty("user", user);
+        }
+        if (!password.isEmpty()) {
+            properties.setProperty("password", password);
+        }
+        return DriverManager.getConnection(jdbcUrl, properties);
+    }
+
+    @Override
+    public String toString() {
+        return "PgDatabase[name=" + name + ", user=" + user + ", url="
+                + jdbcUrl.replaceAll("password=[^&]*", "password=***") + "]";
+    }
+}
