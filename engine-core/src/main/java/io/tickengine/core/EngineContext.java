@@ -1,0 +1,367 @@
+package io.tickengine.core;
+
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.ring.WaitStrategyType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Configuration of a {@link TickEngine}, with documented defaults, settable by key from a properties file,
+ * environment variables ({@code TICK_} + key in upper case with {@code .} as {@code _}, e.g.
+ * {@code TICK_JOURNAL_SYNC}) or code, and validated once by {@link #conclude()} (Aeron's
+ * {@code MediaDriver.Context} style). Later sources override earlier ones: file, then environment, then command
+ * line.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>data.dir</td><td>./data</td><td>journal and embedded database live here</td></tr>
+ *   <tr><td>journal.sync</td><td>false</td><td>sync the journal to disk before acknowledging (per batch)</td></tr>
+ *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
+ *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
+ *       0 keeps all</td></tr>
+ *   <tr><td>ring.size</td><td>65536</td><td>ring slots, a power of two</td></tr>
+ *   <tr><td>ring.max.batch</td><td>16384</td><td>most ticks per request, at most half the ring</td></tr>
+ *   <tr><td>ring.wait.strategy</td><td>SLEEPING</td><td>SLEEPING, BLOCKING, YIELDING or BUSY_SPIN</td></tr>
+ *   <tr><td>candles.timeframes</td><td>M1,M5,M15,M30,H1,H4,D1</td><td>timeframes built from ticks</td></tr>
+ *   <tr><td>candles.late.window.ms</td><td>60000</td><td>how long after a bar closes a tick still updates it</td></tr>
+ *   <tr><td>candles.session.offset.minutes</td><td>0</td><td>D1/W1 start, minutes east of UTC (UTC+2 = 120)</td></tr>
+ *   <tr><td>candles.last.price.symbols</td><td>(none)</td><td>symbols whose bars use {@code last}, not bid</td></tr>
+ *   <tr><td>db.url</td><td>(none: SQLite in data.dir)</td><td>{@code jdbc:postgresql://…} or
+ *       {@code jdbc:sqlite:FILE}</td></tr>
+ *   <tr><td>db.user / db.password</td><td>(none)</td><td>credentials, if not in the URL</td></tr>
+ *   <tr><td>db.pool.size</td><td>4</td><td>PostgreSQL connections</td></tr>
+ *   <tr><td>db.connect.timeout.ms</td><td>2000</td><td>wait for a connection before a write is retried</td></tr>
+ *   <tr><td>db.startup.timeout.ms</td><td>30000</td><td>how long start-up waits for the database</td></tr>
+ *   <tr><td>writer.batch.size</td><td>5000</td><td>bars per store transaction, at most</td></tr>
+ *   <tr><td>writer.flush.interval.ms</td><td>100</td><td>longest a changed bar waits for the store</td></tr>
+ *   <tr><td>writer.ring.bytes</td><td>4194304</td><td>aggregator-to-writer buffer, a power of two</td></tr>
+ *   <tr><td>writer.backoff.min.ms / max.ms</td><td>100 / 5000</td><td>retry delays while the store is down</td></tr>
+ *   <tr><td>names.capacity</td><td>65536</td><td>distinct symbols (and, separately, sources)</td></tr>
+ *   <tr><td>shutdown.timeout.ms</td><td>15000</td><td>time to drain on shutdown</td></tr>
+ * </table>
+ */
+public final class EngineContext {
+    private Path dataDir = Path.of("data");
+    private boolean journalSync;
+    private String journalRollCycle = "FAST_DAILY";
+    private int journalRetentionDays = 7;
+    private int ringSize = 65_536;
+    private int maxBatchSize = 16_384;
+    private WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
+    private List<Timeframe> timeframes =
+            List.of(Timeframe.M1, Timeframe.M5, Timeframe.M15, Timeframe.M30, Timeframe.H1, Timeframe.H4, Timeframe.D1);
+    private long lateWindowMsc = 60_000;
+    private long sessionOffsetMsc;
+    private Set<String> lastPriceSymbols = Set.of();
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private int dbPoolSize = 4;
+    private long dbConnectTimeoutMs = 2_000;
+    private long dbStartupTimeoutMs = 30_000;
+    private int writerBatchSize = 5_000;
+    private long writerFlushIntervalMs = 100;
+    private int writerRingBytes = 4 * 1024 * 1024;
+    private long writerBackoffMinMs = 100;
+    private long writerBackoffMaxMs = 5_000;
+    private int namesCapacity = 65_536;
+    private long shutdownTimeoutMs = 15_000;
+    private boolean concluded;
+
+    /** Applies every {@code key=value} of a properties file; unknown keys are an error. */
+    public EngineContext load(final Properties properties) {
+        for (final String key : properties.stringPropertyNames()) {
+            set(key, properties.getProperty(key));
+        }
+        return this;
+    }
+
+    /** Applies every {@code TICK_*} environment variable that names a key; other {@code TICK_*} names are ignored. */
+    public EngineContext loadEnvironment(final Map<String, String> environment) {
+        for (final Map.Entry<String, String> e : environment.entrySet()) {
+            final String name = e.getKey();
+            if (name.startsWith("TICK_")) {
+                final String key = name.substring(5).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (isKey(key)) {
+                    set(key, e.getValue());
+                }
+            }
+        }
+        return this;
+    }
+
+    /** @return true if {@code key} is a configuration key. */
+    public static boolean isKey(final String key) {
+        return KEYS.contains(key);
+    }
+
+    private static final Set<String> KEYS = Set.of(
+            "data.dir",
+            "journal.sync",
+            "journal.roll.cycle",
+            "journal.retention.days",
+            "ring.size",
+            "ring.max.batch",
+            "ring.wait.strategy",
+            "candles.timeframes",
+            "candles.late.window.ms",
+            "candles.session.offset.minutes",
+            "candles.last.price.symbols",
+            "db.url",
+            "db.user",
+            "db.password",
+            "db.pool.size",
+            "db.connect.timeout.ms",
+            "db.startup.timeout.ms",
+            "writer.batch.size",
+            "writer.flush.interval.ms",
+            "writer.ring.bytes",
+            "writer.backoff.min.ms",
+            "writer.backoff.max.ms",
+            "names.capacity",
+            "shutdown.timeout.ms");
+
+    /**
+     * Sets one key.
+     *
+     * @throws IllegalArgumentException naming the key and value when either is not valid.
+     */
+    public EngineContext set(final String key, final String rawValue) {
+        final String value = rawValue == null ? "" : rawValue.trim();
+        try {
+            switch (key) {
+                case "data.dir" -> dataDir = Path.of(value);
+                case "journal.sync" -> journalSync = parseBoolean(value);
+                case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
+                case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
+                case "ring.size" -> ringSize = Integer.parseInt(value);
+                case "ring.max.batch" -> maxBatchSize = Integer.parseInt(value);
+                case "ring.wait.strategy" -> waitStrategy = WaitStrategyType.valueOf(value.toUpperCase(Locale.ROOT));
+                case "candles.timeframes" -> timeframes = parseTimeframes(value);
+                case "candles.late.window.ms" -> lateWindowMsc = Long.parseLong(value);
+                case "candles.session.offset.minutes" -> sessionOffsetMsc = Long.parseLong(value) * 60_000L;
+                case "candles.last.price.symbols" -> lastPriceSymbols = parseList(value);
+                case "db.url" -> dbUrl = value.isEmpty() ? null : value;
+                case "db.user" -> dbUser = value.isEmpty() ? null : value;
+                case "db.password" -> dbPassword = value.isEmpty() ? null : value;
+                case "db.pool.size" -> dbPoolSize = Integer.parseInt(value);
+                case "db.connect.timeout.ms" -> dbConnectTimeoutMs = Long.parseLong(value);
+                case "db.startup.timeout.ms" -> dbStartupTimeoutMs = Long.parseLong(value);
+                case "writer.batch.size" -> writerBatchSize = Integer.parseInt(value);
+                case "writer.flush.interval.ms" -> writerFlushIntervalMs = Long.parseLong(value);
+                case "writer.ring.bytes" -> writerRingBytes = Integer.parseInt(value);
+                case "writer.backoff.min.ms" -> writerBackoffMinMs = Long.parseLong(value);
+                case "writer.backoff.max.ms" -> writerBackoffMaxMs = Long.parseLong(value);
+                case "names.capacity" -> namesCapacity = Integer.parseInt(value);
+                case "shutdown.timeout.ms" -> shutdownTimeoutMs = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
+            }
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("not a number [key=" + key + ", value=" + value + "]", e);
+        } catch (final IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("unknown configuration key")) {
+                throw e;
+            }
+            throw new IllegalArgumentException(
+                    "invalid value [key=" + key + ", value=" + value + ", reason=" + e.getMessage() + "]", e);
+        }
+        return this;
+    }
+
+    /**
+     * Validates the whole configuration once, before start.
+     *
+     * @throws IllegalArgumentException naming the first invalid key.
+     */
+    public EngineContext conclude() {
+        require(Integer.bitCount(ringSize) == 1 && ringSize >= 1024, "ring.size", ringSize, "a power of two >= 1024");
+        require(
+                maxBatchSize >= 1 && maxBatchSize <= ringSize / 2,
+                "ring.max.batch",
+                maxBatchSize,
+                "between 1 and ring.size / 2");
+        require(!timeframes.isEmpty(), "candles.timeframes", timeframes, "at least one timeframe");
+        for (final Timeframe tf : timeframes) {
+            require(tf.isAggregatable(), "candles.timeframes", tf, "M1..W1 (MN1 bars are imported, not built)");
+        }
+        require(lateWindowMsc >= 0, "candles.late.window.ms", lateWindowMsc, ">= 0");
+        require(
+                Math.abs(sessionOffsetMsc) < 86_400_000L,
+                "candles.session.offset.minutes",
+                sessionOffsetMsc / 60_000,
+                "between -1439 and 1439");
+        require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
+        require(
+                dbUrl == null || dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:sqlite:"),
+                "db.url",
+                dbUrl,
+                "jdbc:postgresql://host:port/db or jdbc:sqlite:FILE");
+        require(dbPoolSize >= 1, "db.pool.size", dbPoolSize, ">= 1");
+        require(writerBatchSize >= 1, "writer.batch.size", writerBatchSize, ">= 1");
+        require(writerFlushIntervalMs >= 1, "writer.flush.interval.ms", writerFlushIntervalMs, ">= 1");
+        require(
+                Integer.bitCount(writerRingBytes) == 1 && writerRingBytes >= 64 * 1024,
+                "writer.ring.bytes",
+                writerRingBytes,
+                "a power of two >= 65536");
+        require(
+                writerBackoffMinMs >= 1 && writerBackoffMaxMs >= writerBackoffMinMs,
+                "writer.backoff.min.ms",
+                writerBackoffMinMs,
+                "1 <= min <= writer.backoff.max.ms");
+        require(namesCapacity >= 1 && namesCapacity <= 1 << 20, "names.capacity", namesCapacity, "1..1048576");
+        concluded = true;
+        return this;
+    }
+
+    private static void require(final boolean ok, final String key, final Object value, final String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "invalid configuration [key=" + key + ", value=" + value + ", expected=" + expected + "]");
+        }
+    }
+
+    private static boolean parseBoolean(final String value) {
+        if ("true".equalsIgnoreCase(value) || "1".equals(value) || "yes".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value) || "0".equals(value) || "no".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    private static List<Timeframe> parseTimeframes(final String value) {
+        final List<Timeframe> list = new ArrayList<>();
+        for (final String name : parseList(value)) {
+            final Timeframe tf = Timeframe.parse(name);
+            if (tf == null) {
+                throw new IllegalArgumentException("unknown timeframe " + name);
+            }
+            list.add(tf);
+        }
+        return List.copyOf(list);
+    }
+
+    private static Set<String> parseList(final String value) {
+        final Set<String> set = new LinkedHashSet<>();
+        for (final String part : value.split(",")) {
+            if (!part.isBlank()) {
+                set.add(part.trim());
+            }
+        }
+        return Set.copyOf(set);
+    }
+
+    boolean isConcluded() {
+        return concluded;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path journalDir() {
+        return dataDir.resolve("journal");
+    }
+
+    public boolean journalSync() {
+        return journalSync;
+    }
+
+    public String journalRollCycle() {
+        return journalRollCycle;
+    }
+
+    public int journalRetentionDays() {
+        return journalRetentionDays;
+    }
+
+    public int ringSize() {
+        return ringSize;
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public WaitStrategyType waitStrategy() {
+        return waitStrategy;
+    }
+
+    public List<Timeframe> timeframes() {
+        return timeframes;
+    }
+
+    public long lateWindowMsc() {
+        return lateWindowMsc;
+    }
+
+    public long sessionOffsetMsc() {
+        return sessionOffsetMsc;
+    }
+
+    public Set<String> lastPriceSymbols() {
+        return lastPriceSymbols;
+    }
+
+    /** @return the JDBC URL, or {@code null} for the embedded SQLite default. */
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public String dbUser() {
+        return dbUser;
+    }
+
+    public String dbPassword() {
+        return dbPassword;
+    }
+
+    public int dbPoolSize() {
+        return dbPoolSize;
+    }
+
+    public long dbConnectTimeoutMs() {
+        return dbConnectTimeoutMs;
+    }
+
+    public long dbStartupTimeoutMs() {
+        return dbStartupTimeoutMs;
+    }
+
+    public int writerBatchSize() {
+        return writerBatchSize;
+    }
+
+    public long writerFlushIntervalMs() {
+        return writerFlushIntervalMs;
+    }
+
+    public int writerRingBytes() {
+        return writerRingBytes;
+    }
+
+    public long writerBackoffMinMs() {
+        return writerBackoffMinMs;
+    }
+
+    public long writerBackoffMaxMs() {
+        return writerBackoffMaxMs;
+    }
+
+    public int namesCapacity() {
+        return namesCapacity;
+    }
+
+    public long shutdownTimeoutMs() {
+        return shutdownTimeoutMs;
+    }
+}

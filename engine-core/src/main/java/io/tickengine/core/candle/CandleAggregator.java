@@ -1,0 +1,464 @@
+package io.tickengine.core.candle;
+
+import static io.tickengine.core.candle.CandleDescriptor.*;
+import static io.tickengine.core.candle.CandleMessageDescriptor.*;
+
+import com.lmax.disruptor.EventHandler;
+import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.SourceSequences;
+import java.util.Arrays;
+import java.util.Set;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * Second handler of the ring: builds bars of every configured timeframe from the journaled ticks, in off-heap
+ * slots ({@link BarBook}), and hands changed bars to the writer.
+ *
+ * <h2>Late ticks</h2>
+ * Each symbol has a watermark, the newest tick time applied. A tick is late, and only counted, when its bar of the
+ * smallest timeframe is final: {@code open + duration <= watermark - lateWindow}. Being decided on the smallest
+ * timeframe, a tick is applied to all timeframes or to none, so higher timeframes always equal their M1 bars
+ * recombined. A final bar is handed to the writer one last time and its slot freed.
+ *
+ * <h2>Exactly-once across restarts</h2>
+ * At the end of a batch the aggregator hands over, in order: every changed bar, then per touched symbol the journal
+ * index of the first tick of its oldest open bar with the watermark just before that tick ("replay from"), then
+ * per touched source its highest seq, then a checkpoint naming the last journal index applied. The writer commits a
+ * checkpoint in the same transaction as everything before it. On restart {@link #restoreSymbol} puts each symbol
+ * back at its replay-from point and the journal is replayed through {@link #onReplayedTick}: every open bar is
+ * rebuilt from its first tick with the same watermarks, hence the same late decisions. Bars already final at the
+ * checkpoint are complete in the store; the replay may touch them again from a partial set of ticks, so they are
+ * never handed over again.
+ *
+ * <p>All methods run on one thread at a time: the start-up thread while replaying, then the ring's handler thread.
+ */
+public final class CandleAggregator implements EventHandler<TickEvent> {
+    private final NameTable symbols;
+    private final Timeframe[] timeframes;
+    private final Timeframe base;
+    private final long lateWindowMsc;
+    private final long sessionOffsetMsc;
+    private final Set<String> lastPriceSymbols;
+    private final RingBuffer toWriter;
+    private final EngineMetrics metrics;
+    private final BarBook book;
+    private final SourceSequences sourceSequences = new SourceSequences();
+    private final IntArrayList dirtySources = new IntArrayList();
+    private final IntArrayList touchedSymbols = new IntArrayList();
+
+    private int symbolCapacity;
+    private boolean[] symbolKnown;
+    private boolean[] usesLast;
+    private long[] watermark;
+    private long[] replayFrom;
+    private long[] finalAt;
+    private boolean[] touched;
+    private long[] scratchReplayFrom;
+    private long[] scratchReplayWatermark;
+    private boolean[] sourceDirty = new boolean[16];
+
+    private long lastJournalIndex = NONE;
+    private boolean checkpointDue;
+    private volatile boolean handOverPending;
+
+    /**
+     * @param timeframes the timeframes to build; all {@link Timeframe#isAggregatable()}, at least one.
+     * @param lateWindowMsc how long after its bar closes (by the symbol's newest tick) a tick still updates it.
+     * @param sessionOffsetMsc how far east of UTC D1/W1 bars start; a whole number of minutes.
+     * @param lastPriceSymbols symbols built from {@code last} instead of {@code bid}.
+     * @param toWriter the ring buffer the writer reads ({@link CandleMessageDescriptor}).
+     */
+    public CandleAggregator(
+            final NameTable symbols,
+            final Timeframe[] timeframes,
+            final long lateWindowMsc,
+            final long sessionOffsetMsc,
+            final Set<String> lastPriceSymbols,
+            final RingBuffer toWriter,
+            final EngineMetrics metrics) {
+        if (timeframes.length == 0) {
+            throw new IllegalArgumentException("at least one timeframe is needed");
+        }
+        this.symbols = symbols;
+        this.timeframes = timeframes.clone();
+        Arrays.sort(this.timeframes);
+        this.base = this.timeframes[0];
+        this.lateWindowMsc = lateWindowMsc;
+        this.sessionOffsetMsc = sessionOffsetMsc;
+        this.lastPriceSymbols = Set.copyOf(lastPriceSymbols);
+        this.toWriter = toWriter;
+        this.metrics = metrics;
+        this.book = new BarBook(256);
+        allocateSymbols(64);
+    }
+
+    /**
+     * Restores one symbol from the store's recovery state before the replay: ticks journaled before
+     * {@code replayFromIndex} are already reflected in the store, and bars final at {@code checkpointWatermarkMsc}
+     * are complete there.
+     */
+    public void restoreSymbol(
+            final int symbolId,
+            final long replayFromIndex,
+            final long replayWatermarkMsc,
+            final long checkpointWatermarkMsc) {
+        ensureSymbol(symbolId);
+        replayFrom[symbolId] = replayFromIndex;
+        watermark[symbolId] = replayWatermarkMsc;
+        finalAt[symbolId] = checkpointWatermarkMsc;
+    }
+
+    /** Restores a source's highest seq before the replay. */
+    public void restoreSource(final int sourceId, final long seq) {
+        sourceSequences.advance(sourceId, seq);
+    }
+
+    /** Applies one tick read back from the journal (start-up thread, before the ring starts). */
+    public void onReplayedTick(
+            final int symbolId,
+            final long timeMsc,
+            final double bid,
+            final double ask,
+            final double last,
+            final double volumeReal,
+            final int sourceId,
+            final long seq,
+            final long journalIndex) {
+        onTick(symbolId, timeMsc, bid, ask, last, volumeReal, sourceId, seq, journalIndex);
+    }
+
+    @Override
+    public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
+        if (event.type() == TickEvent.TYPE_TICK && !event.isDuplicate()) {
+            onTick(
+                    event.symbolId(),
+                    event.timeMsc(),
+                    event.bid(),
+                    event.ask(),
+                    event.last(),
+                    event.volumeReal(),
+                    event.sourceId(),
+                    event.seq(),
+                    event.journalIndex());
+        }
+        if (endOfBatch) {
+            handOver();
+        }
+    }
+
+    @Override
+    public void onShutdown() {
+        // The writer keeps draining while we wait: this ends as soon as it has room.
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        while (!handOver() && deadlineNs - System.nanoTime() > 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** @return true if changed bars are waiting for room in the writer's ring (a heartbeat event will retry). */
+    public boolean isHandOverPending() {
+        return handOverPending;
+    }
+
+    /** @return the number of open bars held. */
+    public int openBars() {
+        return book.liveCount();
+    }
+
+    private void onTick(
+            final int symbolId,
+            final long timeMsc,
+            final double bid,
+            final double ask,
+            final double last,
+            final double volumeReal,
+            final int sourceId,
+            final long seq,
+            final long journalIndex) {
+        ensureSymbol(symbolId);
+        if (journalIndex < replayFrom[symbolId]) {
+            return; // replay: this tick's effect is already in the store
+        }
+        lastJournalIndex = journalIndex;
+        checkpointDue = true;
+        if (seq > 0 && sourceId >= 0) {
+            sourceSequences.advance(sourceId, seq);
+            markSourceDirty(sourceId);
+        }
+        final double price = usesLast[symbolId] ? last : bid;
+        if (!(price > 0)) {
+            metrics.ticksNoPrice.incrementRelease();
+            return;
+        }
+        final long mark = watermark[symbolId];
+        if (mark != NONE && isFinal(base.openTime(timeMsc, sessionOffsetMsc), base, mark)) {
+            metrics.ticksLate.incrementRelease();
+            return;
+        }
+        if (timeMsc > mark) {
+            watermark[symbolId] = timeMsc;
+        }
+        touch(symbolId);
+        final double spread = bid > 0 && ask > 0 ? ask - bid : Double.NaN;
+        final long order = seq > 0 ? seq : journalIndex;
+        final MutableDirectBuffer bars = book.buffer();
+        for (final Timeframe tf : timeframes) {
+            final long openTime = tf.openTime(timeMsc, sessionOffsetMsc);
+            final long key = key(symbolId, tf.ordinal(), openTime);
+            int slot = book.find(key);
+            if (slot < 0) {
+                slot = book.create(key);
+                final int o = BarBook.offset(slot);
+                bars.putLong(o + OPEN_TIME_OFFSET, openTime);
+                bars.putInt(o + SYMBOL_ID_OFFSET, symbolId);
+                bars.putInt(o + TIMEFRAME_OFFSET, tf.ordinal());
+                bars.putDouble(o + OPEN_OFFSET, price);
+                bars.putDouble(o + HIGH_OFFSET, price);
+                bars.putDouble(o + LOW_OFFSET, price);
+                bars.putDouble(o + CLOSE_OFFSET, price);
+                bars.putDouble(o + SPREAD_OFFSET, spread);
+                bars.putDouble(o + REAL_VOLUME_OFFSET, volumeReal);
+                bars.putLong(o + TICK_VOLUME_OFFSET, 1);
+                bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+                bars.putLong(o + FIRST_ORDER_OFFSET, order);
+                bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
+                bars.putLong(o + LAST_ORDER_OFFSET, order);
+                bars.putLong(o + FIRST_JOURNAL_INDEX_OFFSET, journalIndex);
+                bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, mark);
+            } else {
+                update(bars, BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
+            }
+            book.markDirty(slot);
+        }
+        metrics.ticksAggregated.incrementRelease();
+    }
+
+    private static void update(
+            final MutableDirectBuffer bars,
+            final int o,
+            final long timeMsc,
+            final long order,
+            final double price,
+            final double spread,
+            final double volumeReal) {
+        final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
+        if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
+            bars.putDouble(o + OPEN_OFFSET, price);
+            bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + FIRST_ORDER_OFFSET, order);
+        }
+        final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
+        if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
+            bars.putDouble(o + CLOSE_OFFSET, price);
+            bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + LAST_ORDER_OFFSET, order);
+        }
+        if (price > bars.getDouble(o + HIGH_OFFSET)) {
+            bars.putDouble(o + HIGH_OFFSET, price);
+        }
+        if (price < bars.getDouble(o + LOW_OFFSET)) {
+            bars.putDouble(o + LOW_OFFSET, price);
+        }
+        final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
+        if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
+            bars.putDouble(o + SPREAD_OFFSET, spread);
+        }
+        bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + volumeReal);
+        bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + 1);
+    }
+
+    /**
+     * Hands everything changed to the writer: final bars (then frees them), changed bars, symbol states, source
+     * seqs, and last the checkpoint. Stops at the first message the writer's ring has no room for, keeping the
+     * rest for the next call.
+     *
+     * @return true when all was handed over.
+     */
+    public boolean handOver() {
+        final boolean done = handOverFinalBars() && handOverDirtyBars() && handOverCheckpoint();
+        handOverPending = !done;
+        return done;
+    }
+
+    private boolean handOverFinalBars() {
+        if (touchedSymbols.isEmpty()) {
+            return true;
+        }
+        final MutableDirectBuffer bars = book.buffer();
+        for (int i = book.liveCount() - 1; i >= 0; i--) {
+            final int slot = book.live(i);
+            final int o = BarBook.offset(slot);
+            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
+            if (!touched[symbolId] || !isFinal(slot, watermark[symbolId])) {
+                continue;
+            }
+            if (book.isDirty(slot) && !isCompleteInStore(slot)) {
+                if (!offerBar(slot)) {
+                    return false;
+                }
+            }
+            book.clearDirty(slot);
+            book.remove(slot);
+        }
+        return true;
+    }
+
+    private boolean handOverDirtyBars() {
+        final int count = book.dirtyCount();
+        for (int i = 0; i < count; i++) {
+            final int slot = book.dirty(i);
+            if (book.isDirty(slot) && !isCompleteInStore(slot)) {
+                if (!offerBar(slot)) {
+                    book.consumeDirty(i);
+                    return false;
+                }
+            }
+            book.clearDirty(slot);
+        }
+        book.consumeDirty(count);
+        return true;
+    }
+
+    private boolean handOverCheckpoint() {
+        if (!checkpointDue) {
+            return true;
+        }
+        computeReplayPoints();
+        final MutableDirectBuffer out = toWriter.buffer();
+        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
+            final int symbolId = touchedSymbols.getInt(i);
+            final int index = toWriter.tryClaim(MSG_SYMBOL_STATE, STATE_LENGTH);
+            if (index < 0) {
+                return false;
+            }
+            out.putInt(index + STATE_SYMBOL_ID_OFFSET, symbolId);
+            out.putInt(index + STATE_SYMBOL_ID_OFFSET + 4, 0);
+            out.putLong(index + STATE_REPLAY_FROM_OFFSET, scratchReplayFrom[symbolId]);
+            out.putLong(index + STATE_REPLAY_WATERMARK_OFFSET, scratchReplayWatermark[symbolId]);
+            out.putLong(index + STATE_WATERMARK_OFFSET, watermark[symbolId]);
+            toWriter.commit(index);
+        }
+        for (int i = 0, n = dirtySources.size(); i < n; i++) {
+            final int sourceId = dirtySources.getInt(i);
+            final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_LENGTH);
+            if (index < 0) {
+                return false;
+            }
+            out.putInt(index + SOURCE_ID_OFFSET, sourceId);
+            out.putInt(index + SOURCE_ID_OFFSET + 4, 0);
+            out.putLong(index + SOURCE_SEQ_OFFSET, sourceSequences.highWaterMark(sourceId));
+            toWriter.commit(index);
+        }
+        final int index = toWriter.tryClaim(MSG_CHECKPOINT, CHECKPOINT_LENGTH);
+        if (index < 0) {
+            return false;
+        }
+        out.putLong(index + CHECKPOINT_INDEX_OFFSET, lastJournalIndex);
+        toWriter.commit(index);
+
+        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
+            touched[touchedSymbols.getInt(i)] = false;
+        }
+        touchedSymbols.clear();
+        for (int i = 0, n = dirtySources.size(); i < n; i++) {
+            sourceDirty[dirtySources.getInt(i)] = false;
+        }
+        dirtySources.clear();
+        checkpointDue = false;
+        return true;
+    }
+
+    /** Replay-from point of each touched symbol: its oldest open bar's first tick, or just after the checkpoint. */
+    private void computeReplayPoints() {
+        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
+            final int symbolId = touchedSymbols.getInt(i);
+            scratchReplayFrom[symbolId] = lastJournalIndex + 1;
+            scratchReplayWatermark[symbolId] = watermark[symbolId];
+        }
+        final MutableDirectBuffer bars = book.buffer();
+        for (int i = 0, n = book.liveCount(); i < n; i++) {
+            final int o = BarBook.offset(book.live(i));
+            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
+            final long first = bars.getLong(o + FIRST_JOURNAL_INDEX_OFFSET);
+            if (touched[symbolId] && first < scratchReplayFrom[symbolId]) {
+                scratchReplayFrom[symbolId] = first;
+                scratchReplayWatermark[symbolId] = bars.getLong(o + WATERMARK_AT_FIRST_OFFSET);
+            }
+        }
+    }
+
+    private boolean offerBar(final int slot) {
+        final int index = toWriter.tryClaim(MSG_CANDLE, STORE_LENGTH);
+        if (index < 0) {
+            return false;
+        }
+        toWriter.buffer().putBytes(index, book.buffer(), BarBook.offset(slot), STORE_LENGTH);
+        toWriter.commit(index);
+        metrics.candlesEmitted.incrementRelease();
+        return true;
+    }
+
+    /** A bar final at the restored checkpoint is complete in the store; a replay may only have rebuilt part of it. */
+    private boolean isCompleteInStore(final int slot) {
+        final long mark = finalAt[book.buffer().getInt(BarBook.offset(slot) + SYMBOL_ID_OFFSET)];
+        return mark != NONE && isFinal(slot, mark);
+    }
+
+    private boolean isFinal(final int slot, final long mark) {
+        final MutableDirectBuffer bars = book.buffer();
+        final int o = BarBook.offset(slot);
+        return isFinal(bars.getLong(o + OPEN_TIME_OFFSET), Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET)), mark);
+    }
+
+    private boolean isFinal(final long openTimeMsc, final Timeframe tf, final long mark) {
+        return mark != NONE && openTimeMsc + tf.durationMsc() <= mark - lateWindowMsc;
+    }
+
+    private void touch(final int symbolId) {
+        if (!touched[symbolId]) {
+            touched[symbolId] = true;
+            touchedSymbols.addInt(symbolId);
+        }
+    }
+
+    private void markSourceDirty(final int sourceId) {
+        if (sourceId >= sourceDirty.length) {
+            sourceDirty = Arrays.copyOf(sourceDirty, Math.max(sourceId + 1, sourceDirty.length * 2));
+        }
+        if (!sourceDirty[sourceId]) {
+            sourceDirty[sourceId] = true;
+            dirtySources.addInt(sourceId);
+        }
+    }
+
+    private void ensureSymbol(final int symbolId) {
+        if (symbolId >= symbolCapacity) {
+            allocateSymbols(Math.max(symbolId + 1, symbolCapacity * 2));
+        }
+        if (!symbolKnown[symbolId]) {
+            symbolKnown[symbolId] = true;
+            usesLast[symbolId] = lastPriceSymbols.contains(symbols.name(symbolId));
+        }
+    }
+
+    private void allocateSymbols(final int capacity) {
+        final int old = symbolCapacity;
+        symbolKnown = symbolKnown == null ? new boolean[capacity] : Arrays.copyOf(symbolKnown, capacity);
+        usesLast = usesLast == null ? new boolean[capacity] : Arrays.copyOf(usesLast, capacity);
+        touched = touched == null ? new boolean[capacity] : Arrays.copyOf(touched, capacity);
+        watermark = watermark == null ? new long[capacity] : Arrays.copyOf(watermark, capacity);
+        replayFrom = replayFrom == null ? new long[capacity] : Arrays.copyOf(replayFrom, capacity);
+        finalAt = finalAt == null ? new long[capacity] : Arrays.copyOf(finalAt, capacity);
+        scratchReplayFrom = new long[capacity];
+        scratchReplayWatermark = new long[capacity];
+        Arrays.fill(watermark, old, capacity, NONE);
+        Arrays.fill(replayFrom, old, capacity, NONE);
+        Arrays.fill(finalAt, old, capacity, NONE);
+        symbolCapacity = capacity;
+    }
+}

@@ -1,0 +1,71 @@
+package io.tickengine.core.candle;
+
+/**
+ * Layout of a bar, off-heap, little-endian (native order of Agrona's {@code UnsafeBuffer}). The first
+ * {@link #STORE_LENGTH} bytes are what the store needs and what travels from the aggregator to the writer; the rest
+ * is the aggregator's own bookkeeping.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                    open_time_msc (int64)                      |   0
+ *  |                         open (float64)                        |   8
+ *  |                         high (float64)                        |  16
+ *  |                          low (float64)                        |  24
+ *  |                        close (float64)                        |  32
+ *  |                     real_volume (float64)                     |  40
+ *  |          spread (float64, min ask-bid, NaN = unknown)         |  48
+ *  |                     tick_volume (int64)                       |  56
+ *  |        symbol id (int32)      |      timeframe (int32)        |  64
+ *  +------------------------- STORE_LENGTH ------------------------+  72
+ *  |         first tick time_msc (int64), first tick order         |  72, 80
+ *  |          last tick time_msc (int64), last tick order          |  88, 96
+ *  |           journal index of the first tick applied             | 104
+ *  |   symbol watermark just before the first tick was applied     | 112
+ *  |          flags (int32)        |   position in live list       | 120
+ *  +--------------------------- LENGTH ----------------------------+ 128
+ * </pre>
+ *
+ * A tick's order breaks ties between ticks of the same millisecond: its {@code seq} when it has one, else its
+ * journal index.
+ */
+public final class CandleDescriptor {
+    public static final int OPEN_TIME_OFFSET = 0;
+    public static final int OPEN_OFFSET = 8;
+    public static final int HIGH_OFFSET = 16;
+    public static final int LOW_OFFSET = 24;
+    public static final int CLOSE_OFFSET = 32;
+    public static final int REAL_VOLUME_OFFSET = 40;
+    public static final int SPREAD_OFFSET = 48;
+    public static final int TICK_VOLUME_OFFSET = 56;
+    public static final int SYMBOL_ID_OFFSET = 64;
+    public static final int TIMEFRAME_OFFSET = 68;
+    public static final int STORE_LENGTH = 72;
+
+    public static final int FIRST_TIME_OFFSET = 72;
+    public static final int FIRST_ORDER_OFFSET = 80;
+    public static final int LAST_TIME_OFFSET = 88;
+    public static final int LAST_ORDER_OFFSET = 96;
+    public static final int FIRST_JOURNAL_INDEX_OFFSET = 104;
+    public static final int WATERMARK_AT_FIRST_OFFSET = 112;
+    public static final int FLAGS_OFFSET = 120;
+    public static final int LIVE_POSITION_OFFSET = 124;
+    public static final int LENGTH = 128;
+
+    /** Flag: changed since last handed to the writer. */
+    public static final int FLAG_DIRTY = 1;
+
+    /** Symbol ids must fit the key's 20 bits. */
+    public static final int MAX_SYMBOLS = 1 << 20;
+
+    private CandleDescriptor() {}
+
+    /**
+     * Packs a bar's identity into one {@code long}: symbol id (20 bits), timeframe (4 bits), open time in minutes
+     * (40 bits). Every bar opens on a whole minute.
+     */
+    public static long key(final int symbolId, final int timeframe, final long openTimeMsc) {
+        return ((long) symbolId << 44) | ((long) timeframe << 40) | (openTimeMsc / 60_000L);
+    }
+}

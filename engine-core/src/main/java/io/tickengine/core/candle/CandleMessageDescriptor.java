@@ -1,0 +1,42 @@
+package io.tickengine.core.candle;
+
+/**
+ * Messages from the aggregator to the writer, over an Agrona one-to-one ring buffer. All little-endian.
+ *
+ * <ul>
+ *   <li>{@link #MSG_CANDLE}: the store part of a bar, {@link CandleDescriptor#STORE_LENGTH} bytes. Replaces any
+ *       earlier version of the same bar.
+ *   <li>{@link #MSG_SYMBOL_STATE}: what a restart needs to rebuild one symbol's open bars exactly.
+ *       <pre>
+ *  0 symbol id (int32) | 4 unused | 8 replay-from journal index (int64)
+ * 16 symbol watermark at that index (int64) | 24 symbol watermark now (int64)
+ *       </pre>
+ *   <li>{@link #MSG_SOURCE_SEQ}: {@code 0 source id (int32) | 4 unused | 8 highest seq (int64)}.
+ *   <li>{@link #MSG_CHECKPOINT}: {@code 0 journal index (int64)}: every message before it reflects all ticks up to
+ *       and including that index. The writer commits a checkpoint together with everything before it.
+ * </ul>
+ */
+public final class CandleMessageDescriptor {
+    public static final int MSG_CANDLE = 1;
+    public static final int MSG_SYMBOL_STATE = 2;
+    public static final int MSG_SOURCE_SEQ = 3;
+    public static final int MSG_CHECKPOINT = 4;
+
+    public static final int STATE_SYMBOL_ID_OFFSET = 0;
+    public static final int STATE_REPLAY_FROM_OFFSET = 8;
+    public static final int STATE_REPLAY_WATERMARK_OFFSET = 16;
+    public static final int STATE_WATERMARK_OFFSET = 24;
+    public static final int STATE_LENGTH = 32;
+
+    public static final int SOURCE_ID_OFFSET = 0;
+    public static final int SOURCE_SEQ_OFFSET = 8;
+    public static final int SOURCE_LENGTH = 16;
+
+    public static final int CHECKPOINT_INDEX_OFFSET = 0;
+    public static final int CHECKPOINT_LENGTH = 8;
+
+    /** A watermark or index that has no value yet. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    private CandleMessageDescriptor() {}
+}

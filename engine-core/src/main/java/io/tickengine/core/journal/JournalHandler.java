@@ -1,0 +1,112 @@
+package io.tickengine.core.journal;
+
+import com.lmax.disruptor.EventHandler;
+import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.ring.IngestAck;
+import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.SourceSequences;
+import java.util.Arrays;
+
+/**
+ * First handler of the ring: drops ticks their source already sent, appends every other tick to the journal, and
+ * completes each publish call's {@link IngestAck} at the end of the batch that holds its last tick: after
+ * {@link TickJournal#sync()} when {@code journal.sync} is on, so one sync covers the whole batch (group commit).
+ */
+public final class JournalHandler implements EventHandler<TickEvent> {
+    private final TickJournal journal;
+    private final NameTable symbols;
+    private final NameTable sources;
+    private final boolean sync;
+    private final EngineMetrics metrics;
+    private final SourceSequences sequences = new SourceSequences();
+
+    private int requestAccepted;
+    private int requestDuplicates;
+    private IngestAck[] pendingAcks = new IngestAck[64];
+    private int[] pendingAccepted = new int[64];
+    private int[] pendingDuplicates = new int[64];
+    private long[] pendingPublishNs = new long[64];
+    private int pendingCount;
+
+    public JournalHandler(
+            final TickJournal journal,
+            final NameTable symbols,
+            final NameTable sources,
+            final boolean sync,
+            final EngineMetrics metrics) {
+        this.journal = journal;
+        this.symbols = symbols;
+        this.sources = sources;
+        this.sync = sync;
+        this.metrics = metrics;
+    }
+
+    /** Raises a source's mark while restoring state before the ring starts (from the store and the replay). */
+    public void restoreSequence(final int sourceId, final long seq) {
+        sequences.advance(sourceId, seq);
+    }
+
+    @Override
+    public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
+        if (event.type() == TickEvent.TYPE_TICK) {
+            onTick(event);
+        }
+        if (endOfBatch) {
+            onEndOfBatch();
+        }
+    }
+
+    private void onTick(final TickEvent event) {
+        final long seq = event.seq();
+        if (seq > 0 && !sequences.accept(event.sourceId(), seq)) {
+            event.markDuplicate();
+            requestDuplicates++;
+            metrics.ticksDuplicate.incrementRelease();
+        } else {
+            event.journalIndex(journal.append(event, symbols, sources));
+            requestAccepted++;
+            metrics.ticksJournaled.incrementRelease();
+        }
+        if (event.endsRequest()) {
+            final IngestAck ack = event.ack();
+            if (ack != null) {
+                addPending(ack, event.publishNs());
+            }
+            requestAccepted = 0;
+            requestDuplicates = 0;
+        }
+    }
+
+    private void onEndOfBatch() {
+        if (pendingCount == 0) {
+            return;
+        }
+        if (sync) {
+            journal.sync();
+        }
+        final long nowNs = System.nanoTime();
+        for (int i = 0; i < pendingCount; i++) {
+            final IngestAck ack = pendingAcks[i];
+            pendingAcks[i] = null;
+            metrics.journalLatency.recordValue(Math.max(0, nowNs - pendingPublishNs[i]));
+            ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);
+        }
+        pendingCount = 0;
+    }
+
+    private void addPending(final IngestAck ack, final long publishNs) {
+        if (pendingCount == pendingAcks.length) {
+            final int capacity = pendingCount * 2;
+            pendingAcks = Arrays.copyOf(pendingAcks, capacity);
+            pendingAccepted = Arrays.copyOf(pendingAccepted, capacity);
+            pendingDuplicates = Arrays.copyOf(pendingDuplicates, capacity);
+            pendingPublishNs = Arrays.copyOf(pendingPublishNs, capacity);
+        }
+        pendingAcks[pendingCount] = ack;
+        pendingAccepted[pendingCount] = requestAccepted;
+        pendingDuplicates[pendingCount] = requestDuplicates;
+        pendingPublishNs[pendingCount] = publishNs;
+        pendingCount++;
+    }
+}

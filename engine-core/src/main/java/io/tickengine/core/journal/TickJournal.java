@@ -1,0 +1,285 @@
+package io.tickengine.core.journal;
+
+import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.tick.NameTable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tick journal: a Chronicle Queue in a directory, one document per tick in the layout of
+ * {@link TickRecordDescriptor}.
+ *
+ * <p>Threading: {@link #append} and {@link #sync} belong to the journal handler thread (the appender is created on
+ * first use by that thread); {@link #replay} runs before the ring starts; {@link #purge} may run on any one thread.
+ * A document is in the memory-mapped file once {@link #append} returns, so it survives a crash of this process;
+ * {@link #sync} also forces it to disk, for power-loss durability.
+ */
+public final class TickJournal implements AutoCloseable {
+    static {
+        ChronicleSettings.disableAnalytics();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TickJournal.class);
+    private static final String ID_FILE = "journal.id";
+
+    private final Path dir;
+    private final String id;
+    private final SingleChronicleQueue queue;
+    private ExcerptAppender appender;
+
+    private TickJournal(final Path dir, final String id, final SingleChronicleQueue queue) {
+        this.dir = dir;
+        this.id = id;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens (or creates) the journal in {@code dir}.
+     *
+     * @param rollCycle one of Chronicle's {@link RollCycles} names, e.g. {@code FAST_DAILY} or {@code FAST_HOURLY}.
+     */
+    public static TickJournal open(final Path dir, final String rollCycle) {
+        final RollCycle cycle;
+        try {
+            cycle = RollCycles.valueOf(rollCycle);
+        } catch (final IllegalArgumentException e) {
+            throw new JournalException("unknown journal roll cycle [rollCycle=" + rollCycle + "]", e);
+        }
+        try {
+            Files.createDirectories(dir);
+            final String id = readOrCreateId(dir.resolve(ID_FILE));
+            final SingleChronicleQueue queue =
+                    SingleChronicleQueueBuilder.binary(dir).rollCycle(cycle).build();
+            LOG.info(
+                    "journal opened [dir={}, id={}, rollCycle={}, firstIndex={}, lastIndex={}]",
+                    dir,
+                    id,
+                    rollCycle,
+                    queue.firstIndex(),
+                    queue.lastIndex());
+            return new TickJournal(dir, id, queue);
+        } catch (final IOException | RuntimeException e) {
+            throw new JournalException("cannot open journal [dir=" + dir + ", cause=" + e + "]", e);
+        }
+    }
+
+    /** @return a random id made when this journal was created; the store's checkpoint names it. */
+    public String id() {
+        return id;
+    }
+
+    /** @return the directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Appends one tick. Journal handler thread only.
+     *
+     * @return the tick's journal index.
+     */
+    public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        final byte[] symbol = symbols.bytes(event.symbolId());
+        final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
+        try (DocumentContext dc = appender.writingDocument()) {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(event.timeMsc());
+            bytes.writeDouble(event.bid());
+            bytes.writeDouble(event.ask());
+            bytes.writeDouble(event.last());
+            bytes.writeLong(event.volume());
+            bytes.writeDouble(event.volumeReal());
+            bytes.writeLong(event.seq());
+            bytes.writeInt(event.flags());
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) (source == null ? 0 : source.length));
+            bytes.writeShort(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.write(symbol);
+            if (source != null) {
+                bytes.write(source);
+            }
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** Forces what was appended to disk. Journal handler thread only. */
+    public void sync() {
+        if (appender != null) {
+            appender.sync();
+        }
+    }
+
+    /** @return the first index in the journal, or {@link Long#MAX_VALUE} when empty. */
+    public long firstIndex() {
+        return queue.firstIndex();
+    }
+
+    /** @return the last index in the journal, or -1 when empty. */
+    public long lastIndex() {
+        return queue.lastIndex();
+    }
+
+    /**
+     * Reads every tick from {@code fromIndex} (inclusive) to the end. If {@code fromIndex} is older than the first
+     * index still kept, reading starts at the first one (the caller logs that gap).
+     *
+     * @return the number of ticks read.
+     */
+    public long replay(final long fromIndex, final JournalRecordHandler handler) {
+        final JournalRecord record = new JournalRecord();
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!position(tailer, fromIndex)) {
+                return 0;
+            }
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    final long index = dc.index();
+                    if (index < fromIndex) {
+                        continue;
+                    }
+                    read(dc.wire().bytes(), record, index);
+                    handler.onRecord(record, index);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Deletes whole cycle files that ended before {@code olderThanMsc} and hold nothing at or after {@code keepIndex}
+     * (the oldest index a restart may still need). Never touches the current cycle.
+     *
+     * @return the number of files deleted.
+     */
+    public int purge(final long keepIndex, final long olderThanMsc) {
+        final RollCycle rollCycle = queue.rollCycle();
+        final int keepCycle = Math.min(queue.cycle(), rollCycle.toCycle(keepIndex));
+        final DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format());
+        final File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        int deleted = 0;
+        if (files == null) {
+            return 0;
+        }
+        for (final File file : files) {
+            final String name = file.getName();
+            final String stamp = name.substring(0, name.length() - SingleChronicleQueue.SUFFIX.length());
+            final long startMsc;
+            try {
+                startMsc = parseCycleStart(stamp, format);
+            } catch (final DateTimeParseException e) {
+                continue;
+            }
+            final int cycle = (int) (startMsc / rollCycle.lengthInMillis());
+            final long endMsc = startMsc + rollCycle.lengthInMillis();
+            if (cycle < keepCycle && endMsc < olderThanMsc && file.delete()) {
+                LOG.info("journal file purged [file={}]", file);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+        LOG.info("journal closed [dir={}]", dir);
+    }
+
+    private static long parseCycleStart(final String stamp, final DateTimeFormatter format) {
+        final java.time.temporal.TemporalAccessor parsed = format.parse(stamp);
+        final int hour = parsed.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY)
+                ? parsed.get(java.time.temporal.ChronoField.HOUR_OF_DAY)
+                : 0;
+        final int minute = parsed.isSupported(java.time.temporal.ChronoField.MINUTE_OF_HOUR)
+                ? parsed.get(java.time.temporal.ChronoField.MINUTE_OF_HOUR)
+                : 0;
+        return LocalDateTime.of(
+                        parsed.get(java.time.temporal.ChronoField.YEAR),
+                        parsed.get(java.time.temporal.ChronoField.MONTH_OF_YEAR),
+                        parsed.get(java.time.temporal.ChronoField.DAY_OF_MONTH),
+                        hour,
+                        minute)
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
+    }
+
+    private boolean position(final ExcerptTailer tailer, final long fromIndex) {
+        final long first = queue.firstIndex();
+        final long last = queue.lastIndex();
+        if (last < 0 || fromIndex > last) {
+            return false;
+        }
+        if (fromIndex <= first) {
+            tailer.toStart();
+            return true;
+        }
+        if (tailer.moveToIndex(fromIndex)) {
+            return true;
+        }
+        // fromIndex may be one past the end of a cycle: start at the next cycle that has anything.
+        final RollCycle rollCycle = queue.rollCycle();
+        for (int cycle = rollCycle.toCycle(fromIndex) + 1; cycle <= rollCycle.toCycle(last); cycle++) {
+            if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void read(final Bytes<?> bytes, final JournalRecord record, final long index) {
+        record.timeMsc = bytes.readLong();
+        record.bid = bytes.readDouble();
+        record.ask = bytes.readDouble();
+        record.last = bytes.readDouble();
+        record.volume = bytes.readLong();
+        record.volumeReal = bytes.readDouble();
+        record.seq = bytes.readLong();
+        record.flags = bytes.readInt();
+        record.symbolLength = bytes.readUnsignedByte();
+        record.sourceLength = bytes.readUnsignedByte();
+        final short version = bytes.readShort();
+        if (version != TickRecordDescriptor.LAYOUT_VERSION) {
+            throw new JournalException("unknown journal record layout [index=" + index + ", version=" + version + "]");
+        }
+        bytes.read(record.symbol, 0, record.symbolLength);
+        bytes.read(record.source, 0, record.sourceLength);
+    }
+
+    private static String readOrCreateId(final Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        final String id = UUID.randomUUID().toString();
+        Files.writeString(file, id + "\n", StandardCharsets.US_ASCII);
+        return id;
+    }
+}

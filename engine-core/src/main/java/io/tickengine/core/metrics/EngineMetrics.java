@@ -1,0 +1,91 @@
+package io.tickengine.core.metrics;
+
+import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
+import org.HdrHistogram.Recorder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * The engine's counters and latency recorders, one instance per engine, shared by its components.
+ *
+ * <p>Counters are Agrona {@link AtomicCounter}s in an off-heap buffer: each has a single writer thread (named on the
+ * field) that updates it with a release store, and any thread may read it. Latencies are HdrHistogram
+ * {@link Recorder}s (wait-free, no allocation per record) in nanoseconds; an exporter takes interval histograms from
+ * them. This class only records; exporting (Prometheus) lives in the HTTP module.
+ */
+public final class EngineMetrics {
+    private static final int MAX_COUNTERS = 64;
+    private static final long MAX_LATENCY_NS = 60_000_000_000L;
+
+    private final CountersManager counters;
+
+    /** Ticks appended to the journal. Journal thread. */
+    public final AtomicCounter ticksJournaled;
+    /** Ticks dropped because their source had sent that seq before. Journal thread. */
+    public final AtomicCounter ticksDuplicate;
+    /** Ticks older than the late window: journaled, not aggregated. Aggregator thread. */
+    public final AtomicCounter ticksLate;
+    /** Ticks with no price for their symbol's price source (e.g. bid 0): journaled, not aggregated. Aggregator. */
+    public final AtomicCounter ticksNoPrice;
+    /** Ticks applied to candles. Aggregator thread. */
+    public final AtomicCounter ticksAggregated;
+    /** Ticks read back from the journal at start-up. Start-up thread. */
+    public final AtomicCounter ticksReplayed;
+    /** Bar versions handed to the writer. Aggregator thread. */
+    public final AtomicCounter candlesEmitted;
+    /** Bars written to the store (after coalescing). Writer thread. */
+    public final AtomicCounter candlesWritten;
+    /** Store transactions committed. Writer thread. */
+    public final AtomicCounter storeBatches;
+    /** Store writes that failed (each is retried). Writer thread. */
+    public final AtomicCounter storeErrors;
+    /** 1 while the last store write succeeded, 0 after a failure. Writer thread. */
+    public final AtomicCounter storeUp;
+    /** Bars waiting for the store. Writer thread. */
+    public final AtomicCounter writerBacklog;
+    /** Journal index of the newest tick whose candles are committed. Writer thread. */
+    public final AtomicCounter committedJournalIndex;
+    /** Errors thrown by a ring handler (each one is logged). Handler threads. */
+    public final AtomicCounter handlerErrors;
+
+    /** Publish call to journaled (and synced), per request. Journal thread. */
+    public final Recorder journalLatency = new Recorder(MAX_LATENCY_NS, 3);
+    /** Duration of one store transaction. Writer thread. */
+    public final Recorder storeWriteLatency = new Recorder(MAX_LATENCY_NS, 3);
+    /** Bars per store transaction. Writer thread. */
+    public final Recorder storeBatchSize = new Recorder(1_000_000_000L, 2);
+    /** First bar of a batch handed to the writer, to the batch committed: how stale the store is. Writer thread. */
+    public final Recorder freshness = new Recorder(MAX_LATENCY_NS * 60, 3);
+    /** Duration of the journal replay at start-up. Start-up thread. */
+    public final Recorder replayDuration = new Recorder(MAX_LATENCY_NS * 60, 3);
+
+    public EngineMetrics() {
+        final UnsafeBuffer metaData =
+                new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * CountersManager.METADATA_LENGTH));
+        final UnsafeBuffer values =
+                new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * CountersManager.COUNTER_LENGTH));
+        counters = new CountersManager(metaData, values);
+        ticksJournaled = counters.newCounter("ticks_journaled");
+        ticksDuplicate = counters.newCounter("ticks_duplicate");
+        ticksLate = counters.newCounter("ticks_late");
+        ticksNoPrice = counters.newCounter("ticks_no_price");
+        ticksAggregated = counters.newCounter("ticks_aggregated");
+        ticksReplayed = counters.newCounter("ticks_replayed");
+        candlesEmitted = counters.newCounter("candles_emitted");
+        candlesWritten = counters.newCounter("candles_written");
+        storeBatches = counters.newCounter("store_batches");
+        storeErrors = counters.newCounter("store_errors");
+        storeUp = counters.newCounter("store_up");
+        writerBacklog = counters.newCounter("writer_backlog");
+        committedJournalIndex = counters.newCounter("committed_journal_index");
+        handlerErrors = counters.newCounter("handler_errors");
+        committedJournalIndex.set(-1);
+    }
+
+    /** Calls {@code consumer} with the label and value of every counter; for exporters and logs. */
+    public void forEachCounter(final BiConsumer<String, Long> consumer) {
+        counters.forEach((id, label) -> consumer.accept(label, counters.getCounterValue(id)));
+    }
+}

@@ -1,0 +1,17 @@
+package io.tickengine.core.ring;
+
+/**
+ * Completion of one {@link TickRing#tryPublish} call: told once every tick of the call is in the journal (and synced
+ * to disk when {@code journal.sync} is on).
+ *
+ * <p>Called on the journal handler thread, at the end of a batch. It must not block: hand the answer to the thread
+ * that owns the request (for example {@code channel.eventLoop().execute(..)}).
+ */
+@FunctionalInterface
+public interface IngestAck {
+    /**
+     * @param accepted ticks journaled.
+     * @param duplicates ticks dropped because their source had already sent that {@code seq}.
+     */
+    void onJournaled(int accepted, int duplicates);
+}

@@ -1,0 +1,37 @@
+package io.tickengine.core.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+/** How the ring's handler threads wait for work. */
+public enum WaitStrategyType {
+    /**
+     * Spin, then yield, then park briefly: low latency while busy and little CPU while idle. The default, because on
+     * a 2-core machine a spinning handler would steal the core the event loop needs.
+     */
+    SLEEPING,
+    /** Lock and condition: the least CPU, the most latency. */
+    BLOCKING,
+    /** Spin then yield: low latency, one core per handler while idle. Only with cores to spare. */
+    YIELDING,
+    /** Pure spin: the lowest latency, one whole core per handler. Only on dedicated, isolated cores. */
+    BUSY_SPIN;
+
+    /** @return a new strategy instance of this type. */
+    public WaitStrategy create() {
+        switch (this) {
+            case BLOCKING:
+                return new BlockingWaitStrategy();
+            case YIELDING:
+                return new YieldingWaitStrategy();
+            case BUSY_SPIN:
+                return new BusySpinWaitStrategy();
+            case SLEEPING:
+            default:
+                return new SleepingWaitStrategy();
+        }
+    }
+}

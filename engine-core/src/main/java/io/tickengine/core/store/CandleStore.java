@@ -1,0 +1,37 @@
+package io.tickengine.core.store;
+
+import io.tickengine.core.candle.Timeframe;
+import java.util.List;
+
+/**
+ * Where bars end up: PostgreSQL/TimescaleDB or the embedded SQLite file.
+ *
+ * <p>{@link #write} is called by the writer thread only; {@link #candles} may be called from any thread.
+ */
+public interface CandleStore extends AutoCloseable {
+    /** Creates what is missing of the schema; idempotent. */
+    void initSchema() throws StoreException;
+
+    /** @return the checkpoint and resume points the last run committed. */
+    RecoveryState loadRecoveryState() throws StoreException;
+
+    /**
+     * Writes one batch in one transaction: every bar replaces the stored one whole (never adds to it), and the
+     * checkpoint and resume points commit with them. On failure nothing of the batch is committed.
+     */
+    void write(StoreBatch batch) throws StoreException;
+
+    /**
+     * @param fromMsc first bar open time, inclusive.
+     * @param toMsc last bar open time, inclusive.
+     * @return bars in open-time order, at most {@code limit}.
+     */
+    List<CandleRow> candles(String symbol, Timeframe timeframe, long fromMsc, long toMsc, int limit)
+            throws StoreException;
+
+    /** @return a description for logs and health, without credentials. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,51 @@
+package io.tickengine.core.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code db/init} scripts, read from the classpath (the build copies them into this jar). */
+public final class SchemaScripts {
+    /** PostgreSQL scripts, in the order they are applied. */
+    public static final List<String> POSTGRESQL =
+            List.of("db/init/postgresql/001_market_data.sql", "db/init/postgresql/002_engine_state.sql");
+    /** SQLite scripts, in the order they are applied. */
+    public static final List<String> SQLITE = List.of("db/init/sqlite/001_core.sql");
+
+    private SchemaScripts() {}
+
+    /** @return the text of a script. */
+    public static String read(final String path) {
+        try (InputStream in = SchemaScripts.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("schema script missing from the classpath [path=" + path + "]");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            throw new IllegalStateException("cannot read schema script [path=" + path + "]", e);
+        }
+    }
+
+    /** Splits a script without procedural blocks into statements (for drivers that run one at a time). */
+    public static List<String> statements(final String script) {
+        final List<String> statements = new ArrayList<>();
+        final StringBuilder current = new StringBuilder();
+        for (final String line : script.split("\n", -1)) {
+            final String trimmed = line.trim();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                statements.add(current.toString().trim());
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            statements.add(current.toString().trim());
+        }
+        return statements;
+    }
+}

@@ -1,0 +1,173 @@
+package io.tickengine.core.store;
+
+import io.tickengine.core.candle.CandleDescriptor;
+import io.tickengine.core.candle.CandleFlyweight;
+import io.tickengine.core.tick.NameTable;
+import java.util.Arrays;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * What the writer has gathered for the next store transaction: the newest version of each changed bar (one per
+ * key), symbol resume points, source seqs and the checkpoint. Owned by the writer thread; a store reads it during
+ * {@link CandleStore#write} only.
+ */
+public final class StoreBatch {
+    private final NameTable symbols;
+    private final NameTable sources;
+    private final Long2LongHashMap indexByKey = new Long2LongHashMap(-1);
+    private final ExpandableDirectByteBuffer candles = new ExpandableDirectByteBuffer(64 * 1024);
+    private final CandleFlyweight flyweight = new CandleFlyweight();
+    private int candleCount;
+
+    private final IntArrayList symbolIds = new IntArrayList();
+    private long[] replayFrom = new long[64];
+    private long[] replayWatermark = new long[64];
+    private long[] watermark = new long[64];
+    private boolean[] symbolListed = new boolean[64];
+
+    private final IntArrayList sourceIds = new IntArrayList();
+    private long[] sourceSeq = new long[16];
+    private boolean[] sourceListed = new boolean[16];
+
+    private String journalId;
+    private long journalIndex = -1;
+    private boolean hasCheckpoint;
+
+    StoreBatch(final NameTable symbols, final NameTable sources) {
+        this.symbols = symbols;
+        this.sources = sources;
+    }
+
+    /** Adds a bar, replacing the version already held for its key. */
+    void putCandle(final org.agrona.DirectBuffer buffer, final int offset) {
+        final long key = flyweight.wrap(buffer, offset).key();
+        long index = indexByKey.get(key);
+        if (index < 0) {
+            index = candleCount++;
+            indexByKey.put(key, index);
+        }
+        candles.putBytes((int) index * CandleDescriptor.STORE_LENGTH, buffer, offset, CandleDescriptor.STORE_LENGTH);
+    }
+
+    void putSymbolState(
+            final int symbolId, final long replayFromIndex, final long replayWatermarkMsc, final long watermarkMsc) {
+        if (symbolId >= symbolListed.length) {
+            final int capacity = Math.max(symbolId + 1, symbolListed.length * 2);
+            replayFrom = Arrays.copyOf(replayFrom, capacity);
+            replayWatermark = Arrays.copyOf(replayWatermark, capacity);
+            watermark = Arrays.copyOf(watermark, capacity);
+            symbolListed = Arrays.copyOf(symbolListed, capacity);
+        }
+        if (!symbolListed[symbolId]) {
+            symbolListed[symbolId] = true;
+            symbolIds.addInt(symbolId);
+        }
+        replayFrom[symbolId] = replayFromIndex;
+        replayWatermark[symbolId] = replayWatermarkMsc;
+        watermark[symbolId] = watermarkMsc;
+    }
+
+    void putSourceSeq(final int sourceId, final long seq) {
+        if (sourceId >= sourceListed.length) {
+            final int capacity = Math.max(sourceId + 1, sourceListed.length * 2);
+            sourceSeq = Arrays.copyOf(sourceSeq, capacity);
+            sourceListed = Arrays.copyOf(sourceListed, capacity);
+        }
+        if (!sourceListed[sourceId]) {
+            sourceListed[sourceId] = true;
+            sourceIds.addInt(sourceId);
+        }
+        sourceSeq[sourceId] = Math.max(sourceSeq[sourceId], seq);
+    }
+
+    void putCheckpoint(final String journalId, final long journalIndex) {
+        this.journalId = journalId;
+        this.journalIndex = journalIndex;
+        this.hasCheckpoint = true;
+    }
+
+    boolean isEmpty() {
+        return candleCount == 0 && symbolIds.isEmpty() && sourceIds.isEmpty() && !hasCheckpoint;
+    }
+
+    void clear() {
+        indexByKey.clear();
+        candleCount = 0;
+        for (int i = 0, n = symbolIds.size(); i < n; i++) {
+            symbolListed[symbolIds.getInt(i)] = false;
+        }
+        symbolIds.clear();
+        for (int i = 0, n = sourceIds.size(); i < n; i++) {
+            final int id = sourceIds.getInt(i);
+            sourceListed[id] = false;
+            sourceSeq[id] = 0;
+        }
+        sourceIds.clear();
+        hasCheckpoint = false;
+    }
+
+    /** @return the number of bars. */
+    public int candleCount() {
+        return candleCount;
+    }
+
+    /** @return bar {@code i}, through a flyweight reused by the next call. */
+    public CandleFlyweight candle(final int i) {
+        return flyweight.wrap(candles, i * CandleDescriptor.STORE_LENGTH);
+    }
+
+    /** @return the symbol names, for encoders that cache per-symbol bytes. */
+    public NameTable symbols() {
+        return symbols;
+    }
+
+    /** @return the number of symbol resume points. */
+    public int symbolStateCount() {
+        return symbolIds.size();
+    }
+
+    public String symbolStateName(final int i) {
+        return symbols.name(symbolIds.getInt(i));
+    }
+
+    public long symbolReplayFrom(final int i) {
+        return replayFrom[symbolIds.getInt(i)];
+    }
+
+    public long symbolReplayWatermark(final int i) {
+        return replayWatermark[symbolIds.getInt(i)];
+    }
+
+    public long symbolWatermark(final int i) {
+        return watermark[symbolIds.getInt(i)];
+    }
+
+    /** @return the number of source seqs. */
+    public int sourceCount() {
+        return sourceIds.size();
+    }
+
+    public String sourceName(final int i) {
+        return sources.name(sourceIds.getInt(i));
+    }
+
+    public long sourceSeq(final int i) {
+        return sourceSeq[sourceIds.getInt(i)];
+    }
+
+    /** @return true if the batch carries a checkpoint. */
+    public boolean hasCheckpoint() {
+        return hasCheckpoint;
+    }
+
+    public String journalId() {
+        return journalId;
+    }
+
+    /** @return the last journal index whose effects this batch completes. */
+    public long journalIndex() {
+        return journalIndex;
+    }
+}

@@ -1,0 +1,196 @@
+package io.tickengine.core.store.sqlite;
+
+import io.tickengine.core.candle.CandleFlyweight;
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.store.CandleRow;
+import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.JdbcAccess;
+import io.tickengine.core.store.RecoveryState;
+import io.tickengine.core.store.SchemaScripts;
+import io.tickengine.core.store.StoreBatch;
+import io.tickengine.core.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, the schema of {@code db/init/sqlite}. One connection
+ * writes (the writer thread), one reads (any thread, serialised); WAL lets them run side by side.
+ */
+public final class SqliteCandleStore implements CandleStore {
+    private static final String UPSERT_SQL = "INSERT INTO market_data (symbol, timeframe, open_time, open, high,"
+            + " low, close, tick_volume, real_volume, spread, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET open = excluded.open, high = excluded.high,"
+            + " low = excluded.low, close = excluded.close, tick_volume = excluded.tick_volume,"
+            + " real_volume = excluded.real_volume, spread = excluded.spread, updated_at = excluded.updated_at";
+    private static final String SYMBOL_STATE_SQL = "INSERT INTO engine_symbol_state (symbol, replay_from_index,"
+            + " replay_watermark_msc, watermark_msc, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE"
+            + " SET replay_from_index = excluded.replay_from_index, replay_watermark_msc = excluded.replay_watermark_msc,"
+            + " watermark_msc = excluded.watermark_msc, updated_at = excluded.updated_at";
+    private static final String SOURCE_SQL = "INSERT INTO engine_source_seq (source, last_seq, updated_at)"
+            + " VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq),"
+            + " updated_at = excluded.updated_at";
+    private static final String CHECKPOINT_SQL = "INSERT INTO engine_checkpoint (id, journal_id, journal_index,"
+            + " updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET journal_id = excluded.journal_id,"
+            + " journal_index = excluded.journal_index, updated_at = excluded.updated_at";
+    private static final String CANDLES_SQL = "SELECT symbol, timeframe, open_time, open, high, low, close,"
+            + " tick_volume, real_volume, spread FROM market_data WHERE symbol = ? AND timeframe = ?"
+            + " AND open_time >= ? AND open_time <= ? ORDER BY open_time LIMIT ?";
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private final PreparedStatement upsert;
+    private final PreparedStatement symbolState;
+    private final PreparedStatement source;
+    private final PreparedStatement checkpoint;
+
+    /** Opens (or creates) the database file; the parent directory is created if missing. */
+    public SqliteCandleStore(final Path file) throws StoreException {
+        this.file = file;
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = writer.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                // NORMAL in WAL mode survives a crash of this process; the journal replay covers a power loss.
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+            for (final String script : SchemaScripts.SQLITE) {
+                try (Statement s = writer.createStatement()) {
+                    for (final String statement : SchemaScripts.statements(SchemaScripts.read(script))) {
+                        s.execute(statement);
+                    }
+                }
+            }
+            writer.setAutoCommit(false);
+            upsert = writer.prepareStatement(UPSERT_SQL);
+            symbolState = writer.prepareStatement(SYMBOL_STATE_SQL);
+            source = writer.prepareStatement(SOURCE_SQL);
+            checkpoint = writer.prepareStatement(CHECKPOINT_SQL);
+            reader = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = reader.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+        } catch (final Exception e) {
+            throw new StoreException("cannot open SQLite store [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public void initSchema() {
+        // Applied when the file is opened.
+    }
+
+    @Override
+    public synchronized RecoveryState loadRecoveryState() throws StoreException {
+        try {
+            return JdbcAccess.readRecoveryState(reader);
+        } catch (final SQLException e) {
+            throw new StoreException("cannot read the checkpoint [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public void write(final StoreBatch batch) throws StoreException {
+        final long nowMsc = System.currentTimeMillis();
+        try {
+            for (int i = 0, n = batch.candleCount(); i < n; i++) {
+                final CandleFlyweight bar = batch.candle(i);
+                upsert.setString(1, batch.symbols().name(bar.symbolId()));
+                upsert.setString(2, Timeframe.of(bar.timeframe()).name());
+                upsert.setLong(3, bar.openTimeMsc());
+                upsert.setDouble(4, bar.open());
+                upsert.setDouble(5, bar.high());
+                upsert.setDouble(6, bar.low());
+                upsert.setDouble(7, bar.close());
+                upsert.setLong(8, bar.tickVolume());
+                upsert.setDouble(9, bar.realVolume());
+                if (Double.isNaN(bar.spread())) {
+                    upsert.setNull(10, java.sql.Types.DOUBLE);
+                } else {
+                    upsert.setDouble(10, bar.spread());
+                }
+                upsert.setLong(11, nowMsc);
+                upsert.addBatch();
+            }
+            if (batch.candleCount() > 0) {
+                upsert.executeBatch();
+            }
+            for (int i = 0, n = batch.symbolStateCount(); i < n; i++) {
+                symbolState.setString(1, batch.symbolStateName(i));
+                symbolState.setLong(2, batch.symbolReplayFrom(i));
+                symbolState.setLong(3, batch.symbolReplayWatermark(i));
+                symbolState.setLong(4, batch.symbolWatermark(i));
+                symbolState.setLong(5, nowMsc);
+                symbolState.executeUpdate();
+            }
+            for (int i = 0, n = batch.sourceCount(); i < n; i++) {
+                source.setString(1, batch.sourceName(i));
+                source.setLong(2, batch.sourceSeq(i));
+                source.setLong(3, nowMsc);
+                source.executeUpdate();
+            }
+            if (batch.hasCheckpoint()) {
+                checkpoint.setString(1, batch.journalId());
+                checkpoint.setLong(2, batch.journalIndex());
+                checkpoint.setLong(3, nowMsc);
+                checkpoint.executeUpdate();
+            }
+            writer.commit();
+        } catch (final SQLException e) {
+            try {
+                upsert.clearBatch();
+                writer.rollback();
+            } catch (final SQLException ignored) {
+                // Reported through the original failure.
+            }
+            throw new StoreException(
+                    "store write failed [file=" + file + ", bars=" + batch.candleCount() + ", cause=" + e.getMessage()
+                            + "]",
+                    e);
+        }
+    }
+
+    @Override
+    public synchronized List<CandleRow> candles(
+            final String symbol, final Timeframe timeframe, final long fromMsc, final long toMsc, final int limit)
+            throws StoreException {
+        try (PreparedStatement ps = reader.prepareStatement(CANDLES_SQL)) {
+            ps.setString(1, symbol);
+            ps.setString(2, timeframe.name());
+            ps.setLong(3, fromMsc);
+            ps.setLong(4, toMsc);
+            ps.setInt(5, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                return JdbcAccess.readCandles(rs);
+            }
+        } catch (final SQLException e) {
+            throw new StoreException("candle query failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "sqlite " + file;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+            reader.close();
+        } catch (final SQLException ignored) {
+            // Closing; nothing left to protect.
+        }
+    }
+}
