@@ -1,0 +1,125 @@
+package io.tickengine.core.testsupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.store.CandleRow;
+import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.StoreException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assertions on candles read back from a store. */
+public final class Candles {
+    private Candles() {}
+
+    public static List<CandleRow> all(final CandleStore store, final String symbol, final Timeframe tf)
+            throws StoreException {
+        return store.candles(symbol, tf, 0, Long.MAX_VALUE / 2, 1_000_000);
+    }
+
+    /** Asserts the store's M1 bars of the fixture equal its expected file, bar for bar. */
+    public static void assertExpectedM1(final CandleStore store, final String fixture) throws StoreException {
+        final List<TickFiles.Candle> expected = TickFiles.expectedM1(fixture);
+        final List<CandleRow> actual = all(store, expected.get(0).symbol(), Timeframe.M1);
+        assertEquals(render(expected), renderRows(actual), "M1 candles of " + fixture);
+    }
+
+    /** Asserts every higher timeframe equals its M1 bars recombined. */
+    public static void assertHigherTimeframesMatchM1(
+            final CandleStore store, final String symbol, final List<Timeframe> timeframes, final long sessionOffsetMsc)
+            throws StoreException {
+        final List<CandleRow> m1 = all(store, symbol, Timeframe.M1);
+        for (final Timeframe tf : timeframes) {
+            if (tf == Timeframe.M1) {
+                continue;
+            }
+            final Map<Long, CandleRow> recombined = new LinkedHashMap<>();
+            for (final CandleRow bar : m1) {
+                final long open = tf.openTime(bar.openTimeMsc(), sessionOffsetMsc);
+                final CandleRow acc = recombined.get(open);
+                recombined.put(
+                        open,
+                        acc == null
+                                ? new CandleRow(
+                                        symbol,
+                                        tf,
+                                        open,
+                                        bar.open(),
+                                        bar.high(),
+                                        bar.low(),
+                                        bar.close(),
+                                        bar.tickVolume(),
+                                        bar.realVolume(),
+                                        bar.spread())
+                                : new CandleRow(
+                                        symbol,
+                                        tf,
+                                        open,
+                                        acc.open(),
+                                        Math.max(acc.high(), bar.high()),
+                                        Math.min(acc.low(), bar.low()),
+                                        bar.close(),
+                                        acc.tickVolume() + bar.tickVolume(),
+                                        acc.realVolume() + bar.realVolume(),
+                                        minSpread(acc.spread(), bar.spread())));
+            }
+            assertEquals(
+                    renderRows(new ArrayList<>(recombined.values())),
+                    renderRows(all(store, symbol, tf)),
+                    tf + " recomputed from M1");
+        }
+    }
+
+    private static double minSpread(final double a, final double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.min(a, b);
+    }
+
+    private static String render(final List<TickFiles.Candle> candles) {
+        final StringBuilder sb = new StringBuilder();
+        for (final TickFiles.Candle c : candles) {
+            sb.append(c.symbol())
+                    .append(',')
+                    .append(c.timeframe())
+                    .append(',')
+                    .append(c.openTimeMsc())
+                    .append(',')
+                    .append(c.open())
+                    .append(',')
+                    .append(c.high())
+                    .append(',')
+                    .append(c.low())
+                    .append(',')
+                    .append(c.close())
+                    .append(',')
+                    .append(c.tickVolume())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String renderRows(final List<CandleRow> rows) {
+        final StringBuilder sb = new StringBuilder();
+        for (final CandleRow c : rows) {
+            sb.append(c.symbol())
+                    .append(',')
+                    .append(c.timeframe())
+                    .append(',')
+                    .append(c.openTimeMsc())
+                    .append(',')
+                    .append(c.open())
+                    .append(',')
+                    .append(c.high())
+                    .append(',')
+                    .append(c.low())
+                    .append(',')
+                    .append(c.close())
+                    .append(',')
+                    .append(c.tickVolume())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+}
