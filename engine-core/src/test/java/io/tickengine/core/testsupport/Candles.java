@@ -78,26 +78,21 @@ public final class Candles {
     }
 
     private static String render(final List<TickFiles.Candle> candles) {
-        final StringBuilder sb = new StringBuilder();
+        final List<CandleRow> rows = new ArrayList<>();
         for (final TickFiles.Candle c : candles) {
-            sb.append(c.symbol())
-                    .append(',')
-                    .append(c.timeframe())
-                    .append(',')
-                    .append(c.openTimeMsc())
-                    .append(',')
-                    .append(c.open())
-                    .append(',')
-                    .append(c.high())
-                    .append(',')
-                    .append(c.low())
-                    .append(',')
-                    .append(c.close())
-                    .append(',')
-                    .append(c.tickVolume())
-                    .append('\n');
+            rows.add(new CandleRow(
+                    c.symbol(),
+                    Timeframe.parse(c.timeframe()),
+                    c.openTimeMsc(),
+                    c.open(),
+                    c.high(),
+                    c.low(),
+                    c.close(),
+                    c.tickVolume(),
+                    0,
+                    Double.NaN));
         }
-        return sb.toString();
+        return renderRows(rows);
     }
 
     private static String renderRows(final List<CandleRow> rows) {
