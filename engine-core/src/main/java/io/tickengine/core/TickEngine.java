@@ -82,19 +82,99 @@ public final class TickEngine implements AutoCloseable {
                 new LoggingExceptionHandler(metrics),
                 journalHandler,
                 aggregator);
-        this.writer = new CandleWriter(
+        this.writer = writer(context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
+        recover(journalHandler);
+    }
+
+    private static OneToOneRingBuffer writerRing(final EngineContext context) {
+        return new OneToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(context.writerRingBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+    }
+
+    private static CandleAggregator aggregator(
+            final EngineContext context,
+            final NameTable symbols,
+            final OneToOneRingBuffer toWriter,
+            final EngineMetrics metrics) {
+        return new CandleAggregator(
+                symbols,
+                context.timeframes().toArray(new Timeframe[0]),
+                context.lateWindowMsc(),
+                context.sessionOffsetMsc(),
+                context.lastPriceSymbols(),
+                toWriter,
+                metrics);
+    }
+
+    private static CandleWriter writer(
+            final EngineContext context,
+            final CandleStore store,
+            final OneToOneRingBuffer toWriter,
+            final NameTable symbols,
+            final NameTable sources,
+            final String journalId,
+            final EngineMetrics metrics,
+            final CandleWriter.IdleAction idleAction) {
+        return new CandleWriter(
                 store,
                 toWriter,
                 symbols,
                 sources,
-                journal.id(),
+                journalId,
                 context.writerBatchSize(),
                 TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
                 metrics,
-                new Housekeeping());
-        recover(journalHandler);
+                idleAction);
+    }
+
+    /** What {@link #rebuild} did. */
+    public record RebuildResult(long ticksReplayed, long barsWritten, boolean complete) {}
+
+    /**
+     * Rebuilds candles from the whole journal, ignoring the store's checkpoint, and writes them (replacing what
+     * the store holds), with the resume points a normal start needs. Only bars whose open time is within
+     * {@code [fromMsc, toMsc]} are written; bars that open before the journal's first tick are never written,
+     * since purged journal files may have held part of them. Run it with no engine running on the same data.
+     *
+     * @param progress told the number of ticks replayed so far, now and then.
+     */
+    public static RebuildResult rebuild(
+            final EngineContext context,
+            final long fromMsc,
+            final long toMsc,
+            final java.util.function.LongConsumer progress)
+            throws StoreException {
+        if (!context.isConcluded()) {
+            context.conclude();
+        }
+        final EngineMetrics metrics = new EngineMetrics();
+        final NameTable symbols = new NameTable(context.namesCapacity());
+        final NameTable sources = new NameTable(context.namesCapacity());
+        try (CandleStore store = openStore(context);
+                TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
+            final OneToOneRingBuffer toWriter = writerRing(context);
+            final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
+            aggregator.emitOnly(Math.max(fromMsc, journal.firstTimeMsc()), toMsc);
+            final CandleWriter writer =
+                    writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
+            writer.start();
+            final long[] count = {0};
+            journal.replay(Long.MIN_VALUE, (record, index) -> {
+                final int sourceId =
+                        record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
+                replay(aggregator, symbols, record, sourceId, index);
+                if ((++count[0] & 65_535) == 0) {
+                    handOverFully(aggregator);
+                    progress.accept(count[0]);
+                }
+            });
+            handOverFully(aggregator);
+            progress.accept(count[0]);
+            final boolean complete = writer.close(context.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            return new RebuildResult(count[0], metrics.candlesWritten.get(), complete);
+        }
     }
 
     /**
@@ -203,21 +283,11 @@ public final class TickEngine implements AutoCloseable {
         LOG.info("replaying journal [from={}, checkpoint={}]", fromIndex, state.journalIndex());
         final long[] count = {0};
         journal.replay(fromIndex, (record, index) -> {
-            final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
             final int sourceId = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
             if (sourceId >= 0 && record.seq > 0) {
                 journalHandler.restoreSequence(sourceId, record.seq);
             }
-            aggregator.onReplayedTick(
-                    symbolId,
-                    record.timeMsc,
-                    record.bid,
-                    record.ask,
-                    record.last,
-                    record.volumeReal,
-                    sourceId,
-                    record.seq,
-                    index);
+            replay(aggregator, symbols, record, sourceId, index);
             if ((++count[0] & 4095) == 0) {
                 handOverFully();
             }
@@ -232,7 +302,45 @@ public final class TickEngine implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
+    private static void replay(
+            final CandleAggregator aggregator,
+            final NameTable symbols,
+            final io.tickengine.core.journal.JournalRecord record,
+            final int sourceId,
+            final long index) {
+        final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
+        if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_BAR) {
+            aggregator.onBar(
+                    symbolId,
+                    record.barTimeframe,
+                    record.timeMsc,
+                    record.barOpen,
+                    record.barHigh,
+                    record.barLow,
+                    record.barClose,
+                    record.barTickVolume,
+                    record.barRealVolume,
+                    record.barSpread,
+                    index);
+        } else {
+            aggregator.onReplayedTick(
+                    symbolId,
+                    record.timeMsc,
+                    record.bid,
+                    record.ask,
+                    record.last,
+                    record.volumeReal,
+                    sourceId,
+                    record.seq,
+                    index);
+        }
+    }
+
     private void handOverFully() {
+        handOverFully(aggregator);
+    }
+
+    private static void handOverFully(final CandleAggregator aggregator) {
         while (!aggregator.handOver()) {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
         }

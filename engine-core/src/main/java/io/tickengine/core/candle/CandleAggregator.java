@@ -49,6 +49,11 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private final SourceSequences sourceSequences = new SourceSequences();
     private final IntArrayList dirtySources = new IntArrayList();
     private final IntArrayList touchedSymbols = new IntArrayList();
+    /** Whole bars given by clients, in journal order, waiting to be handed to the writer. */
+    private final org.agrona.ExpandableDirectByteBuffer givenBars = new org.agrona.ExpandableDirectByteBuffer(4096);
+
+    private int givenBarCount;
+    private int givenBarsHandedOver;
 
     private int symbolCapacity;
     private boolean[] symbolKnown;
@@ -61,6 +66,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long[] scratchReplayWatermark;
     private boolean[] sourceDirty = new boolean[16];
 
+    private long emitFromMsc = Long.MIN_VALUE;
+    private long emitToMsc = Long.MAX_VALUE;
     private long lastJournalIndex = NONE;
     private boolean checkpointDue;
     private volatile boolean handOverPending;
@@ -112,6 +119,15 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         finalAt[symbolId] = checkpointWatermarkMsc;
     }
 
+    /**
+     * Hands over only bars whose open time is within {@code [fromMsc, toMsc]}; others are built but not written.
+     * For a rebuild of part of the history.
+     */
+    public void emitOnly(final long fromMsc, final long toMsc) {
+        this.emitFromMsc = fromMsc;
+        this.emitToMsc = toMsc;
+    }
+
     /** Restores a source's highest seq before the replay. */
     public void restoreSource(final int sourceId, final long seq) {
         sourceSequences.advance(sourceId, seq);
@@ -131,9 +147,57 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         onTick(symbolId, timeMsc, bid, ask, last, volumeReal, sourceId, seq, journalIndex);
     }
 
+    /**
+     * Takes a whole bar (history backfill) read back from the journal or journaled just now: it replaces the stored
+     * bar as it is. A bar the aggregator is also building from ticks is replaced again by that bar's next version.
+     */
+    public void onBar(
+            final int symbolId,
+            final int timeframe,
+            final long openTimeMsc,
+            final double open,
+            final double high,
+            final double low,
+            final double close,
+            final long tickVolume,
+            final double realVolume,
+            final double spread,
+            final long journalIndex) {
+        ensureSymbol(symbolId);
+        if (journalIndex < replayFrom[symbolId]) {
+            return; // replay: already in the store
+        }
+        lastJournalIndex = journalIndex;
+        checkpointDue = true;
+        final int o = givenBarCount++ * STORE_LENGTH;
+        givenBars.putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
+        givenBars.putDouble(o + OPEN_OFFSET, open);
+        givenBars.putDouble(o + HIGH_OFFSET, high);
+        givenBars.putDouble(o + LOW_OFFSET, low);
+        givenBars.putDouble(o + CLOSE_OFFSET, close);
+        givenBars.putDouble(o + REAL_VOLUME_OFFSET, realVolume);
+        givenBars.putDouble(o + SPREAD_OFFSET, spread);
+        givenBars.putLong(o + TICK_VOLUME_OFFSET, tickVolume);
+        givenBars.putInt(o + SYMBOL_ID_OFFSET, symbolId);
+        givenBars.putInt(o + TIMEFRAME_OFFSET, timeframe);
+    }
+
     @Override
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
-        if (event.type() == TickEvent.TYPE_TICK && !event.isDuplicate()) {
+        if (event.type() == TickEvent.TYPE_BAR && !event.isDuplicate()) {
+            onBar(
+                    event.symbolId(),
+                    event.barTimeframe(),
+                    event.timeMsc(),
+                    event.barOpen(),
+                    event.barHigh(),
+                    event.barLow(),
+                    event.barClose(),
+                    event.barTickVolume(),
+                    event.barRealVolume(),
+                    event.barSpread(),
+                    event.journalIndex());
+        } else if (event.type() == TickEvent.TYPE_TICK && !event.isDuplicate()) {
             onTick(
                     event.symbolId(),
                     event.timeMsc(),
@@ -280,9 +344,24 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * @return true when all was handed over.
      */
     public boolean handOver() {
-        final boolean done = handOverFinalBars() && handOverDirtyBars() && handOverCheckpoint();
+        final boolean done = handOverGivenBars() && handOverFinalBars() && handOverDirtyBars() && handOverCheckpoint();
         handOverPending = !done;
         return done;
+    }
+
+    private boolean handOverGivenBars() {
+        for (; givenBarsHandedOver < givenBarCount; givenBarsHandedOver++) {
+            final int index = toWriter.tryClaim(MSG_CANDLE, STORE_LENGTH);
+            if (index < 0) {
+                return false;
+            }
+            toWriter.buffer().putBytes(index, givenBars, givenBarsHandedOver * STORE_LENGTH, STORE_LENGTH);
+            toWriter.commit(index);
+            metrics.candlesEmitted.incrementRelease();
+        }
+        givenBarCount = 0;
+        givenBarsHandedOver = 0;
+        return true;
     }
 
     private boolean handOverFinalBars() {
@@ -393,6 +472,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     }
 
     private boolean offerBar(final int slot) {
+        final long openTime = book.buffer().getLong(BarBook.offset(slot) + OPEN_TIME_OFFSET);
+        if (openTime < emitFromMsc || openTime > emitToMsc) {
+            return true;
+        }
         final int index = toWriter.tryClaim(MSG_CANDLE, STORE_LENGTH);
         if (index < 0) {
             return false;

@@ -21,6 +21,10 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private final EngineMetrics metrics;
     private final SourceSequences sequences = new SourceSequences();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
+
+    private String requestFailure;
+    private String[] pendingFailures = new String[64];
     private int requestAccepted;
     private int requestDuplicates;
     private IngestAck[] pendingAcks = new IngestAck[64];
@@ -51,6 +55,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
         if (event.type() == TickEvent.TYPE_TICK) {
             onTick(event);
+        } else if (event.type() == TickEvent.TYPE_BAR) {
+            onBar(event);
         }
         if (endOfBatch) {
             onEndOfBatch();
@@ -64,10 +70,39 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             requestDuplicates++;
             metrics.ticksDuplicate.incrementRelease();
         } else {
-            event.journalIndex(journal.append(event, symbols, sources));
-            requestAccepted++;
-            metrics.ticksJournaled.incrementRelease();
+            try {
+                event.journalIndex(journal.append(event, symbols, sources));
+                requestAccepted++;
+                metrics.ticksJournaled.incrementRelease();
+            } catch (final RuntimeException e) {
+                onAppendFailed(event, e);
+            }
         }
+        endRecord(event);
+    }
+
+    private void onBar(final TickEvent event) {
+        try {
+            event.journalIndex(journal.appendBar(event, symbols));
+            requestAccepted++;
+            metrics.barsJournaled.incrementRelease();
+        } catch (final RuntimeException e) {
+            onAppendFailed(event, e);
+        }
+        endRecord(event);
+    }
+
+    private void onAppendFailed(final TickEvent event, final RuntimeException e) {
+        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
+        event.markDuplicate();
+        metrics.journalErrors.incrementRelease();
+        if (requestFailure == null) {
+            requestFailure = "journal append failed: " + e.getMessage();
+            LOG.error("journal append failed [symbolId={}, timeMsc={}]", event.symbolId(), event.timeMsc(), e);
+        }
+    }
+
+    private void endRecord(final TickEvent event) {
         if (event.endsRequest()) {
             final IngestAck ack = event.ack();
             if (ack != null) {
@@ -75,6 +110,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             }
             requestAccepted = 0;
             requestDuplicates = 0;
+            requestFailure = null;
         }
     }
 
@@ -90,7 +126,13 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             final IngestAck ack = pendingAcks[i];
             pendingAcks[i] = null;
             metrics.journalLatency.recordValue(Math.max(0, nowNs - pendingPublishNs[i]));
-            ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);
+            final String failure = pendingFailures[i];
+            if (failure == null) {
+                ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);
+            } else {
+                pendingFailures[i] = null;
+                ack.onFailed(failure);
+            }
         }
         pendingCount = 0;
     }
@@ -102,11 +144,13 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             pendingAccepted = Arrays.copyOf(pendingAccepted, capacity);
             pendingDuplicates = Arrays.copyOf(pendingDuplicates, capacity);
             pendingPublishNs = Arrays.copyOf(pendingPublishNs, capacity);
+            pendingFailures = Arrays.copyOf(pendingFailures, capacity);
         }
         pendingAcks[pendingCount] = ack;
         pendingAccepted[pendingCount] = requestAccepted;
         pendingDuplicates[pendingCount] = requestDuplicates;
         pendingPublishNs[pendingCount] = publishNs;
+        pendingFailures[pendingCount] = requestFailure;
         pendingCount++;
     }
 }

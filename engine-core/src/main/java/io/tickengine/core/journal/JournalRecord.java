@@ -3,11 +3,16 @@ package io.tickengine.core.journal;
 import io.tickengine.core.tick.NameTable;
 
 /**
- * One tick read back from the journal. A single instance is reused for every record of a replay; the name byte
+ * One record read back from the journal: a tick, or (when {@link #kind} is {@link TickRecordDescriptor#KIND_BAR}) a
+ * bar, whose fields are the {@code bar*} ones. A single instance is reused for every record of a replay; the name byte
  * arrays are only valid for the length given.
  */
 public final class JournalRecord {
+    /** {@link TickRecordDescriptor#KIND_TICK} or {@link TickRecordDescriptor#KIND_BAR}. */
+    public byte kind;
+    /** Tick time, or bar open time. */
     public long timeMsc;
+
     public double bid;
     public double ask;
     public double last;
@@ -20,4 +25,13 @@ public final class JournalRecord {
     public final byte[] source = new byte[NameTable.MAX_LENGTH];
     /** 0 when the tick carried no source. */
     public int sourceLength;
+
+    public int barTimeframe;
+    public double barOpen;
+    public double barHigh;
+    public double barLow;
+    public double barClose;
+    public long barTickVolume;
+    public double barRealVolume;
+    public double barSpread;
 }

@@ -114,11 +114,42 @@ public final class TickJournal implements AutoCloseable {
             bytes.writeInt(event.flags());
             bytes.writeByte((byte) symbol.length);
             bytes.writeByte((byte) (source == null ? 0 : source.length));
-            bytes.writeShort(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_TICK);
             bytes.write(symbol);
             if (source != null) {
                 bytes.write(source);
             }
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Appends one bar ({@link TickEvent#TYPE_BAR}). Journal handler thread only.
+     *
+     * @return the bar's journal index.
+     */
+    public long appendBar(final TickEvent event, final NameTable symbols) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        final byte[] symbol = symbols.bytes(event.symbolId());
+        try (DocumentContext dc = appender.writingDocument()) {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(event.timeMsc());
+            bytes.writeDouble(event.barOpen());
+            bytes.writeDouble(event.barHigh());
+            bytes.writeDouble(event.barLow());
+            bytes.writeDouble(event.barClose());
+            bytes.writeDouble(event.barRealVolume());
+            bytes.writeLong(event.barTickVolume());
+            bytes.writeInt(event.barTimeframe());
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) 0);
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_BAR);
+            bytes.writeDouble(event.barSpread());
+            bytes.write(symbol);
         }
         return appender.lastIndexAppended();
     }
@@ -138,6 +169,15 @@ public final class TickJournal implements AutoCloseable {
     /** @return the last index in the journal, or -1 when empty. */
     public long lastIndex() {
         return queue.lastIndex();
+    }
+
+    /** @return the time of the first tick still in the journal, or {@link Long#MIN_VALUE} when empty. */
+    public long firstTimeMsc() {
+        try (ExcerptTailer tailer = queue.createTailer().toStart();
+                DocumentContext dc = tailer.readingDocument()) {
+            // Ticks and bars both start with their time.
+            return dc.isPresent() ? dc.wire().bytes().readLong() : Long.MIN_VALUE;
+        }
     }
 
     /**
@@ -256,19 +296,43 @@ public final class TickJournal implements AutoCloseable {
     }
 
     private static void read(final Bytes<?> bytes, final JournalRecord record, final long index) {
-        record.timeMsc = bytes.readLong();
-        record.bid = bytes.readDouble();
-        record.ask = bytes.readDouble();
-        record.last = bytes.readDouble();
-        record.volume = bytes.readLong();
-        record.volumeReal = bytes.readDouble();
-        record.seq = bytes.readLong();
-        record.flags = bytes.readInt();
+        // The first 60 bytes mean different things per kind: read them raw, decode once the kind is known.
+        final long w0 = bytes.readLong();
+        final long w1 = bytes.readLong();
+        final long w2 = bytes.readLong();
+        final long w3 = bytes.readLong();
+        final long w4 = bytes.readLong();
+        final long w5 = bytes.readLong();
+        final long w6 = bytes.readLong();
+        final int i7 = bytes.readInt();
         record.symbolLength = bytes.readUnsignedByte();
         record.sourceLength = bytes.readUnsignedByte();
-        final short version = bytes.readShort();
+        final byte version = bytes.readByte();
+        record.kind = bytes.readByte();
         if (version != TickRecordDescriptor.LAYOUT_VERSION) {
             throw new JournalException("unknown journal record layout [index=" + index + ", version=" + version + "]");
+        }
+        record.timeMsc = w0;
+        if (record.kind == TickRecordDescriptor.KIND_BAR) {
+            record.barOpen = Double.longBitsToDouble(w1);
+            record.barHigh = Double.longBitsToDouble(w2);
+            record.barLow = Double.longBitsToDouble(w3);
+            record.barClose = Double.longBitsToDouble(w4);
+            record.barRealVolume = Double.longBitsToDouble(w5);
+            record.barTickVolume = w6;
+            record.barTimeframe = i7;
+            record.barSpread = bytes.readDouble();
+            record.seq = 0;
+        } else if (record.kind == TickRecordDescriptor.KIND_TICK) {
+            record.bid = Double.longBitsToDouble(w1);
+            record.ask = Double.longBitsToDouble(w2);
+            record.last = Double.longBitsToDouble(w3);
+            record.volume = w4;
+            record.volumeReal = Double.longBitsToDouble(w5);
+            record.seq = w6;
+            record.flags = i7;
+        } else {
+            throw new JournalException("unknown journal record kind [index=" + index + ", kind=" + record.kind + "]");
         }
         bytes.read(record.symbol, 0, record.symbolLength);
         bytes.read(record.source, 0, record.sourceLength);

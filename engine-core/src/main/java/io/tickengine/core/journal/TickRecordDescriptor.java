@@ -3,7 +3,10 @@ package io.tickengine.core.journal;
 import io.tickengine.core.tick.NameTable;
 
 /**
- * Layout of one tick in the Chronicle journal: one document per tick, little-endian.
+ * Layout of the journal's records: one Chronicle document per tick (or per imported bar), little-endian. Both kinds
+ * share the header bytes 60-63; byte 63 tells them apart.
+ *
+ * <p>Tick ({@link #KIND_TICK}):
  *
  * <pre>
  *   0                   1                   2                   3
@@ -17,10 +20,19 @@ import io.tickengine.core.tick.NameTable;
  *  |                      volume_real (float64)                    | 40
  *  |                    seq (int64, 0 = none)                      | 48
  *  |                         flags (int32)                         | 56
- *  | symbol length | source length |        layout version         | 60
+ *  | symbol length | source length |    version    |  kind = 1     | 60
  *  +---------------------------------------------------------------+
  *  |      symbol bytes (ASCII) ...     |  source bytes (ASCII) ... | 64
  *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Bar ({@link #KIND_BAR}, from {@code POST /ingest} or a bar import):
+ *
+ * <pre>
+ *  |  open_time_msc (int64) | open | high | low | close (float64)     |  0 .. 39
+ *  |  real_volume (float64) | tick_volume (int64) | timeframe (int32) | 40 .. 59
+ *  | symbol length |       0       |    version    |  kind = 2     | 60
+ *  |          spread (float64, NaN = unknown)         | symbol ...     | 64, 72
  * </pre>
  *
  * Names are stored rather than interned ids, so a journal is readable by any later process whatever order it
@@ -38,10 +50,26 @@ public final class TickRecordDescriptor {
     public static final int SYMBOL_LENGTH_OFFSET = 60;
     public static final int SOURCE_LENGTH_OFFSET = 61;
     public static final int VERSION_OFFSET = 62;
+    public static final int KIND_OFFSET = 63;
     public static final int NAMES_OFFSET = 64;
 
-    /** Bumped on any change of this layout; a reader refuses versions it does not know. */
-    public static final short LAYOUT_VERSION = 1;
+    public static final int BAR_OPEN_TIME_OFFSET = 0;
+    public static final int BAR_OPEN_OFFSET = 8;
+    public static final int BAR_HIGH_OFFSET = 16;
+    public static final int BAR_LOW_OFFSET = 24;
+    public static final int BAR_CLOSE_OFFSET = 32;
+    public static final int BAR_REAL_VOLUME_OFFSET = 40;
+    public static final int BAR_TICK_VOLUME_OFFSET = 48;
+    public static final int BAR_TIMEFRAME_OFFSET = 56;
+    public static final int BAR_SPREAD_OFFSET = 64;
+    public static final int BAR_NAMES_OFFSET = 72;
+
+    /** Bumped on any change of these layouts; a reader refuses versions it does not know. */
+    public static final byte LAYOUT_VERSION = 1;
+    /** A tick. */
+    public static final byte KIND_TICK = 1;
+    /** A whole bar, given rather than built from ticks. */
+    public static final byte KIND_BAR = 2;
     /** Length of the fixed part. */
     public static final int HEADER_LENGTH = NAMES_OFFSET;
     /** Longest record: header and two names of the maximum length. */

@@ -23,6 +23,10 @@ public final class EngineMetrics {
 
     /** Ticks appended to the journal. Journal thread. */
     public final AtomicCounter ticksJournaled;
+    /** Whole bars (backfill) appended to the journal. Journal thread. */
+    public final AtomicCounter barsJournaled;
+    /** Ticks the journal failed to append (answered 503, not aggregated). Journal thread. */
+    public final AtomicCounter journalErrors;
     /** Ticks dropped because their source had sent that seq before. Journal thread. */
     public final AtomicCounter ticksDuplicate;
     /** Ticks older than the late window: journaled, not aggregated. Aggregator thread. */
@@ -69,6 +73,8 @@ public final class EngineMetrics {
         counters = new CountersManager(metaData, values);
         ticksJournaled = counters.newCounter("ticks_journaled");
         ticksDuplicate = counters.newCounter("ticks_duplicate");
+        journalErrors = counters.newCounter("journal_errors");
+        barsJournaled = counters.newCounter("bars_journaled");
         ticksLate = counters.newCounter("ticks_late");
         ticksNoPrice = counters.newCounter("ticks_no_price");
         ticksAggregated = counters.newCounter("ticks_aggregated");

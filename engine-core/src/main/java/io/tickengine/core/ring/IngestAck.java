@@ -14,4 +14,14 @@ public interface IngestAck {
      * @param duplicates ticks dropped because their source had already sent that {@code seq}.
      */
     void onJournaled(int accepted, int duplicates);
+
+    /**
+     * Some tick of the publish call could not be journaled (e.g. disk full): it is not acknowledged and not
+     * aggregated, and the client must be told to retry. Called instead of {@link #onJournaled}, on the journal
+     * thread. Ticks of the call that were journaled stay journaled: a retry without {@code seq} may count them
+     * twice, which is why senders should number their ticks.
+     */
+    default void onFailed(final String reason) {
+        // Callers that cannot tell anyone (tests, importers that check the counters) ignore it.
+    }
 }

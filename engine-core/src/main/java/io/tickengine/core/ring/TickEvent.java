@@ -12,6 +12,8 @@ public final class TickEvent {
     public static final int TYPE_TICK = 1;
     /** No tick: wakes the handlers so they can finish work left over from an earlier batch. */
     public static final int TYPE_HEARTBEAT = 2;
+    /** A whole bar to journal and store as given (history backfill); {@link #timeMsc} is its open time. */
+    public static final int TYPE_BAR = 3;
 
     int type;
     int symbolId;
@@ -31,8 +33,50 @@ public final class TickEvent {
     /** {@code System.nanoTime()} when the publish call claimed the slot. */
     long publishNs;
 
+    int barTimeframe;
+    double barOpen;
+    double barHigh;
+    double barLow;
+    double barClose;
+    long barTickVolume;
+    double barRealVolume;
+    double barSpread;
+
     boolean duplicate;
     long journalIndex;
+
+    public int barTimeframe() {
+        return barTimeframe;
+    }
+
+    public double barOpen() {
+        return barOpen;
+    }
+
+    public double barHigh() {
+        return barHigh;
+    }
+
+    public double barLow() {
+        return barLow;
+    }
+
+    public double barClose() {
+        return barClose;
+    }
+
+    public long barTickVolume() {
+        return barTickVolume;
+    }
+
+    public double barRealVolume() {
+        return barRealVolume;
+    }
+
+    /** @return the bar's spread in price units, NaN if unknown. */
+    public double barSpread() {
+        return barSpread;
+    }
 
     public int type() {
         return type;
@@ -91,12 +135,15 @@ public final class TickEvent {
         return publishNs;
     }
 
-    /** @return true if the journal handler dropped this tick as already accepted from its source. */
+    /**
+     * @return true if the journal handler did not journal this tick: its source had sent that seq before, or the
+     *     append failed. Such a tick is never aggregated.
+     */
     public boolean isDuplicate() {
         return duplicate;
     }
 
-    /** Marks the tick as a duplicate; journal handler thread only. */
+    /** Marks the tick as not journaled (see {@link #isDuplicate()}); journal handler thread only. */
     public void markDuplicate() {
         duplicate = true;
     }

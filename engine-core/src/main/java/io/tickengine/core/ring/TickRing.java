@@ -136,6 +136,61 @@ public final class TickRing {
     }
 
     /**
+     * Publishes every bar of {@code bars}, or none: bars given whole (history backfill), journaled and then written
+     * as they are, replacing the stored bar.
+     *
+     * @return as {@link #tryPublish}.
+     */
+    public long tryPublishBars(final io.tickengine.core.candle.BarBuffer bars, final IngestAck ack) {
+        final int n = bars.size();
+        if (n < 1) {
+            throw new IllegalArgumentException("nothing to publish");
+        }
+        if (n > maxBatchSize) {
+            return TOO_LARGE;
+        }
+        activePublishers.getAndIncrement();
+        try {
+            if (closed) {
+                return CLOSED;
+            }
+            final long hi;
+            try {
+                hi = ringBuffer.tryNext(n);
+            } catch (final InsufficientCapacityException e) {
+                return BACK_PRESSURED;
+            }
+            final long lo = hi - (n - 1);
+            final long nowNs = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                final TickEvent e = ringBuffer.get(lo + i);
+                e.type = TickEvent.TYPE_BAR;
+                e.symbolId = bars.symbolId(i);
+                e.timeMsc = bars.openTimeMsc(i);
+                e.barTimeframe = bars.timeframe(i);
+                e.barOpen = bars.open(i);
+                e.barHigh = bars.high(i);
+                e.barLow = bars.low(i);
+                e.barClose = bars.close(i);
+                e.barTickVolume = bars.tickVolume(i);
+                e.barRealVolume = bars.realVolume(i);
+                e.barSpread = bars.spread(i);
+                e.sourceId = -1;
+                e.seq = 0;
+                e.endsRequest = i == n - 1;
+                e.ack = e.endsRequest ? ack : null;
+                e.publishNs = nowNs;
+                e.duplicate = false;
+                e.journalIndex = -1;
+            }
+            ringBuffer.publish(lo, hi);
+            return hi;
+        } finally {
+            activePublishers.getAndDecrement();
+        }
+    }
+
+    /**
      * Publishes a heartbeat, which lets the handlers finish work left over when no tick follows.
      *
      * @return true if published, false if the ring is full or closed (then there is work coming anyway, or none).
