@@ -1,0 +1,31 @@
+package io.tickengine.http;
+
+import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.http.cli.ImportCommand;
+import io.tickengine.http.cli.ReplayCommand;
+import io.tickengine.http.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tick-engine} executable. */
+@Command(
+        name = "tick-engine",
+        mixinStandardHelpOptions = true,
+        version = "tick-engine 0.1.0",
+        description = "Latency-optimised ingestion engine for MetaTrader 5 ticks.",
+        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class})
+public final class TickEngineMain {
+    private TickEngineMain() {}
+
+    public static void main(final String[] args) {
+        // Before any Chronicle class loads.
+        ChronicleSettings.disableAnalytics();
+        final CommandLine cli = new CommandLine(new TickEngineMain());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("tick-engine: " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        final int code = cli.execute(args.length == 0 ? new String[] {"--help"} : args);
+        System.exit(code);
+    }
+}

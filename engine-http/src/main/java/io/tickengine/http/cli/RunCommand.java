@@ -1,0 +1,127 @@
+package io.tickengine.http.cli;
+
+import io.tickengine.core.EngineContext;
+import io.tickengine.http.EngineServer;
+import io.tickengine.http.security.ApiKeys;
+import io.tickengine.http.security.Scope;
+import io.tickengine.http.server.HttpContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tick-engine run}: the engine and its HTTP front until SIGTERM/SIGINT, then a graceful stop and exit 0. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the engine: HTTP ingest, journal, candles, store.",
+            "Embedded default: journal and SQLite under ./data, port 18001. With no API key configured",
+            "(TICK_API_KEYS, --set http.api.key.file=FILE), a key is generated, printed once, and only its",
+            "SHA-256 digest is kept (DATA_DIR/api-keys)."
+        })
+public final class RunCommand implements Callable<Integer> {
+    /** File in the data dir holding the generated key's digest. */
+    public static final String KEY_FILE = "api-keys";
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Listen port (default 18001; 0 = any free port).")
+    Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen address (default 0.0.0.0).")
+    String bind;
+
+    private final PrintStream out;
+
+    public RunCommand() {
+        this(System.out);
+    }
+
+    RunCommand(final PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final EngineContext engineContext = config.engineContext();
+        final HttpContext httpContext = config.httpContext();
+        if (port != null) {
+            httpContext.set("http.port", port.toString());
+        }
+        if (bind != null) {
+            httpContext.set("http.bind", bind);
+        }
+        httpContext.conclude();
+        final ApiKeys keys = keys(engineContext, httpContext, out);
+        final EngineServer server = EngineServer.start(engineContext, httpContext, keys);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("tick-engine: stopping (draining ring, flushing candles)");
+                            server.close();
+                            out.println("tick-engine: stopped");
+                            out.flush();
+                            stopped.countDown();
+                            // A JVM ended by SIGTERM exits 143 once its hooks return: a completed graceful stop is a
+                            // success.
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "tick-engine-shutdown"));
+        out.println("tick-engine listening on " + (httpContext.tlsCert() == null ? "http" : "https") + "://"
+                + httpContext.bind() + ":" + server.port() + " [dataDir="
+                + engineContext.dataDir().toAbsolutePath()
+                + ", store=" + server.engine().store().describe() + "]");
+        out.println("tick-engine: port=" + server.port());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * The keys to accept: configured ones, else the key file kept in the data dir, else (first start) a new key,
+     * printed once, whose digest is written to that file.
+     */
+    static ApiKeys keys(final EngineContext engine, final HttpContext http, final PrintStream out) throws IOException {
+        ApiKeys keys = ApiKeys.none();
+        if (http.apiKeys() != null) {
+            keys = keys.and(ApiKeys.parse(http.apiKeys()));
+        }
+        if (http.apiKeyFile() != null) {
+            keys = keys.and(ApiKeys.load(http.apiKeyFile()));
+        }
+        if (!keys.isEmpty()) {
+            return keys;
+        }
+        final Path keyFile = engine.dataDir().resolve(KEY_FILE);
+        if (Files.exists(keyFile)) {
+            return ApiKeys.load(keyFile);
+        }
+        final String key = ApiKeys.generateKey();
+        Files.createDirectories(engine.dataDir());
+        Files.writeString(
+                keyFile,
+                "# Digest of the API key generated at first start. Add lines to accept more keys:\n"
+                        + "# <key>=<scopes> or sha256:<hex>=<scopes>, scopes from ingest+read+signals+admin.\n"
+                        + ApiKeys.digestEntry(key, EnumSet.allOf(Scope.class)) + "\n",
+                StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (final UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): the file holds only a digest anyway.
+        }
+        out.println("tick-engine: generated API key (shown once, only its digest is stored in " + keyFile + "):");
+        out.println("tick-engine: api-key=" + key);
+        return ApiKeys.load(keyFile);
+    }
+}

@@ -1,0 +1,172 @@
+package io.tickengine.http.route;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.store.CandleRow;
+import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.StoreException;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.http.security.Scope;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /candles?symbol=&tf=&from=&to=&limit=&format=json|csv}: bars by open time, {@code from}/{@code to} in
+ * epoch ms, inclusive. The query runs on the blocking executor, never on the event loop.
+ */
+public final class CandlesRoute implements Route {
+    /** Most bars one request may ask for. */
+    public static final int MAX_LIMIT = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CandlesRoute.class);
+    private static final String CSV_HEADER =
+            "symbol,timeframe,open_time_msc,open,high,low,close,tick_volume,real_volume,spread\n";
+
+    private final CandleStore store;
+    private final Executor blocking;
+
+    public CandlesRoute(final CandleStore store, final Executor blocking) {
+        this.store = store;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.READ;
+    }
+
+    @Override
+    public void handle(final Exchange exchange) {
+        final QueryParams params = new QueryParams(exchange.request().uri());
+        final String symbol;
+        final Timeframe tf;
+        final long from;
+        final long to;
+        final int limit;
+        final boolean csv;
+        try {
+            symbol = params.required("symbol");
+            if (!NameTable.isValid(symbol)) {
+                throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
+            }
+            tf = Timeframe.parse(params.string("tf", "M1"));
+            if (tf == null) {
+                throw new QueryParams.BadParameter("tf", "unknown timeframe: M1, M5, M15, M30, H1, H4, D1, W1 or MN1");
+            }
+            from = params.longValue("from", 0, 0, Long.MAX_VALUE);
+            to = params.longValue("to", Long.MAX_VALUE, 0, Long.MAX_VALUE);
+            limit = (int) params.longValue("limit", 1000, 1, MAX_LIMIT);
+            final String format = params.string("format", "json").toLowerCase(Locale.ROOT);
+            if (!format.equals("json") && !format.equals("csv")) {
+                throw new QueryParams.BadParameter("format", "format must be json or csv");
+            }
+            csv = format.equals("csv");
+        } catch (final QueryParams.BadParameter e) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            return;
+        }
+        try {
+            blocking.execute(() -> query(exchange, symbol, tf, from, to, limit, csv));
+        } catch (final RejectedExecutionException e) {
+            final FullHttpResponse busy =
+                    Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "too many queries");
+            busy.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            exchange.respond(busy);
+        }
+    }
+
+    private void query(
+            final Exchange exchange,
+            final String symbol,
+            final Timeframe tf,
+            final long from,
+            final long to,
+            final int limit,
+            final boolean csv) {
+        List<CandleRow> rows = null;
+        String failure = null;
+        try {
+            rows = store.candles(symbol, tf, from, to, limit);
+        } catch (final StoreException | RuntimeException e) {
+            LOG.warn("candle query failed [symbol={}, tf={}, cause={}]", symbol, tf, e.toString());
+            failure = "store unavailable";
+        }
+        final List<CandleRow> result = rows;
+        final String error = failure;
+        exchange.eventLoop().execute(() -> {
+            if (error != null) {
+                final FullHttpResponse response =
+                        Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, error);
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+                exchange.respond(response);
+            } else if (csv) {
+                exchange.respond(Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(result), "text/csv"));
+            } else {
+                exchange.respond(Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(result)));
+            }
+        });
+    }
+
+    static StringBuilder toJson(final List<CandleRow> rows) {
+        final StringBuilder json = new StringBuilder(64 + rows.size() * 160).append('[');
+        for (int i = 0; i < rows.size(); i++) {
+            final CandleRow r = rows.get(i);
+            json.append(i == 0 ? "" : ",").append("{\"symbol\":");
+            Responses.quote(json, r.symbol());
+            json.append(",\"timeframe\":\"")
+                    .append(r.timeframe().name())
+                    .append("\",\"time_msc\":")
+                    .append(r.openTimeMsc())
+                    .append(",\"open\":")
+                    .append(r.open())
+                    .append(",\"high\":")
+                    .append(r.high())
+                    .append(",\"low\":")
+                    .append(r.low())
+                    .append(",\"close\":")
+                    .append(r.close())
+                    .append(",\"tick_volume\":")
+                    .append(r.tickVolume())
+                    .append(",\"real_volume\":")
+                    .append(r.realVolume())
+                    .append(",\"spread\":")
+                    .append(Double.isNaN(r.spread()) ? "null" : Double.toString(r.spread()))
+                    .append('}');
+        }
+        return json.append(']');
+    }
+
+    static StringBuilder toCsv(final List<CandleRow> rows) {
+        final StringBuilder csv = new StringBuilder(CSV_HEADER.length() + rows.size() * 100).append(CSV_HEADER);
+        for (final CandleRow r : rows) {
+            csv.append(r.symbol())
+                    .append(',')
+                    .append(r.timeframe().name())
+                    .append(',')
+                    .append(r.openTimeMsc())
+                    .append(',')
+                    .append(r.open())
+                    .append(',')
+                    .append(r.high())
+                    .append(',')
+                    .append(r.low())
+                    .append(',')
+                    .append(r.close())
+                    .append(',')
+                    .append(r.tickVolume())
+                    .append(',')
+                    .append(r.realVolume())
+                    .append(',')
+                    .append(Double.isNaN(r.spread()) ? "" : r.spread())
+                    .append('\n');
+        }
+        return csv;
+    }
+}

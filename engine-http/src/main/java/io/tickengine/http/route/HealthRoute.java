@@ -1,0 +1,79 @@
+package io.tickengine.http.route;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.http.security.Scope;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /health}: liveness and readiness. 200 when the engine accepts ticks and the store is up; 503 with the
+ * reasons otherwise (shutting down, store down, ring nearly full). Always reports the store's lag. Open: no key.
+ */
+public final class HealthRoute implements Route {
+    private final TickEngine engine;
+    private final BooleanSupplier shuttingDown;
+
+    public HealthRoute(final TickEngine engine, final BooleanSupplier shuttingDown) {
+        this.engine = engine;
+        this.shuttingDown = shuttingDown;
+    }
+
+    @Override
+    public Scope scope() {
+        return null;
+    }
+
+    @Override
+    public void handle(final Exchange exchange) {
+        final EngineMetrics m = engine.metrics();
+        final boolean storeUp = m.storeUp.get() == 1;
+        final boolean closing = shuttingDown.getAsBoolean() || engine.ring().isClosed();
+        final long remaining = engine.ring().remainingCapacity();
+        final int ringSize = engine.ring().size();
+        final StringBuilder reasons = new StringBuilder();
+        if (closing) {
+            reasons.append("shutting down");
+        }
+        if (!storeUp) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("store down (candles wait in the writer; ticks are journaled)");
+        }
+        final boolean ready = reasons.isEmpty();
+        final StringBuilder json =
+                new StringBuilder(512).append("{\"status\":").append(ready ? "\"ok\"" : "\"unavailable\"");
+        if (!ready) {
+            json.append(",\"reason\":");
+            Responses.quote(json, reasons);
+        }
+        json.append(",\"journal\":{\"ticks\":")
+                .append(m.ticksJournaled.get())
+                .append(",\"duplicates\":")
+                .append(m.ticksDuplicate.get())
+                .append(",\"errors\":")
+                .append(m.journalErrors.get())
+                .append(",\"lastIndex\":")
+                .append(engine.journal().lastIndex())
+                .append("},\"ring\":{\"size\":")
+                .append(ringSize)
+                .append(",\"remaining\":")
+                .append(remaining)
+                .append("},\"store\":{\"up\":")
+                .append(storeUp)
+                .append(",\"kind\":");
+        Responses.quote(json, engine.store().describe().split(" ", 2)[0]);
+        json.append(",\"backlogBars\":")
+                .append(m.writerBacklog.get())
+                .append(",\"committedJournalIndex\":")
+                .append(m.committedJournalIndex.get())
+                .append(",\"errors\":")
+                .append(m.storeErrors.get())
+                .append("},\"candles\":{\"late\":")
+                .append(m.ticksLate.get())
+                .append(",\"written\":")
+                .append(m.candlesWritten.get())
+                .append("}}");
+        exchange.respond(Responses.json(
+                exchange.alloc(), ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json));
+    }
+}

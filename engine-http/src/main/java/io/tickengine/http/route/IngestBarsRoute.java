@@ -1,0 +1,107 @@
+package io.tickengine.http.route;
+
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.candle.BarBuffer;
+import io.tickengine.core.ring.IngestAck;
+import io.tickengine.core.ring.TickRing;
+import io.tickengine.http.codec.BarBatchParser;
+import io.tickengine.http.security.Scope;
+import java.util.Locale;
+
+/**
+ * {@code POST /ingest}: whole bars (history backfill, e.g. from MT5's {@code CopyRates}), validated all or nothing,
+ * journaled and written through the same writer as built candles, each replacing the stored bar. Answers
+ * {@code 202 {"accepted":n}} once journaled.
+ */
+public final class IngestBarsRoute implements Route {
+    private final TickEngine engine;
+    private final String retryAfterSeconds;
+    private final FastThreadLocal<BarBatchParser> parser;
+    private final FastThreadLocal<BarBuffer> bars = new FastThreadLocal<>() {
+        @Override
+        protected BarBuffer initialValue() {
+            return new BarBuffer(256);
+        }
+    };
+
+    public IngestBarsRoute(final TickEngine engine, final int retryAfterSeconds) {
+        this.engine = engine;
+        this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.parser = new FastThreadLocal<>() {
+            @Override
+            protected BarBatchParser initialValue() {
+                return new BarBatchParser(
+                        engine.symbols(),
+                        engine.ring().maxBatchSize(),
+                        engine.context().sessionOffsetMsc());
+            }
+        };
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.INGEST;
+    }
+
+    @Override
+    public void handle(final Exchange exchange) {
+        final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported media type: use application/json"));
+            return;
+        }
+        final BarBuffer buffer = bars.get();
+        final BarBatchParser.Failure failure = parser.get()
+                .parse(
+                        new ByteBufInputStream(exchange.request().content().duplicate()),
+                        buffer,
+                        System.currentTimeMillis());
+        if (failure != null) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    failure.tooMany() ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                    failure.message(),
+                    failure.index(),
+                    failure.field()));
+            return;
+        }
+        final long result = engine.ring().tryPublishBars(buffer, new IngestAck() {
+            @Override
+            public void onJournaled(final int accepted, final int duplicates) {
+                exchange.eventLoop()
+                        .execute(() -> exchange.respond(Responses.json(
+                                exchange.alloc(), HttpResponseStatus.ACCEPTED, "{\"accepted\":" + accepted + "}")));
+            }
+
+            @Override
+            public void onFailed(final String reason) {
+                exchange.eventLoop().execute(() -> exchange.respond(retryLater(exchange, "not journaled: " + reason)));
+            }
+        });
+        if (result == TickRing.BACK_PRESSURED) {
+            exchange.respond(retryLater(exchange, "ring full: try again"));
+        } else if (result == TickRing.CLOSED) {
+            exchange.respond(retryLater(exchange, "shutting down"));
+        } else if (result == TickRing.TOO_LARGE) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too many bars in one request [max=" + engine.ring().maxBatchSize() + "]"));
+        }
+    }
+
+    private FullHttpResponse retryLater(final Exchange exchange, final String message) {
+        final FullHttpResponse response =
+                Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, message);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        return response;
+    }
+}

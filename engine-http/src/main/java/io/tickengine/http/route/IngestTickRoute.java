@@ -1,0 +1,174 @@
+package io.tickengine.http.route;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.ring.IngestAck;
+import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.tick.TickBuffer;
+import io.tickengine.core.tick.codec.TickParser;
+import io.tickengine.http.security.Scope;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * {@code POST /ingest/tick} (and {@code /ingest/ticks}): parse the body in place, validate every tick, publish all
+ * of them or none, and answer {@code 202 {"accepted":n,"duplicates":d}} once the journal has them.
+ *
+ * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
+ * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits.
+ */
+public final class IngestTickRoute implements Route {
+    private final TickEngine engine;
+    private final String retryAfterSeconds;
+    private final FastThreadLocal<Scratch> scratch;
+
+    public IngestTickRoute(final TickEngine engine, final int retryAfterSeconds) {
+        this.engine = engine;
+        this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.scratch = new FastThreadLocal<>() {
+            @Override
+            protected Scratch initialValue() {
+                return new Scratch(new TickParser(
+                        engine.symbols(), engine.sources(), engine.ring().maxBatchSize()));
+            }
+        };
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.INGEST;
+    }
+
+    @Override
+    public void handle(final Exchange exchange) {
+        final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
+        final TickParser.Format format = contentType == null ? null : TickParser.formatOf(contentType);
+        if (format == null) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported media type: use application/json, application/x-ndjson or text/csv"));
+            return;
+        }
+        final Scratch s = scratch.get();
+        final ByteBuf content = exchange.request().content();
+        final int length = content.readableBytes();
+        s.wrap(content, length);
+        final int parsed = s.parser.parse(s.body, 0, length, format, s.ticks, System.currentTimeMillis());
+        if (parsed < 0) {
+            exchange.respond(parseError(exchange, s.parser, parsed));
+            return;
+        }
+        final PendingIngest ack = new PendingIngest(exchange);
+        final long result = engine.ring().tryPublish(s.ticks, ack);
+        if (result == TickRing.BACK_PRESSURED) {
+            exchange.respond(retryLater(exchange, "ring full: try again"));
+        } else if (result == TickRing.CLOSED) {
+            exchange.respond(retryLater(exchange, "shutting down"));
+        } else if (result == TickRing.TOO_LARGE) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "too many ticks in one request [max=" + engine.ring().maxBatchSize() + "]"));
+        }
+        // Published: the journal thread completes `ack`, which answers on this event loop.
+    }
+
+    private FullHttpResponse retryLater(final Exchange exchange, final String message) {
+        final FullHttpResponse response =
+                Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, message);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        return response;
+    }
+
+    private FullHttpResponse parseError(final Exchange exchange, final TickParser parser, final int code) {
+        final HttpResponseStatus status;
+        switch (code) {
+            case TickParser.ERROR_TOO_MANY -> status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case TickParser.ERROR_NAMES_FULL -> {
+                return retryLater(exchange, "too many distinct symbols or sources");
+            }
+            default -> status = HttpResponseStatus.BAD_REQUEST;
+        }
+        return Responses.error(
+                exchange.alloc(),
+                status,
+                parser.errorMessage(),
+                parser.errorIndex(),
+                parser.errorField() == null ? null : parser.errorField().wireName());
+    }
+
+    /** Completes one request when the journal has all of its ticks. */
+    private static final class PendingIngest implements IngestAck, Runnable {
+        private final Exchange exchange;
+        private int accepted;
+        private int duplicates;
+        private String failure;
+
+        PendingIngest(final Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void onJournaled(final int accepted, final int duplicates) {
+            this.accepted = accepted;
+            this.duplicates = duplicates;
+            exchange.eventLoop().execute(this);
+        }
+
+        @Override
+        public void onFailed(final String reason) {
+            this.failure = reason;
+            exchange.eventLoop().execute(this);
+        }
+
+        @Override
+        public void run() {
+            if (failure != null) {
+                final FullHttpResponse response = Responses.error(
+                        exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not journaled: " + failure);
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+                exchange.respond(response);
+                return;
+            }
+            final StringBuilder json = new StringBuilder(48)
+                    .append("{\"accepted\":")
+                    .append(accepted)
+                    .append(",\"duplicates\":")
+                    .append(duplicates)
+                    .append('}');
+            exchange.respond(Responses.json(exchange.alloc(), HttpResponseStatus.ACCEPTED, json));
+        }
+    }
+
+    /** Per-event-loop state of this route. */
+    private static final class Scratch {
+        final TickParser parser;
+        final TickBuffer ticks = new TickBuffer(1024);
+        final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
+        byte[] copy = new byte[64 * 1024];
+
+        Scratch(final TickParser parser) {
+            this.parser = parser;
+        }
+
+        /** Points {@link #body} at the request bytes: in place when they are one array, else copied once. */
+        void wrap(final ByteBuf content, final int length) {
+            if (content.hasArray()) {
+                body.wrap(content.array(), content.arrayOffset() + content.readerIndex(), length);
+            } else if (content.hasMemoryAddress()) {
+                body.wrap(content.memoryAddress() + content.readerIndex(), length);
+            } else {
+                // An aggregated body is usually a composite of several reads.
+                if (copy.length < length) {
+                    copy = new byte[Math.max(length, copy.length * 2)];
+                }
+                content.getBytes(content.readerIndex(), copy, 0, length);
+                body.wrap(copy, 0, length);
+            }
+        }
+    }
+}

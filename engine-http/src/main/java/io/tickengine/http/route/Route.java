@@ -1,0 +1,12 @@
+package io.tickengine.http.route;
+
+import io.tickengine.http.security.Scope;
+
+/** An endpoint. Implementations are shared by every connection and called on event loops: they must not block. */
+public interface Route {
+    /** @return the scope a key needs, or {@code null} for an open route. */
+    Scope scope();
+
+    /** Handles a request whose method and path matched and whose key (if needed) was accepted. */
+    void handle(Exchange exchange);
+}

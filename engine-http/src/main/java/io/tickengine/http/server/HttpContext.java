@@ -1,0 +1,238 @@
+package io.tickengine.http.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Configuration of the HTTP front, keys {@code http.*}, loaded and validated like
+ * {@link io.tickengine.core.EngineContext}: properties file, then environment ({@code TICK_HTTP_PORT}; also
+ * {@code TICK_API_KEYS} and {@code TICK_API_KEY_FILE}), then command line.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>http.port</td><td>18001</td><td>listen port (0 = any free port, printed at start)</td></tr>
+ *   <tr><td>http.bind</td><td>0.0.0.0</td><td>listen address</td></tr>
+ *   <tr><td>http.io.threads</td><td>0</td><td>event loop threads, 0 = one per core</td></tr>
+ *   <tr><td>http.api.keys</td><td>(none)</td><td>key entries, see {@code ApiKeys}</td></tr>
+ *   <tr><td>http.api.key.file</td><td>(none)</td><td>file of key entries, one per line</td></tr>
+ *   <tr><td>http.rate.limit.per.second</td><td>0</td><td>requests a second per key, 0 = unlimited</td></tr>
+ *   <tr><td>http.rate.limit.burst</td><td>100</td><td>requests a key may send at once</td></tr>
+ *   <tr><td>http.cors.origins</td><td>(none)</td><td>origins allowed to call from a browser, comma-separated</td></tr>
+ *   <tr><td>http.tls.cert / http.tls.key</td><td>(none)</td><td>PEM certificate chain and private key: HTTPS</td></tr>
+ *   <tr><td>http.max.body.bytes</td><td>4194304</td><td>larger bodies get 413</td></tr>
+ *   <tr><td>http.max.header.bytes</td><td>8192</td><td>larger header sections get 431</td></tr>
+ *   <tr><td>http.max.line.bytes</td><td>4096</td><td>longer request lines get 414</td></tr>
+ *   <tr><td>http.max.connections</td><td>1024</td><td>more concurrent connections are refused</td></tr>
+ *   <tr><td>http.request.timeout.ms</td><td>10000</td><td>time to receive a whole request, else 408</td></tr>
+ *   <tr><td>http.idle.timeout.ms</td><td>120000</td><td>an idle keep-alive connection is closed after this</td></tr>
+ *   <tr><td>http.retry.after.seconds</td><td>1</td><td>Retry-After on 503 (ring full)</td></tr>
+ * </table>
+ */
+public final class HttpContext {
+    private static final Set<String> KEYS = Set.of(
+            "http.port",
+            "http.bind",
+            "http.io.threads",
+            "http.api.keys",
+            "http.api.key.file",
+            "http.rate.limit.per.second",
+            "http.rate.limit.burst",
+            "http.cors.origins",
+            "http.tls.cert",
+            "http.tls.key",
+            "http.max.body.bytes",
+            "http.max.header.bytes",
+            "http.max.line.bytes",
+            "http.max.connections",
+            "http.request.timeout.ms",
+            "http.idle.timeout.ms",
+            "http.retry.after.seconds");
+
+    private int port = 18_001;
+    private String bind = "0.0.0.0";
+    private int ioThreads;
+    private String apiKeys;
+    private Path apiKeyFile;
+    private double rateLimitPerSecond;
+    private long rateLimitBurst = 100;
+    private List<String> corsOrigins = List.of();
+    private Path tlsCert;
+    private Path tlsKey;
+    private int maxBodyBytes = 4 * 1024 * 1024;
+    private int maxHeaderBytes = 8192;
+    private int maxLineBytes = 4096;
+    private int maxConnections = 1024;
+    private long requestTimeoutMs = 10_000;
+    private long idleTimeoutMs = 120_000;
+    private int retryAfterSeconds = 1;
+
+    /** @return true if {@code key} belongs to this context. */
+    public static boolean isKey(final String key) {
+        return KEYS.contains(key);
+    }
+
+    /** Applies the {@code http.*} keys of a properties file; other keys are left to the engine context. */
+    public HttpContext load(final Properties properties) {
+        for (final String key : properties.stringPropertyNames()) {
+            if (key.startsWith("http.")) {
+                set(key, properties.getProperty(key));
+            }
+        }
+        return this;
+    }
+
+    /** Applies {@code TICK_HTTP_*}, {@code TICK_API_KEYS} and {@code TICK_API_KEY_FILE}. */
+    public HttpContext loadEnvironment(final Map<String, String> environment) {
+        for (final Map.Entry<String, String> e : environment.entrySet()) {
+            final String name = e.getKey();
+            if (name.equals("TICK_API_KEYS")) {
+                set("http.api.keys", e.getValue());
+            } else if (name.equals("TICK_API_KEY_FILE")) {
+                set("http.api.key.file", e.getValue());
+            } else if (name.startsWith("TICK_HTTP_")) {
+                final String key = name.substring(5).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (isKey(key)) {
+                    set(key, e.getValue());
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Sets one key.
+     *
+     * @throws IllegalArgumentException naming key and value when either is not valid.
+     */
+    public HttpContext set(final String key, final String rawValue) {
+        final String value = rawValue == null ? "" : rawValue.trim();
+        try {
+            switch (key) {
+                case "http.port" -> port = Integer.parseInt(value);
+                case "http.bind" -> bind = value;
+                case "http.io.threads" -> ioThreads = Integer.parseInt(value);
+                case "http.api.keys" -> apiKeys = value.isEmpty() ? null : value;
+                case "http.api.key.file" -> apiKeyFile = value.isEmpty() ? null : Path.of(value);
+                case "http.rate.limit.per.second" -> rateLimitPerSecond = Double.parseDouble(value);
+                case "http.rate.limit.burst" -> rateLimitBurst = Long.parseLong(value);
+                case "http.cors.origins" ->
+                    corsOrigins = value.isEmpty() ? List.of() : List.of(value.split("\\s*,\\s*"));
+                case "http.tls.cert" -> tlsCert = value.isEmpty() ? null : Path.of(value);
+                case "http.tls.key" -> tlsKey = value.isEmpty() ? null : Path.of(value);
+                case "http.max.body.bytes" -> maxBodyBytes = Integer.parseInt(value);
+                case "http.max.header.bytes" -> maxHeaderBytes = Integer.parseInt(value);
+                case "http.max.line.bytes" -> maxLineBytes = Integer.parseInt(value);
+                case "http.max.connections" -> maxConnections = Integer.parseInt(value);
+                case "http.request.timeout.ms" -> requestTimeoutMs = Long.parseLong(value);
+                case "http.idle.timeout.ms" -> idleTimeoutMs = Long.parseLong(value);
+                case "http.retry.after.seconds" -> retryAfterSeconds = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
+            }
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("not a number [key=" + key + ", value=" + value + "]", e);
+        }
+        return this;
+    }
+
+    /**
+     * Validates once, before start.
+     *
+     * @throws IllegalArgumentException naming the first invalid key.
+     */
+    public HttpContext conclude() {
+        require(port >= 0 && port <= 65_535, "http.port", port, "0..65535");
+        require(ioThreads >= 0, "http.io.threads", ioThreads, ">= 0");
+        require(rateLimitPerSecond >= 0, "http.rate.limit.per.second", rateLimitPerSecond, ">= 0");
+        require(rateLimitBurst >= 1, "http.rate.limit.burst", rateLimitBurst, ">= 1");
+        require((tlsCert == null) == (tlsKey == null), "http.tls.cert", tlsCert, "both http.tls.cert and http.tls.key");
+        require(maxBodyBytes >= 1024, "http.max.body.bytes", maxBodyBytes, ">= 1024");
+        require(maxHeaderBytes >= 1024, "http.max.header.bytes", maxHeaderBytes, ">= 1024");
+        require(maxLineBytes >= 256, "http.max.line.bytes", maxLineBytes, ">= 256");
+        require(maxConnections >= 1, "http.max.connections", maxConnections, ">= 1");
+        require(requestTimeoutMs >= 100, "http.request.timeout.ms", requestTimeoutMs, ">= 100");
+        require(idleTimeoutMs >= 100, "http.idle.timeout.ms", idleTimeoutMs, ">= 100");
+        require(retryAfterSeconds >= 1, "http.retry.after.seconds", retryAfterSeconds, ">= 1");
+        return this;
+    }
+
+    private static void require(final boolean ok, final String key, final Object value, final String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "invalid configuration [key=" + key + ", value=" + value + ", expected=" + expected + "]");
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String bind() {
+        return bind;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** @return the key entries from {@code http.api.keys} / {@code TICK_API_KEYS}, or {@code null}. */
+    public String apiKeys() {
+        return apiKeys;
+    }
+
+    public Path apiKeyFile() {
+        return apiKeyFile;
+    }
+
+    public double rateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    public long rateLimitBurst() {
+        return rateLimitBurst;
+    }
+
+    public List<String> corsOrigins() {
+        return corsOrigins;
+    }
+
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public long requestTimeoutMs() {
+        return requestTimeoutMs;
+    }
+
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,207 @@
+package io.tickengine.http.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tickengine.core.TickEngine;
+import io.tickengine.http.route.CandlesRoute;
+import io.tickengine.http.route.HealthRoute;
+import io.tickengine.http.route.IngestBarsRoute;
+import io.tickengine.http.route.IngestTickRoute;
+import io.tickengine.http.security.ApiKeys;
+import io.tickengine.http.security.RateLimiter;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's HTTP front: Netty on NIO event loops, one pipeline per connection
+ * ({@code [TLS] -> connection limit -> receive deadline -> HTTP codec -> body limit -> [CORS] -> API}), routes
+ * for ingest, candles and health, and a small executor for routes that must block (queries).
+ *
+ * <p>Shutdown is in two steps so no acknowledged tick is lost: {@link #stopAccepting()} closes the listening socket
+ * and makes answers close their connections; then the engine closes (draining the ring, so every published request
+ * is acknowledged); then {@link #close()} waits for open requests to be answered and stops the event loops.
+ */
+public final class TickHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TickHttpServer.class);
+
+    private final TickEngine engine;
+    private final HttpContext context;
+    private final ApiKeys keys;
+    private final ServerState state = new ServerState();
+    private final Router router = new Router();
+    private final RateLimiter rateLimiter;
+    private final ExecutorService blocking;
+    private final ChannelGroup channels = new DefaultChannelGroup("tick-http", GlobalEventExecutor.INSTANCE);
+    private final SslContext ssl;
+    private final CorsConfig cors;
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private Channel listener;
+
+    public TickHttpServer(final TickEngine engine, final HttpContext context, final ApiKeys keys) {
+        this.engine = engine;
+        this.context = context.conclude();
+        this.keys = keys;
+        this.rateLimiter = new RateLimiter(keys.size(), context.rateLimitPerSecond(), context.rateLimitBurst());
+        this.blocking = new ThreadPoolExecutor(
+                2,
+                2,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(256),
+                new DefaultThreadFactory("tick-query", true));
+        this.ssl = context.tlsCert() == null ? null : sslContext(context);
+        this.cors = context.corsOrigins().isEmpty()
+                ? null
+                : CorsConfigBuilder.forOrigins(context.corsOrigins().toArray(new String[0]))
+                        .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
+                        .allowedRequestHeaders("Content-Type", ApiHandler.API_KEY_HEADER)
+                        .build();
+        final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds());
+        router.add(HttpMethod.POST, "/ingest/tick", ingest)
+                .add(HttpMethod.POST, "/ingest/ticks", ingest)
+                .add(HttpMethod.POST, "/ingest", new IngestBarsRoute(engine, context.retryAfterSeconds()))
+                .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blocking))
+                .add(HttpMethod.GET, "/health", new HealthRoute(engine, state::isShuttingDown));
+    }
+
+    /** @return the router, for modules that add endpoints before {@link #start()}. */
+    public Router router() {
+        return router;
+    }
+
+    /** Binds and starts serving. */
+    public TickHttpServer start() throws InterruptedException {
+        acceptor = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("tick-http-accept", true), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(
+                context.ioThreads(), new DefaultThreadFactory("tick-http", true), NioIoHandler.newFactory());
+        final Guards.ConnectionLimit connectionLimit =
+                new Guards.ConnectionLimit(state, context.maxConnections(), ssl != null);
+        final HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(context.maxLineBytes())
+                .setMaxHeaderSize(context.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024);
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        channels.add(ch);
+                        final ChannelPipeline p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
+                        final Guards.ReceiveDeadline deadline = new Guards.ReceiveDeadline(context.requestTimeoutMs());
+                        p.addLast("connection-limit", connectionLimit)
+                                .addLast(
+                                        "idle",
+                                        new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                .addLast("deadline-bytes", deadline.bytes())
+                                .addLast("http", new HttpServerCodec(decoder))
+                                .addLast("deadline-messages", deadline.messages())
+                                .addLast("body", new Guards.BodyLimit(context.maxBodyBytes()));
+                        if (cors != null) {
+                            p.addLast("cors", new CorsHandler(cors));
+                        }
+                        p.addLast("api", new ApiHandler(router, keys, rateLimiter, state));
+                    }
+                });
+        listener = bootstrap.bind(context.bind(), context.port()).sync().channel();
+        LOG.info(
+                "HTTP listening [address={}, tls={}, keys={}, cors={}]",
+                listener.localAddress(),
+                ssl != null,
+                keys.size(),
+                context.corsOrigins());
+        return this;
+    }
+
+    /** @return the bound port (useful with {@code http.port=0}). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** @return true once shutdown has begun. */
+    public boolean isShuttingDown() {
+        return state.isShuttingDown();
+    }
+
+    /** First step of shutdown: no new connections; open ones are closed after their current answer. */
+    public void stopAccepting() {
+        state.shutDown();
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        LOG.info("HTTP stopped accepting [openRequests={}]", state.openRequests());
+    }
+
+    /**
+     * Last step of shutdown: waits (bounded) for open requests to be answered, then closes every connection and the
+     * event loops.
+     */
+    @Override
+    public void close() {
+        if (!state.isShuttingDown()) {
+            stopAccepting();
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (state.openRequests() > 0 && deadlineNs - System.nanoTime() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        if (state.openRequests() > 0) {
+            LOG.warn("closing with requests still open [openRequests={}]", state.openRequests());
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        blocking.shutdown();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        LOG.info("HTTP stopped");
+    }
+
+    private static SslContext sslContext(final HttpContext context) {
+        try {
+            return SslContextBuilder.forServer(
+                            context.tlsCert().toFile(), context.tlsKey().toFile())
+                    .build();
+        } catch (final SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "cannot load TLS certificate or key [cert=" + context.tlsCert() + ", key=" + context.tlsKey()
+                            + ", cause=" + e.getMessage() + "]",
+                    e);
+        }
+    }
+}
