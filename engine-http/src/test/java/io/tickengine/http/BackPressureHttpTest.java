@@ -1,0 +1,65 @@
+package io.tickengine.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.tick.TickBuffer;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A full ring is answered with 503 and Retry-After at once, and other connections are still served. */
+class BackPressureHttpTest {
+    private static final String TICK =
+            "{\"symbol\":\"EURUSD\",\"time_msc\":1783944000093,\"bid\":1.14273,\"ask\":1.14277,\"flags\":6}";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenTheRingIsFullAndKeepServingOthers() throws Exception {
+        try (HttpFixture http = new HttpFixture(dataDir, null, "ring.size=1024", "ring.max.batch=256")) {
+            final TickEngine engine = http.server.engine();
+            final CountDownLatch stall = new CountDownLatch(1);
+            final CountDownLatch stalled = new CountDownLatch(1);
+            final TickBuffer ticks = new TickBuffer(256);
+            final int symbol = engine.symbols().intern("EURUSD");
+            ticks.add(symbol, 1_783_944_000_000L, 1.1, 1.2, 0, 0, 0, 6, TickBuffer.NO_SOURCE, TickBuffer.NO_SEQ);
+            // The journal thread completes acknowledgements; one that blocks holds the whole ring still.
+            assertTrue(engine.ring().tryPublish(ticks, (accepted, duplicates) -> {
+                        stalled.countDown();
+                        try {
+                            stall.await(60, TimeUnit.SECONDS);
+                        } catch (final InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    })
+                    >= 0);
+            assertTrue(stalled.await(10, TimeUnit.SECONDS));
+            while (engine.ring().tryPublish(ticks, null) != TickRing.BACK_PRESSURED) {
+                // fill every remaining slot
+            }
+
+            final HttpResponse<String> full = http.post("/ingest/tick", "application/json", TICK);
+            assertEquals(503, full.statusCode(), full.body());
+            assertEquals("1", full.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(full.body().contains("ring full"), full.body());
+            final HttpResponse<String> health = http.get("/health", null);
+            assertEquals(200, health.statusCode(), "other requests are served while the ring is full");
+            assertTrue(health.body().contains("\"remaining\":0"), health.body());
+
+            stall.countDown();
+            HttpResponse<String> retried;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                retried = http.post("/ingest/tick", "application/json", TICK);
+            } while (retried.statusCode() == 503 && System.nanoTime() - deadlineNs < 0);
+            assertEquals(202, retried.statusCode(), retried.body());
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.tickengine.http;
+
+import io.tickengine.core.EngineContext;
+import io.tickengine.core.testsupport.TickFiles;
+import io.tickengine.http.security.ApiKeys;
+import io.tickengine.http.server.HttpContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** An in-process engine with its HTTP front on a free loopback port, and a client for it. */
+final class HttpFixture implements AutoCloseable {
+    static final String INGEST_KEY = "ingest-key-0123456789";
+    static final String READ_KEY = "read-key-0123456789ab";
+    static final String ADMIN_KEY = "admin-key-0123456789a";
+    static final String KEYS = INGEST_KEY + "=ingest," + READ_KEY + "=read," + ADMIN_KEY;
+
+    final EngineServer server;
+    final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    HttpFixture(final Path dataDir, final String dbUrl, final String... settings) throws Exception {
+        final EngineContext engine = new EngineContext()
+                .set("data.dir", dataDir.toString())
+                .set("ring.size", "8192")
+                .set("ring.max.batch", "4096")
+                .set("writer.flush.interval.ms", "20");
+        if (dbUrl != null) {
+            engine.set("db.url", dbUrl);
+        }
+        final HttpContext http = new HttpContext().set("http.port", "0").set("http.bind", "127.0.0.1");
+        for (final String setting : settings) {
+            final int eq = setting.indexOf('=');
+            final String key = setting.substring(0, eq);
+            if (key.startsWith("http.")) {
+                http.set(key, setting.substring(eq + 1));
+            } else {
+                engine.set(key, setting.substring(eq + 1));
+            }
+        }
+        server = EngineServer.start(engine, http, ApiKeys.parse(KEYS));
+    }
+
+    URI uri(final String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    HttpResponse<String> post(final String path, final String contentType, final String body) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", contentType)
+                        .header("X-API-Key", INGEST_KEY)
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(final String pathAndQuery, final String key) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the M1 candles of a symbol as CSV lines {@code symbol,M1,open_time,o,h,l,c,tick_volume}. */
+    String candlesM1(final String symbol) throws Exception {
+        final HttpResponse<String> response =
+                get("/candles?symbol=" + symbol + "&tf=M1&limit=100000&format=csv", READ_KEY);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /candles answered " + response.statusCode() + ": " + response.body());
+        }
+        final StringBuilder lines = new StringBuilder();
+        for (final String line : response.body().split("\n")) {
+            if (line.startsWith("symbol,")) {
+                continue;
+            }
+            final String[] f = line.split(",");
+            lines.append(String.join(",", f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]))
+                    .append('\n');
+        }
+        return lines.toString();
+    }
+
+    /** @return the expected M1 candles of a fixture, rendered like {@link #candlesM1}. */
+    static String expectedM1(final String fixture) {
+        final StringBuilder lines = new StringBuilder();
+        for (final TickFiles.Candle c : TickFiles.expectedM1(fixture)) {
+            lines.append(String.join(
+                            ",",
+                            c.symbol(),
+                            c.timeframe(),
+                            Long.toString(c.openTimeMsc()),
+                            Double.toString(c.open()),
+                            Double.toString(c.high()),
+                            Double.toString(c.low()),
+                            Double.toString(c.close()),
+                            Long.toString(c.tickVolume())))
+                    .append('\n');
+        }
+        return lines.toString();
+    }
+
+    /** @return ticks as a JSON array, with source/seq when {@code source} is not null (seq = index + 1). */
+    static String jsonArray(final List<TickFiles.Tick> ticks, final int from, final int to, final String source) {
+        final StringBuilder json = new StringBuilder().append('[');
+        for (int i = from; i < to; i++) {
+            json.append(i == from ? "" : ",").append(jsonObject(ticks.get(i), source, i + 1));
+        }
+        return json.append(']').toString();
+    }
+
+    static String jsonObject(final TickFiles.Tick t, final String source, final long seq) {
+        final StringBuilder json = new StringBuilder(160)
+                .append("{\"symbol\":\"")
+                .append(t.symbol())
+                .append("\",\"time_msc\":")
+                .append(t.timeMsc())
+                .append(",\"bid\":")
+                .append(t.bid())
+                .append(",\"ask\":")
+                .append(t.ask())
+                .append(",\"last\":")
+                .append(t.last())
+                .append(",\"volume\":")
+                .append(t.volume())
+                .append(",\"flags\":")
+                .append(t.flags());
+        if (source != null) {
+            json.append(",\"source\":\"").append(source).append("\",\"seq\":").append(seq);
+        }
+        return json.append('}').toString();
+    }
+
+    static String csv(final List<TickFiles.Tick> ticks, final int from, final int to) {
+        final StringBuilder csv = new StringBuilder("symbol,time_msc,bid,ask,last,volume,flags\n");
+        for (int i = from; i < to; i++) {
+            final TickFiles.Tick t = ticks.get(i);
+            csv.append(t.symbol())
+                    .append(',')
+                    .append(t.timeMsc())
+                    .append(',')
+                    .append(t.bid())
+                    .append(',')
+                    .append(t.ask())
+                    .append(',')
+                    .append(t.last())
+                    .append(',')
+                    .append(t.volume())
+                    .append(',')
+                    .append(t.flags())
+                    .append('\n');
+        }
+        return csv.toString();
+    }
+
+    static String ndjson(final List<TickFiles.Tick> ticks, final int from, final int to) {
+        final StringBuilder nd = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            nd.append(jsonObject(ticks.get(i), null, 0)).append('\n');
+        }
+        return nd.toString();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,123 @@
+package io.tickengine.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tickengine.core.testsupport.PgDatabase;
+import io.tickengine.core.testsupport.PostgresExtension;
+import io.tickengine.core.testsupport.TickFiles;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Real ticks over real HTTP on loopback give exactly the expected candles back from {@code GET /candles}. */
+class HttpIngestCandlesTest {
+    static List<String> fixtures() {
+        return TickFiles.FIXTURES;
+    }
+
+    abstract static class Scenarios {
+        @TempDir
+        Path dataDir;
+
+        abstract String dbUrl();
+
+        @ParameterizedTest
+        @MethodSource("io.tickengine.http.HttpIngestCandlesTest#fixtures")
+        void shouldServeTheExpectedCandlesForTicksPostedInBatches(final String fixture) throws Exception {
+            final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+            try (HttpFixture http = new HttpFixture(dataDir, dbUrl())) {
+                final int third = ticks.size() / 3;
+                // One third each as a JSON array, NDJSON and CSV, in batches of 250.
+                for (int from = 0; from < ticks.size(); from += 250) {
+                    final int to = Math.min(ticks.size(), from + 250);
+                    final HttpResponse<String> r = from < third
+                            ? http.post(
+                                    "/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, from, to, null))
+                            : from < 2 * third
+                                    ? http.post(
+                                            "/ingest/ticks",
+                                            "application/x-ndjson",
+                                            HttpFixture.ndjson(ticks, from, to))
+                                    : http.post("/ingest/tick", "text/csv", HttpFixture.csv(ticks, from, to));
+                    assertEquals(202, r.statusCode(), r.body());
+                    assertEquals("{\"accepted\":" + (to - from) + ",\"duplicates\":0}", r.body());
+                }
+                awaitCommitted(http);
+                assertEquals(
+                        HttpFixture.expectedM1(fixture),
+                        http.candlesM1(ticks.get(0).symbol()));
+            }
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.tickengine.http.HttpIngestCandlesTest#fixtures")
+        void shouldServeTheExpectedCandlesForOneTickPerRequest(final String fixture) throws Exception {
+            final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+            try (HttpFixture http = new HttpFixture(dataDir, dbUrl())) {
+                for (int i = 0; i < ticks.size(); i++) {
+                    final HttpResponse<String> r = http.post(
+                            "/ingest/tick", "application/json", HttpFixture.jsonObject(ticks.get(i), "ea-1", i + 1));
+                    assertEquals(202, r.statusCode(), r.body());
+                }
+                awaitCommitted(http);
+                assertEquals(
+                        HttpFixture.expectedM1(fixture),
+                        http.candlesM1(ticks.get(0).symbol()));
+            }
+        }
+
+        private static void awaitCommitted(final HttpFixture http) {
+            final var metrics = http.server.engine().metrics();
+            final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+            // Candles are committed shortly after the acknowledgement: wait for the writer to catch up.
+            while (metrics.writerBacklog.get() > 0
+                    || metrics.committedJournalIndex.get()
+                            < http.server.engine().journal().lastIndex()) {
+                if (System.nanoTime() - deadlineNs > 0) {
+                    throw new AssertionError("writer did not catch up in 30 s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+            }
+        }
+    }
+
+    @Nested
+    class OnSqlite extends Scenarios {
+        @Override
+        String dbUrl() {
+            return null;
+        }
+    }
+
+    @Nested
+    @ExtendWith(PostgresExtension.class)
+    class OnPostgres extends Scenarios {
+        private final PgDatabase database;
+
+        OnPostgres(final PgDatabase database) {
+            this.database = database;
+        }
+
+        @BeforeEach
+        void dropTables() throws Exception {
+            try (Connection c = database.connect();
+                    Statement s = c.createStatement()) {
+                s.execute(
+                        "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq");
+            }
+        }
+
+        @Override
+        String dbUrl() {
+            return database.jdbcUrl();
+        }
+    }
+}
