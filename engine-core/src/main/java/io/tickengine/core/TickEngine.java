@@ -294,6 +294,7 @@ public final class TickEngine implements AutoCloseable {
         });
         handOverFully();
         metrics.ticksReplayed.getAndAddRelease(count[0]);
+        metrics.lastJournalIndex.set(journal.lastIndex());
         metrics.replayDuration.recordValue(System.nanoTime() - startNs);
         LOG.info(
                 "journal replayed [ticks={}, openBars={}, ms={}]",

@@ -23,6 +23,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
 
+    private long lastAppendedIndex = -1;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
     private int requestAccepted;
@@ -71,7 +72,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             metrics.ticksDuplicate.incrementRelease();
         } else {
             try {
-                event.journalIndex(journal.append(event, symbols, sources));
+                lastAppendedIndex = journal.append(event, symbols, sources);
+                event.journalIndex(lastAppendedIndex);
                 requestAccepted++;
                 metrics.ticksJournaled.incrementRelease();
             } catch (final RuntimeException e) {
@@ -83,7 +85,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
 
     private void onBar(final TickEvent event) {
         try {
-            event.journalIndex(journal.appendBar(event, symbols));
+            lastAppendedIndex = journal.appendBar(event, symbols);
+            event.journalIndex(lastAppendedIndex);
             requestAccepted++;
             metrics.barsJournaled.incrementRelease();
         } catch (final RuntimeException e) {
@@ -115,6 +118,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     }
 
     private void onEndOfBatch() {
+        if (lastAppendedIndex >= 0) {
+            metrics.lastJournalIndex.setRelease(lastAppendedIndex);
+        }
         if (pendingCount == 0) {
             return;
         }

@@ -49,6 +49,8 @@ public final class EngineMetrics {
     public final AtomicCounter storeUp;
     /** Bars waiting for the store. Writer thread. */
     public final AtomicCounter writerBacklog;
+    /** Journal index of the newest record appended, -1 before the first. Journal thread. */
+    public final AtomicCounter lastJournalIndex;
     /** Journal index of the newest tick whose candles are committed. Writer thread. */
     public final AtomicCounter committedJournalIndex;
     /** Errors thrown by a ring handler (each one is logged). Handler threads. */
@@ -86,6 +88,8 @@ public final class EngineMetrics {
         storeUp = counters.newCounter("store_up");
         writerBacklog = counters.newCounter("writer_backlog");
         committedJournalIndex = counters.newCounter("committed_journal_index");
+        lastJournalIndex = counters.newCounter("last_journal_index");
+        lastJournalIndex.set(-1);
         handlerErrors = counters.newCounter("handler_errors");
         committedJournalIndex.set(-1);
     }

@@ -53,7 +53,7 @@ public final class HealthRoute implements Route {
                 .append(",\"errors\":")
                 .append(m.journalErrors.get())
                 .append(",\"lastIndex\":")
-                .append(engine.journal().lastIndex())
+                .append(m.lastJournalIndex.get())
                 .append("},\"ring\":{\"size\":")
                 .append(ringSize)
                 .append(",\"remaining\":")
