@@ -45,6 +45,8 @@ import java.util.Set;
  *   <tr><td>writer.backoff.min.ms / max.ms</td><td>100 / 5000</td><td>retry delays while the store is down</td></tr>
  *   <tr><td>names.capacity</td><td>65536</td><td>distinct symbols (and, separately, sources)</td></tr>
  *   <tr><td>shutdown.timeout.ms</td><td>15000</td><td>time to drain on shutdown</td></tr>
+ *   <tr><td>metrics.symbols.max</td><td>100</td><td>symbols with their own metrics (the first ones seen), which
+ *       bounds the exporter's label cardinality; 0 = none</td></tr>
  * </table>
  */
 public final class EngineContext {
@@ -73,6 +75,7 @@ public final class EngineContext {
     private long writerBackoffMaxMs = 5_000;
     private int namesCapacity = 65_536;
     private long shutdownTimeoutMs = 15_000;
+    private int metricsSymbolsMax = io.tickengine.core.metrics.EngineMetrics.DEFAULT_TRACKED_SYMBOLS;
     private boolean concluded;
 
     /** Applies every {@code key=value} of a properties file; unknown keys are an error. */
@@ -126,7 +129,8 @@ public final class EngineContext {
             "writer.backoff.min.ms",
             "writer.backoff.max.ms",
             "names.capacity",
-            "shutdown.timeout.ms");
+            "shutdown.timeout.ms",
+            "metrics.symbols.max");
 
     /**
      * Sets one key.
@@ -161,6 +165,7 @@ public final class EngineContext {
                 case "writer.backoff.max.ms" -> writerBackoffMaxMs = Long.parseLong(value);
                 case "names.capacity" -> namesCapacity = Integer.parseInt(value);
                 case "shutdown.timeout.ms" -> shutdownTimeoutMs = Long.parseLong(value);
+                case "metrics.symbols.max" -> metricsSymbolsMax = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
             }
         } catch (final NumberFormatException e) {
@@ -217,6 +222,11 @@ public final class EngineContext {
                 writerBackoffMinMs,
                 "1 <= min <= writer.backoff.max.ms");
         require(namesCapacity >= 1 && namesCapacity <= 1 << 20, "names.capacity", namesCapacity, "1..1048576");
+        require(
+                metricsSymbolsMax >= 0 && metricsSymbolsMax <= 10_000,
+                "metrics.symbols.max",
+                metricsSymbolsMax,
+                "0..10000");
         concluded = true;
         return this;
     }
@@ -363,5 +373,10 @@ public final class EngineContext {
 
     public long shutdownTimeoutMs() {
         return shutdownTimeoutMs;
+    }
+
+    /** @return how many symbols get their own metrics (the first ones seen). */
+    public int metricsSymbolsMax() {
+        return metricsSymbolsMax;
     }
 }

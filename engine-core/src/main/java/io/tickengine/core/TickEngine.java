@@ -56,7 +56,7 @@ public final class TickEngine implements AutoCloseable {
 
     private TickEngine(final EngineContext context, final CandleStore store, final TickJournal journal) {
         this.context = context;
-        this.metrics = new EngineMetrics();
+        this.metrics = new EngineMetrics(context.metricsSymbolsMax());
         this.symbols = new NameTable(context.namesCapacity());
         this.sources = new NameTable(context.namesCapacity());
         this.store = store;
@@ -257,6 +257,7 @@ public final class TickEngine implements AutoCloseable {
         long fromIndex = Long.MIN_VALUE;
         if (journal.id().equals(state.journalId())) {
             fromIndex = state.journalIndex() + 1;
+            metrics.committedJournalIndex.set(state.journalIndex());
             for (final Map.Entry<String, RecoveryState.SymbolState> e :
                     state.symbols().entrySet()) {
                 final RecoveryState.SymbolState s = e.getValue();
@@ -280,7 +281,11 @@ public final class TickEngine implements AutoCloseable {
         }
         writer.start();
         final long startNs = System.nanoTime();
-        LOG.info("replaying journal [from={}, checkpoint={}]", fromIndex, state.journalIndex());
+        LOG.info(
+                "replaying journal [from={}, to={}, checkpoint={}]",
+                fromIndex == Long.MIN_VALUE ? "start" : Long.toString(fromIndex),
+                journal.lastIndex(),
+                state.journalIndex());
         final long[] count = {0};
         journal.replay(fromIndex, (record, index) -> {
             final int sourceId = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
@@ -295,7 +300,7 @@ public final class TickEngine implements AutoCloseable {
         handOverFully();
         metrics.ticksReplayed.getAndAddRelease(count[0]);
         metrics.lastJournalIndex.set(journal.lastIndex());
-        metrics.replayDuration.recordValue(System.nanoTime() - startNs);
+        EngineMetrics.record(metrics.replayDuration, System.nanoTime() - startNs, EngineMetrics.MAX_LONG_LATENCY_NS);
         LOG.info(
                 "journal replayed [ticks={}, openBars={}, ms={}]",
                 count[0],

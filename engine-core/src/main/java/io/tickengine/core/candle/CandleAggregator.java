@@ -69,6 +69,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long emitFromMsc = Long.MIN_VALUE;
     private long emitToMsc = Long.MAX_VALUE;
     private long lastJournalIndex = NONE;
+    /** Publish time of the oldest live tick or bar not yet covered by a checkpoint message, or NONE. */
+    private long oldestPublishNs = NONE;
+
     private boolean checkpointDue;
     private volatile boolean handOverPending;
 
@@ -184,6 +187,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     @Override
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
+        if (oldestPublishNs == NONE && event.type() != TickEvent.TYPE_HEARTBEAT && !event.isDuplicate()) {
+            oldestPublishNs = event.publishNs();
+        }
         if (event.type() == TickEvent.TYPE_BAR && !event.isDuplicate()) {
             onBar(
                     event.symbolId(),
@@ -438,7 +444,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             return false;
         }
         out.putLong(index + CHECKPOINT_INDEX_OFFSET, lastJournalIndex);
+        out.putLong(index + CHECKPOINT_PUBLISH_NS_OFFSET, oldestPublishNs);
         toWriter.commit(index);
+        oldestPublishNs = NONE;
 
         for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
             touched[touchedSymbols.getInt(i)] = false;

@@ -12,8 +12,11 @@ package io.tickengine.core.candle;
  * 16 symbol watermark at that index (int64) | 24 symbol watermark now (int64)
  *       </pre>
  *   <li>{@link #MSG_SOURCE_SEQ}: {@code 0 source id (int32) | 4 unused | 8 highest seq (int64)}.
- *   <li>{@link #MSG_CHECKPOINT}: {@code 0 journal index (int64)}: every message before it reflects all ticks up to
- *       and including that index. The writer commits a checkpoint together with everything before it.
+ *   <li>{@link #MSG_CHECKPOINT}: {@code 0 journal index (int64) | 8 oldest publish time (int64)}: every message
+ *       before it reflects all ticks up to and including that index. The writer commits a checkpoint together with
+ *       everything before it. The publish time ({@code System.nanoTime()}) is that of the oldest tick or bar this
+ *       checkpoint is the first to cover, or {@link #NONE} for replayed ones; the writer measures freshness from
+ *       it.
  * </ul>
  */
 public final class CandleMessageDescriptor {
@@ -33,7 +36,8 @@ public final class CandleMessageDescriptor {
     public static final int SOURCE_LENGTH = 16;
 
     public static final int CHECKPOINT_INDEX_OFFSET = 0;
-    public static final int CHECKPOINT_LENGTH = 8;
+    public static final int CHECKPOINT_PUBLISH_NS_OFFSET = 8;
+    public static final int CHECKPOINT_LENGTH = 16;
 
     /** A watermark or index that has no value yet. */
     public static final long NONE = Long.MIN_VALUE;

@@ -76,6 +76,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 event.journalIndex(lastAppendedIndex);
                 requestAccepted++;
                 metrics.ticksJournaled.incrementRelease();
+                metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
+                metrics.symbols.onTick(event.symbolId(), event.timeMsc());
             } catch (final RuntimeException e) {
                 onAppendFailed(event, e);
             }
@@ -89,6 +91,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             event.journalIndex(lastAppendedIndex);
             requestAccepted++;
             metrics.barsJournaled.incrementRelease();
+            metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
         } catch (final RuntimeException e) {
             onAppendFailed(event, e);
         }
@@ -131,7 +134,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         for (int i = 0; i < pendingCount; i++) {
             final IngestAck ack = pendingAcks[i];
             pendingAcks[i] = null;
-            metrics.journalLatency.recordValue(Math.max(0, nowNs - pendingPublishNs[i]));
+            EngineMetrics.record(metrics.journalLatency, nowNs - pendingPublishNs[i], EngineMetrics.MAX_LATENCY_NS);
             final String failure = pendingFailures[i];
             if (failure == null) {
                 ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);

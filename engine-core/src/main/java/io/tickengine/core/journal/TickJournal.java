@@ -44,6 +44,7 @@ public final class TickJournal implements AutoCloseable {
     private final String id;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
+    private int lastRecordLength;
 
     private TickJournal(final Path dir, final String id, final SingleChronicleQueue queue) {
         this.dir = dir;
@@ -121,6 +122,7 @@ public final class TickJournal implements AutoCloseable {
                 bytes.write(source);
             }
         }
+        lastRecordLength = TickRecordDescriptor.length(symbol.length, source == null ? 0 : source.length);
         return appender.lastIndexAppended();
     }
 
@@ -151,7 +153,13 @@ public final class TickJournal implements AutoCloseable {
             bytes.writeDouble(event.barSpread());
             bytes.write(symbol);
         }
+        lastRecordLength = TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length;
         return appender.lastIndexAppended();
+    }
+
+    /** @return the length in bytes of the record appended last. Journal handler thread only. */
+    public int lastRecordLength() {
+        return lastRecordLength;
     }
 
     /** Forces what was appended to disk. Journal handler thread only. */
@@ -169,6 +177,38 @@ public final class TickJournal implements AutoCloseable {
     /** @return the last index in the journal, or -1 when empty. */
     public long lastIndex() {
         return queue.lastIndex();
+    }
+
+    /**
+     * Counts the records after {@code index} up to the last one: what a restart would replay at least if
+     * {@code index} were the store's checkpoint. Any thread; reads index files, so not for an event loop.
+     *
+     * @param index a journal index, or a negative value for "none" (every record counts).
+     * @return the number of records, or -1 if the journal cannot tell (e.g. closed).
+     */
+    public long recordsAfter(final long index) {
+        try {
+            final long last = queue.lastIndex();
+            if (last < 0) {
+                return 0;
+            }
+            final long first = queue.firstIndex();
+            if (index < first) {
+                return queue.entryCount();
+            }
+            if (index >= last) {
+                return 0;
+            }
+            final RollCycle rollCycle = queue.rollCycle();
+            if (rollCycle.toCycle(index) == rollCycle.toCycle(last)) {
+                // Sequence numbers within a cycle are dense: no need to read an index.
+                return rollCycle.toSequenceNumber(last) - rollCycle.toSequenceNumber(index);
+            }
+            // From (inclusive) to (exclusive): the same count as after `index` up to `last` inclusive.
+            return queue.countExcerpts(index, last);
+        } catch (final RuntimeException e) {
+            return -1;
+        }
     }
 
     /** @return the time of the first tick still in the journal, or {@link Long#MIN_VALUE} when empty. */

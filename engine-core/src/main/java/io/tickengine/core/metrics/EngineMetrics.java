@@ -13,11 +13,20 @@ import org.agrona.concurrent.status.CountersManager;
  * <p>Counters are Agrona {@link AtomicCounter}s in an off-heap buffer: each has a single writer thread (named on the
  * field) that updates it with a release store, and any thread may read it. Latencies are HdrHistogram
  * {@link Recorder}s (wait-free, no allocation per record) in nanoseconds; an exporter takes interval histograms from
- * them. This class only records; exporting (Prometheus) lives in the HTTP module.
+ * them. Values above a recorder's range are recorded as its highest value (see {@link #record}). This class only
+ * records; exporting (Prometheus) lives in the HTTP module.
  */
 public final class EngineMetrics {
+    /** Symbols tracked by {@link #symbols} when not configured ({@code metrics.symbols.max}). */
+    public static final int DEFAULT_TRACKED_SYMBOLS = 100;
+
     private static final int MAX_COUNTERS = 64;
-    private static final long MAX_LATENCY_NS = 60_000_000_000L;
+    /** Highest value of the request and journal latency recorders: 60 s. */
+    public static final long MAX_LATENCY_NS = 60_000_000_000L;
+    /** Highest value of the freshness, store write and replay recorders: 1 h. */
+    public static final long MAX_LONG_LATENCY_NS = MAX_LATENCY_NS * 60;
+    /** Highest value of the batch size recorder. */
+    public static final long MAX_BATCH_BARS = 1_000_000_000L;
 
     private final CountersManager counters;
 
@@ -25,6 +34,8 @@ public final class EngineMetrics {
     public final AtomicCounter ticksJournaled;
     /** Whole bars (backfill) appended to the journal. Journal thread. */
     public final AtomicCounter barsJournaled;
+    /** Bytes of the records appended to the journal (Chronicle adds a few bytes of framing each). Journal thread. */
+    public final AtomicCounter journalBytes;
     /** Ticks the journal failed to append (answered 503, not aggregated). Journal thread. */
     public final AtomicCounter journalErrors;
     /** Ticks dropped because their source had sent that seq before. Journal thread. */
@@ -56,18 +67,34 @@ public final class EngineMetrics {
     /** Errors thrown by a ring handler (each one is logged). Handler threads. */
     public final AtomicCounter handlerErrors;
 
-    /** Publish call to journaled (and synced), per request. Journal thread. */
-    public final Recorder journalLatency = new Recorder(MAX_LATENCY_NS, 3);
-    /** Duration of one store transaction. Writer thread. */
-    public final Recorder storeWriteLatency = new Recorder(MAX_LATENCY_NS, 3);
-    /** Bars per store transaction. Writer thread. */
-    public final Recorder storeBatchSize = new Recorder(1_000_000_000L, 2);
-    /** First bar of a batch handed to the writer, to the batch committed: how stale the store is. Writer thread. */
-    public final Recorder freshness = new Recorder(MAX_LATENCY_NS * 60, 3);
-    /** Duration of the journal replay at start-up. Start-up thread. */
-    public final Recorder replayDuration = new Recorder(MAX_LATENCY_NS * 60, 3);
+    /** Per-symbol tick count and newest tick time, for a bounded number of symbols. Journal thread. */
+    public final SymbolActivity symbols;
 
+    /** Publish call to journaled (and synced), per request, in ns. Journal thread. */
+    public final Recorder journalLatency = new Recorder(MAX_LATENCY_NS, 3);
+    /**
+     * Duration of one store transaction, in ns, corrected for coordinated omission at the writer's flush interval.
+     * Writer thread.
+     */
+    public final Recorder storeWriteLatency = new Recorder(MAX_LONG_LATENCY_NS, 3);
+    /** Bars per store transaction. Writer thread. */
+    public final Recorder storeBatchSize = new Recorder(MAX_BATCH_BARS, 2);
+    /**
+     * Oldest tick of a store transaction published to the ring, to the transaction committed, in ns: how stale the
+     * store is. Corrected for coordinated omission at the writer's flush interval. Writer thread.
+     */
+    public final Recorder freshness = new Recorder(MAX_LONG_LATENCY_NS, 3);
+    /** Duration of the journal replay at start-up, in ns. Start-up thread. */
+    public final Recorder replayDuration = new Recorder(MAX_LONG_LATENCY_NS, 3);
+
+    /** Metrics tracking the first {@link #DEFAULT_TRACKED_SYMBOLS} symbols. */
     public EngineMetrics() {
+        this(DEFAULT_TRACKED_SYMBOLS);
+    }
+
+    /** @param trackedSymbols how many symbols {@link #symbols} tracks (the first ones seen). */
+    public EngineMetrics(final int trackedSymbols) {
+        symbols = new SymbolActivity(trackedSymbols);
         final UnsafeBuffer metaData =
                 new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * CountersManager.METADATA_LENGTH));
         final UnsafeBuffer values =
@@ -75,6 +102,7 @@ public final class EngineMetrics {
         counters = new CountersManager(metaData, values);
         ticksJournaled = counters.newCounter("ticks_journaled");
         ticksDuplicate = counters.newCounter("ticks_duplicate");
+        journalBytes = counters.newCounter("journal_bytes");
         journalErrors = counters.newCounter("journal_errors");
         barsJournaled = counters.newCounter("bars_journaled");
         ticksLate = counters.newCounter("ticks_late");
@@ -92,6 +120,24 @@ public final class EngineMetrics {
         lastJournalIndex.set(-1);
         handlerErrors = counters.newCounter("handler_errors");
         committedJournalIndex.set(-1);
+    }
+
+    /**
+     * Records a value, clamped to the recorder's range: a stall longer than the range must not throw on the thread
+     * that records it. Allocates nothing.
+     */
+    public static void record(final Recorder recorder, final long value, final long highestValue) {
+        recorder.recordValue(Math.max(0, Math.min(value, highestValue)));
+    }
+
+    /**
+     * Records a value, clamped to the recorder's range, correcting for coordinated omission: when values are
+     * expected every {@code expectedIntervalNs} and one took longer, the values the stall hid are added (HdrHistogram
+     * {@code recordValueWithExpectedInterval}). Allocates nothing.
+     */
+    public static void record(
+            final Recorder recorder, final long value, final long highestValue, final long expectedIntervalNs) {
+        recorder.recordValueWithExpectedInterval(Math.max(0, Math.min(value, highestValue)), expectedIntervalNs);
     }
 
     /** Calls {@code consumer} with the label and value of every counter; for exporters and logs. */

@@ -47,6 +47,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private volatile long committedJournalIndex = -1;
     private boolean atCheckpoint;
     private long firstPendingNs;
+    /** Publish time of the batch's oldest live tick, from its first checkpoint; NONE for replayed ticks. */
+    private long oldestTickPublishNs = NONE;
+
     private long nextAttemptNs;
     private long backoffNs;
     private boolean storeDown;
@@ -145,6 +148,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
                 return Action.CONTINUE;
             case MSG_CHECKPOINT:
                 batch.putCheckpoint(journalId, buffer.getLong(index + CHECKPOINT_INDEX_OFFSET));
+                if (oldestTickPublishNs == NONE) {
+                    oldestTickPublishNs = buffer.getLong(index + CHECKPOINT_PUBLISH_NS_OFFSET);
+                }
                 atCheckpoint = true;
                 // End the batch here when it is due, so it never holds messages from after its checkpoint.
                 final long nowNs = System.nanoTime();
@@ -181,9 +187,13 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
             return;
         }
         final long doneNs = System.nanoTime();
-        metrics.storeWriteLatency.recordValue(doneNs - nowNs);
-        metrics.storeBatchSize.recordValue(bars);
-        metrics.freshness.recordValue(Math.max(0, doneNs - firstPendingNs));
+        // A batch is due every flush interval: a slow write or a long outage hid the batches it delayed.
+        EngineMetrics.record(
+                metrics.storeWriteLatency, doneNs - nowNs, EngineMetrics.MAX_LONG_LATENCY_NS, flushIntervalNs);
+        EngineMetrics.record(metrics.storeBatchSize, bars, EngineMetrics.MAX_BATCH_BARS);
+        final long sinceNs = oldestTickPublishNs != NONE ? oldestTickPublishNs : firstPendingNs;
+        EngineMetrics.record(metrics.freshness, doneNs - sinceNs, EngineMetrics.MAX_LONG_LATENCY_NS, flushIntervalNs);
+        oldestTickPublishNs = NONE;
         metrics.candlesWritten.getAndAddRelease(bars);
         metrics.storeBatches.incrementRelease();
         if (batch.hasCheckpoint()) {
