@@ -10,6 +10,8 @@ import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.http.codec.BarBatchParser;
+import io.tickengine.http.metrics.HttpMetrics;
+import io.tickengine.http.metrics.HttpMetrics.Reject;
 import io.tickengine.http.security.Scope;
 import java.util.Locale;
 
@@ -21,6 +23,7 @@ import java.util.Locale;
 public final class IngestBarsRoute implements Route {
     private final TickEngine engine;
     private final String retryAfterSeconds;
+    private final HttpMetrics metrics;
     private final FastThreadLocal<BarBatchParser> parser;
     private final FastThreadLocal<BarBuffer> bars = new FastThreadLocal<>() {
         @Override
@@ -29,9 +32,10 @@ public final class IngestBarsRoute implements Route {
         }
     };
 
-    public IngestBarsRoute(final TickEngine engine, final int retryAfterSeconds) {
+    public IngestBarsRoute(final TickEngine engine, final int retryAfterSeconds, final HttpMetrics metrics) {
         this.engine = engine;
         this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.metrics = metrics;
         this.parser = new FastThreadLocal<>() {
             @Override
             protected BarBatchParser initialValue() {
@@ -52,6 +56,7 @@ public final class IngestBarsRoute implements Route {
     public void handle(final Exchange exchange) {
         final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            metrics.onIngestRejected(Reject.UNSUPPORTED_MEDIA_TYPE, 0);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -65,6 +70,7 @@ public final class IngestBarsRoute implements Route {
                         buffer,
                         System.currentTimeMillis());
         if (failure != null) {
+            metrics.onIngestRejected(failure.tooMany() ? Reject.TOO_LARGE : Reject.INVALID, 0);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     failure.tooMany() ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
@@ -83,14 +89,18 @@ public final class IngestBarsRoute implements Route {
 
             @Override
             public void onFailed(final String reason) {
+                metrics.onIngestRejected(Reject.JOURNAL_FAILED, 0);
                 exchange.eventLoop().execute(() -> exchange.respond(retryLater(exchange, "not journaled: " + reason)));
             }
         });
         if (result == TickRing.BACK_PRESSURED) {
+            metrics.onIngestRejected(Reject.RING_FULL, 0);
             exchange.respond(retryLater(exchange, "ring full: try again"));
         } else if (result == TickRing.CLOSED) {
+            metrics.onIngestRejected(Reject.SHUTTING_DOWN, 0);
             exchange.respond(retryLater(exchange, "shutting down"));
         } else if (result == TickRing.TOO_LARGE) {
+            metrics.onIngestRejected(Reject.TOO_LARGE, 0);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,

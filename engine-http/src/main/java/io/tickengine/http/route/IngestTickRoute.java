@@ -10,6 +10,8 @@ import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
+import io.tickengine.http.metrics.HttpMetrics;
+import io.tickengine.http.metrics.HttpMetrics.Reject;
 import io.tickengine.http.security.Scope;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -18,16 +20,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * of them or none, and answer {@code 202 {"accepted":n,"duplicates":d}} once the journal has them.
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
- * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits.
+ * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. Refusals are
+ * counted by reason ({@link HttpMetrics}).
  */
 public final class IngestTickRoute implements Route {
     private final TickEngine engine;
     private final String retryAfterSeconds;
+    private final HttpMetrics metrics;
     private final FastThreadLocal<Scratch> scratch;
 
-    public IngestTickRoute(final TickEngine engine, final int retryAfterSeconds) {
+    public IngestTickRoute(final TickEngine engine, final int retryAfterSeconds, final HttpMetrics metrics) {
         this.engine = engine;
         this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.metrics = metrics;
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
@@ -47,6 +52,7 @@ public final class IngestTickRoute implements Route {
         final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
         final TickParser.Format format = contentType == null ? null : TickParser.formatOf(contentType);
         if (format == null) {
+            metrics.onIngestRejected(Reject.UNSUPPORTED_MEDIA_TYPE, 0);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -62,13 +68,16 @@ public final class IngestTickRoute implements Route {
             exchange.respond(parseError(exchange, s.parser, parsed));
             return;
         }
-        final PendingIngest ack = new PendingIngest(exchange);
+        final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
         final long result = engine.ring().tryPublish(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED) {
+            metrics.onIngestRejected(Reject.RING_FULL, parsed);
             exchange.respond(retryLater(exchange, "ring full: try again"));
         } else if (result == TickRing.CLOSED) {
+            metrics.onIngestRejected(Reject.SHUTTING_DOWN, parsed);
             exchange.respond(retryLater(exchange, "shutting down"));
         } else if (result == TickRing.TOO_LARGE) {
+            metrics.onIngestRejected(Reject.TOO_LARGE, parsed);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -87,11 +96,18 @@ public final class IngestTickRoute implements Route {
     private FullHttpResponse parseError(final Exchange exchange, final TickParser parser, final int code) {
         final HttpResponseStatus status;
         switch (code) {
-            case TickParser.ERROR_TOO_MANY -> status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case TickParser.ERROR_TOO_MANY -> {
+                metrics.onIngestRejected(Reject.TOO_LARGE, 0);
+                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            }
             case TickParser.ERROR_NAMES_FULL -> {
+                metrics.onIngestRejected(Reject.NAMES_FULL, 0);
                 return retryLater(exchange, "too many distinct symbols or sources");
             }
-            default -> status = HttpResponseStatus.BAD_REQUEST;
+            default -> {
+                metrics.onIngestRejected(Reject.INVALID, 0);
+                status = HttpResponseStatus.BAD_REQUEST;
+            }
         }
         return Responses.error(
                 exchange.alloc(),
@@ -104,12 +120,16 @@ public final class IngestTickRoute implements Route {
     /** Completes one request when the journal has all of its ticks. */
     private static final class PendingIngest implements IngestAck, Runnable {
         private final Exchange exchange;
+        private final HttpMetrics metrics;
+        private final int ticks;
         private int accepted;
         private int duplicates;
         private String failure;
 
-        PendingIngest(final Exchange exchange) {
+        PendingIngest(final Exchange exchange, final HttpMetrics metrics, final int ticks) {
             this.exchange = exchange;
+            this.metrics = metrics;
+            this.ticks = ticks;
         }
 
         @Override
@@ -128,6 +148,7 @@ public final class IngestTickRoute implements Route {
         @Override
         public void run() {
             if (failure != null) {
+                metrics.onIngestRejected(Reject.JOURNAL_FAILED, ticks);
                 final FullHttpResponse response = Responses.error(
                         exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not journaled: " + failure);
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");

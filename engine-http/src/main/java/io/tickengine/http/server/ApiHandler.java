@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.route.Exchange;
 import io.tickengine.http.route.Responses;
 import io.tickengine.http.route.Route;
@@ -34,26 +35,40 @@ import org.slf4j.LoggerFactory;
  * The last handler of a connection: checks the request (decoding errors, route, method, key, scope, rate), hands it
  * to its route, and writes the answer. One request at a time per connection: pipelined requests wait their turn,
  * so answers that come later (journal acknowledgements, queries) keep request order.
+ *
+ * <p>Every answer is counted by route and status code, and an ingest route's 2xx answer records the time since the
+ * request was taken up ({@link HttpMetrics}); nothing of that allocates.
  */
 final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "Bearer ";
 
     private final Router router;
     private final ApiKeys keys;
     private final RateLimiter rateLimiter;
     private final ServerState state;
+    private final HttpMetrics metrics;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
     private FullHttpRequest current;
     private ApiKeys.Entry key;
     private boolean keepAlive;
+    private long receivedNs;
+    private int routeIndex;
+    private Route route;
 
-    ApiHandler(final Router router, final ApiKeys keys, final RateLimiter rateLimiter, final ServerState state) {
+    ApiHandler(
+            final Router router,
+            final ApiKeys keys,
+            final RateLimiter rateLimiter,
+            final ServerState state,
+            final HttpMetrics metrics) {
         this.router = router;
         this.keys = keys;
         this.rateLimiter = rateLimiter;
         this.state = state;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,6 +92,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
     private void begin(final FullHttpRequest request) {
         current = request;
         key = null;
+        receivedNs = System.nanoTime();
+        routeIndex = 0;
+        route = null;
         keepAlive = HttpUtil.isKeepAlive(request) && !state.isShuttingDown();
         state.requestStarted();
         try {
@@ -104,6 +122,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
             respond(Responses.error(alloc(), HttpResponseStatus.NOT_FOUND, "no such endpoint [path=" + path + "]"));
             return;
         }
+        routeIndex = metrics.routeIndex(path);
         final Route route = byMethod.get(request.method());
         if (route == null) {
             final FullHttpResponse response = Responses.error(
@@ -117,6 +136,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
             respond(response);
             return;
         }
+        this.route = route;
         final Scope scope = route.scope();
         if (scope != null && !authorize(request, scope)) {
             return;
@@ -125,17 +145,20 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
     }
 
     private boolean authorize(final FullHttpRequest request, final Scope scope) {
-        final String presented = request.headers().get(API_KEY_HEADER);
+        final String presented = presentedKey(request);
         if (presented == null || presented.isEmpty()) {
+            rejectIngest(scope, HttpMetrics.Reject.UNAUTHORIZED);
             respond(Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "missing API key: send X-API-Key"));
             return false;
         }
         final ApiKeys.Entry entry = keys.authenticate(presented);
         if (entry == null) {
+            rejectIngest(scope, HttpMetrics.Reject.UNAUTHORIZED);
             respond(Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "unknown API key"));
             return false;
         }
         if (!entry.scopes().contains(scope) && !entry.scopes().contains(Scope.ADMIN)) {
+            rejectIngest(scope, HttpMetrics.Reject.FORBIDDEN);
             respond(Responses.error(
                     alloc(),
                     HttpResponseStatus.FORBIDDEN,
@@ -144,6 +167,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
         }
         final long waitNs = rateLimiter.tryAcquire(entry.index(), System.nanoTime());
         if (waitNs > 0) {
+            rejectIngest(scope, HttpMetrics.Reject.RATE_LIMITED);
             final FullHttpResponse response =
                     Responses.error(alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded");
             response.headers()
@@ -155,6 +179,28 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
         }
         key = entry;
         return true;
+    }
+
+    /**
+     * The key from {@code X-API-Key}, else from {@code Authorization: Bearer <key>}: what scrapers such as Prometheus
+     * can send ({@code authorization.credentials_file} in a scrape config).
+     */
+    private static String presentedKey(final FullHttpRequest request) {
+        final String key = request.headers().get(API_KEY_HEADER);
+        if (key != null) {
+            return key;
+        }
+        final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        return null;
+    }
+
+    private void rejectIngest(final Scope scope, final HttpMetrics.Reject reason) {
+        if (scope == Scope.INGEST) {
+            metrics.onIngestRejected(reason, 0);
+        }
     }
 
     private FullHttpResponse decodingError(final Throwable cause) {
@@ -203,6 +249,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
         }
         answered.release();
         state.requestEnded();
+        final int code = response.status().code();
+        metrics.onResponse(routeIndex, code);
+        if (route != null && route.scope() == Scope.INGEST && code >= 200 && code < 300) {
+            metrics.onAcknowledged(receivedNs, System.nanoTime());
+        }
         final boolean open =
                 keepAlive && !state.isShuttingDown() && ctx.channel().isActive();
         response.headers().set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);

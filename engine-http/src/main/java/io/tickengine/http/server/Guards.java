@@ -15,11 +15,15 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.route.Responses;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** The connection-level limits of the HTTP front: connection count, time to receive a request, body size. */
+/**
+ * The connection-level limits of the HTTP front: connection count, time to receive a request, body size. Their
+ * refusals are counted under the route {@link HttpMetrics#OTHER_ROUTE}: they happen before routing.
+ */
 final class Guards {
     private Guards() {}
 
@@ -34,16 +38,19 @@ final class Guards {
         private final ServerState state;
         private final int max;
         private final boolean tls;
+        private final HttpMetrics metrics;
 
-        ConnectionLimit(final ServerState state, final int max, final boolean tls) {
+        ConnectionLimit(final ServerState state, final int max, final boolean tls, final HttpMetrics metrics) {
             this.state = state;
             this.max = max;
             this.tls = tls;
+            this.metrics = metrics;
         }
 
         @Override
         public void channelActive(final ChannelHandlerContext ctx) {
             if (state.connections().incrementAndGet() > max) {
+                metrics.onResponse(0, HttpResponseStatus.SERVICE_UNAVAILABLE.code());
                 if (tls) {
                     ctx.close();
                 } else {
@@ -69,10 +76,12 @@ final class Guards {
      */
     static final class ReceiveDeadline {
         private final long timeoutMs;
+        private final HttpMetrics metrics;
         private ScheduledFuture<?> timer;
 
-        ReceiveDeadline(final long timeoutMs) {
+        ReceiveDeadline(final long timeoutMs, final HttpMetrics metrics) {
             this.timeoutMs = timeoutMs;
+            this.metrics = metrics;
         }
 
         ChannelHandler bytes() {
@@ -114,6 +123,7 @@ final class Guards {
 
         private void expire(final ChannelHandlerContext ctx) {
             timer = null;
+            metrics.onResponse(0, HttpResponseStatus.REQUEST_TIMEOUT.code());
             final FullHttpResponse response = Responses.error(
                     ctx.alloc(),
                     HttpResponseStatus.REQUEST_TIMEOUT,
@@ -126,15 +136,18 @@ final class Guards {
     /** Aggregates a request body up to the limit; a larger one gets the engine's JSON 413 and the connection closes. */
     static final class BodyLimit extends HttpObjectAggregator {
         private final int maxBytes;
+        private final HttpMetrics metrics;
 
-        BodyLimit(final int maxBytes) {
+        BodyLimit(final int maxBytes, final HttpMetrics metrics) {
             super(maxBytes);
             this.maxBytes = maxBytes;
+            this.metrics = metrics;
         }
 
         @Override
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized) {
             if (oversized instanceof HttpRequest) {
+                metrics.onResponse(0, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
                 final FullHttpResponse response = Responses.error(
                         ctx.alloc(),
                         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,

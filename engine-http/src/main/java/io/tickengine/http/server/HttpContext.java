@@ -31,6 +31,9 @@ import java.util.Set;
  *   <tr><td>http.request.timeout.ms</td><td>10000</td><td>time to receive a whole request, else 408</td></tr>
  *   <tr><td>http.idle.timeout.ms</td><td>120000</td><td>an idle keep-alive connection is closed after this</td></tr>
  *   <tr><td>http.retry.after.seconds</td><td>1</td><td>Retry-After on 503 (ring full)</td></tr>
+ *   <tr><td>http.metrics.open</td><td>false</td><td>serve {@code GET /metrics} without a key (else: read scope)</td></tr>
+ *   <tr><td>http.metrics.port</td><td>0</td><td>also serve {@code /metrics} (only) on this port of http.bind, same
+ *       key rule; 0 = off</td></tr>
  * </table>
  */
 public final class HttpContext {
@@ -51,7 +54,9 @@ public final class HttpContext {
             "http.max.connections",
             "http.request.timeout.ms",
             "http.idle.timeout.ms",
-            "http.retry.after.seconds");
+            "http.retry.after.seconds",
+            "http.metrics.open",
+            "http.metrics.port");
 
     private int port = 18_001;
     private String bind = "0.0.0.0";
@@ -70,6 +75,8 @@ public final class HttpContext {
     private long requestTimeoutMs = 10_000;
     private long idleTimeoutMs = 120_000;
     private int retryAfterSeconds = 1;
+    private boolean metricsOpen;
+    private int metricsPort;
 
     /** @return true if {@code key} belongs to this context. */
     public static boolean isKey(final String key) {
@@ -131,6 +138,8 @@ public final class HttpContext {
                 case "http.request.timeout.ms" -> requestTimeoutMs = Long.parseLong(value);
                 case "http.idle.timeout.ms" -> idleTimeoutMs = Long.parseLong(value);
                 case "http.retry.after.seconds" -> retryAfterSeconds = Integer.parseInt(value);
+                case "http.metrics.open" -> metricsOpen = parseBoolean(key, value);
+                case "http.metrics.port" -> metricsPort = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
             }
         } catch (final NumberFormatException e) {
@@ -157,7 +166,23 @@ public final class HttpContext {
         require(requestTimeoutMs >= 100, "http.request.timeout.ms", requestTimeoutMs, ">= 100");
         require(idleTimeoutMs >= 100, "http.idle.timeout.ms", idleTimeoutMs, ">= 100");
         require(retryAfterSeconds >= 1, "http.retry.after.seconds", retryAfterSeconds, ">= 1");
+        require(metricsPort >= 0 && metricsPort <= 65_535, "http.metrics.port", metricsPort, "0..65535");
+        require(
+                metricsPort == 0 || metricsPort != port,
+                "http.metrics.port",
+                metricsPort,
+                "0 or a port other than http.port");
         return this;
+    }
+
+    private static boolean parseBoolean(final String key, final String value) {
+        if ("true".equalsIgnoreCase(value) || "1".equals(value) || "yes".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value) || "0".equals(value) || "no".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException("not a boolean [key=" + key + ", value=" + value + "]");
     }
 
     private static void require(final boolean ok, final String key, final Object value, final String expected) {
@@ -234,5 +259,15 @@ public final class HttpContext {
 
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** @return true if {@code GET /metrics} needs no key. */
+    public boolean metricsOpen() {
+        return metricsOpen;
+    }
+
+    /** @return the port of the separate metrics listener, 0 when off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 }

@@ -3,6 +3,7 @@ package io.tickengine.http.server;
 import io.netty.handler.codec.http.HttpMethod;
 import io.tickengine.http.route.Route;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,11 @@ public final class Router {
         routes.computeIfAbsent(path, p -> new TreeMap<>((a, b) -> a.name().compareTo(b.name())))
                 .put(method, route);
         return this;
+    }
+
+    /** @return every path with a route, in the order they were added. */
+    public List<String> paths() {
+        return List.copyOf(routes.keySet());
     }
 
     /** @return the routes of a path by method, or {@code null} if the path is unknown. */

@@ -24,10 +24,12 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tickengine.core.TickEngine;
+import io.tickengine.http.metrics.Observability;
 import io.tickengine.http.route.CandlesRoute;
 import io.tickengine.http.route.HealthRoute;
 import io.tickengine.http.route.IngestBarsRoute;
 import io.tickengine.http.route.IngestTickRoute;
+import io.tickengine.http.route.ObservabilityRoutes;
 import io.tickengine.http.security.ApiKeys;
 import io.tickengine.http.security.RateLimiter;
 import java.net.InetSocketAddress;
@@ -61,9 +63,11 @@ public final class TickHttpServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("tick-http", GlobalEventExecutor.INSTANCE);
     private final SslContext ssl;
     private final CorsConfig cors;
+    private final Observability observability;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel listener;
+    private MetricsListener metricsListener;
 
     public TickHttpServer(final TickEngine engine, final HttpContext context, final ApiKeys keys) {
         this.engine = engine;
@@ -84,12 +88,22 @@ public final class TickHttpServer implements AutoCloseable {
                         .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
                         .allowedRequestHeaders("Content-Type", ApiHandler.API_KEY_HEADER)
                         .build();
-        final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds());
+        this.observability = new Observability(engine);
+        final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds(), observability.http());
         router.add(HttpMethod.POST, "/ingest/tick", ingest)
                 .add(HttpMethod.POST, "/ingest/ticks", ingest)
-                .add(HttpMethod.POST, "/ingest", new IngestBarsRoute(engine, context.retryAfterSeconds()))
+                .add(
+                        HttpMethod.POST,
+                        "/ingest",
+                        new IngestBarsRoute(engine, context.retryAfterSeconds(), observability.http()))
                 .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blocking))
                 .add(HttpMethod.GET, "/health", new HealthRoute(engine, state::isShuttingDown));
+        ObservabilityRoutes.register(router, observability, blocking, context.metricsOpen());
+    }
+
+    /** @return the metrics of this server and its engine. */
+    public Observability observability() {
+        return observability;
     }
 
     /** @return the router, for modules that add endpoints before {@link #start()}. */
@@ -104,7 +118,7 @@ public final class TickHttpServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(
                 context.ioThreads(), new DefaultThreadFactory("tick-http", true), NioIoHandler.newFactory());
         final Guards.ConnectionLimit connectionLimit =
-                new Guards.ConnectionLimit(state, context.maxConnections(), ssl != null);
+                new Guards.ConnectionLimit(state, context.maxConnections(), ssl != null, observability.http());
         final HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(context.maxLineBytes())
                 .setMaxHeaderSize(context.maxHeaderBytes())
@@ -123,7 +137,8 @@ public final class TickHttpServer implements AutoCloseable {
                         if (ssl != null) {
                             p.addLast("tls", ssl.newHandler(ch.alloc()));
                         }
-                        final Guards.ReceiveDeadline deadline = new Guards.ReceiveDeadline(context.requestTimeoutMs());
+                        final Guards.ReceiveDeadline deadline =
+                                new Guards.ReceiveDeadline(context.requestTimeoutMs(), observability.http());
                         p.addLast("connection-limit", connectionLimit)
                                 .addLast(
                                         "idle",
@@ -131,11 +146,11 @@ public final class TickHttpServer implements AutoCloseable {
                                 .addLast("deadline-bytes", deadline.bytes())
                                 .addLast("http", new HttpServerCodec(decoder))
                                 .addLast("deadline-messages", deadline.messages())
-                                .addLast("body", new Guards.BodyLimit(context.maxBodyBytes()));
+                                .addLast("body", new Guards.BodyLimit(context.maxBodyBytes(), observability.http()));
                         if (cors != null) {
                             p.addLast("cors", new CorsHandler(cors));
                         }
-                        p.addLast("api", new ApiHandler(router, keys, rateLimiter, state));
+                        p.addLast("api", new ApiHandler(router, keys, rateLimiter, state, observability.http()));
                     }
                 });
         listener = bootstrap.bind(context.bind(), context.port()).sync().channel();
@@ -145,7 +160,18 @@ public final class TickHttpServer implements AutoCloseable {
                 ssl != null,
                 keys.size(),
                 context.corsOrigins());
+        if (context.metricsPort() != 0) {
+            final Router metricsRouter = new Router()
+                    .add(HttpMethod.GET, "/metrics", router.byPath("/metrics").get(HttpMethod.GET));
+            metricsListener = MetricsListener.start(
+                    acceptor, workers, context, ssl, metricsRouter, keys, rateLimiter, state, observability.http());
+        }
         return this;
+    }
+
+    /** @return the port of the separate metrics listener, or 0 when it is off. */
+    public int metricsPort() {
+        return metricsListener == null ? 0 : metricsListener.port();
     }
 
     /** @return the bound port (useful with {@code http.port=0}). */
@@ -163,6 +189,9 @@ public final class TickHttpServer implements AutoCloseable {
         state.shutDown();
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (metricsListener != null) {
+            metricsListener.close();
         }
         LOG.info("HTTP stopped accepting [openRequests={}]", state.openRequests());
     }
@@ -185,6 +214,7 @@ public final class TickHttpServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         blocking.shutdown();
+        observability.close();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -1,0 +1,79 @@
+package io.tickengine.http.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.tickengine.http.metrics.HttpMetrics;
+import io.tickengine.http.security.ApiKeys;
+import io.tickengine.http.security.RateLimiter;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The optional second listener ({@code http.metrics.port}) that serves only {@code GET /metrics}, e.g. for a scrape
+ * network apart from the ingest one. Same event loops, TLS, keys and key rule as the main port; requests are small
+ * GETs, so bodies are capped at 8 KiB.
+ */
+final class MetricsListener {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsListener.class);
+    private static final int MAX_BODY_BYTES = 8192;
+
+    private final Channel channel;
+
+    private MetricsListener(final Channel channel) {
+        this.channel = channel;
+    }
+
+    static MetricsListener start(
+            final EventLoopGroup acceptor,
+            final EventLoopGroup workers,
+            final HttpContext context,
+            final SslContext ssl,
+            final Router router,
+            final ApiKeys keys,
+            final RateLimiter rateLimiter,
+            final ServerState state,
+            final HttpMetrics metrics)
+            throws InterruptedException {
+        final Channel channel = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline()
+                                .addLast(
+                                        "idle",
+                                        new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES))
+                                .addLast("api", new ApiHandler(router, keys, rateLimiter, state, metrics));
+                    }
+                })
+                .bind(context.bind(), context.metricsPort())
+                .sync()
+                .channel();
+        LOG.info("metrics listening [address={}, open={}]", channel.localAddress(), context.metricsOpen());
+        return new MetricsListener(channel);
+    }
+
+    int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    void close() {
+        channel.close().syncUninterruptibly();
+    }
+}
