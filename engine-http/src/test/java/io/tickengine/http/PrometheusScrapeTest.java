@@ -26,13 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Prometheus (Debian package {@code prometheus}) scrapes the engine on loopback every second, with the read
- * key as a bearer token from a file, as {@code ops/compose/prometheus.yml} does; after a real tick file is ingested,
- * its HTTP API answers the ack latency's p99 and the ingest rate.
+ * A real Prometheus (Debian package {@code prometheus}) scrapes the engine on loopback every second with the
+ * shipped {@code ops/compose/prometheus.yml} (target, key file and interval swapped for the test's): the read key
+ * goes as a bearer token from a file. After a real tick file is ingested, its HTTP API answers the ack latency's p99
+ * and the ingest rate, and every query of the shipped Grafana dashboard is valid PromQL over metrics the engine
+ * exports.
  */
 class PrometheusScrapeTest {
     private static final String FIXTURE = "EURUSD_20260713";
     private static final Pattern SAMPLE_VALUE = Pattern.compile("\"value\":\\[[^,]+,\"([^\"]+)\"\\]");
+    private static final Pattern EXPR = Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern METRIC = Pattern.compile("\\btick_[a-z_]+");
 
     @TempDir
     Path dir;
@@ -78,6 +82,9 @@ class PrometheusScrapeTest {
                 final List<Double> rate = query(api, "sum(rate(tick_ticks_journaled_total[1m]))");
                 assertEquals(1, rate.size(), "one rate series");
                 assertTrue(rate.get(0) > 0, "ticks per second: " + rate);
+
+                assertDashboardQueriesWork(
+                        api, http.get("/metrics", HttpFixture.READ_KEY).body());
             } finally {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -87,24 +94,63 @@ class PrometheusScrapeTest {
         }
     }
 
+    /** The shipped scrape config, pointed at the test's engine and key file, scraping every second. */
     private Path writeConfig(final int enginePort) throws IOException {
         final Path keyFile = Files.writeString(dir.resolve("read-key"), HttpFixture.READ_KEY);
-        return Files.writeString(
-                dir.resolve("prometheus.yml"),
-                String.join(
-                        "\n",
-                        "global:",
-                        "  scrape_interval: 1s",
-                        "  scrape_timeout: 1s",
-                        "  evaluation_interval: 1s",
-                        "scrape_configs:",
-                        "  - job_name: tick-engine",
-                        "    metrics_path: /metrics",
-                        "    authorization:",
-                        "      credentials_file: " + keyFile,
-                        "    static_configs:",
-                        "      - targets: ['127.0.0.1:" + enginePort + "']",
-                        ""));
+        final String shipped = Files.readString(opsCompose().resolve("prometheus.yml"));
+        final String config = replace(
+                replace(
+                        replace(
+                                replace(shipped, "engine:18001", "127.0.0.1:" + enginePort),
+                                "/run/secrets/prometheus-read-key",
+                                keyFile.toString()),
+                        "scrape_interval: 5s",
+                        "scrape_interval: 1s"),
+                "scrape_timeout: 4s",
+                "scrape_timeout: 1s");
+        return Files.writeString(dir.resolve("prometheus.yml"), config);
+    }
+
+    private static String replace(final String text, final String what, final String with) {
+        assertTrue(text.contains(what), "ops/compose/prometheus.yml no longer contains " + what);
+        return text.replace(what, with);
+    }
+
+    static Path opsCompose() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("ops/compose/prometheus.yml"))) {
+                return d.resolve("ops/compose");
+            }
+        }
+        throw new AssertionError(
+                "ops/compose/prometheus.yml not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * Every {@code expr} of the shipped dashboard, with its variables filled in, is accepted by Prometheus, and every
+     * {@code tick_} metric it names is one the engine exports.
+     */
+    private void assertDashboardQueriesWork(final String api, final String exposition) throws Exception {
+        final String dashboard = Files.readString(opsCompose().resolve("grafana/dashboards/tick-engine.json"));
+        final Matcher expr = EXPR.matcher(dashboard);
+        int queries = 0;
+        while (expr.find()) {
+            final String promQl = expr.group(1)
+                    .replace("\\\"", "\"")
+                    .replace("$job", "tick-engine")
+                    .replace("$__rate_interval", "1m");
+            query(api, promQl);
+            final Matcher metric = METRIC.matcher(promQl);
+            while (metric.find()) {
+                final String name = metric.group();
+                final String family = name.replaceAll("_(bucket|count|sum)$", "");
+                assertTrue(
+                        exposition.contains("\n" + name) || exposition.contains("# TYPE " + family + " "),
+                        "the dashboard names a metric the engine does not export: " + name);
+            }
+            queries++;
+        }
+        assertTrue(queries >= 20, "dashboard queries found: " + queries);
     }
 
     private static void ingest(final HttpFixture http, final List<TickFiles.Tick> ticks, final int from, final int to)
