@@ -227,6 +227,7 @@ public final class TickEngine implements AutoCloseable {
         final PostgresCandleStore store = new PostgresCandleStore(
                 url, context.dbUser(), context.dbPassword(), context.dbPoolSize(), context.dbConnectTimeoutMs());
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.dbStartupTimeoutMs());
+        boolean waiting = false;
         while (true) {
             try {
                 store.initSchema();
@@ -236,7 +237,14 @@ public final class TickEngine implements AutoCloseable {
                     store.close();
                     throw e;
                 }
-                LOG.warn("waiting for the database [store={}, cause={}]", store.describe(), e.getMessage());
+                if (!waiting) {
+                    waiting = true;
+                    LOG.warn(
+                            "waiting for the database [store={}, timeoutMs={}, cause={}]",
+                            store.describe(),
+                            context.dbStartupTimeoutMs(),
+                            e.getMessage());
+                }
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
             }
         }

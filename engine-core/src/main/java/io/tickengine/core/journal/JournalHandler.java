@@ -24,6 +24,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
 
     private long lastAppendedIndex = -1;
+    private boolean appendsFailing;
+    private long failedAppends;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
     private int requestAccepted;
@@ -77,6 +79,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 requestAccepted++;
                 metrics.ticksJournaled.incrementRelease();
                 metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
+                if (appendsFailing) {
+                    onAppendsRecovered();
+                }
                 metrics.symbols.onTick(event.symbolId(), event.timeMsc());
             } catch (final RuntimeException e) {
                 onAppendFailed(event, e);
@@ -92,6 +97,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             requestAccepted++;
             metrics.barsJournaled.incrementRelease();
             metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
+            if (appendsFailing) {
+                onAppendsRecovered();
+            }
         } catch (final RuntimeException e) {
             onAppendFailed(event, e);
         }
@@ -102,10 +110,21 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
         event.markDuplicate();
         metrics.journalErrors.incrementRelease();
+        failedAppends++;
         if (requestFailure == null) {
             requestFailure = "journal append failed: " + e.getMessage();
-            LOG.error("journal append failed [symbolId={}, timeMsc={}]", event.symbolId(), event.timeMsc(), e);
         }
+        // Logged when appends start failing, not for each record: journalErrors counts them.
+        if (!appendsFailing) {
+            appendsFailing = true;
+            LOG.error("journal appends failing [symbolId={}, timeMsc={}]", event.symbolId(), event.timeMsc(), e);
+        }
+    }
+
+    private void onAppendsRecovered() {
+        appendsFailing = false;
+        LOG.info("journal appending again [failedRecords={}]", failedAppends);
+        failedAppends = 0;
     }
 
     private void endRecord(final TickEvent event) {

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CandleWriter.class);
-    private static final long FAILURE_LOG_INTERVAL_NS = 5_000_000_000L;
 
     /** Called by the writer thread when it is idle, e.g. to publish a heartbeat for the aggregator. */
     public interface IdleAction {
@@ -53,7 +52,8 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private long nextAttemptNs;
     private long backoffNs;
     private boolean storeDown;
-    private long nextFailureLogNs;
+    private long downSinceNs;
+    private long failedAttempts;
 
     public CandleWriter(
             final CandleStore store,
@@ -172,9 +172,11 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         } catch (final StoreException | RuntimeException e) {
             metrics.storeErrors.incrementRelease();
             metrics.storeUp.setRelease(0);
-            if (!storeDown || nowNs - nextFailureLogNs >= 0) {
+            failedAttempts++;
+            // Logged on the change of state only; the attempts are counted (storeErrors) and reported when it is up.
+            if (!storeDown) {
                 storeDown = true;
-                nextFailureLogNs = nowNs + FAILURE_LOG_INTERVAL_NS;
+                downSinceNs = nowNs;
                 LOG.warn(
                         "store down, keeping candles and retrying [store={}, pendingBars={}, cause={}]",
                         store.describe(),
@@ -207,7 +209,13 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         if (storeDown) {
             storeDown = false;
             metrics.storeUp.setRelease(1);
-            LOG.info("store up again, caught up [store={}, bars={}]", store.describe(), bars);
+            LOG.info(
+                    "store up again, caught up [store={}, bars={}, downMs={}, failedAttempts={}]",
+                    store.describe(),
+                    bars,
+                    TimeUnit.NANOSECONDS.toMillis(doneNs - downSinceNs),
+                    failedAttempts);
+            failedAttempts = 0;
         }
     }
 
