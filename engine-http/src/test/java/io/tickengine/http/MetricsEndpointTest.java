@@ -117,6 +117,21 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void shouldCountUnknownPathsUnderOneLabelWhateverTheClientSends() throws Exception {
+        try (HttpFixture http = new HttpFixture(dataDir, null)) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(
+                        404,
+                        http.get("/no-such-path-" + i, HttpFixture.READ_KEY).statusCode());
+            }
+            final String body = http.get("/metrics", HttpFixture.READ_KEY).body();
+            final Map<String, Double> m = PromText.parse(body);
+            assertEquals(20, m.get(key("tick_http_requests_total", "route", "other", "code", "404")));
+            assertTrue(!body.contains("no-such-path"), "a client-chosen path never becomes a label");
+        }
+    }
+
+    @Test
     void shouldServeMetricsWithoutAKeyWhenOpenAndOnItsOwnPort() throws Exception {
         final int metricsPort = Tools.freePort();
         try (HttpFixture http =
