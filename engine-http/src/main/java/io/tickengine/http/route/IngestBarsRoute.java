@@ -65,12 +65,18 @@ public final class IngestBarsRoute implements Route {
                         buffer,
                         System.currentTimeMillis());
         if (failure != null) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(),
-                    failure.tooMany() ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
-                    failure.message(),
-                    failure.index(),
-                    failure.field()));
+            if (failure.status() == 503) {
+                exchange.respond(retryLater(exchange, failure.message()));
+            } else {
+                exchange.respond(Responses.error(
+                        exchange.alloc(),
+                        failure.status() == 413
+                                ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                                : HttpResponseStatus.BAD_REQUEST,
+                        failure.message(),
+                        failure.index(),
+                        failure.field()));
+            }
             return;
         }
         final long result = engine.ring().tryPublishBars(buffer, new IngestAck() {

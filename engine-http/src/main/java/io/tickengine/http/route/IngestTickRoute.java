@@ -102,7 +102,7 @@ public final class IngestTickRoute implements Route {
     }
 
     /** Completes one request when the journal has all of its ticks. */
-    private static final class PendingIngest implements IngestAck, Runnable {
+    private final class PendingIngest implements IngestAck, Runnable {
         private final Exchange exchange;
         private int accepted;
         private int duplicates;
@@ -130,7 +130,7 @@ public final class IngestTickRoute implements Route {
             if (failure != null) {
                 final FullHttpResponse response = Responses.error(
                         exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not journaled: " + failure);
-                response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
                 exchange.respond(response);
                 return;
             }
