@@ -3,7 +3,6 @@ package io.tickengine.core;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.WaitStrategyType;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -212,6 +211,16 @@ public final class EngineContext {
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
         require(
+                isRollCycle(journalRollCycle),
+                "journal.roll.cycle",
+                journalRollCycle,
+                "a Chronicle roll cycle such as FAST_DAILY, FAST_HOURLY or HALF_HOURLY");
+        require(
+                dbConnectTimeoutMs >= 0 && dbStartupTimeoutMs >= 0 && shutdownTimeoutMs >= 0,
+                "db.connect.timeout.ms",
+                dbConnectTimeoutMs,
+                "timeouts >= 0 (also db.startup.timeout.ms, shutdown.timeout.ms)");
+        require(
                 dbUrl == null || dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:sqlite:"),
                 "db.url",
                 dbUrl,
@@ -235,6 +244,16 @@ public final class EngineContext {
         return this;
     }
 
+    private static boolean isRollCycle(final String name) {
+        io.tickengine.core.journal.ChronicleSettings.disableAnalytics();
+        try {
+            net.openhft.chronicle.queue.RollCycles.valueOf(name);
+            return true;
+        } catch (final IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static void require(final boolean ok, final String key, final Object value, final String expected) {
         if (!ok) {
             throw new IllegalArgumentException(
@@ -253,15 +272,16 @@ public final class EngineContext {
     }
 
     private static List<Timeframe> parseTimeframes(final String value) {
-        final List<Timeframe> list = new ArrayList<>();
+        // A set of parsed timeframes, so "M1,m1" is one timeframe (a tick must count once), in the given order.
+        final Set<Timeframe> timeframes = new LinkedHashSet<>();
         for (final String name : parseList(value)) {
             final Timeframe tf = Timeframe.parse(name);
             if (tf == null) {
                 throw new IllegalArgumentException("unknown timeframe " + name);
             }
-            list.add(tf);
+            timeframes.add(tf);
         }
-        return List.copyOf(list);
+        return List.copyOf(timeframes);
     }
 
     private static Set<String> parseList(final String value) {
@@ -271,7 +291,7 @@ public final class EngineContext {
                 set.add(part.trim());
             }
         }
-        return Set.copyOf(set);
+        return java.util.Collections.unmodifiableSet(set);
     }
 
     boolean isConcluded() {
