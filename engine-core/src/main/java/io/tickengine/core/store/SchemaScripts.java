@@ -9,10 +9,12 @@ import java.util.List;
 /** The {@code db/init} scripts, read from the classpath (the build copies them into this jar). */
 public final class SchemaScripts {
     /** PostgreSQL scripts, in the order they are applied. */
-    public static final List<String> POSTGRESQL =
-            List.of("db/init/postgresql/001_market_data.sql", "db/init/postgresql/002_engine_state.sql");
+    public static final List<String> POSTGRESQL = List.of(
+            "db/init/postgresql/001_market_data.sql",
+            "db/init/postgresql/002_engine_state.sql",
+            "db/init/postgresql/004_features.sql");
     /** SQLite scripts, in the order they are applied. */
-    public static final List<String> SQLITE = List.of("db/init/sqlite/001_core.sql");
+    public static final List<String> SQLITE = List.of("db/init/sqlite/001_core.sql", "db/init/sqlite/003_features.sql");
 
     private SchemaScripts() {}
 
