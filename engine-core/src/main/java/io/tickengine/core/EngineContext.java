@@ -3,7 +3,6 @@ package io.tickengine.core;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.WaitStrategyType;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +36,11 @@ import java.util.Set;
  *       {@code jdbc:sqlite:FILE}</td></tr>
  *   <tr><td>db.user / db.password</td><td>(none)</td><td>credentials, if not in the URL</td></tr>
  *   <tr><td>db.pool.size</td><td>4</td><td>PostgreSQL connections</td></tr>
+ *   <tr><td>db.schema.init</td><td>true</td><td>apply pending db/init scripts at start; false when running as
+ *       mt5_app (then {@code tick-engine db init} is run by the owner)</td></tr>
+ *   <tr><td>db.reader.user / db.reader.password</td><td>(none)</td><td>read-only role for /query (e.g.
+ *       tick_reader); without it /query uses read-only transactions</td></tr>
+ *   <tr><td>signals.lease.ms</td><td>30000</td><td>time a consumer has to ack a leased signal</td></tr>
  *   <tr><td>db.connect.timeout.ms</td><td>2000</td><td>wait for a connection before a write is retried</td></tr>
  *   <tr><td>db.startup.timeout.ms</td><td>30000</td><td>how long start-up waits for the database</td></tr>
  *   <tr><td>writer.batch.size</td><td>5000</td><td>bars per store transaction, at most</td></tr>
@@ -65,6 +69,10 @@ public final class EngineContext {
     private String dbUrl;
     private String dbUser;
     private String dbPassword;
+    private boolean dbSchemaInit = true;
+    private String dbReaderUser;
+    private String dbReaderPassword;
+    private long signalsLeaseMs = 30_000;
     private int dbPoolSize = 4;
     private long dbConnectTimeoutMs = 2_000;
     private long dbStartupTimeoutMs = 30_000;
@@ -156,6 +164,10 @@ public final class EngineContext {
                 case "db.user" -> dbUser = value.isEmpty() ? null : value;
                 case "db.password" -> dbPassword = value.isEmpty() ? null : value;
                 case "db.pool.size" -> dbPoolSize = Integer.parseInt(value);
+                case "db.schema.init" -> dbSchemaInit = parseBoolean(value);
+                case "db.reader.user" -> dbReaderUser = value.isEmpty() ? null : value;
+                case "db.reader.password" -> dbReaderPassword = value.isEmpty() ? null : value;
+                case "signals.lease.ms" -> signalsLeaseMs = Long.parseLong(value);
                 case "db.connect.timeout.ms" -> dbConnectTimeoutMs = Long.parseLong(value);
                 case "db.startup.timeout.ms" -> dbStartupTimeoutMs = Long.parseLong(value);
                 case "writer.batch.size" -> writerBatchSize = Integer.parseInt(value);
@@ -204,11 +216,22 @@ public final class EngineContext {
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
         require(
+                isRollCycle(journalRollCycle),
+                "journal.roll.cycle",
+                journalRollCycle,
+                "a Chronicle roll cycle such as FAST_DAILY, FAST_HOURLY or HALF_HOURLY");
+        require(
+                dbConnectTimeoutMs >= 0 && dbStartupTimeoutMs >= 0 && shutdownTimeoutMs >= 0,
+                "db.connect.timeout.ms",
+                dbConnectTimeoutMs,
+                "timeouts >= 0 (also db.startup.timeout.ms, shutdown.timeout.ms)");
+        require(
                 dbUrl == null || dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:sqlite:"),
                 "db.url",
                 dbUrl,
                 "jdbc:postgresql://host:port/db or jdbc:sqlite:FILE");
         require(dbPoolSize >= 1, "db.pool.size", dbPoolSize, ">= 1");
+        require(signalsLeaseMs >= 1000, "signals.lease.ms", signalsLeaseMs, ">= 1000");
         require(writerBatchSize >= 1, "writer.batch.size", writerBatchSize, ">= 1");
         require(writerFlushIntervalMs >= 1, "writer.flush.interval.ms", writerFlushIntervalMs, ">= 1");
         require(
@@ -231,6 +254,16 @@ public final class EngineContext {
         return this;
     }
 
+    private static boolean isRollCycle(final String name) {
+        io.tickengine.core.journal.ChronicleSettings.disableAnalytics();
+        try {
+            net.openhft.chronicle.queue.RollCycles.valueOf(name);
+            return true;
+        } catch (final IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static void require(final boolean ok, final String key, final Object value, final String expected) {
         if (!ok) {
             throw new IllegalArgumentException(
@@ -249,15 +282,16 @@ public final class EngineContext {
     }
 
     private static List<Timeframe> parseTimeframes(final String value) {
-        final List<Timeframe> list = new ArrayList<>();
+        // A set of parsed timeframes, so "M1,m1" is one timeframe (a tick must count once), in the given order.
+        final Set<Timeframe> timeframes = new LinkedHashSet<>();
         for (final String name : parseList(value)) {
             final Timeframe tf = Timeframe.parse(name);
             if (tf == null) {
                 throw new IllegalArgumentException("unknown timeframe " + name);
             }
-            list.add(tf);
+            timeframes.add(tf);
         }
-        return List.copyOf(list);
+        return List.copyOf(timeframes);
     }
 
     private static Set<String> parseList(final String value) {
@@ -267,7 +301,7 @@ public final class EngineContext {
                 set.add(part.trim());
             }
         }
-        return Set.copyOf(set);
+        return java.util.Collections.unmodifiableSet(set);
     }
 
     boolean isConcluded() {
@@ -333,6 +367,25 @@ public final class EngineContext {
 
     public String dbPassword() {
         return dbPassword;
+    }
+
+    /** @return true to apply pending {@code db/init} scripts at start (PostgreSQL; SQLite always does). */
+    public boolean dbSchemaInit() {
+        return dbSchemaInit;
+    }
+
+    /** @return the read-only role /query runs as, or {@code null} to use read-only transactions of db.user. */
+    public String dbReaderUser() {
+        return dbReaderUser;
+    }
+
+    public String dbReaderPassword() {
+        return dbReaderPassword;
+    }
+
+    /** @return how long a leased signal waits for its ack before it can be delivered again. */
+    public long signalsLeaseMs() {
+        return signalsLeaseMs;
     }
 
     public int dbPoolSize() {

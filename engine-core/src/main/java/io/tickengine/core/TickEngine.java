@@ -7,10 +7,13 @@ import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.core.journal.JournalHandler;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.query.ViewQuery;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.signal.SignalStore;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.CandleWriter;
+import io.tickengine.core.store.Database;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.StoreException;
 import io.tickengine.core.store.postgres.PostgresCandleStore;
@@ -42,25 +45,44 @@ public final class TickEngine implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TickEngine.class);
+    private static final long VIEW_QUERY_TIMEOUT_MS = 5_000;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
     private final NameTable symbols;
     private final NameTable sources;
     private final CandleStore store;
+    private final Database readerDatabase;
+    private final SignalStore signals;
+    private final ViewQuery views;
     private final TickJournal journal;
     private final CandleAggregator aggregator;
     private final CandleWriter writer;
     private final TickRing ring;
     private volatile boolean closed;
 
-    private TickEngine(final EngineContext context, final CandleStore store, final TickJournal journal) {
+    private TickEngine(
+            final EngineContext context, final Database database, final CandleStore store, final TickJournal journal) {
         this.context = context;
         this.metrics = new EngineMetrics(context.metricsSymbolsMax());
         this.symbols = new NameTable(context.namesCapacity());
         this.sources = new NameTable(context.namesCapacity());
         this.store = store;
         this.journal = journal;
+        this.signals = new SignalStore(database);
+        final boolean dedicatedReader =
+                database.dialect() == Database.Dialect.POSTGRESQL && context.dbReaderUser() != null;
+        this.readerDatabase = dedicatedReader
+                ? Database.postgres(
+                        context.dbUrl(),
+                        context.dbReaderUser(),
+                        context.dbReaderPassword(),
+                        2,
+                        context.dbConnectTimeoutMs(),
+                        null,
+                        true)
+                : database;
+        this.views = new ViewQuery(readerDatabase, dedicatedReader, VIEW_QUERY_TIMEOUT_MS);
 
         final OneToOneRingBuffer toWriter = new OneToOneRingBuffer(new UnsafeBuffer(
                 ByteBuffer.allocateDirect(context.writerRingBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -186,7 +208,14 @@ public final class TickEngine implements AutoCloseable {
         if (!context.isConcluded()) {
             context.conclude();
         }
-        final CandleStore store = openStore(context);
+        final Database database = openDatabase(context);
+        final CandleStore store;
+        try {
+            store = openStore(context, database);
+        } catch (final StoreException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
         final TickJournal journal;
         try {
             journal = TickJournal.open(context.journalDir(), context.journalRollCycle());
@@ -195,7 +224,7 @@ public final class TickEngine implements AutoCloseable {
             throw e;
         }
         try {
-            final TickEngine engine = new TickEngine(context, store, journal);
+            final TickEngine engine = new TickEngine(context, database, store, journal);
             engine.ring.start();
             LOG.info(
                     "tick engine started [store={}, journal={}, ring={}, waitStrategy={}, timeframes={}]",
@@ -217,15 +246,33 @@ public final class TickEngine implements AutoCloseable {
      * PostgreSQL. For tools that read the store without running an engine.
      */
     public static CandleStore openStore(final EngineContext context) throws StoreException {
+        return openStore(context, openDatabase(context));
+    }
+
+    /** Opens the database the context names: PostgreSQL for a {@code jdbc:postgresql:} URL, else SQLite. */
+    public static Database openDatabase(final EngineContext context) {
         final String url = context.dbUrl();
         if (url == null || url.startsWith("jdbc:sqlite:")) {
-            final Path file = url == null
-                    ? context.dataDir().resolve("tick-engine.db")
-                    : Path.of(url.substring("jdbc:sqlite:".length()));
-            return new SqliteCandleStore(file);
+            return Database.sqlite(
+                    url == null
+                            ? context.dataDir().resolve("tick-engine.db")
+                            : Path.of(url.substring("jdbc:sqlite:".length())));
         }
-        final PostgresCandleStore store = new PostgresCandleStore(
-                url, context.dbUser(), context.dbPassword(), context.dbPoolSize(), context.dbConnectTimeoutMs());
+        return Database.postgres(
+                url,
+                context.dbUser(),
+                context.dbPassword(),
+                context.dbPoolSize(),
+                context.dbConnectTimeoutMs(),
+                PostgresCandleStore.CONNECTION_INIT_SQL,
+                false);
+    }
+
+    private static CandleStore openStore(final EngineContext context, final Database database) throws StoreException {
+        if (database.dialect() == Database.Dialect.SQLITE) {
+            return new SqliteCandleStore(database);
+        }
+        final PostgresCandleStore store = new PostgresCandleStore(database, context.dbSchemaInit());
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.dbStartupTimeoutMs());
         boolean waiting = false;
         while (true) {
@@ -233,7 +280,7 @@ public final class TickEngine implements AutoCloseable {
                 store.initSchema();
                 return store;
             } catch (final StoreException e) {
-                if (deadlineNs - System.nanoTime() < 0) {
+                if (deadlineNs - System.nanoTime() < 0 || e.getMessage().contains("db.schema.init=false")) {
                     store.close();
                     throw e;
                 }
@@ -380,6 +427,16 @@ public final class TickEngine implements AutoCloseable {
         return store;
     }
 
+    /** @return the trading signals queue. */
+    public SignalStore signals() {
+        return signals;
+    }
+
+    /** @return read-only queries over the whitelisted views. */
+    public ViewQuery views() {
+        return views;
+    }
+
     /** @return the counters and latency recorders. */
     public EngineMetrics metrics() {
         return metrics;
@@ -419,6 +476,9 @@ public final class TickEngine implements AutoCloseable {
             LOG.error("writer did not commit everything in time; the journal replay recovers it at the next start");
         }
         journal.close();
+        if (views.isDedicatedReader()) {
+            readerDatabase.close();
+        }
         store.close();
         LOG.info("tick engine stopped");
     }

@@ -1,6 +1,7 @@
 package io.tickengine.http;
 
 import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.http.cli.DbCommand;
 import io.tickengine.http.cli.ImportCommand;
 import io.tickengine.http.cli.ReplayCommand;
 import io.tickengine.http.cli.RunCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tick-engine 0.1.0",
         description = "Latency-optimised ingestion engine for MetaTrader 5 ticks.",
-        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class, DbCommand.class})
 public final class TickEngineMain {
     private TickEngineMain() {}
 

@@ -276,13 +276,14 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         touch(symbolId);
         final double spread = bid > 0 && ask > 0 ? ask - bid : Double.NaN;
         final long order = seq > 0 ? seq : journalIndex;
-        final MutableDirectBuffer bars = book.buffer();
         for (final Timeframe tf : timeframes) {
             final long openTime = tf.openTime(timeMsc, sessionOffsetMsc);
             final long key = key(symbolId, tf.ordinal(), openTime);
             int slot = book.find(key);
             if (slot < 0) {
                 slot = book.create(key);
+                // Creating a slot may have grown the book into a new buffer: read it after, never before.
+                final MutableDirectBuffer bars = book.buffer();
                 final int o = BarBook.offset(slot);
                 bars.putLong(o + OPEN_TIME_OFFSET, openTime);
                 bars.putInt(o + SYMBOL_ID_OFFSET, symbolId);
@@ -301,7 +302,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                 bars.putLong(o + FIRST_JOURNAL_INDEX_OFFSET, journalIndex);
                 bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, mark);
             } else {
-                update(bars, BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
+                update(book.buffer(), BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
             }
             book.markDirty(slot);
         }

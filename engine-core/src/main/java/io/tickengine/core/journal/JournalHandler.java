@@ -67,8 +67,17 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     }
 
     private void onTick(final TickEvent event) {
+        if (requestFailure != null) {
+            // The journal failed earlier in this request: the client is told to resend it all, so nothing more of
+            // it may be journaled or raise a high-water mark (the resend would be taken for duplicates).
+            event.markDuplicate();
+            endRecord(event);
+            return;
+        }
         final long seq = event.seq();
-        if (seq > 0 && !sequences.accept(event.sourceId(), seq)) {
+        final int sourceId = event.sourceId();
+        final long previousMark = seq > 0 ? sequences.highWaterMark(sourceId) : 0;
+        if (seq > 0 && !sequences.accept(sourceId, seq)) {
             event.markDuplicate();
             requestDuplicates++;
             metrics.ticksDuplicate.incrementRelease();
@@ -84,6 +93,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 }
                 metrics.symbols.onTick(event.symbolId(), event.timeMsc());
             } catch (final RuntimeException e) {
+                if (seq > 0) {
+                    sequences.reset(sourceId, previousMark);
+                }
                 onAppendFailed(event, e);
             }
         }
@@ -91,6 +103,11 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     }
 
     private void onBar(final TickEvent event) {
+        if (requestFailure != null) {
+            event.markDuplicate();
+            endRecord(event);
+            return;
+        }
         try {
             lastAppendedIndex = journal.appendBar(event, symbols);
             event.journalIndex(lastAppendedIndex);

@@ -237,6 +237,12 @@ public final class TickRing {
         while (activePublishers.get() != 0 && deadlineNs - System.nanoTime() > 0) {
             Thread.onSpinWait();
         }
+        // Disruptor's shutdown() only waits for handlers whose threads are already running; one that has not
+        // started yet would be halted before its first event. Wait for the last handler to pass the cursor first.
+        final long cursor = ringBuffer.getCursor();
+        while (ringBuffer.getMinimumGatingSequence() < cursor && deadlineNs - System.nanoTime() > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+        }
         try {
             disruptor.shutdown(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;

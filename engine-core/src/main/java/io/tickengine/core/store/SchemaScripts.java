@@ -9,10 +9,19 @@ import java.util.List;
 /** The {@code db/init} scripts, read from the classpath (the build copies them into this jar). */
 public final class SchemaScripts {
     /** PostgreSQL scripts, in the order they are applied. */
-    public static final List<String> POSTGRESQL =
-            List.of("db/init/postgresql/001_market_data.sql", "db/init/postgresql/002_engine_state.sql");
+    public static final List<String> POSTGRESQL = List.of(
+            "db/init/postgresql/001_market_data.sql",
+            "db/init/postgresql/002_engine_state.sql",
+            "db/init/postgresql/003_signals.sql",
+            "db/init/postgresql/004_features.sql");
+    /**
+     * PostgreSQL roles and grants: applied by {@code tick-engine db init} only (it needs a role that may create
+     * roles), every time, after the scripts above, so grants cover every table and view there is.
+     */
+    public static final List<String> POSTGRESQL_ROLES = List.of("db/init/postgresql/900_roles.sql");
     /** SQLite scripts, in the order they are applied. */
-    public static final List<String> SQLITE = List.of("db/init/sqlite/001_core.sql");
+    public static final List<String> SQLITE =
+            List.of("db/init/sqlite/001_core.sql", "db/init/sqlite/002_signals.sql", "db/init/sqlite/003_features.sql");
 
     private SchemaScripts() {}
 

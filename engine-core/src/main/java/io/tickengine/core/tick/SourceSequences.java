@@ -32,6 +32,12 @@ public final class SourceSequences {
         }
     }
 
+    /** Sets a source's mark back (a tick accepted by {@link #accept} could not be journaled after all). */
+    public void reset(final int sourceId, final long seq) {
+        ensure(sourceId);
+        highWaterMarks[sourceId] = seq;
+    }
+
     /** @return the source's mark, 0 if it has sent nothing. */
     public long highWaterMark(final int sourceId) {
         return sourceId < highWaterMarks.length ? highWaterMarks[sourceId] : 0;

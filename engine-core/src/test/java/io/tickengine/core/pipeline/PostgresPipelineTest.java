@@ -20,7 +20,10 @@ class PostgresPipelineTest extends AbstractPipelineTest {
     void dropTables() throws Exception {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq");
+            // CASCADE: the db/init views depend on market_data; the engine creates them again at start.
+            s.execute(
+                    "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
+                            + " CASCADE");
         }
     }
 

@@ -18,8 +18,12 @@ import java.io.InputStream;
  * ({@link BarValidator}); all or nothing. Off the tick path: plain streaming Jackson, one instance per thread.
  */
 public final class BarBatchParser {
-    /** Why a body was refused: HTTP-ready. */
-    public record Failure(String message, int index, String field, boolean tooMany) {}
+    /** Why a body was refused: HTTP-ready ({@code status} 400, 413 or 503). */
+    public record Failure(String message, int index, String field, int status) {
+        Failure(final String message, final int index, final String field) {
+            this(message, index, field, 400);
+        }
+    }
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -46,20 +50,20 @@ public final class BarBatchParser {
         try (JsonParser p = JSON.createParser(body)) {
             final JsonToken first = p.nextToken();
             if (first == null) {
-                return new Failure("empty body", -1, null, false);
+                return new Failure("empty body", -1, null);
             }
             final boolean array = first == JsonToken.START_ARRAY;
             if (!array && first != JsonToken.START_OBJECT) {
-                return new Failure("expected a JSON object or array of bars", -1, null, false);
+                return new Failure("expected a JSON object or array of bars", -1, null);
             }
             JsonToken token = array ? p.nextToken() : first;
             while (token != null && token != JsonToken.END_ARRAY) {
                 index++;
                 if (index >= maxBars) {
-                    return new Failure("too many bars in one request [max=" + maxBars + "]", index, null, true);
+                    return new Failure("too many bars in one request [max=" + maxBars + "]", index, null, 413);
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    return new Failure("expected a bar object", index, null, false);
+                    return new Failure("expected a bar object", index, null);
                 }
                 final Failure failure = bar(p, out, index, nowMsc);
                 if (failure != null) {
@@ -71,17 +75,17 @@ public final class BarBatchParser {
                 token = p.nextToken();
             }
             if (array && token == null) {
-                return new Failure("unclosed array", index, null, false);
+                return new Failure("unclosed array", index, null);
             }
             if (p.nextToken() != null) {
-                return new Failure("unexpected content after the bars", index, null, false);
+                return new Failure("unexpected content after the bars", index, null);
             }
         } catch (final JsonParseException e) {
-            return new Failure("malformed JSON: " + e.getOriginalMessage(), index, null, false);
+            return new Failure("malformed JSON: " + e.getOriginalMessage(), index, null);
         } catch (final IOException e) {
-            return new Failure("unreadable body: " + e.getMessage(), index, null, false);
+            return new Failure("unreadable body: " + e.getMessage(), index, null);
         }
-        return out.size() == 0 ? new Failure("no bar in the body", -1, null, false) : null;
+        return out.size() == 0 ? new Failure("no bar in the body", -1, null) : null;
     }
 
     private Failure bar(final JsonParser p, final BarBuffer out, final int index, final long nowMsc)
@@ -102,19 +106,19 @@ public final class BarBatchParser {
             switch (field) {
                 case "symbol" -> {
                     if (value != JsonToken.VALUE_STRING || !NameTable.isValid(p.getText())) {
-                        return new Failure("invalid symbol: 1-32 of [A-Za-z0-9._#+-]", index, field, false);
+                        return new Failure("invalid symbol: 1-32 of [A-Za-z0-9._#+-]", index, field);
                     }
                     symbol = p.getText();
                 }
                 case "timeframe" -> {
                     timeframe = value == JsonToken.VALUE_STRING ? Timeframe.parse(p.getText()) : null;
                     if (timeframe == null) {
-                        return new Failure("unknown timeframe: M1..D1, W1 or MN1", index, field, false);
+                        return new Failure("unknown timeframe: M1..D1, W1 or MN1", index, field);
                     }
                 }
                 case "time_msc" -> {
                     if (value != JsonToken.VALUE_NUMBER_INT) {
-                        return new Failure("not an integer", index, field, false);
+                        return new Failure("not an integer", index, field);
                     }
                     time = p.getLongValue();
                 }
@@ -123,7 +127,7 @@ public final class BarBatchParser {
                         continue;
                     }
                     if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
-                        return new Failure("not a number", index, field, false);
+                        return new Failure("not a number", index, field);
                     }
                     final double d = p.getDoubleValue();
                     switch (field) {
@@ -137,7 +141,7 @@ public final class BarBatchParser {
                 }
                 case "tick_volume" -> {
                     if (value != JsonToken.VALUE_NUMBER_INT) {
-                        return new Failure("not an integer", index, field, false);
+                        return new Failure("not an integer", index, field);
                     }
                     tickVolume = p.getLongValue();
                 }
@@ -145,13 +149,13 @@ public final class BarBatchParser {
             }
         }
         if (symbol == null) {
-            return new Failure("missing field", index, "symbol", false);
+            return new Failure("missing field", index, "symbol");
         }
         if (timeframe == null) {
-            return new Failure("missing field", index, "timeframe", false);
+            return new Failure("missing field", index, "timeframe");
         }
         if (time == Long.MIN_VALUE) {
-            return new Failure("missing field", index, "time_msc", false);
+            return new Failure("missing field", index, "time_msc");
         }
         final String bad = BarValidator.check(
                 timeframe, time, open, high, low, close, tickVolume, realVolume, spread, sessionOffsetMsc, nowMsc);
@@ -161,12 +165,11 @@ public final class BarBatchParser {
                             ? "time out of range or not a bar open time of its timeframe"
                             : "out of range or inconsistent with the other prices",
                     index,
-                    bad,
-                    false);
+                    bad);
         }
         final int symbolId = symbols.intern(symbol);
         if (symbolId < 0) {
-            return new Failure("too many distinct symbols", index, "symbol", true);
+            return new Failure("too many distinct symbols or sources", index, null, 503);
         }
         out.add(symbolId, timeframe, time, open, high, low, close, tickVolume, realVolume, spread);
         return null;

@@ -1,20 +1,13 @@
 package io.tickengine.http.route;
 
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
-import io.tickengine.core.store.StoreException;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.http.security.Scope;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /candles?symbol=&tf=&from=&to=&limit=&format=json|csv}: bars by open time, {@code from}/{@code to} in
@@ -24,14 +17,13 @@ public final class CandlesRoute implements Route {
     /** Most bars one request may ask for. */
     public static final int MAX_LIMIT = 100_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(CandlesRoute.class);
     private static final String CSV_HEADER =
-            "symbol,timeframe,open_time_msc,open,high,low,close,tick_volume,real_volume,spread\n";
+            "symbol,timeframe,time_msc,open,high,low,close,tick_volume,real_volume,spread\n";
 
     private final CandleStore store;
-    private final Executor blocking;
+    private final Blocking blocking;
 
-    public CandlesRoute(final CandleStore store, final Executor blocking) {
+    public CandlesRoute(final CandleStore store, final Blocking blocking) {
         this.store = store;
         this.blocking = blocking;
     }
@@ -72,45 +64,11 @@ public final class CandlesRoute implements Route {
                     exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
             return;
         }
-        try {
-            blocking.execute(() -> query(exchange, symbol, tf, from, to, limit, csv));
-        } catch (final RejectedExecutionException e) {
-            final FullHttpResponse busy =
-                    Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "too many queries");
-            busy.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            exchange.respond(busy);
-        }
-    }
-
-    private void query(
-            final Exchange exchange,
-            final String symbol,
-            final Timeframe tf,
-            final long from,
-            final long to,
-            final int limit,
-            final boolean csv) {
-        List<CandleRow> rows = null;
-        String failure = null;
-        try {
-            rows = store.candles(symbol, tf, from, to, limit);
-        } catch (final StoreException | RuntimeException e) {
-            LOG.warn("candle query failed [symbol={}, tf={}, cause={}]", symbol, tf, e.toString());
-            failure = "store unavailable";
-        }
-        final List<CandleRow> result = rows;
-        final String error = failure;
-        exchange.eventLoop().execute(() -> {
-            if (error != null) {
-                final FullHttpResponse response =
-                        Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, error);
-                response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
-                exchange.respond(response);
-            } else if (csv) {
-                exchange.respond(Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(result), "text/csv"));
-            } else {
-                exchange.respond(Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(result)));
-            }
+        blocking.run(exchange, "candle query", () -> {
+            final List<CandleRow> rows = store.candles(symbol, tf, from, to, limit);
+            return csv
+                    ? Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(rows), "text/csv")
+                    : Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(rows));
         });
     }
 

@@ -8,15 +8,18 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health}: liveness and readiness. 200 when the engine accepts ticks and the store is up; 503 with the
- * reasons otherwise (shutting down, store down, ring nearly full). Always reports the store's lag. Open: no key.
+ * reasons otherwise (shutting down, or store down: ticks are still journaled then, candles wait). Always reports the
+ * ring's free slots and the store's lag. Open: no key.
  */
 public final class HealthRoute implements Route {
     private final TickEngine engine;
     private final BooleanSupplier shuttingDown;
+    private final String retryAfterSeconds;
 
-    public HealthRoute(final TickEngine engine, final BooleanSupplier shuttingDown) {
+    public HealthRoute(final TickEngine engine, final BooleanSupplier shuttingDown, final int retryAfterSeconds) {
         this.engine = engine;
         this.shuttingDown = shuttingDown;
+        this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
     }
 
     @Override
@@ -73,7 +76,11 @@ public final class HealthRoute implements Route {
                 .append(",\"written\":")
                 .append(m.candlesWritten.get())
                 .append("}}");
-        exchange.respond(Responses.json(
-                exchange.alloc(), ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json));
+        final io.netty.handler.codec.http.FullHttpResponse response = Responses.json(
+                exchange.alloc(), ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json);
+        if (!ready) {
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
+        exchange.respond(response);
     }
 }

@@ -70,13 +70,20 @@ public final class IngestBarsRoute implements Route {
                         buffer,
                         System.currentTimeMillis());
         if (failure != null) {
-            metrics.onIngestRejected(failure.tooMany() ? Reject.TOO_LARGE : Reject.INVALID, 0);
-            exchange.respond(Responses.error(
-                    exchange.alloc(),
-                    failure.tooMany() ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
-                    failure.message(),
-                    failure.index(),
-                    failure.field()));
+            if (failure.status() == 503) {
+                metrics.onIngestRejected(Reject.NAMES_FULL, 0);
+                exchange.respond(retryLater(exchange, failure.message()));
+            } else {
+                metrics.onIngestRejected(failure.status() == 413 ? Reject.TOO_LARGE : Reject.INVALID, 0);
+                exchange.respond(Responses.error(
+                        exchange.alloc(),
+                        failure.status() == 413
+                                ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                                : HttpResponseStatus.BAD_REQUEST,
+                        failure.message(),
+                        failure.index(),
+                        failure.field()));
+            }
             return;
         }
         final long result = engine.ring().tryPublishBars(buffer, new IngestAck() {

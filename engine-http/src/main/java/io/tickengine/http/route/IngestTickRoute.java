@@ -118,7 +118,7 @@ public final class IngestTickRoute implements Route {
     }
 
     /** Completes one request when the journal has all of its ticks. */
-    private static final class PendingIngest implements IngestAck, Runnable {
+    private final class PendingIngest implements IngestAck, Runnable {
         private final Exchange exchange;
         private final HttpMetrics metrics;
         private final int ticks;
@@ -151,7 +151,7 @@ public final class IngestTickRoute implements Route {
                 metrics.onIngestRejected(Reject.JOURNAL_FAILED, ticks);
                 final FullHttpResponse response = Responses.error(
                         exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not journaled: " + failure);
-                response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
                 exchange.respond(response);
                 return;
             }

@@ -9,10 +9,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.tickengine.http.metrics.Observability;
 import io.tickengine.http.security.Scope;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics}: every metric in the Prometheus text format (OpenMetrics or protobuf when the {@code Accept}
@@ -20,13 +16,11 @@ import org.slf4j.LoggerFactory;
  * executor, never on the event loop.
  */
 public final class MetricsRoute implements Route {
-    private static final Logger LOG = LoggerFactory.getLogger(MetricsRoute.class);
-
     private final Observability observability;
-    private final Executor blocking;
+    private final Blocking blocking;
     private final boolean open;
 
-    public MetricsRoute(final Observability observability, final Executor blocking, final boolean open) {
+    public MetricsRoute(final Observability observability, final Blocking blocking, final boolean open) {
         this.observability = observability;
         this.blocking = blocking;
         this.open = open;
@@ -40,37 +34,15 @@ public final class MetricsRoute implements Route {
     @Override
     public void handle(final Exchange exchange) {
         final String accept = exchange.request().headers().get(HttpHeaderNames.ACCEPT);
-        try {
-            blocking.execute(() -> scrape(exchange, accept));
-        } catch (final RejectedExecutionException e) {
-            final FullHttpResponse busy =
-                    Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "too many queries");
-            busy.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            exchange.respond(busy);
-        }
-    }
-
-    private void scrape(final Exchange exchange, final String accept) {
-        Observability.Scrape scrape = null;
-        try {
-            scrape = observability.scrape(accept);
-        } catch (final RuntimeException e) {
-            LOG.error("metrics scrape failed", e);
-        }
-        final Observability.Scrape result = scrape;
-        exchange.eventLoop().execute(() -> {
-            if (result == null) {
-                exchange.respond(Responses.error(
-                        exchange.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics scrape failed"));
-                return;
-            }
+        blocking.run(exchange, "metrics scrape", () -> {
+            final Observability.Scrape scrape = observability.scrape(accept);
             final FullHttpResponse response = new DefaultFullHttpResponse(
-                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(result.body()));
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(scrape.body()));
             response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, result.contentType())
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, result.body().length)
+                    .set(HttpHeaderNames.CONTENT_TYPE, scrape.contentType())
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, scrape.body().length)
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-            exchange.respond(response);
+            return response;
         });
     }
 }

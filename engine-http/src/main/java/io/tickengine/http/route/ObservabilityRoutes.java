@@ -3,9 +3,11 @@ package io.tickengine.http.route;
 import io.netty.handler.codec.http.HttpMethod;
 import io.tickengine.http.metrics.Observability;
 import io.tickengine.http.server.Router;
-import java.util.concurrent.Executor;
 
-/** The observability endpoints: {@code /metrics}, the status page ({@code /}, its script and style) and its data. */
+/**
+ * The observability endpoints: {@code /metrics}, the status page ({@code /}, its script and style) and its data
+ * ({@code /status}).
+ */
 public final class ObservabilityRoutes {
     private static final String PAGE = "/io/tickengine/http/status/";
 
@@ -20,7 +22,7 @@ public final class ObservabilityRoutes {
     public static void register(
             final Router router,
             final Observability observability,
-            final Executor blocking,
+            final Blocking blocking,
             final boolean metricsOpen) {
         router.add(HttpMethod.GET, "/metrics", new MetricsRoute(observability, blocking, metricsOpen))
                 .add(HttpMethod.GET, "/status", new StatusRoute(observability, blocking))

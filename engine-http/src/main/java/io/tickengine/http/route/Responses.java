@@ -36,6 +36,14 @@ public final class Responses {
         return response;
     }
 
+    /** @return a response without a body (e.g. 204). */
+    public static FullHttpResponse empty(final HttpResponseStatus status) {
+        final FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
     /** @return {@code {"error":message}} with the status. */
     public static FullHttpResponse error(
             final ByteBufAllocator alloc, final HttpResponseStatus status, final String message) {

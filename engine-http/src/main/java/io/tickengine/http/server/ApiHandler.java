@@ -122,7 +122,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
             respond(Responses.error(alloc(), HttpResponseStatus.NOT_FOUND, "no such endpoint [path=" + path + "]"));
             return;
         }
-        routeIndex = metrics.routeIndex(path);
+        // The route's pattern, never the raw path: a client must not be able to mint label values.
+        routeIndex = metrics.routeIndex(router.pattern(path));
         final Route route = byMethod.get(request.method());
         if (route == null) {
             final FullHttpResponse response = Responses.error(

@@ -30,9 +30,10 @@ final class Guards {
     /** Refuses connections over the limit with a plain 503 (or, under TLS, by closing). Shared by all channels. */
     @ChannelHandler.Sharable
     static final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+        private static final String REFUSAL_BODY = "{\"error\":\"too many connections, try again\",\"status\":503}";
         private static final byte[] REFUSAL = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                        + "Retry-After: 1\r\nConnection: close\r\nContent-Length: 55\r\n\r\n"
-                        + "{\"error\":\"too many connections, try again\",\"status\":503}")
+                        + "Retry-After: 1\r\nConnection: close\r\nContent-Length: " + REFUSAL_BODY.length()
+                        + "\r\n\r\n" + REFUSAL_BODY)
                 .getBytes(StandardCharsets.US_ASCII);
 
         private final ServerState state;
@@ -129,7 +130,9 @@ final class Guards {
                     HttpResponseStatus.REQUEST_TIMEOUT,
                     "request not received in time [timeoutMs=" + timeoutMs + "]");
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // From the channel, not this context: this handler sits before the HTTP encoder, and the response must
+            // pass through it.
+            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Set;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>http.port</td><td>18001</td><td>listen port (0 = any free port, printed at start)</td></tr>
  *   <tr><td>http.bind</td><td>0.0.0.0</td><td>listen address</td></tr>
- *   <tr><td>http.io.threads</td><td>0</td><td>event loop threads, 0 = one per core</td></tr>
+ *   <tr><td>http.io.threads</td><td>0</td><td>event loop threads, 0 = Netty's default (twice the cores)</td></tr>
  *   <tr><td>http.api.keys</td><td>(none)</td><td>key entries, see {@code ApiKeys}</td></tr>
  *   <tr><td>http.api.key.file</td><td>(none)</td><td>file of key entries, one per line</td></tr>
  *   <tr><td>http.rate.limit.per.second</td><td>0</td><td>requests a second per key, 0 = unlimited</td></tr>

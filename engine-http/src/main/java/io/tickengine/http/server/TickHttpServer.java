@@ -25,11 +25,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tickengine.core.TickEngine;
 import io.tickengine.http.metrics.Observability;
+import io.tickengine.http.route.Blocking;
 import io.tickengine.http.route.CandlesRoute;
 import io.tickengine.http.route.HealthRoute;
 import io.tickengine.http.route.IngestBarsRoute;
 import io.tickengine.http.route.IngestTickRoute;
 import io.tickengine.http.route.ObservabilityRoutes;
+import io.tickengine.http.route.QueryRoute;
+import io.tickengine.http.route.SignalsRoutes;
 import io.tickengine.http.security.ApiKeys;
 import io.tickengine.http.security.RateLimiter;
 import java.net.InetSocketAddress;
@@ -90,15 +93,26 @@ public final class TickHttpServer implements AutoCloseable {
                         .build();
         this.observability = new Observability(engine);
         final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds(), observability.http());
+        final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
+        final SignalsRoutes signals = new SignalsRoutes(
+                engine.signals(), blockingRoutes, engine.context().signalsLeaseMs());
         router.add(HttpMethod.POST, "/ingest/tick", ingest)
                 .add(HttpMethod.POST, "/ingest/ticks", ingest)
                 .add(
                         HttpMethod.POST,
                         "/ingest",
                         new IngestBarsRoute(engine, context.retryAfterSeconds(), observability.http()))
-                .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blocking))
-                .add(HttpMethod.GET, "/health", new HealthRoute(engine, state::isShuttingDown));
-        ObservabilityRoutes.register(router, observability, blocking, context.metricsOpen());
+                .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blockingRoutes))
+                .add(HttpMethod.POST, "/signals", signals.publish())
+                .add(HttpMethod.GET, "/signals/next", signals.next())
+                .add(HttpMethod.POST, "/signals/ack", signals.ack())
+                .add(HttpMethod.GET, "/signals/latest", signals.latest())
+                .addPrefix(HttpMethod.GET, QueryRoute.PREFIX, new QueryRoute(engine.views(), blockingRoutes))
+                .add(
+                        HttpMethod.GET,
+                        "/health",
+                        new HealthRoute(engine, state::isShuttingDown, context.retryAfterSeconds()));
+        ObservabilityRoutes.register(router, observability, blockingRoutes, context.metricsOpen());
     }
 
     /** @return the metrics of this server and its engine. */

@@ -1,13 +1,12 @@
 package io.tickengine.core.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
 import io.tickengine.core.store.RecoveryState;
-import io.tickengine.core.store.SchemaScripts;
+import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.StoreException;
 import java.sql.Connection;
@@ -55,50 +54,37 @@ public final class PostgresCandleStore implements CandleStore {
     /** 9999-12-31T23:59:59.999Z. */
     private static final long MAX_TIME_MSC = 253_402_300_799_999L;
 
-    private final HikariDataSource dataSource;
+    /** The pool's connection-init SQL: the session-local staging table COPY writes into. */
+    public static final String CONNECTION_INIT_SQL = STAGE_DDL;
+
+    private final Database database;
     private final String description;
     private final BinaryCopyEncoder encoder = new BinaryCopyEncoder();
+    private final boolean applyMigrations;
 
     /**
-     * @param jdbcUrl {@code jdbc:postgresql://host:port/db}, credentials in the URL or in {@code user}/{@code password}.
-     * @param connectTimeoutMs how long to wait for a connection before a write fails and is retried.
+     * @param database a PostgreSQL pool whose connections run {@link #CONNECTION_INIT_SQL}.
+     * @param applyMigrations apply pending {@code db/init} scripts at start; false when the engine runs as a role
+     *     without DDL rights and {@code tick-engine db init} is run by the owner.
      */
-    public PostgresCandleStore(
-            final String jdbcUrl,
-            final String user,
-            final String password,
-            final int poolSize,
-            final long connectTimeoutMs) {
-        final HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        if (user != null) {
-            config.setUsername(user);
-        }
-        if (password != null) {
-            config.setPassword(password);
-        }
-        config.setPoolName("tick-store");
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(Math.max(250, connectTimeoutMs));
-        config.setValidationTimeout(Math.max(250, Math.min(connectTimeoutMs, 5000)));
-        // Start even if the database is down: the writer retries, the journal keeps everything meanwhile.
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionInitSql(STAGE_DDL);
-        config.addDataSourceProperty("ApplicationName", "tick-engine");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        this.dataSource = new HikariDataSource(config);
-        this.description = "postgresql " + redact(jdbcUrl);
+    public PostgresCandleStore(final Database database, final boolean applyMigrations) {
+        this.database = database;
+        this.description = database.describe();
+        this.applyMigrations = applyMigrations;
     }
 
     @Override
     public void initSchema() throws StoreException {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            for (final String script : SchemaScripts.POSTGRESQL) {
-                s.execute(SchemaScripts.read(script));
+        try {
+            final java.util.List<String> pending = SchemaMigrator.pending(database);
+            if (pending.isEmpty()) {
+                return;
             }
+            if (!applyMigrations) {
+                throw new StoreException("the schema is not up to date and db.schema.init=false: run "
+                        + "'tick-engine db init' as the owner [store=" + description + ", pending=" + pending + "]");
+            }
+            SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
             throw new StoreException(
                     "cannot create the schema [store=" + description + ", cause=" + e.getMessage() + "]", e);
@@ -107,7 +93,7 @@ public final class PostgresCandleStore implements CandleStore {
 
     @Override
     public RecoveryState loadRecoveryState() throws StoreException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = database.connect()) {
             c.setAutoCommit(true);
             return JdbcAccess.readRecoveryState(c);
         } catch (final SQLException e) {
@@ -118,7 +104,7 @@ public final class PostgresCandleStore implements CandleStore {
 
     @Override
     public void write(final StoreBatch batch) throws StoreException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try {
                 if (batch.candleCount() > 0) {
@@ -143,7 +129,7 @@ public final class PostgresCandleStore implements CandleStore {
                 rollbackQuietly(c);
                 // COPY runs on the unwrapped PGConnection, so the pool never sees its I/O errors: without this a
                 // dead connection would be handed back to every retry.
-                dataSource.evictConnection(c);
+                database.evict(c);
                 throw e;
             }
         } catch (final SQLException e) {
@@ -190,7 +176,7 @@ public final class PostgresCandleStore implements CandleStore {
     public List<CandleRow> candles(
             final String symbol, final Timeframe timeframe, final long fromMsc, final long toMsc, final int limit)
             throws StoreException {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = database.connect();
                 PreparedStatement ps = c.prepareStatement(CANDLES_SQL)) {
             c.setAutoCommit(true);
             ps.setString(1, symbol);
@@ -215,7 +201,7 @@ public final class PostgresCandleStore implements CandleStore {
 
     @Override
     public void close() {
-        dataSource.close();
+        database.close();
     }
 
     private static void rollbackQuietly(final Connection c) {
@@ -224,10 +210,5 @@ public final class PostgresCandleStore implements CandleStore {
         } catch (final SQLException ignored) {
             // The connection is broken; the pool discards it.
         }
-    }
-
-    /** Drops a password from a JDBC URL, for logs. */
-    static String redact(final String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

@@ -4,12 +4,12 @@ import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
 import io.tickengine.core.store.RecoveryState;
-import io.tickengine.core.store.SchemaScripts;
+import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.StoreException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -51,13 +51,10 @@ public final class SqliteCandleStore implements CandleStore {
     private final PreparedStatement source;
     private final PreparedStatement checkpoint;
 
-    /** Opens (or creates) the database file; the parent directory is created if missing. */
-    public SqliteCandleStore(final Path file) throws StoreException {
-        this.file = file;
+    /** Opens (or creates) the database file and brings its schema up to date. */
+    public SqliteCandleStore(final Database database) throws StoreException {
+        this.file = database.sqliteFile();
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
             writer = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -65,13 +62,7 @@ public final class SqliteCandleStore implements CandleStore {
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA busy_timeout=5000");
             }
-            for (final String script : SchemaScripts.SQLITE) {
-                try (Statement s = writer.createStatement()) {
-                    for (final String statement : SchemaScripts.statements(SchemaScripts.read(script))) {
-                        s.execute(statement);
-                    }
-                }
-            }
+            SchemaMigrator.migrate(database);
             writer.setAutoCommit(false);
             upsert = writer.prepareStatement(UPSERT_SQL);
             symbolState = writer.prepareStatement(SYMBOL_STATE_SQL);

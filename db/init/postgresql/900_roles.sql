@@ -1,0 +1,69 @@
+-- Roles with least privilege. Runs last, after every table and view exists; idempotent. Needs a role that may
+-- create roles (a superuser, e.g. the postgres user of the TimescaleDB image). No password is set here:
+-- `tick-engine db init` sets them from TICK_DB_OWNER_PASSWORD, TICK_DB_APP_PASSWORD, TICK_DB_READER_PASSWORD.
+--
+--   tick_owner   owns the schema's objects; runs migrations (`tick-engine db init`).
+--   mt5_app      the engine: writes candles and engine state, serves signals. No DDL, no DROP, nothing else.
+--   tick_reader  /query and dashboards: SELECT on the published tables and views, read-only, with a timeout.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tick_owner') THEN
+        CREATE ROLE tick_owner LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mt5_app') THEN
+        CREATE ROLE mt5_app LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tick_reader') THEN
+        CREATE ROLE tick_reader LOGIN;
+    END IF;
+END
+$$;
+
+ALTER ROLE tick_reader SET default_transaction_read_only = on;
+ALTER ROLE tick_reader SET statement_timeout = '5s';
+ALTER ROLE mt5_app SET statement_timeout = '30s';
+
+-- Hand every table, sequence and view of this schema to the owner role.
+DO $$
+DECLARE
+    obj record;
+BEGIN
+    FOR obj IN
+        SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'S')
+          AND pg_get_userbyid(c.relowner) <> 'tick_owner'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'a' AND c.relkind = 'S')
+    LOOP
+        EXECUTE format('ALTER %s %I OWNER TO tick_owner',
+                       CASE obj.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, obj.relname);
+    END LOOP;
+END
+$$;
+
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO mt5_app, tick_reader;
+GRANT USAGE, CREATE ON SCHEMA public TO tick_owner;
+
+-- The engine: candles and its own state (upserts need SELECT, INSERT, UPDATE), signals, audit logs.
+GRANT SELECT, INSERT, UPDATE ON market_data, engine_checkpoint, engine_symbol_state, engine_source_seq TO mt5_app;
+GRANT SELECT, INSERT, UPDATE ON signals, signals_queue, signals_ack TO mt5_app;
+GRANT SELECT, INSERT ON model_signals, trade_logs TO mt5_app;
+GRANT USAGE ON SEQUENCE model_signals_id_seq, trade_logs_id_seq TO mt5_app;
+GRANT SELECT ON schema_version TO mt5_app;
+
+-- Readers: what /query may show.
+GRANT SELECT ON market_data, signals, signals_ack TO tick_reader;
+
+-- Feature views, when they exist (created by their own migration).
+DO $$
+DECLARE
+    v text;
+BEGIN
+    FOREACH v IN ARRAY ARRAY['features_m1', 'labels_m1', 'trainset_m1'] LOOP
+        IF to_regclass(v) IS NOT NULL THEN
+            EXECUTE format('GRANT SELECT ON %I TO tick_reader, mt5_app', v);
+        END IF;
+    END LOOP;
+END
+$$;

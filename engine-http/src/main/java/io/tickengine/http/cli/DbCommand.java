@@ -1,0 +1,101 @@
+package io.tickengine.http.cli;
+
+import io.tickengine.core.EngineContext;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.store.Database;
+import io.tickengine.core.store.SchemaMigrator;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.postgresql.PGConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code tick-engine db init | status}: the schema of {@code db/init}, roles and grants. */
+@Command(
+        name = "db",
+        mixinStandardHelpOptions = true,
+        description = "Database schema and roles.",
+        subcommands = {DbCommand.Init.class, DbCommand.Status.class})
+public final class DbCommand {
+    public DbCommand() {}
+
+    /** Applies pending scripts and (PostgreSQL) the roles and grants; sets role passwords from the environment. */
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create or update the schema (idempotent: safe to run again).",
+                "On PostgreSQL also creates the roles tick_owner, mt5_app and tick_reader with least privilege",
+                "(connect as a role that may create roles, e.g. postgres) and sets their passwords from",
+                "TICK_DB_OWNER_PASSWORD, TICK_DB_APP_PASSWORD and TICK_DB_READER_PASSWORD when those are set.",
+                "Then run the engine as mt5_app with --set db.schema.init=false."
+            })
+    public static final class Init implements Callable<Integer> {
+        private static final Map<String, String> PASSWORD_VARIABLES = Map.of(
+                "tick_owner", "TICK_DB_OWNER_PASSWORD",
+                "mt5_app", "TICK_DB_APP_PASSWORD",
+                "tick_reader", "TICK_DB_READER_PASSWORD");
+
+        @Mixin
+        ConfigOptions config;
+
+        private final PrintStream out;
+        private final Map<String, String> environment;
+
+        public Init() {
+            this(System.out, System.getenv());
+        }
+
+        Init(final PrintStream out, final Map<String, String> environment) {
+            this.out = out;
+            this.environment = environment;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            final EngineContext context = config.engineContext();
+            try (Database database = TickEngine.openDatabase(context)) {
+                final List<String> applied = SchemaMigrator.init(database);
+                applied.forEach(script -> out.println("db init: applied " + script));
+                if (database.dialect() == Database.Dialect.POSTGRESQL) {
+                    setPasswords(database);
+                }
+                out.println("db init: schema up to date [store=" + database.describe() + "]");
+            }
+            return 0;
+        }
+
+        private void setPasswords(final Database database) throws java.sql.SQLException {
+            try (Connection c = database.connect()) {
+                final PGConnection pg = c.unwrap(PGConnection.class);
+                for (final Map.Entry<String, String> role : PASSWORD_VARIABLES.entrySet()) {
+                    final String password = environment.get(role.getValue());
+                    if (password != null && !password.isEmpty()) {
+                        // Hashed on this side (SCRAM): the password never travels in SQL text.
+                        pg.alterUserPassword(role.getKey(), password.toCharArray(), null);
+                        out.println("db init: password set [role=" + role.getKey() + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Lists the scripts that {@code db init} would apply. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the schema scripts not applied yet.")
+    public static final class Status implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Database database = TickEngine.openDatabase(config.engineContext())) {
+                final List<String> pending = SchemaMigrator.pending(database);
+                System.out.println(pending.isEmpty() ? "db status: up to date" : "db status: pending " + pending);
+                return pending.isEmpty() ? 0 : 3;
+            }
+        }
+    }
+}
