@@ -124,10 +124,19 @@ class MetricsEndpointTest {
                         404,
                         http.get("/no-such-path-" + i, HttpFixture.READ_KEY).statusCode());
             }
+            final int queryCode =
+                    http.get("/query/no-such-view-1", HttpFixture.READ_KEY).statusCode();
+            assertEquals(
+                    queryCode,
+                    http.get("/query/no-such-view-2", HttpFixture.READ_KEY).statusCode());
             final String body = http.get("/metrics", HttpFixture.READ_KEY).body();
             final Map<String, Double> m = PromText.parse(body);
             assertEquals(20, m.get(key("tick_http_requests_total", "route", "other", "code", "404")));
-            assertTrue(!body.contains("no-such-path"), "a client-chosen path never becomes a label");
+            assertEquals(
+                    2,
+                    m.get(key("tick_http_requests_total", "route", "/query/*", "code", Integer.toString(queryCode))),
+                    "paths under a prefix route count under its pattern");
+            assertTrue(!body.contains("no-such-"), "a client-chosen path never becomes a label");
         }
     }
 
