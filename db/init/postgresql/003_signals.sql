@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS signals_ack (
     result      text             NOT NULL CHECK (result IN ('executed', 'rejected', 'failed')),
     ticket      bigint,
     fill_price  double precision,
+    retcode     integer,
     message     text,
     acked_at    timestamptz      NOT NULL DEFAULT now()
 );

@@ -2,7 +2,7 @@
 -- create roles (a superuser, e.g. the postgres user of the TimescaleDB image). No password is set here:
 -- `tick-engine db init` sets them from TICK_DB_OWNER_PASSWORD, TICK_DB_APP_PASSWORD, TICK_DB_READER_PASSWORD.
 --
---   tick_owner   owns the schema's objects; runs migrations (`tick-engine db init`).
+--   tick_owner   owns the schema's objects (db init itself runs as a superuser: creating roles needs one).
 --   mt5_app      the engine: writes candles and engine state, serves signals. No DDL, no DROP, nothing else.
 --   tick_reader  /query and dashboards: SELECT on the published tables and views, read-only, with a timeout.
 

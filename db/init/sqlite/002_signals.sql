@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS signals_ack (
     result      TEXT    NOT NULL CHECK (result IN ('executed', 'rejected', 'failed')),
     ticket      INTEGER,
     fill_price  REAL,
+    retcode     INTEGER,
     message     TEXT,
     acked_at    INTEGER NOT NULL
 );

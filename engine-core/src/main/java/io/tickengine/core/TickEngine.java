@@ -157,8 +157,8 @@ public final class TickEngine implements AutoCloseable {
     /**
      * Rebuilds candles from the whole journal, ignoring the store's checkpoint, and writes them (replacing what
      * the store holds), with the resume points a normal start needs. Only bars whose open time is within
-     * {@code [fromMsc, toMsc]} are written; bars that open before the journal's first tick are never written,
-     * since purged journal files may have held part of them. Run it with no engine running on the same data.
+     * {@code [fromMsc, toMsc]} are written; bars that open before the end of the newest purged journal file are
+     * never written, since that file may have held part of them ({@link TickJournal#purgedThroughMsc()}). Run it with no engine running on the same data.
      *
      * @param progress told the number of ticks replayed so far, now and then.
      */
@@ -178,7 +178,7 @@ public final class TickEngine implements AutoCloseable {
                 TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
             final OneToOneRingBuffer toWriter = writerRing(context);
             final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
-            aggregator.emitOnly(Math.max(fromMsc, journal.firstTimeMsc()), toMsc);
+            aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
             final CandleWriter writer =
                     writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
             writer.start();

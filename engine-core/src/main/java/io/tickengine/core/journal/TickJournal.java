@@ -39,6 +39,7 @@ public final class TickJournal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TickJournal.class);
     private static final String ID_FILE = "journal.id";
+    private static final String PURGED_FILE = "journal.purged";
 
     private final Path dir;
     private final String id;
@@ -211,15 +212,6 @@ public final class TickJournal implements AutoCloseable {
         }
     }
 
-    /** @return the time of the first tick still in the journal, or {@link Long#MIN_VALUE} when empty. */
-    public long firstTimeMsc() {
-        try (ExcerptTailer tailer = queue.createTailer().toStart();
-                DocumentContext dc = tailer.readingDocument()) {
-            // Ticks and bars both start with their time.
-            return dc.isPresent() ? dc.wire().bytes().readLong() : Long.MIN_VALUE;
-        }
-    }
-
     /**
      * Reads every tick from {@code fromIndex} (inclusive) to the end. If {@code fromIndex} is older than the first
      * index still kept, reading starts at the first one (the caller logs that gap).
@@ -277,12 +269,43 @@ public final class TickJournal implements AutoCloseable {
             }
             final int cycle = (int) (startMsc / rollCycle.lengthInMillis());
             final long endMsc = startMsc + rollCycle.lengthInMillis();
-            if (cycle < keepCycle && endMsc < olderThanMsc && file.delete()) {
-                LOG.info("journal file purged [file={}]", file);
-                deleted++;
+            if (cycle < keepCycle && endMsc < olderThanMsc) {
+                // Remembered before deleting: a rebuild must know that ticks before this time may be gone.
+                recordPurgedThrough(endMsc);
+                if (file.delete()) {
+                    LOG.info("journal file purged [file={}]", file);
+                    deleted++;
+                }
             }
         }
         return deleted;
+    }
+
+    /**
+     * @return the end of the newest cycle file ever purged (ticks before it may be gone), or
+     *     {@link Long#MIN_VALUE} if nothing was ever purged.
+     */
+    public long purgedThroughMsc() {
+        final Path marker = dir.resolve(PURGED_FILE);
+        try {
+            return Files.exists(marker)
+                    ? Long.parseLong(
+                            Files.readString(marker, StandardCharsets.US_ASCII).trim())
+                    : Long.MIN_VALUE;
+        } catch (final IOException | NumberFormatException e) {
+            throw new JournalException("unreadable purge marker [file=" + marker + "]", e);
+        }
+    }
+
+    private void recordPurgedThrough(final long endMsc) {
+        if (endMsc <= purgedThroughMsc()) {
+            return;
+        }
+        try {
+            Files.writeString(dir.resolve(PURGED_FILE), endMsc + "\n", StandardCharsets.US_ASCII);
+        } catch (final IOException e) {
+            throw new JournalException("cannot write the purge marker [dir=" + dir + "]", e);
+        }
     }
 
     @Override

@@ -23,20 +23,25 @@ public final class ViewQuery {
     /** Most rows one query returns. */
     public static final int MAX_ROWS = 10_000;
 
-    /** A queryable view: its time column and how a symbol filters it. */
-    private record View(String table, String timeColumn, String symbolFilter) {}
+    /**
+     * A queryable view: its time column, how a symbol filters it, its full ordering (time first, then a key, so
+     * paging by time never skips rows that share a time), and whether it has a timeframe column.
+     */
+    private record View(String table, String timeColumn, String symbolFilter, String orderBy, boolean hasTimeframe) {}
 
     private static final Map<String, View> VIEWS = Map.of(
-            "market_data", new View("market_data", "open_time", "symbol = ?"),
-            "features_m1", new View("features_m1", "open_time", "symbol = ?"),
-            "labels_m1", new View("labels_m1", "open_time", "symbol = ?"),
-            "trainset_m1", new View("trainset_m1", "open_time", "symbol = ?"),
-            "signals", new View("signals", "created_at", "symbol = ?"),
+            "market_data", new View("market_data", "open_time", "symbol = ?", "open_time, symbol, timeframe", true),
+            "features_m1", new View("features_m1", "open_time", "symbol = ?", "open_time, symbol", false),
+            "labels_m1", new View("labels_m1", "open_time", "symbol = ?", "open_time, symbol", false),
+            "trainset_m1", new View("trainset_m1", "open_time", "symbol = ?", "open_time, symbol", false),
+            "signals", new View("signals", "created_at", "symbol = ?", "created_at, signal_id", false),
             "signals_ack",
                     new View(
                             "signals_ack",
                             "acked_at",
-                            "signal_id IN (SELECT signal_id FROM signals WHERE symbol = ?)"));
+                            "signal_id IN (SELECT signal_id FROM signals WHERE symbol = ?)",
+                            "acked_at, signal_id",
+                            false));
 
     private final Database database;
     private final boolean dedicatedReader;
@@ -49,6 +54,12 @@ public final class ViewQuery {
         this.database = database;
         this.dedicatedReader = dedicatedReader;
         this.statementTimeoutMs = statementTimeoutMs;
+    }
+
+    /** @return true if {@code view} has a timeframe column to filter on. */
+    public static boolean hasTimeframe(final String view) {
+        final View v = VIEWS.get(view);
+        return v != null && v.hasTimeframe();
     }
 
     /** @return true if {@code view} may be queried. */
@@ -65,14 +76,34 @@ public final class ViewQuery {
     public List<Map<String, Object>> query(
             final String view, final String symbol, final long fromMsc, final long toMsc, final int limit)
             throws SQLException {
+        return query(view, symbol, null, fromMsc, toMsc, limit);
+    }
+
+    /**
+     * As {@link #query(String, String, long, long, int)}, with a timeframe filter for views that have one
+     * ({@link #hasTimeframe}).
+     *
+     * @param timeframe e.g. {@code M1}, or {@code null}.
+     */
+    public List<Map<String, Object>> query(
+            final String view,
+            final String symbol,
+            final String timeframe,
+            final long fromMsc,
+            final long toMsc,
+            final int limit)
+            throws SQLException {
         final View v = VIEWS.get(view);
         if (v == null) {
             throw new IllegalArgumentException("not a queryable view [view=" + view + "]");
         }
+        if (timeframe != null && !v.hasTimeframe()) {
+            throw new IllegalArgumentException("the view has no timeframe [view=" + view + "]");
+        }
         final boolean postgres = database.dialect() == Database.Dialect.POSTGRESQL;
         final String sql = "SELECT * FROM " + v.table() + " WHERE " + v.timeColumn() + " >= ? AND " + v.timeColumn()
-                + " <= ?" + (symbol == null ? "" : " AND " + v.symbolFilter()) + " ORDER BY " + v.timeColumn()
-                + " LIMIT ?";
+                + " <= ?" + (symbol == null ? "" : " AND " + v.symbolFilter())
+                + (timeframe == null ? "" : " AND timeframe = ?") + " ORDER BY " + v.orderBy() + " LIMIT ?";
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -96,6 +127,9 @@ public final class ViewQuery {
                 int i = 3;
                 if (symbol != null) {
                     ps.setString(i++, symbol);
+                }
+                if (timeframe != null) {
+                    ps.setString(i++, timeframe);
                 }
                 ps.setInt(i, Math.min(limit, MAX_ROWS));
                 try (ResultSet rs = ps.executeQuery()) {

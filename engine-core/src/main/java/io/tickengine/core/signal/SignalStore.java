@@ -222,8 +222,9 @@ public final class SignalStore {
     private AckOutcome ack(final Connection c, final Ack ack) throws SQLException {
         final String state;
         final String leaseId;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT state, lease_id FROM signals_queue WHERE signal_id = ?" + (postgres ? " FOR UPDATE" : ""))) {
+        final String leaseConsumer;
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, lease_id, consumer FROM signals_queue"
+                + " WHERE signal_id = ?" + (postgres ? " FOR UPDATE" : ""))) {
             ps.setString(1, ack.signalId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -231,6 +232,7 @@ public final class SignalStore {
                 }
                 state = rs.getString(1);
                 leaseId = rs.getString(2);
+                leaseConsumer = rs.getString(3);
             }
         }
         if (state.equals("acked")) {
@@ -246,19 +248,24 @@ public final class SignalStore {
         if (leaseId == null) {
             return AckOutcome.NOT_LEASED;
         }
-        if (!leaseId.equals(ack.leaseId())) {
+        if (!leaseId.equals(ack.leaseId()) || !ack.consumer().equals(leaseConsumer)) {
             return AckOutcome.FOREIGN_LEASE;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO signals_ack (signal_id, lease_id, consumer, result,"
-                + " ticket, fill_price, message, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " ticket, fill_price, retcode, message, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, ack.signalId());
             ps.setString(2, ack.leaseId());
             ps.setString(3, ack.consumer());
             ps.setString(4, ack.result());
-            ps.setLong(5, ack.ticket());
+            if (ack.ticket() == 0) {
+                ps.setNull(5, Types.BIGINT);
+            } else {
+                ps.setLong(5, ack.ticket());
+            }
             setPrice(ps, 6, ack.fillPrice());
-            ps.setString(7, ack.message());
-            setTime(ps, 8, ack.ackedAtMsc());
+            ps.setInt(7, ack.retcode());
+            ps.setString(8, ack.message());
+            setTime(ps, 9, ack.ackedAtMsc());
             ps.executeUpdate();
         }
         try (PreparedStatement ps =

@@ -58,7 +58,7 @@ public final class DbCommand {
         public Integer call() throws Exception {
             final EngineContext context = config.engineContext();
             try (Database database = TickEngine.openDatabase(context)) {
-                final List<String> applied = SchemaMigrator.init(database);
+                final List<String> applied = withDatabase(context, () -> SchemaMigrator.init(database));
                 applied.forEach(script -> out.println("db init: applied " + script));
                 if (database.dialect() == Database.Dialect.POSTGRESQL) {
                     setPasswords(database);
@@ -83,6 +83,29 @@ public final class DbCommand {
         }
     }
 
+    /** Work that needs the database, e.g. a migration. */
+    interface DatabaseWork<T> {
+        T run() throws java.sql.SQLException;
+    }
+
+    /** Retries {@code work} while the database is unreachable, up to {@code db.startup.timeout.ms}. */
+    static <T> T withDatabase(final EngineContext context, final DatabaseWork<T> work) throws java.sql.SQLException {
+        final long deadlineNs = System.nanoTime() + context.dbStartupTimeoutMs() * 1_000_000L;
+        while (true) {
+            try {
+                return work.run();
+            } catch (final java.sql.SQLException e) {
+                final String state = e.getSQLState();
+                final boolean unreachable = state == null || state.startsWith("08");
+                if (!unreachable || System.nanoTime() - deadlineNs > 0) {
+                    throw e;
+                }
+                System.err.println("db: waiting for the database [cause=" + e.getMessage() + "]");
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+            }
+        }
+    }
+
     /** Lists the scripts that {@code db init} would apply. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the schema scripts not applied yet.")
     public static final class Status implements Callable<Integer> {
@@ -92,7 +115,8 @@ public final class DbCommand {
         @Override
         public Integer call() throws Exception {
             try (Database database = TickEngine.openDatabase(config.engineContext())) {
-                final List<String> pending = SchemaMigrator.pending(database);
+                final List<String> pending =
+                        withDatabase(config.engineContext(), () -> SchemaMigrator.pending(database));
                 System.out.println(pending.isEmpty() ? "db status: up to date" : "db status: pending " + pending);
                 return pending.isEmpty() ? 0 : 3;
             }

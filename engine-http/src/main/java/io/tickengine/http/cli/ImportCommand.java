@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
             "Import tick or bar history through the engine's pipeline (journal, candles, store).",
             "Formats, detected from the header: engine CSV (symbol,time_msc,bid,ask,last,volume,flags),",
             "MT5 'Export ticks' and MT5 'Export bars' (tab separated, UTF-8 or UTF-16).",
-            "Ticks without a source get source=import.<file> and seq=line order, so importing a file",
+            "Ticks without a source get source=i.<file>.<digest> and seq=line order, so importing a file",
             "twice adds nothing the second time. Stop a running engine on the same data first."
         })
 public final class ImportCommand implements Callable<Integer> {
@@ -66,7 +66,9 @@ public final class ImportCommand implements Callable<Integer> {
                     + "without it imported bars have no spread.")
     Double point;
 
-    @Option(names = "--source", description = "Source name for ticks without one (default import.<file name>).")
+    @Option(
+            names = "--source",
+            description = "Source name for ticks without one (default i.<file name>.<digest of the name>).")
     String source;
 
     private final PrintStream out;
@@ -217,10 +219,24 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /** @return {@code import.<file name>} cut to a valid source name. */
+    /**
+     * @return a source name for a file: {@code i.<start of its name>.<digest of its whole name>}, at most 32
+     *     characters. The same file name always gives the same source (importing again adds nothing); different
+     *     names give different sources even when they share a long prefix.
+     */
     static String sourceFor(final Path file) {
-        final String name = "import." + file.getFileName().toString().replaceAll("[^A-Za-z0-9._#+-]", "_");
-        final String cut = name.length() > NameTable.MAX_LENGTH ? name.substring(0, NameTable.MAX_LENGTH) : name;
-        return cut.toLowerCase(Locale.ROOT);
+        final String fileName = file.getFileName().toString();
+        final String digest;
+        try {
+            digest = java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(fileName.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .substring(0, 10);
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+        final String start = fileName.replaceAll("[^A-Za-z0-9._#+-]", "_").toLowerCase(Locale.ROOT);
+        final int room = NameTable.MAX_LENGTH - "i.".length() - 1 - digest.length();
+        return "i." + (start.length() > room ? start.substring(0, room) : start) + "." + digest;
     }
 }

@@ -52,6 +52,8 @@ public final class SignalJson {
     private static final Set<String> RESULTS = Set.of("executed", "rejected", "failed");
     /** Signals one request may publish. */
     public static final int MAX_SIGNALS = 1000;
+    /** Longest a signal may stay valid: a year. */
+    public static final long MAX_VALIDITY_MSC = 366L * 86_400_000L;
     /** Largest payload kept with a signal. */
     public static final int MAX_PAYLOAD_CHARS = 4096;
 
@@ -134,7 +136,8 @@ public final class SignalJson {
                 case "sl" -> sl = positive(p, v, index, field, true);
                 case "tp" -> tp = positive(p, v, index, field, true);
                 case "valid_until" -> validUntil = integer(p, v, index, field);
-                case "ttl_ms" -> validUntil = nowMsc + Math.max(0, integer(p, v, index, field));
+                case "ttl_ms" ->
+                    validUntil = nowMsc + Math.min(MAX_VALIDITY_MSC + 1, Math.max(0, integer(p, v, index, field)));
                 case "model_id" -> modelId = v == JsonToken.VALUE_NULL ? null : id(p, v, index, field);
                 case "payload" -> payload = payload(p, v, index, field);
                 default -> p.skipChildren();
@@ -157,6 +160,9 @@ public final class SignalJson {
         }
         if (validUntil <= nowMsc) {
             throw new Invalid("already expired", index, "valid_until");
+        }
+        if (validUntil - nowMsc > MAX_VALIDITY_MSC) {
+            throw new Invalid("valid for more than a year", index, "valid_until");
         }
         if (!Double.isNaN(priceMin) && !Double.isNaN(priceMax) && priceMin > priceMax) {
             throw new Invalid("price_min above price_max", index, "price_min");
@@ -193,7 +199,13 @@ public final class SignalJson {
                     }
                     case "ticket" -> ticket = v == JsonToken.VALUE_NULL ? 0 : integer(p, v, -1, field);
                     case "fill_price" -> fillPrice = positive(p, v, -1, field, true);
-                    case "retcode" -> retcode = (int) (v == JsonToken.VALUE_NULL ? 0 : integer(p, v, -1, field));
+                    case "retcode" -> {
+                        final long code = v == JsonToken.VALUE_NULL ? 0 : integer(p, v, -1, field);
+                        if (code < 0 || code > Integer.MAX_VALUE) {
+                            throw new Invalid("retcode out of range", -1, field);
+                        }
+                        retcode = (int) code;
+                    }
                     case "message" -> {
                         message = v == JsonToken.VALUE_NULL ? null : text(p, v, -1, field);
                         if (message != null && message.length() > 1000) {

@@ -64,9 +64,15 @@ public final class IngestBarsRoute implements Route {
             return;
         }
         final BarBuffer buffer = bars.get();
+        final io.netty.buffer.ByteBuf content = exchange.request().content();
+        int length = content.readableBytes();
+        // MQL5's StringToCharArray leaves a NUL at the end of the body: tolerated, as for ticks.
+        while (length > 0 && content.getByte(content.readerIndex() + length - 1) == 0) {
+            length--;
+        }
         final BarBatchParser.Failure failure = parser.get()
                 .parse(
-                        new ByteBufInputStream(exchange.request().content().duplicate()),
+                        new ByteBufInputStream(content.slice(content.readerIndex(), length)),
                         buffer,
                         System.currentTimeMillis());
         if (failure != null) {

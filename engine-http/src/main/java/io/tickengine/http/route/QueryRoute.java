@@ -42,10 +42,17 @@ public final class QueryRoute implements Route {
         }
         final QueryParams params = new QueryParams(uri);
         final String symbol;
+        final String timeframe;
         final long from;
         final long to;
         final int limit;
         try {
+            timeframe = params.string("tf", null);
+            if (timeframe != null
+                    && (!ViewQuery.hasTimeframe(view)
+                            || io.tickengine.core.candle.Timeframe.parse(timeframe) == null)) {
+                throw new QueryParams.BadParameter("tf", "tf only for market_data: M1..D1, W1 or MN1");
+            }
             symbol = params.string("symbol", null);
             if (symbol != null && !NameTable.isValid(symbol)) {
                 throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
@@ -59,7 +66,16 @@ public final class QueryRoute implements Route {
             return;
         }
         blocking.run(exchange, "view query", () -> {
-            final List<Map<String, Object>> rows = views.query(view, symbol, from, to, limit);
+            final List<Map<String, Object>> rows = views.query(
+                    view,
+                    symbol,
+                    timeframe == null
+                            ? null
+                            : io.tickengine.core.candle.Timeframe.parse(timeframe)
+                                    .name(),
+                    from,
+                    to,
+                    limit);
             return Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(rows));
         });
     }

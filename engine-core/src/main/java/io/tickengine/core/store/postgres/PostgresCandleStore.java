@@ -82,7 +82,8 @@ public final class PostgresCandleStore implements CandleStore {
             }
             if (!applyMigrations) {
                 throw new StoreException("the schema is not up to date and db.schema.init=false: run "
-                        + "'tick-engine db init' as the owner [store=" + description + ", pending=" + pending + "]");
+                        + "'tick-engine db init' as a superuser, e.g. postgres [store=" + description + ", pending="
+                        + pending + "]");
             }
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {

@@ -1,0 +1,194 @@
+package io.tickengine.http.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickengine.core.EngineContext;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.journal.TickJournal;
+import io.tickengine.core.store.CandleRow;
+import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.TickFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import picocli.CommandLine;
+
+/** {@code tick-engine import} run through picocli on real history files, then the store read back. */
+class ImportCommandTest {
+    static final List<String> FIXTURES = TickFiles.FIXTURES;
+
+    private static final DateTimeFormatter MT5_DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy.MM.dd\tHH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void shouldImportAnMt5TickExportIntoTheExpectedCandles(final String fixture) throws Exception {
+        final int code = importFiles(TickFiles.dataDir().resolve(fixture + "_mt5export.csv"));
+
+        assertEquals(0, code, output());
+        assertExpectedM1(fixture);
+    }
+
+    @Test
+    void shouldChangeNothingWhenTheSameFileIsImportedTwice() throws Exception {
+        final Path file = TickFiles.dataDir().resolve("EURUSD_20260713_mt5export.csv");
+        assertEquals(0, importFiles(file), output());
+        final long lastIndex = journalLastIndex();
+
+        assertEquals(0, importFiles(file), output());
+
+        assertEquals(lastIndex, journalLastIndex(), "every tick of the second run is a duplicate: none journaled");
+        assertExpectedM1("EURUSD_20260713");
+    }
+
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void shouldImportTheEngineCsvIntoTheSameCandles(final String fixture) throws Exception {
+        final int code = importFiles(TickFiles.dataDir().resolve(fixture + "_dukascopy.csv"));
+
+        assertEquals(0, code, output());
+        assertExpectedM1(fixture);
+    }
+
+    @Test
+    void shouldExitWith2NamingFileLineAndFieldOfABadLine() throws Exception {
+        final List<String> lines = Files.readAllLines(TickFiles.dataDir().resolve("EURUSD_20260713_mt5export.csv"));
+        final List<String> bad = new ArrayList<>(lines.subList(0, 4));
+        bad.add("2026.07.13\t12:00:01.000\tabc\t1.14277\t\t\t6"); // line 5
+        bad.addAll(lines.subList(4, 20));
+        final Path file = Files.write(tmp.resolve("EURUSD_bad.csv"), bad, StandardCharsets.UTF_8);
+
+        final int code = importFiles(file);
+
+        assertEquals(2, code, output());
+        final String errors = err.toString(StandardCharsets.UTF_8);
+        assertTrue(errors.contains("file=EURUSD_bad.csv"), errors);
+        assertTrue(errors.contains("line=5"), errors);
+        assertTrue(errors.contains("field=bid"), errors);
+        assertTrue(errors.contains("value=abc"), errors);
+    }
+
+    @Test
+    void shouldImportAnMt5BarExportGivenAfterATickFileInOneRun() throws Exception {
+        final List<String> lines = new ArrayList<>();
+        lines.add("<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>");
+        for (final TickFiles.Candle c : TickFiles.expectedM1("EURUSD_20260713")) {
+            lines.add(MT5_DATE_TIME.format(Instant.ofEpochMilli(c.openTimeMsc())) + "\t" + c.open() + "\t" + c.high()
+                    + "\t" + c.low() + "\t" + c.close() + "\t" + c.tickVolume() + "\t0\t4");
+        }
+        assertEquals("2026.07.13\t12:00:00", lines.get(1).substring(0, 19));
+        final Path bars = Files.writeString(
+                tmp.resolve("EURUSD_M1_export.csv"), String.join("\r\n", lines) + "\r\n", StandardCharsets.UTF_8);
+        final Path ticks = TickFiles.dataDir().resolve("BTCUSD_20230220_mt5export.csv");
+
+        final int code = importFiles(List.of(ticks, bars), "--point", "0.00001");
+
+        assertEquals(0, code, output());
+        assertExpectedM1("EURUSD_20260713");
+        assertExpectedM1("BTCUSD_20230220");
+        try (CandleStore store = openStore()) {
+            for (final CandleRow bar : Candles.all(store, "EURUSD", Timeframe.M1)) {
+                assertEquals(4 * 0.00001, bar.spread(), 1e-12, "spread in points times --point");
+            }
+        }
+    }
+
+    @Test
+    void shouldStoreTheBarOfAOneBarFileImportedRightAfterTheEngineStarts() throws Exception {
+        final Path file = Files.writeString(
+                tmp.resolve("EURUSD_M1_one.csv"),
+                "<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>\r\n"
+                        + "2026.07.13\t12:00:00\t1.14273\t1.14306\t1.14271\t1.14297\t102\t0\t4\r\n",
+                StandardCharsets.UTF_8);
+        int lost = 0;
+        for (int run = 0; run < 30; run++) {
+            final Path data = tmp.resolve("data-" + run);
+            final int code = new CommandLine(new ImportCommand(
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("--data-dir", data.toString(), file.toString());
+            assertEquals(0, code, output());
+            try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", data.toString()))) {
+                if (Candles.all(store, "EURUSD", Timeframe.M1).size() != 1) {
+                    lost++;
+                }
+            }
+        }
+        assertEquals(0, lost, "imports that exited 0 but stored nothing, of 30");
+    }
+
+    @Test
+    void shouldImportEveryTickOfTwoFilesWhoseLongNamesShareAPrefix() throws Exception {
+        final List<String> lines = Files.readAllLines(TickFiles.dataDir().resolve("EURUSD_20260713_mt5export.csv"));
+        final int half = lines.size() / 2;
+        final List<String> first = new ArrayList<>(lines.subList(0, half));
+        final List<String> second = new ArrayList<>(List.of(lines.get(0)));
+        second.addAll(lines.subList(half, lines.size()));
+        final Path a = Files.write(tmp.resolve("EURUSD_20260713_mt5export_part1.csv"), first, StandardCharsets.UTF_8);
+        final Path b = Files.write(tmp.resolve("EURUSD_20260713_mt5export_part2.csv"), second, StandardCharsets.UTF_8);
+
+        assertEquals(0, importFiles(a, b), output());
+
+        assertExpectedM1("EURUSD_20260713");
+    }
+
+    private int importFiles(final Path... files) {
+        return importFiles(List.of(files));
+    }
+
+    /** Runs {@code import --data-dir TMP/data OPTIONS FILES} through picocli, capturing what it prints. */
+    private int importFiles(final List<Path> files, final String... options) {
+        final List<String> args =
+                new ArrayList<>(List.of("--data-dir", tmp.resolve("data").toString()));
+        args.addAll(List.of(options));
+        for (final Path file : files) {
+            args.add(file.toString());
+        }
+        final CommandLine cli = new CommandLine(new ImportCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cli.execute(args.toArray(new String[0]));
+    }
+
+    private CandleStore openStore() throws Exception {
+        return TickEngine.openStore(
+                new EngineContext().set("data.dir", tmp.resolve("data").toString()));
+    }
+
+    private void assertExpectedM1(final String fixture) throws Exception {
+        try (CandleStore store = openStore()) {
+            Candles.assertExpectedM1(store, fixture);
+        }
+    }
+
+    private long journalLastIndex() {
+        try (TickJournal journal = TickJournal.open(tmp.resolve("data").resolve("journal"), "FAST_DAILY")) {
+            return journal.lastIndex();
+        }
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,136 @@
+//+------------------------------------------------------------------+
+//| Json.mqh - the JSON Tick Engine EAs send and read.                |
+//| Building: compact, fields in a fixed order, prices with the       |
+//| symbol's digits (exactly what mql5/tests/*.json hold).           |
+//| Reading: flat objects only (the engine's answers are flat).       |
+//+------------------------------------------------------------------+
+#property strict
+
+#ifndef TICKENGINE_JSON_MQH
+#define TICKENGINE_JSON_MQH
+
+//--- JSON string literal (symbols and ids never need escapes, messages may).
+string TeJsonString(const string value)
+  {
+   string s = value;
+   StringReplace(s, "\\", "\\\\");
+   StringReplace(s, "\"", "\\\"");
+   StringReplace(s, "\r", "\\r");
+   StringReplace(s, "\n", "\\n");
+   StringReplace(s, "\t", "\\t");
+   return "\"" + s + "\"";
+  }
+
+//--- One tick: {"symbol":..,"time_msc":..,"bid":..,"ask":..,"last":..,"volume":..,"volume_real":..,
+//--- "flags":..,"source":..,"seq":..,"server_offset_s":..}. timeMscUtc is already converted to UTC.
+string TeJsonTick(const string symbol, const MqlTick &tick, const long timeMscUtc, const int digits,
+                  const string source, const long seq, const int serverOffsetS)
+  {
+   return "{\"symbol\":" + TeJsonString(symbol)
+          + ",\"time_msc\":" + IntegerToString(timeMscUtc)
+          + ",\"bid\":" + DoubleToString(tick.bid, digits)
+          + ",\"ask\":" + DoubleToString(tick.ask, digits)
+          + ",\"last\":" + DoubleToString(tick.last, digits)
+          + ",\"volume\":" + IntegerToString((long)tick.volume)
+          + ",\"volume_real\":" + DoubleToString(tick.volume_real, 8)
+          + ",\"flags\":" + IntegerToString((long)tick.flags)
+          + ",\"source\":" + TeJsonString(source)
+          + ",\"seq\":" + IntegerToString(seq)
+          + ",\"server_offset_s\":" + IntegerToString(serverOffsetS) + "}";
+  }
+
+//--- One bar for POST /ingest: times are the bar's UTC open time in ms; spread in price units.
+string TeJsonBar(const string symbol, const string timeframe, const MqlRates &rate, const long openTimeMscUtc,
+                 const int digits, const double point)
+  {
+   return "{\"symbol\":" + TeJsonString(symbol)
+          + ",\"timeframe\":" + TeJsonString(timeframe)
+          + ",\"time_msc\":" + IntegerToString(openTimeMscUtc)
+          + ",\"open\":" + DoubleToString(rate.open, digits)
+          + ",\"high\":" + DoubleToString(rate.high, digits)
+          + ",\"low\":" + DoubleToString(rate.low, digits)
+          + ",\"close\":" + DoubleToString(rate.close, digits)
+          + ",\"tick_volume\":" + IntegerToString(rate.tick_volume)
+          + ",\"real_volume\":" + IntegerToString(rate.real_volume)
+          + ",\"spread\":" + DoubleToString(rate.spread * point, digits) + "}";
+  }
+
+//--- The ack of POST /signals/ack.
+string TeJsonAck(const string signalId, const string leaseId, const string consumer, const string result,
+                 const ulong ticket, const double fillPrice, const uint retcode, const string message)
+  {
+   return "{\"signal_id\":" + TeJsonString(signalId)
+          + ",\"lease_id\":" + TeJsonString(leaseId)
+          + ",\"consumer\":" + TeJsonString(consumer)
+          + ",\"result\":" + TeJsonString(result)
+          + ",\"ticket\":" + IntegerToString((long)ticket)
+          + ",\"fill_price\":" + (fillPrice > 0 ? DoubleToString(fillPrice, 8) : "null")
+          + ",\"retcode\":" + IntegerToString((long)retcode)
+          + ",\"message\":" + TeJsonString(message) + "}";
+  }
+
+//--- Raw text of a top-level member's value in a flat object, "" if absent (strings keep their quotes).
+string TeJsonRaw(const string json, const string key)
+  {
+   string needle = "\"" + key + "\":";
+   int at = StringFind(json, needle);
+   if(at < 0)
+      return "";
+   int start = at + StringLen(needle);
+   int len = StringLen(json);
+   if(start < len && StringGetCharacter(json, start) == '"')
+     {
+      int end = start + 1;
+      while(end < len)
+        {
+         ushort c = StringGetCharacter(json, end);
+         if(c == '\\')
+           {
+            end += 2;
+            continue;
+           }
+         if(c == '"')
+            break;
+         end++;
+        }
+      return StringSubstr(json, start, end - start + 1);
+     }
+   int end = start;
+   while(end < len)
+     {
+      ushort c = StringGetCharacter(json, end);
+      if(c == ',' || c == '}')
+         break;
+      end++;
+     }
+   return StringSubstr(json, start, end - start);
+  }
+
+string TeJsonGetString(const string json, const string key)
+  {
+   string raw = TeJsonRaw(json, key);
+   if(StringLen(raw) < 2 || StringGetCharacter(raw, 0) != '"')
+      return "";
+   string s = StringSubstr(raw, 1, StringLen(raw) - 2);
+   StringReplace(s, "\\\"", "\"");
+   StringReplace(s, "\\\\", "\\");
+   return s;
+  }
+
+double TeJsonGetDouble(const string json, const string key, const double fallback)
+  {
+   string raw = TeJsonRaw(json, key);
+   if(raw == "" || raw == "null")
+      return fallback;
+   return StringToDouble(raw);
+  }
+
+long TeJsonGetLong(const string json, const string key, const long fallback)
+  {
+   string raw = TeJsonRaw(json, key);
+   if(raw == "" || raw == "null")
+      return fallback;
+   return StringToInteger(raw);
+  }
+
+#endif
