@@ -1,9 +1,9 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
+import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.security.Scope;
 import io.tickengine.http.EngineServer;
-import io.tickengine.http.security.ApiKeys;
-import io.tickengine.http.security.Scope;
 import io.tickengine.http.server.HttpContext;
 import java.io.IOException;
 import java.io.PrintStream;
