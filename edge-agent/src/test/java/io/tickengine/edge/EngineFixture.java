@@ -52,9 +52,10 @@ final class EngineFixture implements AutoCloseable {
     /** Stops the engine gracefully: journal closed, candles flushed. */
     void stop() {
         if (server != null) {
+            // Counted after the close: the ring drains while it stops, and those ticks count too.
+            server.close();
             pastDuplicates += server.engine().metrics().ticksDuplicate.get();
             pastJournaled += server.engine().metrics().ticksJournaled.get();
-            server.close();
             server = null;
         }
     }

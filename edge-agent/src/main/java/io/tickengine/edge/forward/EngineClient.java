@@ -21,6 +21,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -84,6 +87,25 @@ public final class EngineClient {
      *     which is fine: it is resent and the engine drops what it already has.
      */
     public EngineAnswer post(final byte[] body, final int length) throws InterruptedException {
+        final CompletableFuture<EngineAnswer> answer = postAsync(body, length);
+        try {
+            return answer.get();
+        } catch (final InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (final ExecutionException e) {
+            // postAsync turns every failure into an answer; this would be a bug in it.
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Posts one CSV body; the answer completes the future, which never completes exceptionally (a network error is
+     * an answer of status 0).
+     *
+     * @param body the bytes, read until the future completes (not copied): do not reuse them before.
+     */
+    public CompletableFuture<EngineAnswer> postAsync(final byte[] body, final int length) {
         final HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(requestTimeout)
                 .header("Content-Type", "text/csv")
@@ -91,20 +113,13 @@ public final class EngineClient {
                 .header("User-Agent", USER_AGENT)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length))
                 .build();
-        final HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (final HttpTimeoutException e) {
-            return noAnswer("no answer within " + requestTimeout.toMillis() + " ms");
-        } catch (final IOException e) {
-            return noAnswer(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        }
-        return classify(response);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, failure) -> failure == null ? classify(response) : noAnswer(failure));
     }
 
-    private static EngineAnswer classify(final HttpResponse<InputStream> response) {
+    private static EngineAnswer classify(final HttpResponse<byte[]> response) {
         final int status = response.statusCode();
-        final Body body = readBody(response);
+        final Body body = readBody(response.body(), status);
         final long retryAfterMs =
                 retryAfterMs(response.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis());
         final EngineAnswer.Kind kind;
@@ -123,6 +138,18 @@ public final class EngineClient {
                 kind, status, body.accepted, body.duplicates, retryAfterMs, body.index, body.field, body.error);
     }
 
+    private static EngineAnswer noAnswer(final Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return noAnswer("no answer in time (" + cause.getMessage() + ")");
+        }
+        return noAnswer(
+                cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+
     private static EngineAnswer noAnswer(final String message) {
         return new EngineAnswer(EngineAnswer.Kind.RETRY, 0, 0, 0, -1, -1, null, message);
     }
@@ -136,10 +163,9 @@ public final class EngineClient {
         String error;
     }
 
-    private static Body readBody(final HttpResponse<InputStream> response) {
+    private static Body readBody(final byte[] bytes, final int status) {
         final Body body = new Body();
-        try (InputStream in = response.body();
-                JsonParser json = JSON.createParser(in)) {
+        try (JsonParser json = JSON.createParser(bytes)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return body;
             }
@@ -157,7 +183,7 @@ public final class EngineClient {
             }
         } catch (final IOException e) {
             // Not JSON (a proxy's HTML page, a cut connection): the status alone decides.
-            if (body.error == null && response.statusCode() >= 300) {
+            if (body.error == null && status >= 300) {
                 body.error = "unreadable answer body";
             }
         }

@@ -6,7 +6,9 @@ import io.tickengine.edge.store.ForwardLog;
 import io.tickengine.edge.store.TickReader;
 import io.tickengine.edge.store.TickStore;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,10 @@ public final class Forwarder implements AutoCloseable {
     private final Object work = new Object();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
-    private final TickBuffer batch;
-    private final CsvBody body = new CsvBody();
+    /** The batch in flight and the next one, read and encoded while the engine works on the first. */
+    private Batch current;
+
+    private Batch next;
     private int batchLimit;
     private boolean woken;
     private long nextPruneMsc;
@@ -64,7 +68,8 @@ public final class Forwarder implements AutoCloseable {
         this.retentionMs = context.retentionMs();
         this.pruneIntervalMs = context.retentionPruneIntervalMs();
         this.backoff = new Backoff(context.forwardBackoffMinMs(), context.forwardBackoffMaxMs());
-        this.batch = new TickBuffer(batchLimit);
+        this.current = new Batch(batchLimit);
+        this.next = new Batch(batchLimit);
         this.thread = new Thread(this::run, "edge-forwarder");
     }
 
@@ -123,17 +128,32 @@ public final class Forwarder implements AutoCloseable {
         LOG.info("forwarding stopped [forwardedSeq={}, backlog={}]", store.forwardedSeq(), store.backlog());
     }
 
-    /** @return false if there was nothing to send. */
+    /**
+     * Sends the oldest unforwarded batch and handles the answer. While the engine works on it, the batch after it is
+     * read and encoded, and becomes the next one sent if this one is acknowledged (the engine's time and the agent's
+     * overlap; the order of batches does not change).
+     *
+     * @return false if there was nothing to send.
+     */
     private boolean forwardOneBatch(final TickReader reader, final ForwardLog log)
             throws SQLException, InterruptedException {
-        final int n = reader.read(store.forwardedSeq(), Long.MAX_VALUE, batchLimit, batch);
-        if (n == 0) {
+        if (!current.readAfter(store.forwardedSeq(), reader, batchLimit, store.agentId())) {
             return false;
         }
-        body.encode(batch, reader::symbolName, store.agentId());
-        final EngineAnswer answer = client.post(body.bytes(), body.length());
-        final long firstSeq = batch.seq(0);
-        final long lastSeq = batch.seq(n - 1);
+        final CompletableFuture<EngineAnswer> inFlight = client.postAsync(current.body.bytes(), current.body.length());
+        final EngineAnswer answer;
+        try {
+            next.readAfter(current.lastSeq(), reader, batchLimit, store.agentId());
+            answer = inFlight.get();
+        } catch (final InterruptedException | SQLException | RuntimeException e) {
+            inFlight.cancel(true);
+            throw e;
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("postAsync never fails", e.getCause());
+        }
+        final int n = current.ticks.size();
+        final long firstSeq = current.ticks.seq(0);
+        final long lastSeq = current.lastSeq();
         switch (answer.kind()) {
             case ACCEPTED -> {
                 log.markForwarded(lastSeq, System.currentTimeMillis());
@@ -147,6 +167,11 @@ public final class Forwarder implements AutoCloseable {
                             store.backlog());
                     failingSinceMsc = 0;
                 }
+                final Batch sent = current;
+                current = next;
+                next = sent;
+                current.prefetched = current.ticks.size() > 0;
+                return true;
             }
             case INVALID -> quarantine(answer, n, firstSeq, lastSeq, log);
             case TOO_LARGE -> {
@@ -162,6 +187,7 @@ public final class Forwarder implements AutoCloseable {
                 pause(Math.max(answer.retryAfterMs(), backoff.nextDelayMs()));
             }
         }
+        current.prefetched = false;
         return true;
     }
 
@@ -173,7 +199,7 @@ public final class Forwarder implements AutoCloseable {
         final int moved;
         if (answer.errorIndex() >= 0 && answer.errorIndex() < n) {
             // The ticks before it passed the engine's checks and are sent again with the rest.
-            final long seq = batch.seq(answer.errorIndex());
+            final long seq = current.ticks.seq(answer.errorIndex());
             moved = log.quarantine(seq, seq, reason, nowMsc, answer.errorIndex() == 0 ? seq : 0);
             LOG.warn("tick quarantined [seq={}, reason={}]", seq, reason);
         } else {
@@ -223,6 +249,41 @@ public final class Forwarder implements AutoCloseable {
     private void pause(final long delayMs) throws InterruptedException {
         if (stop.await(delayMs, TimeUnit.MILLISECONDS)) {
             throw new InterruptedException("stopping");
+        }
+    }
+
+    /** A batch of ticks read from the buffer and its encoded body; two of them alternate. */
+    private static final class Batch {
+        final TickBuffer ticks;
+        final CsvBody body = new CsvBody();
+        /** Read ahead while the previous batch was in flight, and still valid: the previous one was acknowledged. */
+        boolean prefetched;
+
+        Batch(final int capacity) {
+            ticks = new TickBuffer(capacity);
+        }
+
+        /**
+         * Reads and encodes the ticks after {@code afterSeq}, unless this batch was read ahead from exactly there.
+         *
+         * @return false if there are none.
+         */
+        boolean readAfter(final long afterSeq, final TickReader reader, final int limit, final String source)
+                throws SQLException {
+            if (prefetched && ticks.size() > 0 && ticks.seq(0) > afterSeq && ticks.size() <= limit) {
+                prefetched = false;
+                return true;
+            }
+            prefetched = false;
+            if (reader.read(afterSeq, Long.MAX_VALUE, limit, ticks) == 0) {
+                return false;
+            }
+            body.encode(ticks, reader::symbolName, source);
+            return true;
+        }
+
+        long lastSeq() {
+            return ticks.seq(ticks.size() - 1);
         }
     }
 }

@@ -44,6 +44,14 @@ public final class IngestServer implements AutoCloseable {
     /** Symbols (and, separately, senders) the listener interns: the engine's default {@code names.capacity}. */
     private static final int NAMES_CAPACITY = 65_536;
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits for the
+        // client's delayed ACK, 40 ms on every answer. Read once, when the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final EdgeContext context;
     private final ApiKeys keys;
     private final TickAppender appender;
