@@ -9,8 +9,19 @@ final class AgentFixture {
 
     private AgentFixture() {}
 
+    /** @return the URL of a loopback port nothing listens on: an engine that is down. */
+    static String deadEngineUrl() throws Exception {
+        return "http://127.0.0.1:" + EngineFixture.freeLoopbackPort();
+    }
+
     /** Starts an agent on {@code dataDir}; {@code settings} are {@code key=value} pairs of {@link EdgeContext}. */
     static EdgeAgent start(final Path dataDir, final String engineUrl, final String... settings) throws Exception {
+        return start(dataDir, engineUrl, ApiKeys.parse(EA_KEYS), settings);
+    }
+
+    /** Starts an agent whose listener accepts {@code keys}. */
+    static EdgeAgent start(final Path dataDir, final String engineUrl, final ApiKeys keys, final String... settings)
+            throws Exception {
         final EdgeContext context = new EdgeContext()
                 .set("agent.port", "0")
                 .set("agent.data.dir", dataDir.toString())
@@ -23,6 +34,6 @@ final class AgentFixture {
             final int eq = setting.indexOf('=');
             context.set(setting.substring(0, eq), setting.substring(eq + 1));
         }
-        return EdgeAgent.start(context.conclude(), ApiKeys.parse(EA_KEYS), EngineFixture.INGEST_KEY);
+        return EdgeAgent.start(context.conclude(), keys, EngineFixture.INGEST_KEY);
     }
 }

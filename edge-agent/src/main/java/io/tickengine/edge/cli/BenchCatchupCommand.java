@@ -76,7 +76,8 @@ public final class BenchCatchupCommand implements Callable<Integer> {
         this(System.out);
     }
 
-    BenchCatchupCommand(final PrintStream out) {
+    /** @param out where the command prints (tests capture it). */
+    public BenchCatchupCommand(final PrintStream out) {
         this.out = out;
     }
 

@@ -82,7 +82,8 @@ public final class ExportCommand implements Callable<Integer> {
         this(System.out);
     }
 
-    ExportCommand(final PrintStream out) {
+    /** @param out where the command prints (tests capture it). */
+    public ExportCommand(final PrintStream out) {
         this.out = out;
     }
 

@@ -43,7 +43,8 @@ public final class RunCommand implements Callable<Integer> {
         this(System.out);
     }
 
-    RunCommand(final PrintStream out) {
+    /** @param out where the command prints (tests capture it). */
+    public RunCommand(final PrintStream out) {
         this.out = out;
     }
 

@@ -47,7 +47,8 @@ public final class StatusCommand implements Callable<Integer> {
         this(System.out);
     }
 
-    StatusCommand(final PrintStream out) {
+    /** @param out where the command prints (tests capture it). */
+    public StatusCommand(final PrintStream out) {
         this.out = out;
     }
 

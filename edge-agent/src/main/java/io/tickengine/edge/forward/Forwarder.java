@@ -232,7 +232,7 @@ public final class Forwarder implements AutoCloseable {
         nextPruneMsc = nowMsc + pruneIntervalMs;
         final long deleted = log.prune(nowMsc - retentionMs);
         if (deleted > 0) {
-            LOG.info("pruned forwarded ticks past retention [deleted={}]", deleted);
+            LOG.debug("pruned forwarded ticks past retention [deleted={}]", deleted);
         }
     }
 

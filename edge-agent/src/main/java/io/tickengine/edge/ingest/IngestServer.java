@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class IngestServer implements AutoCloseable {
     private final ExecutorService handlers;
     private final HttpServer server;
     private volatile boolean closing;
+    /** Requests being handled, so a stop can wait for them to commit and answer. */
+    private final AtomicInteger inProgress = new AtomicInteger();
     /** Whether the last commit failed, to log the change, not each request. */
     private volatile boolean storeFailing;
 
@@ -109,7 +112,12 @@ public final class IngestServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        server.stop(2);
+        // Waited for here: HttpServer.stop(delay) before Java 21 waits the whole delay even when nothing is running.
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (inProgress.get() > 0 && System.nanoTime() - deadlineNs < 0) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        server.stop(0);
         handlers.shutdown();
         try {
             handlers.awaitTermination(10, TimeUnit.SECONDS);
@@ -119,6 +127,7 @@ public final class IngestServer implements AutoCloseable {
     }
 
     private void handle(final HttpExchange exchange) throws IOException {
+        inProgress.incrementAndGet();
         try {
             final String path = exchange.getRequestURI().getPath();
             switch (path) {
@@ -131,6 +140,7 @@ public final class IngestServer implements AutoCloseable {
             error(exchange, 500, "internal error");
         } finally {
             exchange.close();
+            inProgress.decrementAndGet();
         }
     }
 
