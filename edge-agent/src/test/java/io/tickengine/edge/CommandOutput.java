@@ -2,6 +2,7 @@ package io.tickengine.edge;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ record CommandOutput(int exitCode, String text) {
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         final CommandLine cli = new CommandLine(command.apply(out));
         final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        cli.setErr(new java.io.PrintWriter(errors, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(errors, true, StandardCharsets.UTF_8));
         final int code = cli.execute(args);
         return new CommandOutput(
                 code, bytes.toString(StandardCharsets.UTF_8) + errors.toString(StandardCharsets.UTF_8));

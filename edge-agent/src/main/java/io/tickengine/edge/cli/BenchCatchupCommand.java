@@ -41,9 +41,9 @@ import picocli.CommandLine.Option;
         name = "bench-catchup",
         mixinStandardHelpOptions = true,
         description = {
-            "Benchmark catch-up: fill a fresh buffer with N synthetic ticks, then forward them to the engine",
-            "(--engine-url, key in EDGE_ENGINE_API_KEY) and report ticks per second. Use a scratch engine:",
-            "the ticks are real ticks to it (new symbols EURUSD.bXXXX etc. on every run)."
+            "Benchmark catch-up: fill a fresh buffer with N synthetic ticks, then forward them to the engine "
+                    + "(--engine-url, key in EDGE_ENGINE_API_KEY) and report ticks per second.",
+            "Use a scratch engine: the ticks are real ticks to it (new symbols EURUSD.bXXXX etc. on every run)."
         })
 public final class BenchCatchupCommand implements Callable<Integer> {
     private static final int FILL_CHUNK = 10_000;

@@ -37,8 +37,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Send stored ticks to the engine now, in seq order, with a progress bar (the old one-shot exporter).",
-            "Ticks keep the agent's source and seq, so the engine drops what it already has: safe to repeat,",
-            "also while the agent runs. Only ticks still in the buffer (retention.hours) can be exported."
+            "Ticks keep the agent's source and seq, so the engine drops what it already has: safe to repeat, also "
+                    + "while the agent runs. Only ticks still in the buffer (retention.hours) can be exported."
         })
 public final class ExportCommand implements Callable<Integer> {
     private static final int MAX_REJECTIONS_SHOWN = 20;

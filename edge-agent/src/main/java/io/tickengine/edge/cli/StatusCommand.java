@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Option;
         name = "status",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the backlog (size, age), the last success and error, the forwarding rate and quarantine.",
-            "Asks the running agent (GET /health); when it is not running, reads the buffer in the data dir.",
+            "Show the backlog (size, age), the last success and error, the forwarding rate and the quarantine.",
+            "Asks the running agent (GET /health); when it does not answer, reads the buffer in the data dir.",
             "Exit code: 0 ok, 1 forwarding is failing or the buffer is full, 2 no buffer or bad options."
         })
 public final class StatusCommand implements Callable<Integer> {
@@ -148,7 +149,7 @@ public final class StatusCommand implements Callable<Integer> {
                 "quarantined",
                 String.format(Locale.ROOT, "%,d ticks", s.quarantined())
                         + (s.lastQuarantineReason() == null ? "" : ", last: " + s.lastQuarantineReason()));
-        final java.nio.file.Path file = context.dataDir().resolve(TickStore.FILE_NAME);
+        final Path file = context.dataDir().resolve(TickStore.FILE_NAME);
         row(
                 "buffer",
                 file.toAbsolutePath()

@@ -48,10 +48,11 @@ public final class Forwarder implements AutoCloseable {
     private final Object work = new Object();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
-    /** The batch in flight and the next one, read and encoded while the engine works on the first. */
+    /** The batch being sent. */
     private Batch current;
-
+    /** The batch after it, read and encoded while the engine works on the current one. */
     private Batch next;
+
     private int batchLimit;
     private boolean woken;
     private long nextPruneMsc;
@@ -118,12 +119,17 @@ public final class Forwarder implements AutoCloseable {
                 } catch (final SQLException e) {
                     onFailure("buffer: " + e.getMessage(), log);
                     pause(backoff.nextDelayMs());
+                } catch (final RuntimeException e) {
+                    // A bug must not end forwarding for good while the listener keeps accepting: log it, retry.
+                    LOG.error("forwarding failed unexpectedly; retrying", e);
+                    onFailure("internal error: " + e, log);
+                    pause(backoff.nextDelayMs());
                 }
             }
         } catch (final InterruptedException e) {
             // Stopping.
-        } catch (final SQLException | RuntimeException e) {
-            LOG.error("forwarder stopped by an unexpected error", e);
+        } catch (final SQLException e) {
+            LOG.error("cannot open the buffer for forwarding; forwarding stopped", e);
         }
         LOG.info("forwarding stopped [forwardedSeq={}, backlog={}]", store.forwardedSeq(), store.backlog());
     }

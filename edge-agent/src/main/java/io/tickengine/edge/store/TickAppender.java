@@ -114,6 +114,10 @@ public final class TickAppender implements AutoCloseable {
         }
         final Map<String, Long> newSenderSeqs = new HashMap<>();
         final int duplicates = markDuplicates(ticks, sources, newSenderSeqs);
+        if (duplicates == n) {
+            // A resend of ticks already on disk: nothing to write, and no fsync to wait for.
+            return new Appended(Outcome.STORED, 0, n);
+        }
         final Map<Integer, Integer> newSymbolIds = new HashMap<>();
         TickStore.begin(control);
         try {
@@ -132,9 +136,7 @@ public final class TickAppender implements AutoCloseable {
                 insertTick.setLong(9, receivedMsc);
                 insertTick.addBatch();
             }
-            if (n > duplicates) {
-                insertTick.executeBatch();
-            }
+            insertTick.executeBatch();
             for (final Map.Entry<String, Long> sender : newSenderSeqs.entrySet()) {
                 upsertSender.setString(1, sender.getKey());
                 upsertSender.setLong(2, sender.getValue());
@@ -150,9 +152,7 @@ public final class TickAppender implements AutoCloseable {
             for (final Map.Entry<Integer, Integer> symbol : newSymbolIds.entrySet()) {
                 cacheSymbolId(symbol.getKey(), symbol.getValue());
             }
-            if (n > duplicates) {
-                store.advanceLastSeq(lastSeq);
-            }
+            store.advanceLastSeq(lastSeq);
             return new Appended(Outcome.STORED, n - duplicates, duplicates);
         } catch (final SQLException | RuntimeException e) {
             insertTick.clearBatch();
