@@ -2,8 +2,8 @@ package io.tickengine.http;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.StoreException;
-import io.tickengine.http.security.ApiKeys;
 import io.tickengine.http.server.HttpContext;
 import io.tickengine.http.server.TickHttpServer;
 

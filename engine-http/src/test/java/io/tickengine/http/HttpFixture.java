@@ -1,8 +1,8 @@
 package io.tickengine.http;
 
 import io.tickengine.core.EngineContext;
+import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.testsupport.TickFiles;
-import io.tickengine.http.security.ApiKeys;
 import io.tickengine.http.server.HttpContext;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.http.security.ApiKeys;
+import io.tickengine.core.security.ApiKeys;
 import io.tickengine.http.server.HttpContext;
 import java.io.File;
 import java.io.IOException;

@@ -1,17 +1,12 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
+import io.tickengine.core.security.ApiKeys;
 import io.tickengine.http.EngineServer;
-import io.tickengine.http.security.ApiKeys;
-import io.tickengine.http.security.Scope;
 import io.tickengine.http.server.HttpContext;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -104,24 +99,9 @@ public final class RunCommand implements Callable<Integer> {
             return keys;
         }
         final Path keyFile = engine.dataDir().resolve(KEY_FILE);
-        if (Files.exists(keyFile)) {
-            return ApiKeys.load(keyFile);
-        }
-        final String key = ApiKeys.generateKey();
-        Files.createDirectories(engine.dataDir());
-        Files.writeString(
-                keyFile,
-                "# Digest of the API key generated at first start. Add lines to accept more keys:\n"
-                        + "# <key>=<scopes> or sha256:<hex>=<scopes>, scopes from ingest+read+signals+admin.\n"
-                        + ApiKeys.digestEntry(key, EnumSet.allOf(Scope.class)) + "\n",
-                StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        } catch (final UnsupportedOperationException e) {
-            // Not a POSIX file system (Windows): the file holds only a digest anyway.
-        }
-        out.println("tick-engine: generated API key (shown once, only its digest is stored in " + keyFile + "):");
-        out.println("tick-engine: api-key=" + key);
-        return ApiKeys.load(keyFile);
+        return ApiKeys.loadOrGenerate(keyFile, key -> {
+            out.println("tick-engine: generated API key (shown once, only its digest is stored in " + keyFile + "):");
+            out.println("tick-engine: api-key=" + key);
+        });
     }
 }

@@ -2,10 +2,10 @@ package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.security.Scope;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.tick.NameTable;
-import io.tickengine.http.security.Scope;
 import java.util.List;
 import java.util.Locale;
 

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.tickengine.http.security.ApiKeys;
+import io.tickengine.core.security.ApiKeys;
 
 /**
  * One request being answered. A route answers exactly once, by {@link #respond}, on the channel's event loop; it

@@ -3,7 +3,7 @@ package io.tickengine.http.route;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.metrics.EngineMetrics;
-import io.tickengine.http.security.Scope;
+import io.tickengine.core.security.Scope;
 import java.util.function.BooleanSupplier;
 
 /**

@@ -9,10 +9,10 @@ import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.security.Scope;
 import io.tickengine.http.codec.BarBatchParser;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.metrics.HttpMetrics.Reject;
-import io.tickengine.http.security.Scope;
 import java.util.Locale;
 
 /**

@@ -8,11 +8,11 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.security.Scope;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.metrics.HttpMetrics.Reject;
-import io.tickengine.http.security.Scope;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

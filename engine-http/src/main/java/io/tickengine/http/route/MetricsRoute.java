@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.tickengine.core.security.Scope;
 import io.tickengine.http.metrics.Observability;
-import io.tickengine.http.security.Scope;
 
 /**
  * {@code GET /metrics}: every metric in the Prometheus text format (OpenMetrics or protobuf when the {@code Accept}

@@ -2,8 +2,8 @@ package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.query.ViewQuery;
+import io.tickengine.core.security.Scope;
 import io.tickengine.core.tick.NameTable;
-import io.tickengine.http.security.Scope;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.tickengine.http.route;
 
-import io.tickengine.http.security.Scope;
+import io.tickengine.core.security.Scope;
 
 /** An endpoint. Implementations are shared by every connection and called on event loops: they must not block. */
 public interface Route {

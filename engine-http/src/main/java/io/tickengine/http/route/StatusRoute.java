@@ -1,8 +1,8 @@
 package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tickengine.core.security.Scope;
 import io.tickengine.http.metrics.Observability;
-import io.tickengine.http.security.Scope;
 
 /**
  * {@code GET /status}: the status page's figures as JSON (see {@code StatusView}): counters, ring and store health,

@@ -1,9 +1,10 @@
-package io.tickengine.http.security;
+package io.tickengine.core.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The API keys the engine accepts, held only as SHA-256 digests with their scopes.
@@ -45,6 +47,35 @@ public final class ApiKeys {
     /** @return keys from a file of entries, one per line. */
     public static ApiKeys load(final Path file) throws IOException {
         return parseEntries(Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The keys of a key file, creating the file on first use: a new key is generated, handed once to
+     * {@code onGenerated} (to be shown to the operator) and only its digest, with every scope, is written to the file
+     * (readable by the owner only, where the file system has POSIX permissions).
+     */
+    public static ApiKeys loadOrGenerate(final Path keyFile, final Consumer<String> onGenerated) throws IOException {
+        if (Files.exists(keyFile)) {
+            return load(keyFile);
+        }
+        final String key = generateKey();
+        final Path dir = keyFile.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Files.writeString(
+                keyFile,
+                "# Digest of the API key generated at first start. Add lines to accept more keys:\n"
+                        + "# <key>=<scopes> or sha256:<hex>=<scopes>, scopes from ingest+read+signals+admin.\n"
+                        + digestEntry(key, EnumSet.allOf(Scope.class)) + "\n",
+                StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (final UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): the file holds only a digest anyway.
+        }
+        onGenerated.accept(key);
+        return load(keyFile);
     }
 
     /** @return no keys: every request that needs one is refused. */

@@ -1,4 +1,4 @@
-package io.tickengine.http.security;
+package io.tickengine.core.security;
 
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.tickengine.http.importer;
+package io.tickengine.core.cli;
 
 import java.io.Console;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.tickengine.http.importer;
+package io.tickengine.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
