@@ -6,6 +6,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.tick.TickBuffer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,55 @@ public final class TickRing {
      *     {@link #TOO_LARGE}.
      */
     public long tryPublish(final TickBuffer ticks, final IngestAck ack) {
-        final int n = ticks.size();
+        return tryPublish(TICKS, ticks, ticks.size(), ack);
+    }
+
+    /**
+     * Publishes every bar of {@code bars}, or none: bars given whole (history backfill), journaled and then written
+     * as they are, replacing the stored bar.
+     *
+     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
+     */
+    public long tryPublishBars(final BarBuffer bars, final IngestAck ack) {
+        return tryPublish(BARS, bars, bars.size(), ack);
+    }
+
+    /** Fills slot {@code e} from item {@code i} of a batch. Stateless: one shared instance per kind, no capture. */
+    private interface Translator<T> {
+        void translate(T batch, int i, TickEvent e);
+    }
+
+    private static final Translator<TickBuffer> TICKS = (ticks, i, e) -> {
+        e.type = TickEvent.TYPE_TICK;
+        e.symbolId = ticks.symbolId(i);
+        e.timeMsc = ticks.timeMsc(i);
+        e.bid = ticks.bid(i);
+        e.ask = ticks.ask(i);
+        e.last = ticks.last(i);
+        e.volume = ticks.volume(i);
+        e.volumeReal = ticks.volumeReal(i);
+        e.flags = ticks.flags(i);
+        e.sourceId = ticks.sourceId(i);
+        e.seq = ticks.seq(i);
+    };
+
+    private static final Translator<BarBuffer> BARS = (bars, i, e) -> {
+        e.type = TickEvent.TYPE_BAR;
+        e.symbolId = bars.symbolId(i);
+        e.timeMsc = bars.openTimeMsc(i);
+        e.barTimeframe = bars.timeframe(i);
+        e.barOpen = bars.open(i);
+        e.barHigh = bars.high(i);
+        e.barLow = bars.low(i);
+        e.barClose = bars.close(i);
+        e.barTickVolume = bars.tickVolume(i);
+        e.barRealVolume = bars.realVolume(i);
+        e.barSpread = bars.spread(i);
+        e.sourceId = -1;
+        e.seq = 0;
+    };
+
+    private <T> long tryPublish(final Translator<T> translator, final T batch, final int n, final IngestAck ack) {
         if (n < 1) {
             throw new IllegalArgumentException("nothing to publish");
         }
@@ -111,72 +160,7 @@ public final class TickRing {
             final long nowNs = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 final TickEvent e = ringBuffer.get(lo + i);
-                e.type = TickEvent.TYPE_TICK;
-                e.symbolId = ticks.symbolId(i);
-                e.timeMsc = ticks.timeMsc(i);
-                e.bid = ticks.bid(i);
-                e.ask = ticks.ask(i);
-                e.last = ticks.last(i);
-                e.volume = ticks.volume(i);
-                e.volumeReal = ticks.volumeReal(i);
-                e.flags = ticks.flags(i);
-                e.sourceId = ticks.sourceId(i);
-                e.seq = ticks.seq(i);
-                e.endsRequest = i == n - 1;
-                e.ack = e.endsRequest ? ack : null;
-                e.publishNs = nowNs;
-                e.duplicate = false;
-                e.journalIndex = -1;
-            }
-            ringBuffer.publish(lo, hi);
-            return hi;
-        } finally {
-            activePublishers.getAndDecrement();
-        }
-    }
-
-    /**
-     * Publishes every bar of {@code bars}, or none: bars given whole (history backfill), journaled and then written
-     * as they are, replacing the stored bar.
-     *
-     * @return as {@link #tryPublish}.
-     */
-    public long tryPublishBars(final io.tickengine.core.candle.BarBuffer bars, final IngestAck ack) {
-        final int n = bars.size();
-        if (n < 1) {
-            throw new IllegalArgumentException("nothing to publish");
-        }
-        if (n > maxBatchSize) {
-            return TOO_LARGE;
-        }
-        activePublishers.getAndIncrement();
-        try {
-            if (closed) {
-                return CLOSED;
-            }
-            final long hi;
-            try {
-                hi = ringBuffer.tryNext(n);
-            } catch (final InsufficientCapacityException e) {
-                return BACK_PRESSURED;
-            }
-            final long lo = hi - (n - 1);
-            final long nowNs = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                final TickEvent e = ringBuffer.get(lo + i);
-                e.type = TickEvent.TYPE_BAR;
-                e.symbolId = bars.symbolId(i);
-                e.timeMsc = bars.openTimeMsc(i);
-                e.barTimeframe = bars.timeframe(i);
-                e.barOpen = bars.open(i);
-                e.barHigh = bars.high(i);
-                e.barLow = bars.low(i);
-                e.barClose = bars.close(i);
-                e.barTickVolume = bars.tickVolume(i);
-                e.barRealVolume = bars.realVolume(i);
-                e.barSpread = bars.spread(i);
-                e.sourceId = -1;
-                e.seq = 0;
+                translator.translate(batch, i, e);
                 e.endsRequest = i == n - 1;
                 e.ack = e.endsRequest ? ack : null;
                 e.publishNs = nowNs;

@@ -1,8 +1,6 @@
 package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -47,9 +45,6 @@ public final class Blocking {
 
     /** @return a 503 with this server's Retry-After. */
     public FullHttpResponse unavailable(final Exchange exchange, final String message) {
-        final FullHttpResponse response =
-                Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, message);
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
-        return response;
+        return Responses.retryLater(exchange.alloc(), message, retryAfterSeconds);
     }
 }

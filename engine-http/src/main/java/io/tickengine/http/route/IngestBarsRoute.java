@@ -122,9 +122,6 @@ public final class IngestBarsRoute implements Route {
     }
 
     private FullHttpResponse retryLater(final Exchange exchange, final String message) {
-        final FullHttpResponse response =
-                Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, message);
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
-        return response;
+        return Responses.retryLater(exchange.alloc(), message, retryAfterSeconds);
     }
 }

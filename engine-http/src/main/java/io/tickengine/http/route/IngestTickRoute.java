@@ -87,10 +87,7 @@ public final class IngestTickRoute implements Route {
     }
 
     private FullHttpResponse retryLater(final Exchange exchange, final String message) {
-        final FullHttpResponse response =
-                Responses.error(exchange.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, message);
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
-        return response;
+        return Responses.retryLater(exchange.alloc(), message, retryAfterSeconds);
     }
 
     private FullHttpResponse parseError(final Exchange exchange, final TickParser parser, final int code) {

@@ -36,6 +36,14 @@ public final class Responses {
         return response;
     }
 
+    /** @return a 503 with {@code Retry-After}: the client should send the same request again later. */
+    public static FullHttpResponse retryLater(
+            final ByteBufAllocator alloc, final String message, final String retryAfterSeconds) {
+        final FullHttpResponse response = error(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, message);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        return response;
+    }
+
     /** @return a response without a body (e.g. 204). */
     public static FullHttpResponse empty(final HttpResponseStatus status) {
         final FullHttpResponse response =
