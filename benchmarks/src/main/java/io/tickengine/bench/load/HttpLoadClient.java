@@ -92,9 +92,11 @@ final class HttpLoadClient {
                 }
             }
             final long waitNs;
-            if (intervalNs > 0 && sending) {
+            if (intervalNs > 0 && sending && inFlight() < connections.length) {
                 waitNs = startNs + (long) (scheduled * intervalNs) - System.nanoTime();
             } else {
+                // Full speed, or every connection busy: nothing can be sent before an answer arrives, so block
+                // until one does rather than spin (on 2 cores a spinning client would slow the server it measures).
                 waitNs = Long.MAX_VALUE;
             }
             if (waitNs > 1_000_000L) {

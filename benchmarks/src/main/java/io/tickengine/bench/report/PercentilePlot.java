@@ -21,7 +21,7 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Draws latency-by-percentile curves (HdrHistogram style: the x axis is {@code 1/(1-percentile)} on a log scale, so
- * the tail gets the room) into a PNG with Java2D. {@code plot OUT.png A.hgrm [B.hgrm...]} plots {@code .hgrm} files
+ * the tail gets the room; latency on a log scale too) into a PNG with Java2D. {@code plot OUT.png A.hgrm [B.hgrm...]} plots {@code .hgrm} files
  * (values in milliseconds, as the load generator writes them); the series are named after the files.
  */
 public final class PercentilePlot {
@@ -93,14 +93,18 @@ public final class PercentilePlot {
     /** Writes the plot of {@code series} to {@code png}. */
     public static void write(final Path png, final String title, final List<Series> series) throws IOException {
         double maxMs = 0;
+        double minMs = Double.MAX_VALUE;
         for (final Series s : series) {
             for (int i = 0; i < s.millis().length; i++) {
-                if (s.percentiles()[i] <= 100 - Math.pow(10, 2 - MAX_NINES) || i == s.millis().length - 1) {
+                if (nines(s.percentiles()[i]) <= MAX_NINES) {
                     maxMs = Math.max(maxMs, s.millis()[i]);
+                    minMs = Math.min(minMs, Math.max(s.millis()[i], 0.001));
                 }
             }
         }
-        maxMs = niceCeiling(Math.max(maxMs, 0.01));
+        // Log scale, whole decades: the median and the tail both stay readable.
+        final double topDecade = Math.ceil(Math.log10(Math.max(maxMs, 0.01)));
+        final double bottomDecade = Math.min(topDecade - 1, Math.floor(Math.log10(Math.min(minMs, 1))));
         final BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         final Graphics2D g = image.createGraphics();
         try {
@@ -123,9 +127,10 @@ public final class PercentilePlot {
                 g.setColor(Color.DARK_GRAY);
                 g.drawString(xLabels[k], x - g.getFontMetrics().stringWidth(xLabels[k]) / 2, TOP + plotH + 18);
             }
-            for (int k = 0; k <= 5; k++) {
-                final double ms = maxMs * k / 5;
-                final int y = TOP + plotH - (int) (plotH * k / 5.0);
+            final int decades = (int) (topDecade - bottomDecade);
+            for (int k = 0; k <= decades; k++) {
+                final double ms = Math.pow(10, bottomDecade + k);
+                final int y = TOP + plotH - (int) (plotH * k / (double) decades);
                 g.setColor(new Color(0xe0e0e0));
                 g.drawLine(LEFT, y, LEFT + plotW, y);
                 g.setColor(Color.DARK_GRAY);
@@ -137,7 +142,7 @@ public final class PercentilePlot {
             g.drawString("percentile", LEFT + plotW / 2 - 30, HEIGHT - 15);
             final Graphics2D rotated = (Graphics2D) g.create();
             rotated.rotate(-Math.PI / 2);
-            rotated.drawString("latency (ms)", -(TOP + plotH / 2 + 35), 20);
+            rotated.drawString("latency (ms, log scale)", -(TOP + plotH / 2 + 60), 20);
             rotated.dispose();
             // Curves.
             for (int s = 0; s < series.size(); s++) {
@@ -150,7 +155,8 @@ public final class PercentilePlot {
                         continue;
                     }
                     final double x = LEFT + plotW * nines / MAX_NINES;
-                    final double y = TOP + plotH - plotH * Math.min(1.0, ser.millis()[i] / maxMs);
+                    final double decade = Math.log10(Math.max(ser.millis()[i], Math.pow(10, bottomDecade)));
+                    final double y = TOP + plotH - plotH * (decade - bottomDecade) / (topDecade - bottomDecade);
                     if (started) {
                         path.lineTo(x, y);
                     } else {
@@ -182,17 +188,7 @@ public final class PercentilePlot {
         return rest <= 0 ? Double.POSITIVE_INFINITY : Math.log10(1 / rest);
     }
 
-    private static double niceCeiling(final double v) {
-        final double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (final double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (step * magnitude >= v) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
-    }
-
     private static String formatMs(final double ms) {
-        return ms >= 10 ? String.format(Locale.ROOT, "%.0f", ms) : String.format(Locale.ROOT, "%.2f", ms);
+        return ms >= 1 ? String.format(Locale.ROOT, "%.0f", ms) : String.format(Locale.ROOT, "%s", ms);
     }
 }
