@@ -107,9 +107,11 @@ public final class ComparisonTable {
             target(
                     String.format(
                             Locale.ROOT,
-                            "journal append / raw Chronicle append (%,.0f vs %,.0f ops/s)",
+                            "journal append / raw Chronicle append (%,.0f ± %,.0f vs %,.0f ± %,.0f ops/s)",
                             journal[0],
-                            chronicle[0]),
+                            journal[1],
+                            chronicle[0],
+                            chronicle[1]),
                     ratio(r),
                     ">= 0.8x",
                     r >= 0.8);
@@ -121,9 +123,11 @@ public final class ComparisonTable {
             target(
                     String.format(
                             Locale.ROOT,
-                            "candle COPY / raw pgjdbc binary COPY, same rows (%,.1f vs %,.1f batches/s)",
+                            "candle COPY / raw pgjdbc binary COPY, 5,000 rows (%,.1f ± %,.1f vs %,.1f ± %,.1f batches/s)",
                             copy[0],
-                            rawCopy[0]),
+                            copy[1],
+                            rawCopy[0],
+                            rawCopy[1]),
                     ratio(r),
                     ">= 0.9x",
                     r >= 0.9);
@@ -132,7 +136,7 @@ public final class ComparisonTable {
         if (replay != null) {
             target(
                     "journal replay, read + rebuild bars (JMH)",
-                    String.format(Locale.ROOT, "%,.0f ticks/s", replay[0]),
+                    String.format(Locale.ROOT, "%,.0f ± %,.0f ticks/s", replay[0], replay[1]),
                     ">= 2,000,000 ticks/s",
                     replay[0] >= 2_000_000);
         }
