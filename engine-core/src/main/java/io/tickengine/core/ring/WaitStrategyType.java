@@ -2,15 +2,16 @@ package io.tickengine.core.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 
 /** How the ring's handler threads wait for work. */
 public enum WaitStrategyType {
     /**
-     * Spin, then yield, then park briefly: low latency while busy and little CPU while idle. The default, because on
-     * a 2-core machine a spinning handler would steal the core the event loop needs.
+     * The journal handler spins, then yields, then parks briefly: low latency while busy and little CPU while idle;
+     * the handlers after it (off the acknowledgement path) spin briefly and then park for 200 µs, never yielding. The
+     * default, because on a 2-core machine a spinning handler would steal the core the event loop needs. See
+     * {@link StagedSleepingWaitStrategy}.
      */
     SLEEPING,
     /** Lock and condition: the least CPU, the most latency. */
@@ -19,6 +20,9 @@ public enum WaitStrategyType {
     YIELDING,
     /** Pure spin: the lowest latency, one whole core per handler. Only on dedicated, isolated cores. */
     BUSY_SPIN;
+
+    /** How long the aggregator parks when idle under {@link #SLEEPING}. */
+    private static final long DOWNSTREAM_PARK_NS = 200_000L;
 
     /** @return a new strategy instance of this type. */
     public WaitStrategy create() {
@@ -31,7 +35,7 @@ public enum WaitStrategyType {
                 return new BusySpinWaitStrategy();
             case SLEEPING:
             default:
-                return new SleepingWaitStrategy();
+                return new StagedSleepingWaitStrategy(DOWNSTREAM_PARK_NS);
         }
     }
 }

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# One run, one machine, the same ticks, three servers on loopback:
+#   (a) a no-op Netty HTTP server that answers 202 and does nothing (the ceiling of HTTP on this box),
+#   (b) tick-engine, acknowledging after the journal,
+#   (c) QuestDB (its server jar from Maven Central, telemetry off) ingesting the same ticks over ILP/HTTP,
+# then the JMH ratios (allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay rate) and a
+# journal replay on engine restart. Prints the table (also OUT/table.md) and writes OUT/latency-*.png.
+#
+#   benchmarks/compare.sh                       # everything, about 12 minutes
+#   SKIP_BUILD=1 JMH=0 DURATION=10 benchmarks/compare.sh
+#
+# Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
+# SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$ROOT/benchmarks/target/compare}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-5}
+CONNECTIONS=${CONNECTIONS:-8}
+BATCH=${BATCH:-1000}
+IO_THREADS=${IO_THREADS:-0}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
+QUESTDB_VERSION=${QUESTDB_VERSION:-9.3.4}
+TICKS=${TICKS:-$ROOT/../shared/data/ticks}
+JMH=${JMH:-1}
+KEY=bench-key-0123456789abcdef
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+free_port() {
+    local p
+    while true; do
+        p=$((20000 + RANDOM % 20000))
+        if ! ss -ltnH | awk '{print $4}' | grep -q ":$p\$"; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+wait_http() { # port path
+    for _ in $(seq 1 240); do
+        if curl -s -o /dev/null "http://127.0.0.1:$1$2"; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "server on port $1 did not come up" >&2
+    return 1
+}
+
+SERVER_PID=
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=
+}
+trap stop_server EXIT
+
+rm -rf "$OUT"
+mkdir -p "$OUT/bin"
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    log "build"
+    (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -pl engine-http,benchmarks -am)
+fi
+# Run from copies, so a rebuild during the run cannot change the classes under a running JVM.
+cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
+BENCH="java -Xms2g -Xmx2g -jar $OUT/bin/tick-bench.jar"
+
+log "fetch QuestDB $QUESTDB_VERSION (Maven Central, into $OUT/questdb)"
+mvn -B -ntp -q dependency:copy -Dartifact="org.questdb:questdb:$QUESTDB_VERSION" -DoutputDirectory="$OUT/questdb"
+
+{
+    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "uptime:  $(uptime)"
+    echo "nproc:   $(nproc)"
+    echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    echo "memory:  $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+    echo "kernel:  $(uname -r)"
+    echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
+    echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
+    echo "QuestDB: $QUESTDB_VERSION; server JVM options: $SERVER_JAVA_OPTS"
+    echo "load:    $CONNECTIONS keep-alive connections, ${WARMUP}s warm-up + ${DURATION}s per run, ticks: $TICKS"
+} >"$OUT/env.txt"
+cat "$OUT/env.txt" >&2
+
+load() { # name target url format batch base [extra...]
+    local name=$1 target=$2 url=$3 format=$4 batch=$5 base=$6
+    shift 6
+    $BENCH load --name "$name" --target "$target" --url "$url" --api-key "$KEY" --format "$format" \
+        --batch "$batch" --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" \
+        --base "$base" --ticks "$TICKS" --out "$OUT/$name" "$@" >&2 || echo "load run $name had errors" >&2
+}
+
+rate_of() { # result name -> half its requests/s
+    sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' "$OUT/$1.json" | awk '{printf "%d", $1 / 2}'
+}
+
+# (a) the ceiling
+log "no-op Netty server"
+PORT=$(free_port)
+$BENCH noop --port "$PORT" --io-threads "$IO_THREADS" >"$OUT/noop.log" 2>&1 &
+SERVER_PID=$!
+wait_http "$PORT" /
+load noop-single noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
+load noop-batch noop "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" 2004-01-01
+load noop-fixed noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2006-01-01 --rate "$(rate_of noop-single)"
+stop_server
+
+# (b) tick-engine: embedded SQLite store, journal under OUT, ack after journal
+log "tick-engine"
+PORT=$(free_port)
+ENGINE_DATA="$OUT/engine-data"
+start_engine() {
+    TICK_API_KEYS="$KEY" java $SERVER_JAVA_OPTS -jar "$OUT/bin/tick-engine.jar" run --bind 127.0.0.1 --port "$PORT" \
+        --data-dir "$ENGINE_DATA" --set "http.io.threads=$IO_THREADS" >>"$OUT/engine.log" 2>&1 &
+    SERVER_PID=$!
+    wait_http "$PORT" /health
+}
+start_engine
+load engine-single tick-engine "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
+load engine-batch tick-engine "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" 2004-01-01
+load engine-fixed tick-engine "http://127.0.0.1:$PORT/ingest/tick" json 1 2006-01-01 --rate "$(rate_of engine-single)"
+stop_server
+
+# Journal replay on restart: without the store's checkpoint the engine replays its whole journal.
+log "tick-engine restart: full journal replay"
+rm -f "$ENGINE_DATA"/tick-engine.db*
+start_engine
+stop_server
+grep -o 'journal replayed \[ticks=[0-9]*, openBars=[0-9]*, ms=[0-9]*\]' "$OUT/engine.log" | tail -1 |
+    sed -E 's/.*ticks=([0-9]+).*ms=([0-9]+).*/ticks=\1 ms=\2/' >"$OUT/replay.txt" || true
+
+# (c) QuestDB, ILP over HTTP, loopback only, telemetry off, nothing else listening
+log "QuestDB $QUESTDB_VERSION"
+PORT=$(free_port)
+QDB_ROOT="$OUT/questdb-root"
+mkdir -p "$QDB_ROOT/conf"
+cat >"$QDB_ROOT/conf/server.conf" <<EOF
+http.net.bind.to=127.0.0.1:$PORT
+http.min.enabled=false
+line.tcp.enabled=false
+line.udp.enabled=false
+pg.enabled=false
+telemetry.enabled=false
+EOF
+java $SERVER_JAVA_OPTS -jar "$OUT/questdb/questdb-$QUESTDB_VERSION.jar" -d "$QDB_ROOT" >"$OUT/questdb.log" 2>&1 &
+SERVER_PID=$!
+wait_http "$PORT" /ping
+load questdb-single questdb "http://127.0.0.1:$PORT/write?precision=ms" ilp 1 2002-01-01
+load questdb-batch questdb "http://127.0.0.1:$PORT/write?precision=ms" ilp "$BATCH" 2004-01-01
+curl -s "http://127.0.0.1:$PORT/exec?query=select%20count()%20from%20ticks" >"$OUT/questdb-count.json" || true
+stop_server
+
+if [[ "$JMH" == 1 ]]; then
+    log "JMH: allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay"
+    (cd "$OUT" && java -jar "$OUT/bin/tick-bench.jar" jmh -rf csv -rff "$OUT/jmh.csv" -prof gc \
+        'HotPathBenchmark|JournalAppendBenchmark|CopyBenchmark|ReplayBenchmark' >"$OUT/jmh.log" 2>&1) ||
+        echo "JMH failed, see $OUT/jmh.log" >&2
+fi
+
+$BENCH plot "$OUT/latency-single.png" "$OUT/noop-single.hgrm" "$OUT/engine-single.hgrm" \
+    "$OUT/questdb-single.hgrm" --title "One tick per request, full speed: latency by percentile"
+$BENCH plot "$OUT/latency-fixed.png" "$OUT/noop-fixed.hgrm" "$OUT/engine-fixed.hgrm" \
+    --title "Fixed rate, half the max single-tick rate (CO-corrected): latency by percentile"
+$BENCH table --dir "$OUT" --out "$OUT/table.md"

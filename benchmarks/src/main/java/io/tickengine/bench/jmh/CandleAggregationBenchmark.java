@@ -1,0 +1,97 @@
+package io.tickengine.bench.jmh;
+
+import io.tickengine.bench.load.TickStream;
+import io.tickengine.core.ring.WaitStrategyType;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Candle aggregation alone, per tick: the real ticks applied to the 7 default timeframes in batches of 1,000, each
+ * batch ending with the hand-over of changed bars, resume points and checkpoint to the writer's ring (drained by a
+ * thread that discards them). Time moves forward from pass to pass, so no tick is late.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchJvm.HEAP,
+            BenchJvm.HEAP_MIN,
+            BenchJvm.NO_ANALYTICS,
+            BenchJvm.NO_ANNOUNCER,
+            BenchJvm.E1,
+            BenchJvm.E2,
+            BenchJvm.E3,
+            BenchJvm.E4,
+            BenchJvm.E5,
+            BenchJvm.O1,
+            BenchJvm.O2,
+            BenchJvm.O3,
+            BenchJvm.O4,
+            BenchJvm.O5,
+            BenchJvm.O6
+        })
+public class CandleAggregationBenchmark {
+    private RingRig rig;
+    private int[] symbolId;
+    private long[] timeMsc;
+    private double[] bid;
+    private double[] ask;
+    private long passShiftMsc;
+    private long position;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        rig = new RingRig(false, WaitStrategyType.SLEEPING);
+        final TickStream stream = TickData.stream();
+        final String[] names = stream.symbols();
+        final int n = stream.size();
+        symbolId = new int[n];
+        timeMsc = new long[n];
+        bid = new double[n];
+        ask = new double[n];
+        for (int i = 0; i < n; i++) {
+            symbolId[i] = rig.symbols.intern(names[stream.symbol(i)]);
+            timeMsc[i] = stream.timeMsc(i);
+            bid[i] = stream.bid(i);
+            ask[i] = stream.ask(i);
+        }
+        passShiftMsc = stream.passShiftMsc();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        rig.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public int aggregate1000() {
+        final int n = symbolId.length;
+        for (int k = 0; k < 1000; k++) {
+            final long p = position++;
+            final int i = (int) (p % n);
+            final long time = timeMsc[i] + (p / n) * passShiftMsc;
+            rig.aggregator.onReplayedTick(symbolId[i], time, bid[i], ask[i], 0, 0, -1, 0, p);
+        }
+        while (!rig.aggregator.handOver()) {
+            Thread.onSpinWait();
+        }
+        return rig.aggregator.openBars();
+    }
+}

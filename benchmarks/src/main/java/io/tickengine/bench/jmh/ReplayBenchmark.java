@@ -1,0 +1,149 @@
+package io.tickengine.bench.jmh;
+
+import io.tickengine.bench.load.TickStream;
+import io.tickengine.core.candle.CandleAggregator;
+import io.tickengine.core.journal.JournalRecord;
+import io.tickengine.core.journal.JournalRecordHandler;
+import io.tickengine.core.ring.BenchTickEvents;
+import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.ring.WaitStrategyType;
+import io.tickengine.core.tick.NameTable;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Journal replay at start-up, per tick: read a 2,000,000-tick journal from the start and rebuild every bar, as
+ * {@code TickEngine} does on restart (intern names, {@code onReplayedTick}, hand bars over every 4,096 ticks), with
+ * the store replaced by a thread that discards the bars. Target: at least 2 million ticks per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchJvm.HEAP,
+            BenchJvm.HEAP_MIN,
+            BenchJvm.NO_ANALYTICS,
+            BenchJvm.NO_ANNOUNCER,
+            BenchJvm.E1,
+            BenchJvm.E2,
+            BenchJvm.E3,
+            BenchJvm.E4,
+            BenchJvm.E5,
+            BenchJvm.O1,
+            BenchJvm.O2,
+            BenchJvm.O3,
+            BenchJvm.O4,
+            BenchJvm.O5,
+            BenchJvm.O6
+        })
+public class ReplayBenchmark {
+    static final int TICKS = 2_000_000;
+
+    private RingRig rig;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        rig = new RingRig(false, WaitStrategyType.SLEEPING);
+        final TickStream stream = TickData.stream();
+        final String[] names = stream.symbols();
+        final int[] ids = new int[names.length];
+        for (int s = 0; s < names.length; s++) {
+            ids[s] = rig.symbols.intern(names[s]);
+        }
+        final TickEvent event = new TickEvent();
+        final int n = stream.size();
+        for (int t = 0; t < TICKS; t++) {
+            final int i = t % n;
+            BenchTickEvents.tick(
+                    event,
+                    ids[stream.symbol(i)],
+                    stream.timeMsc(i) + (long) (t / n) * stream.passShiftMsc(),
+                    stream.bid(i),
+                    stream.ask(i),
+                    0,
+                    0,
+                    0,
+                    6,
+                    -1,
+                    0);
+            rig.journal.append(event, rig.symbols, rig.sources);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        rig.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TICKS)
+    public long replay() {
+        final Replayer replayer = new Replayer(
+                new CandleAggregator(rig.symbols, RingRig.TIMEFRAMES, 60_000, 0, Set.of(), rig.toWriter, rig.metrics),
+                rig.symbols,
+                rig.sources);
+        final long count = rig.journal.replay(Long.MIN_VALUE, replayer);
+        replayer.handOverFully();
+        if (count != TICKS) {
+            throw new IllegalStateException("replayed " + count + " of " + TICKS);
+        }
+        return count;
+    }
+
+    /** What {@code TickEngine}'s start-up replay does with each record. */
+    private static final class Replayer implements JournalRecordHandler {
+        private final CandleAggregator aggregator;
+        private final NameTable symbols;
+        private final NameTable sources;
+        private long count;
+
+        Replayer(final CandleAggregator aggregator, final NameTable symbols, final NameTable sources) {
+            this.aggregator = aggregator;
+            this.symbols = symbols;
+            this.sources = sources;
+        }
+
+        @Override
+        public void onRecord(final JournalRecord record, final long index) {
+            final int sourceId = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
+            final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
+            aggregator.onReplayedTick(
+                    symbolId,
+                    record.timeMsc,
+                    record.bid,
+                    record.ask,
+                    record.last,
+                    record.volumeReal,
+                    sourceId,
+                    record.seq,
+                    index);
+            if ((++count & 4095) == 0) {
+                handOverFully();
+            }
+        }
+
+        void handOverFully() {
+            while (!aggregator.handOver()) {
+                LockSupport.parkNanos(100_000L);
+            }
+        }
+    }
+}

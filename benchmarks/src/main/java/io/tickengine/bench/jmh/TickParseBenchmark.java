@@ -1,0 +1,103 @@
+package io.tickengine.bench.jmh;
+
+import io.tickengine.bench.load.BodyFormat;
+import io.tickengine.bench.load.RequestSet;
+import io.tickengine.bench.load.TickStream;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.TickBuffer;
+import io.tickengine.core.tick.codec.TickParser;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Tick parsing and validation, per tick: bodies of one tick ({@link #single}) and of 1,000 ({@link #batch1000}) in
+ * JSON, NDJSON and CSV, made from the real ticks. Scores are ticks per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            BenchJvm.HEAP,
+            BenchJvm.HEAP_MIN,
+            BenchJvm.NO_ANALYTICS,
+            BenchJvm.NO_ANNOUNCER,
+            BenchJvm.E1,
+            BenchJvm.E2,
+            BenchJvm.E3,
+            BenchJvm.E4,
+            BenchJvm.E5,
+            BenchJvm.O1,
+            BenchJvm.O2,
+            BenchJvm.O3,
+            BenchJvm.O4,
+            BenchJvm.O5,
+            BenchJvm.O6
+        })
+public class TickParseBenchmark {
+    @Param({"JSON", "NDJSON", "CSV"})
+    public String format;
+
+    private RequestSet singles;
+    private RequestSet batches;
+    private TickParser parser;
+    private TickParser.Format parserFormat;
+    private final TickBuffer ticks = new TickBuffer(1024);
+    private final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
+    private long nowMsc;
+    private int nextSingle;
+    private int nextBatch;
+
+    @Setup
+    public void setUp() {
+        final TickStream stream = TickData.stream();
+        final BodyFormat bodyFormat = BodyFormat.valueOf(format);
+        singles = RequestSet.encode(stream, 1, 1, bodyFormat, "", null, "");
+        batches = RequestSet.encode(stream, 10, 1000, bodyFormat, "", null, "");
+        parser = new TickParser(new NameTable(1024), new NameTable(1024), 16_384);
+        parserFormat = TickParser.Format.valueOf(format);
+        nowMsc = System.currentTimeMillis();
+    }
+
+    @Benchmark
+    public int single() {
+        final int r = nextSingle;
+        nextSingle = r + 1 == singles.count ? 0 : r + 1;
+        return parse(singles, r);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public int batch1000() {
+        // Skip the last, shorter request of the set so every invocation parses exactly 1,000 ticks.
+        final int r = nextBatch;
+        nextBatch = r + 2 >= batches.count ? 0 : r + 1;
+        return parse(batches, r);
+    }
+
+    private int parse(final RequestSet set, final int r) {
+        final int offset = set.offset[r];
+        final int length = set.offset[r + 1] - offset;
+        body.wrap(set.data, offset, length);
+        final int parsed = parser.parse(body, 0, length, parserFormat, ticks, nowMsc);
+        if (parsed < 0) {
+            throw new IllegalStateException("parse failed [code=" + parsed + ", error=" + parser.errorMessage() + "]");
+        }
+        return parsed;
+    }
+}

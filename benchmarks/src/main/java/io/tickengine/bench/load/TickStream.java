@@ -1,0 +1,200 @@
+package io.tickengine.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One "pass" of ticks, in time order, column by column: the real tick files (engine CSV,
+ * {@code symbol,time_msc,bid,ask,last,volume,flags}) each moved to start at the same base time and merged, or a
+ * generated multi-symbol random walk. A load run replays the pass over and over, each time {@link #passShiftMsc()}
+ * later, so time only moves forward: the engine aggregates every tick (none is late), and QuestDB never sees
+ * out-of-order rows.
+ */
+public final class TickStream {
+    final String[] symbols;
+    final int[] symbol;
+    final long[] timeMsc;
+    final double[] bid;
+    final double[] ask;
+    final double[] last;
+    final long[] volume;
+    final int[] flags;
+    final long passShiftMsc;
+
+    private TickStream(
+            final String[] symbols,
+            final int[] symbol,
+            final long[] timeMsc,
+            final double[] bid,
+            final double[] ask,
+            final double[] last,
+            final long[] volume,
+            final int[] flags,
+            final long passShiftMsc) {
+        this.symbols = symbols;
+        this.symbol = symbol;
+        this.timeMsc = timeMsc;
+        this.bid = bid;
+        this.ask = ask;
+        this.last = last;
+        this.volume = volume;
+        this.flags = flags;
+        this.passShiftMsc = passShiftMsc;
+    }
+
+    /** @return the symbol names, by the ids in {@link #symbol}. */
+    public String[] symbols() {
+        return symbols.clone();
+    }
+
+    public int symbol(final int i) {
+        return symbol[i];
+    }
+
+    public long timeMsc(final int i) {
+        return timeMsc[i];
+    }
+
+    public double bid(final int i) {
+        return bid[i];
+    }
+
+    public double ask(final int i) {
+        return ask[i];
+    }
+
+    /** @return the number of ticks in one pass. */
+    public int size() {
+        return timeMsc.length;
+    }
+
+    /** @return how much later each pass is than the one before: the pass's span rounded up to whole hours. */
+    public long passShiftMsc() {
+        return passShiftMsc;
+    }
+
+    /**
+     * Reads engine-CSV tick files; each file's first tick is moved to {@code baseMsc} (its time of day kept modulo
+     * the hour, so bar boundaries fall where they fell), then all are merged by time.
+     */
+    public static TickStream fromFiles(final List<Path> files, final long baseMsc) {
+        final Map<String, Integer> names = new LinkedHashMap<>();
+        final List<long[]> rows = new ArrayList<>(); // {time, symbol, bidBits, askBits, lastBits, volume, flags}
+        long span = 0;
+        for (final Path file : files) {
+            final List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long first = Long.MIN_VALUE;
+            for (final String line : lines) {
+                if (line.isBlank() || line.startsWith("symbol,")) {
+                    continue;
+                }
+                final String[] f = line.split(",");
+                final long t = Long.parseLong(f[1]);
+                if (first == Long.MIN_VALUE) {
+                    first = t - Math.floorMod(t, 3_600_000L);
+                }
+                final long time = baseMsc + (t - first);
+                span = Math.max(span, time - baseMsc);
+                final int id = names.computeIfAbsent(f[0], k -> names.size());
+                rows.add(new long[] {
+                    time,
+                    id,
+                    Double.doubleToRawLongBits(Double.parseDouble(f[2])),
+                    Double.doubleToRawLongBits(Double.parseDouble(f[3])),
+                    Double.doubleToRawLongBits(Double.parseDouble(f[4])),
+                    Long.parseLong(f[5]),
+                    Integer.parseInt(f[6].trim())
+                });
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no ticks in " + files);
+        }
+        rows.sort((a, b) -> Long.compare(a[0], b[0]));
+        final int n = rows.size();
+        final int[] symbol = new int[n];
+        final long[] time = new long[n];
+        final double[] bid = new double[n];
+        final double[] ask = new double[n];
+        final double[] last = new double[n];
+        final long[] volume = new long[n];
+        final int[] flags = new int[n];
+        for (int i = 0; i < n; i++) {
+            final long[] r = rows.get(i);
+            time[i] = r[0];
+            symbol[i] = (int) r[1];
+            bid[i] = Double.longBitsToDouble(r[2]);
+            ask[i] = Double.longBitsToDouble(r[3]);
+            last[i] = Double.longBitsToDouble(r[4]);
+            volume[i] = r[5];
+            flags[i] = (int) r[6];
+        }
+        return new TickStream(
+                names.keySet().toArray(new String[0]),
+                symbol,
+                time,
+                bid,
+                ask,
+                last,
+                volume,
+                flags,
+                roundUpToHour(span + 1));
+    }
+
+    /**
+     * A random walk over {@code symbolCount} symbols, one tick every 0-19 ms (all symbols together), prices with 5
+     * decimals (3 for the JPY-like ones), bid and ask flags.
+     */
+    public static TickStream generated(final int count, final int symbolCount, final long baseMsc, final long seed) {
+        final String[] names = new String[symbolCount];
+        final String[] majors = {"EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD", "EURGBP"};
+        for (int i = 0; i < symbolCount; i++) {
+            names[i] = i < majors.length ? majors[i] : String.format("SYM%03d", i);
+        }
+        final SplittableRandom random = new SplittableRandom(seed);
+        final double[] price = new double[symbolCount];
+        for (int i = 0; i < symbolCount; i++) {
+            price[i] = names[i].contains("JPY") ? 150.0 : 1.0 + random.nextDouble();
+        }
+        final int[] symbol = new int[count];
+        final long[] time = new long[count];
+        final double[] bid = new double[count];
+        final double[] ask = new double[count];
+        final double[] last = new double[count];
+        final long[] volume = new long[count];
+        final int[] flags = new int[count];
+        long t = baseMsc;
+        for (int i = 0; i < count; i++) {
+            final int s = random.nextInt(symbolCount);
+            final boolean jpy = names[s].contains("JPY");
+            final double scale = jpy ? 1e3 : 1e5;
+            price[s] = Math.max(1 / scale, price[s] + (random.nextInt(21) - 10) / scale);
+            symbol[i] = s;
+            time[i] = t;
+            bid[i] = Math.round(price[s] * scale) / scale;
+            ask[i] = Math.round((price[s] + (1 + random.nextInt(20)) / scale) * scale) / scale;
+            flags[i] = 6;
+            t += random.nextInt(20);
+        }
+        Arrays.fill(last, 0);
+        return new TickStream(names, symbol, time, bid, ask, last, volume, flags, roundUpToHour(t - baseMsc + 1));
+    }
+
+    private static long roundUpToHour(final long msc) {
+        return (msc + 3_599_999L) / 3_600_000L * 3_600_000L;
+    }
+}

@@ -1,0 +1,263 @@
+package io.tickengine.bench.report;
+
+import io.tickengine.bench.Args;
+import io.tickengine.bench.load.LoadResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints the comparison table (Markdown) from the files one run of {@code benchmarks/compare.sh} leaves in its
+ * results directory: {@code {noop,engine,questdb}-{single,batch}.json} and {@code engine-fixed.json} (load
+ * generator), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
+ * {@code env.txt}. {@code table --dir DIR}; missing files leave their rows out.
+ */
+public final class ComparisonTable {
+    private static final String JMH = "io.tickengine.bench.jmh.";
+
+    private final Path dir;
+    private final StringBuilder out = new StringBuilder();
+
+    private ComparisonTable(final Path dir) {
+        this.dir = dir;
+    }
+
+    public static void run(final Args args) throws IOException {
+        final ComparisonTable table = new ComparisonTable(Path.of(args.get("dir", "benchmarks/target/compare")));
+        final String markdown = table.render();
+        System.out.print(markdown);
+        if (args.has("out")) {
+            Files.writeString(Path.of(args.get("out", "")), markdown, StandardCharsets.UTF_8);
+        }
+    }
+
+    private String render() throws IOException {
+        final Path env = dir.resolve("env.txt");
+        if (Files.exists(env)) {
+            out.append("```\n")
+                    .append(Files.readString(env, StandardCharsets.UTF_8).strip())
+                    .append("\n```\n\n");
+        }
+        final LoadResult noopSingle = load("noop-single");
+        final LoadResult engineSingle = load("engine-single");
+        final LoadResult questSingle = load("questdb-single");
+        final LoadResult noopBatch = load("noop-batch");
+        final LoadResult engineBatch = load("engine-batch");
+        final LoadResult questBatch = load("questdb-batch");
+        final LoadResult engineFixed = load("engine-fixed");
+        final LoadResult noopFixed = load("noop-fixed");
+
+        out.append("| run | no-op Netty (ceiling) | tick-engine (ack after journal) | QuestDB ILP/HTTP |\n");
+        out.append("| --- | ---: | ---: | ---: |\n");
+        row("single tick per request: requests/s", noopSingle, engineSingle, questSingle, "%,.0f", true);
+        row("single tick: latency p50 / p99 (us)", noopSingle, engineSingle, questSingle, null, false);
+        row("1,000 ticks per request: ticks/s", noopBatch, engineBatch, questBatch, "%,.0f", true);
+        row("1,000 ticks: latency p50 / p99 (us)", noopBatch, engineBatch, questBatch, null, false);
+        row("fixed rate (half max single): achieved req/s", noopFixed, engineFixed, null, "%,.0f", true);
+        row("fixed rate: latency p50 / p99 / p99.9 (us)", noopFixed, engineFixed, null, null, false);
+        out.append('\n');
+
+        final Map<String, double[]> jmh = jmh();
+        out.append("| target | measured | goal | met |\n| --- | ---: | ---: | :---: |\n");
+        if (engineSingle != null && noopSingle != null) {
+            final double r = engineSingle.requestsPerSecond() / noopSingle.requestsPerSecond();
+            target("single-tick requests/s: tick-engine / no-op Netty", ratio(r), ">= 0.8x", r >= 0.8);
+        }
+        if (engineBatch != null && questBatch != null) {
+            final double r = engineBatch.ticksPerSecond() / questBatch.ticksPerSecond();
+            target("1,000-tick requests, ticks/s: tick-engine / QuestDB", ratio(r), ">= 2x", r >= 2);
+        }
+        if (engineFixed != null) {
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "ack latency p99 at %,.0f req/s (half the max single-tick rate)",
+                            engineFixed.rateTarget()),
+                    String.format(Locale.ROOT, "%.0f us", engineFixed.p99Us()),
+                    "<= 1,000 us",
+                    engineFixed.p99Us() <= 1000 && engineFixed.errors() == 0);
+        }
+        final double[] alloc = jmh.get(JMH + "HotPathBenchmark.parsePublishJournalAggregate:gc.alloc.rate.norm");
+        if (alloc != null) {
+            target(
+                    "allocation per tick, parse -> publish -> journal -> aggregate, 1,000-tick bodies (JMH gc)",
+                    String.format(Locale.ROOT, "%.3f B", alloc[0]),
+                    "<= 1 B",
+                    alloc[0] <= 1);
+        }
+        final double[] allocSingle =
+                jmh.get(JMH + "HotPathBenchmark.parsePublishJournalAggregateSingle:gc.alloc.rate.norm");
+        if (allocSingle != null) {
+            target(
+                    "allocation per tick, the same with one tick per publish",
+                    String.format(Locale.ROOT, "%.3f B", allocSingle[0]),
+                    "<= 1 B",
+                    allocSingle[0] <= 1);
+        }
+        final double[] journal = jmh.get(JMH + "JournalAppendBenchmark.tickJournal");
+        final double[] chronicle = jmh.get(JMH + "JournalAppendBenchmark.rawChronicle");
+        if (journal != null && chronicle != null) {
+            final double r = journal[0] / chronicle[0];
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "journal append / raw Chronicle append (%,.0f ± %,.0f vs %,.0f ± %,.0f ops/s)",
+                            journal[0],
+                            journal[1],
+                            chronicle[0],
+                            chronicle[1]),
+                    ratio(r),
+                    ">= 0.8x",
+                    r >= 0.8);
+        }
+        final double[] copy = jmh.get(JMH + "CopyBenchmark.engineCopy");
+        final double[] rawCopy = jmh.get(JMH + "CopyBenchmark.rawPgjdbcCopy");
+        if (copy != null && rawCopy != null) {
+            final double r = copy[0] / rawCopy[0];
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "candle COPY / raw pgjdbc binary COPY, 5,000 rows (%,.1f ± %,.1f vs %,.1f ± %,.1f batches/s)",
+                            copy[0],
+                            copy[1],
+                            rawCopy[0],
+                            rawCopy[1]),
+                    ratio(r),
+                    ">= 0.9x",
+                    r >= 0.9);
+        }
+        final double[] replay = jmh.get(JMH + "ReplayBenchmark.replay");
+        if (replay != null) {
+            target(
+                    "journal replay, read + rebuild bars (JMH)",
+                    String.format(Locale.ROOT, "%,.0f ± %,.0f ticks/s", replay[0], replay[1]),
+                    ">= 2,000,000 ticks/s",
+                    replay[0] >= 2_000_000);
+        }
+        final Path restart = dir.resolve("replay.txt");
+        if (Files.exists(restart)) {
+            final Map<String, String> kv = keyValues(Files.readString(restart, StandardCharsets.UTF_8));
+            final double ticks = Double.parseDouble(kv.getOrDefault("ticks", "0"));
+            final double ms = Math.max(1, Double.parseDouble(kv.getOrDefault("ms", "1")));
+            final double rate = ticks / ms * 1000;
+            target(
+                    String.format(Locale.ROOT, "journal replay on engine restart (%,.0f ticks in %,.0f ms)", ticks, ms),
+                    String.format(Locale.ROOT, "%,.0f ticks/s", rate),
+                    ">= 2,000,000 ticks/s",
+                    rate >= 2_000_000);
+        }
+        return out.toString();
+    }
+
+    private void row(
+            final String label,
+            final LoadResult a,
+            final LoadResult b,
+            final LoadResult c,
+            final String format,
+            final boolean throughput) {
+        if (a == null && b == null && c == null) {
+            return;
+        }
+        out.append("| ").append(label);
+        for (final LoadResult r : new LoadResult[] {a, b, c}) {
+            out.append(" | ");
+            if (r == null) {
+                out.append('-');
+            } else if (throughput) {
+                out.append(String.format(
+                        Locale.ROOT, format, label.contains("ticks/s") ? r.ticksPerSecond() : r.requestsPerSecond()));
+                if (r.errors() > 0) {
+                    out.append(" (").append(r.errors()).append(" errors)");
+                }
+            } else if (label.contains("p99.9")) {
+                out.append(String.format(Locale.ROOT, "%.0f / %.0f / %.0f", r.p50Us(), r.p99Us(), r.p999Us()));
+            } else {
+                out.append(String.format(Locale.ROOT, "%.0f / %.0f", r.p50Us(), r.p99Us()));
+            }
+        }
+        out.append(" |\n");
+    }
+
+    private void target(final String what, final String measured, final String goal, final boolean met) {
+        out.append("| ")
+                .append(what)
+                .append(" | ")
+                .append(measured)
+                .append(" | ")
+                .append(goal)
+                .append(" | ")
+                .append(met ? "yes" : "**no**")
+                .append(" |\n");
+    }
+
+    private static String ratio(final double r) {
+        return String.format(Locale.ROOT, "%.2fx", r);
+    }
+
+    private LoadResult load(final String name) throws IOException {
+        final Path file = dir.resolve(name + ".json");
+        return Files.exists(file) ? LoadResult.read(file) : null;
+    }
+
+    /** @return JMH scores by benchmark name (with {@code :secondary} suffixes): {score, error}. */
+    private Map<String, double[]> jmh() throws IOException {
+        final Map<String, double[]> scores = new LinkedHashMap<>();
+        final Path file = dir.resolve("jmh.csv");
+        if (!Files.exists(file)) {
+            return scores;
+        }
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (final String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            final List<String> f = csv(line);
+            if (f.size() < 7) {
+                continue;
+            }
+            final String name = f.get(0).replace("·", "");
+            try {
+                final double score = Double.parseDouble(f.get(4));
+                final double error = f.get(5).isEmpty() || f.get(5).equals("NaN") ? 0 : Double.parseDouble(f.get(5));
+                scores.putIfAbsent(name, new double[] {score, error});
+            } catch (final NumberFormatException ignored) {
+                // A row without a score.
+            }
+        }
+        return scores;
+    }
+
+    private static List<String> csv(final String line) {
+        final List<String> fields = new ArrayList<>();
+        final StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            final char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+
+    private static Map<String, String> keyValues(final String text) {
+        final Map<String, String> kv = new LinkedHashMap<>();
+        for (final String part : text.trim().split("\\s+")) {
+            final int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return kv;
+    }
+}
