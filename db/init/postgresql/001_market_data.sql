@@ -18,12 +18,20 @@ CREATE TABLE IF NOT EXISTS market_data (
     PRIMARY KEY (symbol, timeframe, open_time)
 );
 
+-- With TimescaleDB: a hypertable, compressed after 30 days (bars are final long before: the late window is
+-- minutes), and kept 10 years. Neither policy is set on plain PostgreSQL. Change the intervals with
+-- remove_/add_compression_policy and remove_/add_retention_policy; this script never replaces a policy it finds.
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
         PERFORM create_hypertable('market_data', 'open_time',
                                   chunk_time_interval => interval '7 days',
                                   if_not_exists => TRUE, migrate_data => TRUE);
+        EXECUTE 'ALTER TABLE market_data SET (timescaledb.compress, '
+                || 'timescaledb.compress_segmentby = ''symbol, timeframe'', '
+                || 'timescaledb.compress_orderby = ''open_time DESC'')';
+        PERFORM add_compression_policy('market_data', interval '30 days', if_not_exists => TRUE);
+        PERFORM add_retention_policy('market_data', interval '10 years', if_not_exists => TRUE);
     END IF;
 END
 $$;
