@@ -1,15 +1,9 @@
 package io.tickengine.edge;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import io.tickengine.core.testsupport.ChildJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * {@code edge-agent run} in a child JVM on loopback (the test classpath, {@link EdgeAgentMain}), for tests that kill
@@ -17,50 +11,16 @@ import java.util.concurrent.TimeUnit;
  * operator would set them.
  */
 final class AgentProcess implements AutoCloseable {
-    private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final int port;
+    private final ChildJvm jvm;
 
-    private AgentProcess(final Process process) throws Exception {
-        this.process = process;
-        final CompletableFuture<Integer> portLine = new CompletableFuture<>();
-        final Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader out = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = out.readLine()) != null) {
-                            output.append(line).append('\n');
-                            if (line.startsWith("edge-agent: port=")) {
-                                portLine.complete(Integer.parseInt(line.substring("edge-agent: port=".length())
-                                        .trim()));
-                            }
-                        }
-                    } catch (final IOException e) {
-                        // The process died; output() tells the story.
-                    }
-                    portLine.completeExceptionally(
-                            new IllegalStateException("agent exited before listening:\n" + output));
-                },
-                "agent-process-output");
-        reader.setDaemon(true);
-        reader.start();
-        this.port = portLine.get(60, TimeUnit.SECONDS);
+    private AgentProcess(final ChildJvm jvm) {
+        this.jvm = jvm;
     }
 
     /** Starts an agent on {@code dataDir} forwarding to {@code engineUrl}, on a free loopback port. */
     static AgentProcess start(final Path dataDir, final String engineUrl, final String... extraArgs) throws Exception {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-")) {
-                command.add(arg);
-            }
-        }
+        final List<String> command = ChildJvm.javaCommand("256m");
         command.addAll(List.of(
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
                 EdgeAgentMain.class.getName(),
                 "run",
                 "--port",
@@ -76,44 +36,32 @@ final class AgentProcess implements AutoCloseable {
                 "--set",
                 "buffer.min.free.mb=0"));
         command.addAll(List.of(extraArgs));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TICK_API_KEYS", AgentFixture.EA_KEYS);
-        builder.environment().put("EDGE_ENGINE_API_KEY", EngineFixture.INGEST_KEY);
-        return new AgentProcess(builder.start());
+        return new AgentProcess(ChildJvm.start(
+                command,
+                Map.of("TICK_API_KEYS", AgentFixture.EA_KEYS, "EDGE_ENGINE_API_KEY", EngineFixture.INGEST_KEY),
+                "edge-agent: port="));
     }
 
     int port() {
-        return port;
+        return Integer.parseInt(jvm.readyValue());
     }
 
     String output() {
-        return output.toString();
+        return jvm.output();
     }
 
     /** SIGKILL: no shutdown hook, no close, nothing flushed that was not already committed. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
-    /**
-     * SIGTERM, then waits for the clean stop.
-     *
-     * @return the exit code.
-     */
+    /** SIGTERM, then waits for the clean stop; @return the exit code. */
     int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("agent did not stop within 60 s after SIGTERM:\n" + output);
-        }
-        return process.exitValue();
+        return jvm.terminate();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        jvm.close();
     }
 }

@@ -1,62 +1,22 @@
 package io.tickengine.http;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import io.tickengine.core.testsupport.ChildJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /** {@code tick-engine run} in a child JVM on loopback, for tests that kill it (SIGKILL) or stop it (SIGTERM). */
 final class EngineProcess implements AutoCloseable {
-    private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final int port;
+    private final ChildJvm jvm;
 
-    private EngineProcess(final Process process) throws Exception {
-        this.process = process;
-        final CompletableFuture<Integer> portLine = new CompletableFuture<>();
-        final Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader out = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = out.readLine()) != null) {
-                            output.append(line).append('\n');
-                            if (line.startsWith("tick-engine: port=")) {
-                                portLine.complete(Integer.parseInt(line.substring("tick-engine: port=".length())
-                                        .trim()));
-                            }
-                        }
-                    } catch (final IOException e) {
-                        // The process died; output() tells the story.
-                    }
-                    portLine.completeExceptionally(
-                            new IllegalStateException("engine exited before listening:\n" + output));
-                },
-                "engine-process-output");
-        reader.setDaemon(true);
-        reader.start();
-        this.port = portLine.get(60, TimeUnit.SECONDS);
+    private EngineProcess(final ChildJvm jvm) {
+        this.jvm = jvm;
     }
 
     /** Starts {@code tick-engine run} with the test keys on a free loopback port. */
     static EngineProcess start(final Path dataDir, final String... extraArgs) throws Exception {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                command.add(arg);
-            }
-        }
+        final List<String> command = ChildJvm.javaCommand("512m");
         command.addAll(List.of(
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
                 TickEngineMain.class.getName(),
                 "run",
                 "--port",
@@ -68,43 +28,30 @@ final class EngineProcess implements AutoCloseable {
                 "--set",
                 "writer.flush.interval.ms=20"));
         command.addAll(List.of(extraArgs));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TICK_API_KEYS", HttpFixture.KEYS);
-        return new EngineProcess(builder.start());
+        return new EngineProcess(
+                ChildJvm.start(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS), "tick-engine: port="));
     }
 
     int port() {
-        return port;
+        return Integer.parseInt(jvm.readyValue());
     }
 
     String output() {
-        return output.toString();
+        return jvm.output();
     }
 
     /** SIGKILL: no shutdown hook, no flush, no close. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
-    /**
-     * SIGTERM, then waits for the graceful stop.
-     *
-     * @return the exit code.
-     */
+    /** SIGTERM, then waits for the graceful stop; @return the exit code. */
     int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("engine did not stop within 60 s after SIGTERM:\n" + output);
-        }
-        return process.exitValue();
+        return jvm.terminate();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        jvm.close();
     }
 }

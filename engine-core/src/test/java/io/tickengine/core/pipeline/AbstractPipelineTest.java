@@ -7,11 +7,11 @@ import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,15 +125,7 @@ abstract class AbstractPipelineTest {
      * @return the number of ticks it reported acknowledged before the kill.
      */
     private long runAndKill(final String fixture, final int killAfter) throws Exception {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        final List<String> command = ChildJvm.javaCommand("1g");
         command.add(CrashingFeeder.class.getName());
         command.add(dataDir.toString());
         command.add(dbUrl() == null ? "" : dbUrl());
