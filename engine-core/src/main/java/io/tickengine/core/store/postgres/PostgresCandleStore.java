@@ -5,6 +5,7 @@ import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
+import io.tickengine.core.store.RebuildRequest;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
@@ -104,7 +105,7 @@ public final class PostgresCandleStore implements CandleStore {
     }
 
     @Override
-    public void write(final StoreBatch batch) throws StoreException {
+    public synchronized void write(final StoreBatch batch) throws StoreException {
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try {
@@ -125,6 +126,7 @@ public final class PostgresCandleStore implements CandleStore {
                     }
                 }
                 writeState(c, batch);
+                JdbcAccess.writeRebuilds(c, batch, new java.sql.Timestamp(System.currentTimeMillis()));
                 c.commit();
             } catch (final SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -192,6 +194,17 @@ public final class PostgresCandleStore implements CandleStore {
         } catch (final SQLException e) {
             throw new StoreException(
                     "candle query failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public List<RebuildRequest> rebuildRequests(final long throughJournalIndex, final int limit) throws StoreException {
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(true);
+            return JdbcAccess.readRebuildRequests(c, throughJournalIndex, limit);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot read rebuild requests [store=" + description + ", cause=" + e.getMessage() + "]", e);
         }
     }
 
