@@ -216,9 +216,11 @@ public final class TickEngine implements AutoCloseable {
 
     /**
      * Rebuilds candles from the whole journal, ignoring the store's checkpoint, and writes them (replacing what
-     * the store holds), with the resume points a normal start needs. Only bars whose open time is within
-     * {@code [fromMsc, toMsc]} are written; bars that open before the end of the newest purged journal file are
-     * never written, since that file may have held part of them ({@link TickJournal#purgedThroughMsc()}). Run it with no engine running on the same data.
+     * the store holds), with the resume points a normal start needs. First the tick store catches up with the
+     * journal; bars whose ticks came too late for them while live are rebuilt from the stored ticks at the end, as a
+     * running engine does. Only bars whose open time is within {@code [fromMsc, toMsc]} are written; bars that open
+     * before the end of the newest purged journal file are never written from the journal, since that file may have
+     * held part of them ({@link TickJournal#purgedThroughMsc()}). Run it with no engine running on the same data.
      *
      * @param progress told the number of ticks replayed so far, now and then.
      */
@@ -234,8 +236,16 @@ public final class TickEngine implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics();
         final NameTable symbols = new NameTable(context.namesCapacity());
         final NameTable sources = new NameTable(context.namesCapacity());
-        try (CandleStore store = openStore(context);
+        final Database database = openDatabase(context);
+        final long timeoutMs = context.shutdownTimeoutMs();
+        try (CandleStore store = openStore(context, database);
+                TickStore tickStore = openTickStore(database);
                 TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
+            final TickStoreWriter tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
+            if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
+                throw new StoreException("the tick store did not catch up with the journal in time [timeoutMs="
+                        + timeoutMs + ", committedIndex=" + tickStoreWriter.committedIndex() + "]");
+            }
             final OneToOneRingBuffer toWriter = writerRing(context);
             final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
             aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
@@ -254,8 +264,10 @@ public final class TickEngine implements AutoCloseable {
             });
             handOverFully(aggregator);
             progress.accept(count[0]);
-            final boolean complete = writer.close(context.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
-            return new RebuildResult(count[0], metrics.candlesWritten.get(), complete);
+            final boolean complete = writer.close(timeoutMs, TimeUnit.MILLISECONDS)
+                    && rebuilder(context, store, tickStore, tickStoreWriter, metrics)
+                            .drain(timeoutMs, TimeUnit.MILLISECONDS);
+            return new RebuildResult(count[0], metrics.candlesWritten.get() + metrics.barsRebuilt.get(), complete);
         }
     }
 

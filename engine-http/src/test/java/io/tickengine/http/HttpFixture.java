@@ -91,6 +91,41 @@ final class HttpFixture implements AutoCloseable {
         return lines.toString();
     }
 
+    /**
+     * @return the stored ticks of a symbol from {@code GET /ticks}, as sorted lines
+     *     {@code symbol,time_msc,bid,ask,last,volume,flags}: ticks of one millisecond may be stored in another order
+     *     than a file lists them (arrival order).
+     */
+    String ticksCsv(final String symbol) throws Exception {
+        final HttpResponse<String> response = get("/ticks?symbol=" + symbol + "&limit=100000&format=csv", READ_KEY);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /ticks answered " + response.statusCode() + ": " + response.body());
+        }
+        final List<String> lines = new java.util.ArrayList<>();
+        for (final String line : response.body().split("\n")) {
+            if (!line.startsWith("symbol,")) {
+                final String[] f = line.split(",", -1);
+                lines.add(String.join(",", f[0], f[1], f[2], f[3], f[4], f[5], f[7]));
+            }
+        }
+        return sortedLines(lines);
+    }
+
+    /** @return ticks rendered and sorted like {@link #ticksCsv(String)}. */
+    static String ticksCsv(final List<TickFiles.Tick> ticks) {
+        final List<String> lines = new java.util.ArrayList<>();
+        for (final TickFiles.Tick t : ticks) {
+            lines.add(t.symbol() + "," + t.timeMsc() + "," + t.bid() + "," + t.ask() + "," + t.last() + "," + t.volume()
+                    + "," + t.flags());
+        }
+        return sortedLines(lines);
+    }
+
+    private static String sortedLines(final List<String> lines) {
+        java.util.Collections.sort(lines);
+        return String.join("\n", lines) + "\n";
+    }
+
     /** @return the expected M1 candles of a fixture, rendered like {@link #candlesM1}. */
     static String expectedM1(final String fixture) {
         final StringBuilder lines = new StringBuilder();

@@ -7,8 +7,6 @@ import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -108,13 +106,7 @@ class HttpIngestCandlesTest {
 
         @BeforeEach
         void dropTables() throws Exception {
-            try (Connection c = database.connect();
-                    Statement s = c.createStatement()) {
-                // CASCADE: the db/init views depend on market_data; the engine creates them again at start.
-                s.execute(
-                        "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
-                                + " CASCADE");
-            }
+            database.dropEngineTables();
         }
 
         @Override

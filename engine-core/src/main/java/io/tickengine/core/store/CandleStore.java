@@ -36,6 +36,9 @@ public interface CandleStore extends AutoCloseable {
      */
     List<RebuildRequest> rebuildRequests(long throughJournalIndex, int limit) throws StoreException;
 
+    /** @return the number of stored rebuild requests not done yet. */
+    long pendingRebuilds() throws StoreException;
+
     /** @return a description for logs and health, without credentials. */
     String describe();
 

@@ -6,7 +6,6 @@ import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.cli.ProgressBar;
 import io.tickengine.core.ring.TickRing;
-import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.http.importer.BarFileReader;
 import io.tickengine.http.importer.FileFormat;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
@@ -38,8 +36,11 @@ import picocli.CommandLine.Parameters;
             "Import tick or bar history through the engine's pipeline (journal, candles, store).",
             "Formats, detected from the header: engine CSV (symbol,time_msc,bid,ask,last,volume,flags),",
             "MT5 'Export ticks' and MT5 'Export bars' (tab separated, UTF-8 or UTF-16).",
-            "Ticks without a source get source=i.<file>.<digest> and seq=line order, so importing a file",
-            "twice adds nothing the second time. Stop a running engine on the same data first."
+            "A tick file is authoritative for its range: per symbol, the stored ticks from the file's first to",
+            "its last tick are replaced by the file's ticks and their bars rebuilt, so the same ticks imported",
+            "again (under another name, or in another format) count once. Ticks that carry their own source",
+            "and seq (engine CSV) are kept exactly once by seq instead. Prints 'N new, M replaced' at the end.",
+            "Stop a running engine on the same data first."
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
@@ -68,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Option(
             names = "--source",
-            description = "Source name for ticks without one (default i.<file name>.<digest of the name>).")
+            description = "Source name stored with ticks that have none (a label: without a seq it dedups nothing).")
     String source;
 
     private final PrintStream out;
@@ -104,7 +105,9 @@ public final class ImportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read file [file=" + file + "]");
             }
         }
-        try (TickEngine engine = TickEngine.start(context)) {
+        long ticks = 0;
+        final TickEngine engine = TickEngine.start(context);
+        try (engine) {
             for (final Path file : files) {
                 final FileFormat format = FileFormat.detect(file);
                 if (format == null) {
@@ -113,7 +116,7 @@ public final class ImportCommand implements Callable<Integer> {
                 }
                 try {
                     if (format.isTicks()) {
-                        importTicks(engine, file, options);
+                        ticks += importTicks(engine, file, options);
                     } else {
                         importBars(engine, file, options);
                     }
@@ -123,21 +126,32 @@ public final class ImportCommand implements Callable<Integer> {
                     return 2;
                 }
             }
-            out.println("import: waiting for candles to be written");
+            out.println("import: waiting for ticks and candles to be written");
+        }
+        if (ticks > 0) {
+            // Read after close: the tick store has applied every replace record by then.
+            final long replaced = engine.metrics().ticksReplaced.get();
+            out.println("import: " + ticks + " ticks, " + Math.max(0, ticks - replaced) + " new, " + replaced
+                    + " replaced");
         }
         out.println("import: done");
         return 0;
     }
 
-    private void importTicks(final TickEngine engine, final Path file, final ImportOptions options)
+    /** @return the number of ticks read from the file. */
+    private long importTicks(final TickEngine engine, final Path file, final ImportOptions options)
             throws IOException, ImportException {
-        final int sourceId = engine.sources().intern(source != null ? source : sourceFor(file));
-        if (sourceId < 0) {
+        final int sourceId =
+                source == null ? TickBuffer.NO_SOURCE : engine.sources().intern(source);
+        if (source != null && sourceId < 0) {
             throw new IllegalArgumentException("invalid source name: 1-32 of [A-Za-z0-9._#+-] [source=" + source + "]");
         }
+        // Everything journaled so far came before this file: what its ranges void. The previous file's replace
+        // records were acknowledged, so the journal holds all of it.
+        final long beforeIndex = engine.journal().lastIndex() + 1;
+        final ReplacedRanges ranges = new ReplacedRanges();
         final TickBuffer read = new TickBuffer(options.batchSize());
-        final TickBuffer numbered = new TickBuffer(options.batchSize());
-        long seq = 0;
+        final TickBuffer labelled = new TickBuffer(options.batchSize());
         long ticks = 0;
         try (TickFileReader reader =
                 TickFileReader.open(file, options, engine.symbols(), engine.sources(), System.currentTimeMillis())) {
@@ -147,11 +161,13 @@ public final class ImportCommand implements Callable<Integer> {
             while ((n = reader.next(
                             read, Math.min(options.batchSize(), engine.ring().maxBatchSize())))
                     > 0) {
-                numbered.clear();
+                labelled.clear();
                 for (int i = 0; i < n; i++) {
-                    seq++;
-                    final boolean own = read.sourceId(i) == TickBuffer.NO_SOURCE;
-                    numbered.add(
+                    final boolean own = read.sourceId(i) != TickBuffer.NO_SOURCE && read.seq(i) > 0;
+                    if (!own) {
+                        ranges.add(read.symbolId(i), read.timeMsc(i));
+                    }
+                    labelled.add(
                             read.symbolId(i),
                             read.timeMsc(i),
                             read.bid(i),
@@ -160,14 +176,55 @@ public final class ImportCommand implements Callable<Integer> {
                             read.volume(i),
                             read.volumeReal(i),
                             read.flags(i),
-                            own ? sourceId : read.sourceId(i),
-                            own ? seq : read.seq(i));
+                            own ? read.sourceId(i) : sourceId,
+                            own ? read.seq(i) : TickBuffer.NO_SEQ);
                 }
-                publish(engine, () -> engine.ring().tryPublish(numbered, null));
+                publish(engine, () -> engine.ring().tryPublish(labelled, null));
                 ticks += n;
                 progress.update(reader.bytesRead(), ticks);
             }
             progress.finish(ticks);
+        }
+        ranges.publish(engine, beforeIndex);
+        return ticks;
+    }
+
+    /** Per symbol, the first and last time of a file's ticks: the ranges it replaces. */
+    private static final class ReplacedRanges {
+        private final java.util.Map<Integer, long[]> bySymbol = new java.util.LinkedHashMap<>();
+
+        void add(final int symbolId, final long timeMsc) {
+            final long[] range = bySymbol.computeIfAbsent(symbolId, id -> new long[] {timeMsc, timeMsc});
+            range[0] = Math.min(range[0], timeMsc);
+            range[1] = Math.max(range[1], timeMsc);
+        }
+
+        /** Journals one replace record per symbol after the file's ticks, and waits until they are journaled. */
+        void publish(final TickEngine engine, final long beforeIndex) {
+            for (final java.util.Map.Entry<Integer, long[]> e : bySymbol.entrySet()) {
+                final java.util.concurrent.CompletableFuture<String> journaled =
+                        new java.util.concurrent.CompletableFuture<>();
+                final io.tickengine.core.ring.IngestAck ack = new io.tickengine.core.ring.IngestAck() {
+                    @Override
+                    public void onJournaled(final int accepted, final int duplicates) {
+                        journaled.complete(null);
+                    }
+
+                    @Override
+                    public void onFailed(final String reason) {
+                        journaled.complete(reason);
+                    }
+                };
+                final long[] range = e.getValue();
+                ImportCommand.publish(
+                        engine,
+                        () -> engine.ring().tryPublishReplace(e.getKey(), range[0], range[1], beforeIndex, ack));
+                final String failure = journaled.join();
+                if (failure != null) {
+                    throw new IllegalStateException("the replace record was not journaled [symbol="
+                            + engine.symbols().name(e.getKey()) + ", cause=" + failure + "]");
+                }
+            }
         }
     }
 
@@ -217,26 +274,5 @@ public final class ImportCommand implements Callable<Integer> {
         if (result < 0) {
             throw new IllegalStateException("publish refused [result=" + result + "]");
         }
-    }
-
-    /**
-     * @return a source name for a file: {@code i.<start of its name>.<digest of its whole name>}, at most 32
-     *     characters. The same file name always gives the same source (importing again adds nothing); different
-     *     names give different sources even when they share a long prefix.
-     */
-    static String sourceFor(final Path file) {
-        final String fileName = file.getFileName().toString();
-        final String digest;
-        try {
-            digest = java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(fileName.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .substring(0, 10);
-        } catch (final java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-        final String start = fileName.replaceAll("[^A-Za-z0-9._#+-]", "_").toLowerCase(Locale.ROOT);
-        final int room = NameTable.MAX_LENGTH - "i.".length() - 1 - digest.length();
-        return "i." + (start.length() > room ? start.substring(0, room) : start) + "." + digest;
     }
 }

@@ -74,6 +74,38 @@ final class EngineCollector implements MultiCollector {
         out.metricSnapshot(counter(
                 "tick_store_errors", "Store writes that failed; each one is retried with backoff.", m.storeErrors));
         out.metricSnapshot(counter("tick_handler_errors", "Errors thrown by a ring handler.", m.handlerErrors));
+        out.metricSnapshot(counter(
+                "tick_agent_errors",
+                "Unexpected errors of the tick store writer and the bar rebuilder; each starts over from the store.",
+                m.agentErrors));
+        out.metricSnapshot(
+                counter("tick_ticks_stored", "Ticks written to the tick store (ticks table).", m.ticksStored));
+        out.metricSnapshot(counter(
+                "tick_ticks_replaced",
+                "Stored ticks deleted because an import replaced their range.",
+                m.ticksReplaced));
+        out.metricSnapshot(counter(
+                "tick_tick_store_errors",
+                "Tick store writes that failed; each one is retried with backoff.",
+                m.tickStoreErrors));
+        out.metricSnapshot(counter(
+                "tick_rebuild_requests",
+                "Requests to rebuild bars from stored ticks (late ticks, replaced ranges).",
+                m.rebuildRequests));
+        out.metricSnapshot(
+                counter("tick_bars_rebuilt", "Bars rebuilt from stored ticks and written again.", m.barsRebuilt));
+        out.metricSnapshot(gauge(
+                "tick_tick_store_up",
+                "1 while the last tick store write succeeded, 0 after a failure.",
+                m.tickStoreUp.get()));
+        out.metricSnapshot(gauge(
+                "tick_tick_store_committed_index",
+                "Chronicle index of the newest journal record whose ticks are in the tick store, -1 if none.",
+                m.tickStoreIndex.get()));
+        out.metricSnapshot(gauge(
+                "tick_tick_store_lag_records",
+                "Journal records the tick store has not committed yet (they wait in the journal).",
+                m.tickStoreLag.get()));
 
         out.metricSnapshot(
                 gauge("tick_store_up", "1 while the last store write succeeded, 0 after a failure.", m.storeUp.get()));
@@ -95,8 +127,9 @@ final class EngineCollector implements MultiCollector {
                 committed));
         out.metricSnapshot(gauge(
                 "tick_replay_lag_records",
-                "Journal records not yet reflected in the store: what a restart now would replay at least.",
-                engine.journal().recordsAfter(committed)));
+                "Journal records a restart now would replay at least: from the first tick of the oldest open bar,"
+                        + " or the checkpoint if older.",
+                engine.replayLagRecords()));
         out.metricSnapshot(gauge(
                 "tick_symbols",
                 "Distinct symbol names the engine has seen.",

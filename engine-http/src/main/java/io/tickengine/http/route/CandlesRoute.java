@@ -5,9 +5,7 @@ import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
-import io.tickengine.core.tick.NameTable;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code GET /candles?symbol=&tf=&from=&to=&limit=&format=json|csv}: bars by open time, {@code from}/{@code to} in
@@ -36,37 +34,23 @@ public final class CandlesRoute implements Route {
     @Override
     public void handle(final Exchange exchange) {
         final QueryParams params = new QueryParams(exchange.request().uri());
-        final String symbol;
+        final RangeQuery query;
         final Timeframe tf;
-        final long from;
-        final long to;
-        final int limit;
-        final boolean csv;
         try {
-            symbol = params.required("symbol");
-            if (!NameTable.isValid(symbol)) {
-                throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-            }
+            query = RangeQuery.parse(params, MAX_LIMIT);
             tf = Timeframe.parse(params.string("tf", "M1"));
             if (tf == null) {
                 throw new QueryParams.BadParameter("tf", "unknown timeframe: M1, M5, M15, M30, H1, H4, D1, W1 or MN1");
             }
-            from = params.longValue("from", 0, 0, Long.MAX_VALUE);
-            to = params.longValue("to", Long.MAX_VALUE, 0, Long.MAX_VALUE);
-            limit = (int) params.longValue("limit", 1000, 1, MAX_LIMIT);
-            final String format = params.string("format", "json").toLowerCase(Locale.ROOT);
-            if (!format.equals("json") && !format.equals("csv")) {
-                throw new QueryParams.BadParameter("format", "format must be json or csv");
-            }
-            csv = format.equals("csv");
         } catch (final QueryParams.BadParameter e) {
             exchange.respond(Responses.error(
                     exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
             return;
         }
         blocking.run(exchange, "candle query", () -> {
-            final List<CandleRow> rows = store.candles(symbol, tf, from, to, limit);
-            return csv
+            final List<CandleRow> rows =
+                    store.candles(query.symbol(), tf, query.fromMsc(), query.toMsc(), query.limit());
+            return query.csv()
                     ? Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(rows), "text/csv")
                     : Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(rows));
         });

@@ -31,6 +31,7 @@ public final class HealthRoute implements Route {
     public void handle(final Exchange exchange) {
         final EngineMetrics m = engine.metrics();
         final boolean storeUp = m.storeUp.get() == 1;
+        final boolean tickStoreUp = m.tickStoreUp.get() == 1;
         final boolean closing = shuttingDown.getAsBoolean() || engine.ring().isClosed();
         final long remaining = engine.ring().remainingCapacity();
         final int ringSize = engine.ring().size();
@@ -41,6 +42,9 @@ public final class HealthRoute implements Route {
         if (!storeUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ")
                     .append("store down (candles wait in the writer; ticks are journaled)");
+        }
+        if (!tickStoreUp) {
+            reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
         }
         final boolean ready = reasons.isEmpty();
         final StringBuilder json =
@@ -71,10 +75,20 @@ public final class HealthRoute implements Route {
                 .append(m.committedJournalIndex.get())
                 .append(",\"errors\":")
                 .append(m.storeErrors.get())
+                .append("},\"tickStore\":{\"up\":")
+                .append(tickStoreUp)
+                .append(",\"committedJournalIndex\":")
+                .append(m.tickStoreIndex.get())
+                .append(",\"lagRecords\":")
+                .append(m.tickStoreLag.get())
+                .append(",\"errors\":")
+                .append(m.tickStoreErrors.get())
                 .append("},\"candles\":{\"late\":")
                 .append(m.ticksLate.get())
                 .append(",\"written\":")
                 .append(m.candlesWritten.get())
+                .append(",\"rebuilt\":")
+                .append(m.barsRebuilt.get())
                 .append("}}");
         final io.netty.handler.codec.http.FullHttpResponse response = Responses.json(
                 exchange.alloc(), ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json);

@@ -34,6 +34,7 @@ import io.tickengine.http.route.IngestTickRoute;
 import io.tickengine.http.route.ObservabilityRoutes;
 import io.tickengine.http.route.QueryRoute;
 import io.tickengine.http.route.SignalsRoutes;
+import io.tickengine.http.route.TicksRoute;
 import io.tickengine.http.security.RateLimiter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -103,6 +104,7 @@ public final class TickHttpServer implements AutoCloseable {
                         "/ingest",
                         new IngestBarsRoute(engine, context.retryAfterSeconds(), observability.http()))
                 .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blockingRoutes))
+                .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), blockingRoutes))
                 .add(HttpMethod.POST, "/signals", signals.publish())
                 .add(HttpMethod.GET, "/signals/next", signals.next())
                 .add(HttpMethod.POST, "/signals/ack", signals.ack())

@@ -10,6 +10,7 @@ import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,15 +51,45 @@ class ImportCommandTest {
     }
 
     @Test
-    void shouldChangeNothingWhenTheSameFileIsImportedTwice() throws Exception {
-        final Path file = TickFiles.dataDir().resolve("EURUSD_20260713_mt5export.csv");
-        assertEquals(0, importFiles(file), output());
-        final long lastIndex = journalLastIndex();
+    void shouldCountEveryTickOnceThroughDukascopyThenMt5ExportThenARenamedCopy() throws Exception {
+        final String fixture = "EURUSD_20260713";
+        final int n = TickFiles.ticks(fixture).size();
+        final Path mt5 = TickFiles.dataDir().resolve(fixture + "_mt5export.csv");
+        final Path renamed = Files.copy(mt5, tmp.resolve("EURUSD_monday_copy.csv"));
 
-        assertEquals(0, importFiles(file), output());
+        assertEquals(0, importFiles(TickFiles.dataDir().resolve(fixture + "_dukascopy.csv")), output());
+        assertExpectedM1(fixture);
+        assertTrue(output().contains("import: " + n + " ticks, " + n + " new, 0 replaced"), output());
+        for (final Path again : List.of(mt5, renamed)) {
+            out.reset();
+            assertEquals(0, importFiles(again), output());
+            assertTrue(output().contains("import: " + n + " ticks, 0 new, " + n + " replaced"), output());
+            assertExpectedM1(fixture);
+            assertEquals(n, storedTicks("EURUSD"), "every tick stored once after importing " + again.getFileName());
+        }
+    }
 
-        assertEquals(lastIndex, journalLastIndex(), "every tick of the second run is a duplicate: none journaled");
-        assertExpectedM1("EURUSD_20260713");
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void shouldGiveExactCandlesWhenTheDayIsImportedAfterItsLiveTicks(final String fixture) throws Exception {
+        final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+        final int split = ticks.size() * 2 / 3;
+        try (TickEngine engine = TickEngine.start(context())) {
+            new Feeder(engine).feed(ticks, split, ticks.size(), 100, "ea-live", 1);
+        }
+
+        assertEquals(0, importFiles(TickFiles.dataDir().resolve(fixture + "_dukascopy.csv")), output());
+
+        assertTrue(
+                output().contains("import: " + ticks.size() + " ticks, " + split + " new, " + (ticks.size() - split)
+                        + " replaced"),
+                output());
+        assertExpectedM1(fixture);
+        assertEquals(ticks.size(), storedTicks(ticks.get(0).symbol()));
+        try (CandleStore store = openStore()) {
+            Candles.assertHigherTimeframesMatchM1(
+                    store, ticks.get(0).symbol(), context().timeframes(), 0);
+        }
     }
 
     @ParameterizedTest
@@ -169,6 +200,18 @@ class ImportCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         return cli.execute(args.toArray(new String[0]));
+    }
+
+    private EngineContext context() {
+        return new EngineContext().set("data.dir", tmp.resolve("data").toString());
+    }
+
+    /** @return the number of ticks of a symbol in the tick store. */
+    private long storedTicks(final String symbol) throws Exception {
+        try (io.tickengine.core.store.Database database = TickEngine.openDatabase(context());
+                io.tickengine.core.store.TickStore tickStore = TickEngine.openTickStore(database)) {
+            return tickStore.ticks(symbol, 0, Long.MAX_VALUE, 1_000_000).size();
+        }
     }
 
     private CandleStore openStore() throws Exception {

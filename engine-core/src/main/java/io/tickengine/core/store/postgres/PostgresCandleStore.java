@@ -209,6 +209,17 @@ public final class PostgresCandleStore implements CandleStore {
     }
 
     @Override
+    public long pendingRebuilds() throws StoreException {
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(true);
+            return JdbcAccess.countRebuildRequests(c);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot count rebuild requests [store=" + description + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
     public String describe() {
         return description;
     }

@@ -184,6 +184,16 @@ public final class SqliteCandleStore implements CandleStore {
     }
 
     @Override
+    public synchronized long pendingRebuilds() throws StoreException {
+        try {
+            return JdbcAccess.countRebuildRequests(reader);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot count rebuild requests [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
     public String describe() {
         return "sqlite " + file;
     }

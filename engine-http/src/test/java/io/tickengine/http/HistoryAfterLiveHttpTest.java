@@ -1,0 +1,132 @@
+package io.tickengine.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.PgDatabase;
+import io.tickengine.core.testsupport.PostgresExtension;
+import io.tickengine.core.testsupport.Settle;
+import io.tickengine.core.testsupport.TickFiles;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * History sent after live ticks (BackfillHistory after TickCollector, an edge agent catching up after an outage):
+ * the bars the late ticks fall in are rebuilt from the tick store, so the candles are exact, and {@code GET /ticks}
+ * returns every accepted tick once.
+ */
+class HistoryAfterLiveHttpTest {
+    static List<String> fixtures() {
+        return TickFiles.FIXTURES;
+    }
+
+    abstract static class Scenarios {
+        @TempDir
+        Path dataDir;
+
+        abstract String dbUrl();
+
+        @ParameterizedTest
+        @MethodSource("io.tickengine.http.HistoryAfterLiveHttpTest#fixtures")
+        void shouldBuildExactCandlesFromHistorySentAfterLiveTicks(final String fixture) throws Exception {
+            final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+            final int split = ticks.size() * 2 / 3;
+            try (HttpFixture http = new HttpFixture(dataDir, dbUrl())) {
+                // Live: the EA's ticks from the split on, numbered by its source.
+                postInBatches(http, ticks, split, ticks.size(), "ea-live", 250);
+                Settle.await(http.server.engine(), 30_000);
+                // Then the history before it, from a backfill script with a source of its own.
+                postInBatches(http, ticks, 0, split, "backfill", 500);
+                Settle.await(http.server.engine(), 60_000);
+
+                assertTrue(
+                        http.server.engine().metrics().ticksLate.get() > 0, "the history came too late for its bars");
+                assertTrue(http.server.engine().metrics().barsRebuilt.get() > 0, "its bars were rebuilt");
+                assertEquals(
+                        HttpFixture.expectedM1(fixture),
+                        http.candlesM1(ticks.get(0).symbol()));
+                Candles.assertHigherTimeframesMatchM1(
+                        http.server.engine().store(),
+                        ticks.get(0).symbol(),
+                        http.server.engine().context().timeframes(),
+                        0);
+                assertEquals(
+                        HttpFixture.ticksCsv(ticks), http.ticksCsv(ticks.get(0).symbol()));
+            }
+        }
+
+        @ParameterizedTest
+        @MethodSource("io.tickengine.http.HistoryAfterLiveHttpTest#fixtures")
+        void shouldKeepCandlesExactWhenTheHistoryIsResentWithItsSeqs(final String fixture) throws Exception {
+            final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+            final int split = ticks.size() / 2;
+            try (HttpFixture http = new HttpFixture(dataDir, dbUrl())) {
+                postInBatches(http, ticks, split, ticks.size(), "ea-live", 250);
+                postInBatches(http, ticks, 0, split, "backfill", 500);
+                // A retry of the whole backfill: every tick is a duplicate, nothing is counted twice.
+                postInBatches(http, ticks, 0, split, "backfill", 500);
+                Settle.await(http.server.engine(), 60_000);
+
+                assertEquals(
+                        split, http.server.engine().metrics().ticksDuplicate.get());
+                assertEquals(
+                        HttpFixture.expectedM1(fixture),
+                        http.candlesM1(ticks.get(0).symbol()));
+                assertEquals(
+                        HttpFixture.ticksCsv(ticks), http.ticksCsv(ticks.get(0).symbol()));
+            }
+        }
+
+        private static void postInBatches(
+                final HttpFixture http,
+                final List<TickFiles.Tick> ticks,
+                final int from,
+                final int to,
+                final String source,
+                final int batch)
+                throws Exception {
+            for (int start = from; start < to; start += batch) {
+                final int end = Math.min(to, start + batch);
+                final HttpResponse<String> r =
+                        http.post("/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, start, end, source));
+                assertEquals(202, r.statusCode(), r.body());
+            }
+        }
+    }
+
+    @Nested
+    class OnSqlite extends Scenarios {
+        @Override
+        String dbUrl() {
+            return null;
+        }
+    }
+
+    @Nested
+    @ExtendWith(PostgresExtension.class)
+    class OnPostgres extends Scenarios {
+        private final PgDatabase database;
+
+        OnPostgres(final PgDatabase database) {
+            this.database = database;
+        }
+
+        @BeforeEach
+        void dropTables() throws Exception {
+            database.dropEngineTables();
+        }
+
+        @Override
+        String dbUrl() {
+            return database.jdbcUrl();
+        }
+    }
+}
