@@ -415,9 +415,12 @@ public final class TickEngine implements AutoCloseable {
                     state.symbols().entrySet()) {
                 final RecoveryState.SymbolState s = e.getValue();
                 final int symbolId = symbols.intern(e.getKey());
-                aggregator.restoreSymbol(symbolId, s.replayFromIndex(), s.replayWatermarkMsc(), s.watermarkMsc());
+                final long replayFrom = s.replayFromIndex() == CandleAggregator.NO_OPEN_BAR
+                        ? state.journalIndex() + 1
+                        : s.replayFromIndex();
+                aggregator.restoreSymbol(symbolId, replayFrom, s.replayWatermarkMsc(), s.watermarkMsc());
                 writer.restoreReplayFrom(symbolId, s.replayFromIndex());
-                fromIndex = Math.min(fromIndex, s.replayFromIndex());
+                fromIndex = Math.min(fromIndex, replayFrom);
             }
         } else if (state.journalId() != null) {
             LOG.warn(

@@ -49,6 +49,8 @@ class CrashRecoveryHttpTest {
             final TickPoster poster = new TickPoster(ticks, acknowledged, ticks.size(), engine.port(), 40, "ea-7");
             poster.run();
             assertEquals(ticks.size(), poster.acknowledged.get(), "rest posted: " + poster.stoppedBy());
+            // GET /ticks: every acknowledged tick once, resends and journaled-but-unacknowledged ones included.
+            assertEquals(HttpFixture.ticksCsv(ticks), awaitStoredTicks(engine, ticks.size()));
             assertEquals(0, engine.terminate(), engine.output());
         }
         assertEveryTickJournaledOnce(ticks.size(), "ea-7");
@@ -56,6 +58,28 @@ class CrashRecoveryHttpTest {
         try (CandleStore store = TickEngine.openStore(context)) {
             Candles.assertExpectedM1(store, FIXTURE);
         }
+    }
+
+    /** Polls {@code GET /ticks} until the tick store holds {@code count} ticks (it runs behind the journal). */
+    private static String awaitStoredTicks(final EngineProcess engine, final int count) throws Exception {
+        final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        final java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + engine.port() + "/ticks?symbol=BTCUSD&limit=100000&format=csv"))
+                .header("X-API-Key", HttpFixture.READ_KEY)
+                .build();
+        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+        String stored;
+        do {
+            final java.net.http.HttpResponse<String> r =
+                    client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            stored = HttpFixture.storedTicksCsv(r.body());
+            if (stored.split("\n").length >= count) {
+                return stored;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        } while (System.nanoTime() - deadlineNs < 0);
+        return stored;
     }
 
     @Test

@@ -101,8 +101,13 @@ final class HttpFixture implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw new AssertionError("GET /ticks answered " + response.statusCode() + ": " + response.body());
         }
+        return storedTicksCsv(response.body());
+    }
+
+    /** @return the body of {@code GET /ticks?format=csv} rendered like {@link #ticksCsv(String)}. */
+    static String storedTicksCsv(final String body) {
         final List<String> lines = new java.util.ArrayList<>();
-        for (final String line : response.body().split("\n")) {
+        for (final String line : body.split("\n")) {
             if (!line.startsWith("symbol,")) {
                 final String[] f = line.split(",", -1);
                 lines.add(String.join(",", f[0], f[1], f[2], f[3], f[4], f[5], f[7]));

@@ -37,6 +37,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p>All methods run on one thread at a time: the start-up thread while replaying, then the ring's handler thread.
  */
 public final class CandleAggregator implements EventHandler<TickEvent> {
+    /** The replay-from point of a symbol with no open bar: replay it from just after the checkpoint. */
+    public static final long NO_OPEN_BAR = Long.MAX_VALUE;
+
     private final NameTable symbols;
     private final Timeframe[] timeframes;
     private final Timeframe base;
@@ -614,11 +617,14 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         return true;
     }
 
-    /** Replay-from point of each touched symbol: its oldest open bar's first tick, or just after the checkpoint. */
+    /**
+     * Replay-from point of each touched symbol: its oldest open bar's first tick, or {@link #NO_OPEN_BAR} when it
+     * has none (a restart then needs nothing of it before the checkpoint, however long it stays silent).
+     */
     private void computeReplayPoints() {
         for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
             final int symbolId = touchedSymbols.getInt(i);
-            scratchReplayFrom[symbolId] = lastJournalIndex + 1;
+            scratchReplayFrom[symbolId] = NO_OPEN_BAR;
             scratchReplayWatermark[symbolId] = watermark[symbolId];
         }
         final MutableDirectBuffer bars = book.buffer();
