@@ -49,6 +49,11 @@ class HistoryAfterLiveHttpTest {
 
                 assertTrue(
                         http.server.engine().metrics().ticksLate.get() > 0, "the history came too late for its bars");
+                // Counted just after the rebuild's transaction commits: wait for the count, not only the bars.
+                final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+                while (http.server.engine().metrics().barsRebuilt.get() == 0 && System.nanoTime() - deadlineNs < 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                }
                 assertTrue(http.server.engine().metrics().barsRebuilt.get() > 0, "its bars were rebuilt");
                 assertEquals(
                         HttpFixture.expectedM1(fixture),
