@@ -32,6 +32,10 @@ final class EngineProcess implements AutoCloseable {
                 ChildJvm.start(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS), "tick-engine: port="));
     }
 
+    long pid() {
+        return jvm.pid();
+    }
+
     int port() {
         return Integer.parseInt(jvm.readyValue());
     }
@@ -48,6 +52,14 @@ final class EngineProcess implements AutoCloseable {
     /** SIGTERM, then waits for the graceful stop; @return the exit code. */
     int terminate() throws InterruptedException {
         return jvm.terminate();
+    }
+
+    /** Runs {@code tick-engine ARGS} in a child JVM to its end, with the test keys. */
+    static ChildJvm.Exited run(final String... args) throws Exception {
+        final List<String> command = ChildJvm.javaCommand("256m");
+        command.add(TickEngineMain.class.getName());
+        command.addAll(List.of(args));
+        return ChildJvm.run(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS));
     }
 
     @Override

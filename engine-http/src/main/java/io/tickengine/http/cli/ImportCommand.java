@@ -5,6 +5,8 @@ import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.cli.ProgressBar;
+import io.tickengine.core.datadir.DataDirInUseException;
+import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickBuffer;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tick-engine import FILE…}: history files through the same pipeline as live ticks (ring, journal, candles,
- * store). Stop the engine first: the import runs its own, on the same data.
+ * store). It runs its own engine on the data dir, so it takes the dir ({@link DataDirLock}) and refuses while an engine
+ * owns it.
  */
 @Command(
         name = "import",
@@ -39,7 +42,8 @@ import picocli.CommandLine.Parameters;
             "Formats, detected from the header: engine CSV (symbol,time_msc,bid,ask,last,volume,flags),",
             "MT5 'Export ticks' and MT5 'Export bars' (tab separated, UTF-8 or UTF-16).",
             "Ticks without a source get source=i.<file>.<digest> and seq=line order, so importing a file",
-            "twice adds nothing the second time. Stop a running engine on the same data first."
+            "twice adds nothing the second time. A running engine owns its data dir: stop it first (import",
+            "exits 2 naming its pid), or send the ticks to it over HTTP."
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
@@ -104,7 +108,9 @@ public final class ImportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read file [file=" + file + "]");
             }
         }
-        try (TickEngine engine = TickEngine.start(context)) {
+        final DataDirLock lock = lock(context);
+        try (lock;
+                TickEngine engine = TickEngine.start(context)) {
             for (final Path file : files) {
                 final FileFormat format = FileFormat.detect(file);
                 if (format == null) {
@@ -127,6 +133,15 @@ public final class ImportCommand implements Callable<Integer> {
         }
         out.println("import: done");
         return 0;
+    }
+
+    private static DataDirLock lock(final EngineContext context) {
+        try {
+            return DataDirLock.acquire(context.dataDir(), "import");
+        } catch (final DataDirInUseException e) {
+            throw e.withHint("stop that process first, or send the file to the running engine "
+                    + "(POST /ingest/tick, /ingest/bars)");
+        }
     }
 
     private void importTicks(final TickEngine engine, final Path file, final ImportOptions options)
