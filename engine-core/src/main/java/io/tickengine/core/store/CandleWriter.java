@@ -44,6 +44,7 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private volatile boolean running = true;
     private volatile long closeDeadlineNs;
     private volatile long committedJournalIndex = -1;
+    private volatile String storeDownReason;
     private boolean atCheckpoint;
     private long firstPendingNs;
     /** Publish time of the batch's oldest live tick, from its first checkpoint; NONE for replayed ticks. */
@@ -91,6 +92,14 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     /** @return the last journal index whose candles are committed, -1 before the first commit. Any thread. */
     public long committedJournalIndex() {
         return committedJournalIndex;
+    }
+
+    /**
+     * @return why the last store write failed, in plain words ({@link StoreException#reason()}), or {@code null} while
+     *     the store is up. Any thread.
+     */
+    public String storeDownReason() {
+        return storeDownReason;
     }
 
     @Override
@@ -172,16 +181,18 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         } catch (final StoreException | RuntimeException e) {
             metrics.storeErrors.incrementRelease();
             metrics.storeUp.setRelease(0);
+            // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
+            storeDownReason = e instanceof StoreException se ? se.reason() : e.toString();
             failedAttempts++;
             // Logged on the change of state only; the attempts are counted (storeErrors) and reported when it is up.
             if (!storeDown) {
                 storeDown = true;
                 downSinceNs = nowNs;
                 LOG.warn(
-                        "store down, keeping candles and retrying [store={}, pendingBars={}, cause={}]",
+                        "store down, keeping candles and retrying [store={}, pendingBars={}, reason={}]",
                         store.describe(),
                         bars,
-                        e.toString());
+                        storeDownReason);
             }
             final long jitter = ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
             nextAttemptNs = nowNs + backoffNs / 2 + jitter;
@@ -208,6 +219,7 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         nextAttemptNs = doneNs;
         if (storeDown) {
             storeDown = false;
+            storeDownReason = null;
             metrics.storeUp.setRelease(1);
             LOG.info(
                     "store up again, caught up [store={}, bars={}, downMs={}, failedAttempts={}]",

@@ -87,8 +87,7 @@ public final class PostgresCandleStore implements CandleStore {
             }
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot create the schema [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw failure("cannot create the schema", "", e);
         }
     }
 
@@ -98,8 +97,7 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(true);
             return JdbcAccess.readRecoveryState(c);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot read the checkpoint [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw failure("cannot read the checkpoint", "", e);
         }
     }
 
@@ -134,10 +132,7 @@ public final class PostgresCandleStore implements CandleStore {
                 throw e;
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "store write failed [store=" + description + ", bars=" + batch.candleCount() + ", cause="
-                            + e.getMessage() + "]",
-                    e);
+            throw failure("store write failed", ", bars=" + batch.candleCount(), e);
         }
     }
 
@@ -190,8 +185,7 @@ public final class PostgresCandleStore implements CandleStore {
                 return JdbcAccess.readCandles(rs);
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "candle query failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw failure("candle query failed", "", e);
         }
     }
 
@@ -203,6 +197,12 @@ public final class PostgresCandleStore implements CandleStore {
     @Override
     public void close() {
         database.close();
+    }
+
+    /** @param keys more {@code , key=value} pairs after the store's. */
+    private StoreException failure(final String what, final String keys, final SQLException e) {
+        final String reason = database.reason(e);
+        return new StoreException(what + " [store=" + description + keys + ", cause=" + reason + "]", reason, e);
     }
 
     private static void rollbackQuietly(final Connection c) {
