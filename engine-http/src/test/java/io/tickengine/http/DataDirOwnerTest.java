@@ -36,8 +36,7 @@ class DataDirOwnerTest {
             final String held =
                     "data dir is in use [dir=" + dataDir.toRealPath() + ", pid=" + engine.pid() + ", command=run]";
 
-            final ChildJvm.Exited run =
-                    EngineProcess.run("run", "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir.toString());
+            final ChildJvm.Exited run = EngineProcess.runToExit(dataDir);
             assertEquals(2, run.code(), run.output());
             assertTrue(run.output().contains(held + "; stop that process first"), run.output());
             assertFalse(run.output().contains("listening"), "the second engine must not start:\n" + run.output());

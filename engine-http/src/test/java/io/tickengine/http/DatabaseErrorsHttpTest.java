@@ -129,14 +129,8 @@ class DatabaseErrorsHttpTest {
 
     /** {@code tick-engine run} against {@code jdbcUrl}, with a start-up timeout short enough for a test. */
     private ChildJvm.Exited run(final String jdbcUrl, final String user, final String password) throws Exception {
-        return EngineProcess.run(
-                "run",
-                "--port",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--data-dir",
-                dataDir.toString(),
+        return EngineProcess.runToExit(
+                dataDir,
                 "--db-url",
                 jdbcUrl,
                 "--set",
