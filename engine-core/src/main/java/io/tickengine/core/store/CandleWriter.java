@@ -179,10 +179,11 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         try {
             store.write(batch);
         } catch (final StoreException | RuntimeException e) {
+            // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
+            // Before storeUp: whoever reads the store down reads its reason.
+            storeDownReason = e instanceof StoreException se ? se.reason() : e.toString();
             metrics.storeErrors.incrementRelease();
             metrics.storeUp.setRelease(0);
-            // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
-            storeDownReason = e instanceof StoreException se ? se.reason() : e.toString();
             failedAttempts++;
             // Logged on the change of state only; the attempts are counted (storeErrors) and reported when it is up.
             if (!storeDown) {
