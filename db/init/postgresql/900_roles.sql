@@ -51,9 +51,14 @@ GRANT SELECT, INSERT, UPDATE ON signals, signals_queue, signals_ack TO mt5_app;
 GRANT SELECT, INSERT ON model_signals, trade_logs TO mt5_app;
 GRANT USAGE ON SEQUENCE model_signals_id_seq, trade_logs_id_seq TO mt5_app;
 GRANT SELECT ON schema_version TO mt5_app;
+-- The tick store: rows are deleted only when an import replaces a range, or by ticks.retention.days.
+GRANT SELECT, INSERT, DELETE ON ticks TO mt5_app;
+GRANT SELECT, INSERT, UPDATE ON engine_tick_store TO mt5_app;
+GRANT SELECT, INSERT, DELETE ON engine_rebuild TO mt5_app;
+GRANT USAGE ON SEQUENCE engine_rebuild_id_seq TO mt5_app;
 
 -- Readers: what /query may show.
-GRANT SELECT ON market_data, signals, signals_ack TO tick_reader;
+GRANT SELECT ON market_data, ticks, signals, signals_ack TO tick_reader;
 
 -- Feature views, when they exist (created by their own migration).
 DO $$

@@ -25,6 +25,8 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
+ *   <tr><td>ticks.retention.days</td><td>0</td><td>delete stored ticks (the {@code ticks} table) older than this;
+ *       0 keeps them all</td></tr>
  *   <tr><td>ring.size</td><td>65536</td><td>ring slots, a power of two</td></tr>
  *   <tr><td>ring.max.batch</td><td>16384</td><td>most ticks per request, at most half the ring</td></tr>
  *   <tr><td>ring.wait.strategy</td><td>SLEEPING</td><td>SLEEPING, BLOCKING, YIELDING or BUSY_SPIN</td></tr>
@@ -58,6 +60,7 @@ public final class EngineContext {
     private boolean journalSync;
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
+    private int ticksRetentionDays;
     private int ringSize = 65_536;
     private int maxBatchSize = 16_384;
     private WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
@@ -118,6 +121,7 @@ public final class EngineContext {
             "journal.sync",
             "journal.roll.cycle",
             "journal.retention.days",
+            "ticks.retention.days",
             "ring.size",
             "ring.max.batch",
             "ring.wait.strategy",
@@ -157,6 +161,7 @@ public final class EngineContext {
                 case "journal.sync" -> journalSync = parseBoolean(value);
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
+                case "ticks.retention.days" -> ticksRetentionDays = Integer.parseInt(value);
                 case "ring.size" -> ringSize = Integer.parseInt(value);
                 case "ring.max.batch" -> maxBatchSize = Integer.parseInt(value);
                 case "ring.wait.strategy" -> waitStrategy = WaitStrategyType.valueOf(value.toUpperCase(Locale.ROOT));
@@ -219,6 +224,7 @@ public final class EngineContext {
                 sessionOffsetMsc / 60_000,
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
+        require(ticksRetentionDays >= 0, "ticks.retention.days", ticksRetentionDays, ">= 0");
         require(
                 isRollCycle(journalRollCycle),
                 "journal.roll.cycle",
@@ -330,6 +336,11 @@ public final class EngineContext {
 
     public int journalRetentionDays() {
         return journalRetentionDays;
+    }
+
+    /** @return days stored ticks are kept; 0 keeps them all. */
+    public int ticksRetentionDays() {
+        return ticksRetentionDays;
     }
 
     public int ringSize() {

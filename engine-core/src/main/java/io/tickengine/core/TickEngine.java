@@ -11,13 +11,18 @@ import io.tickengine.core.query.ViewQuery;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.signal.SignalStore;
+import io.tickengine.core.store.BarRebuilder;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.CandleWriter;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.TickStore;
+import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.store.postgres.PostgresCandleStore;
+import io.tickengine.core.store.postgres.PostgresTickStore;
 import io.tickengine.core.store.sqlite.SqliteCandleStore;
+import io.tickengine.core.store.sqlite.SqliteTickStore;
 import io.tickengine.core.tick.NameTable;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -25,6 +30,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -46,6 +54,10 @@ public final class TickEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TickEngine.class);
     private static final long VIEW_QUERY_TIMEOUT_MS = 5_000;
+    /** Ticks per tick store transaction, at most. */
+    private static final int TICK_STORE_BATCH = 20_000;
+    /** How often the rebuilder looks for requests when it has none. */
+    private static final long REBUILD_POLL_MS = 50;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
@@ -58,11 +70,20 @@ public final class TickEngine implements AutoCloseable {
     private final TickJournal journal;
     private final CandleAggregator aggregator;
     private final CandleWriter writer;
+    private final TickStore tickStore;
+    private final TickStoreWriter tickStoreWriter;
+    private final BarRebuilder rebuilder;
+    private final AgentRunner tickStoreRunner;
+    private final AgentRunner rebuilderRunner;
     private final TickRing ring;
     private volatile boolean closed;
 
     private TickEngine(
-            final EngineContext context, final Database database, final CandleStore store, final TickJournal journal) {
+            final EngineContext context,
+            final Database database,
+            final CandleStore store,
+            final TickStore tickStore,
+            final TickJournal journal) {
         this.context = context;
         this.metrics = new EngineMetrics(context.metricsSymbolsMax());
         this.symbols = new NameTable(context.namesCapacity());
@@ -105,7 +126,46 @@ public final class TickEngine implements AutoCloseable {
                 journalHandler,
                 aggregator);
         this.writer = writer(context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
+        this.tickStore = tickStore;
+        this.tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
+        this.rebuilder = rebuilder(context, store, tickStore, tickStoreWriter, metrics);
+        final ErrorHandler errorHandler = new AgentErrorHandler(metrics);
+        this.tickStoreRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, tickStoreWriter);
+        this.rebuilderRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, rebuilder);
         recover(journalHandler);
+    }
+
+    private static TickStoreWriter tickStoreWriter(
+            final EngineContext context,
+            final TickStore tickStore,
+            final TickJournal journal,
+            final EngineMetrics metrics) {
+        return new TickStoreWriter(
+                tickStore,
+                journal,
+                metrics,
+                context.namesCapacity(),
+                TICK_STORE_BATCH,
+                TimeUnit.DAYS.toMillis(context.ticksRetentionDays()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()));
+    }
+
+    private static BarRebuilder rebuilder(
+            final EngineContext context,
+            final CandleStore store,
+            final TickStore tickStore,
+            final TickStoreWriter tickStoreWriter,
+            final EngineMetrics metrics) {
+        return new BarRebuilder(
+                store,
+                tickStore,
+                tickStoreWriter::committedIndex,
+                context.lastPriceSymbols(),
+                context.sessionOffsetMsc(),
+                metrics,
+                TimeUnit.MILLISECONDS.toNanos(REBUILD_POLL_MS));
     }
 
     private static OneToOneRingBuffer writerRing(final EngineContext context) {
@@ -216,15 +276,25 @@ public final class TickEngine implements AutoCloseable {
             database.close();
             throw e;
         }
+        final TickStore tickStore;
         final TickJournal journal;
         try {
-            journal = TickJournal.open(context.journalDir(), context.journalRollCycle());
-        } catch (final RuntimeException e) {
+            tickStore = openTickStore(database);
+        } catch (final StoreException | RuntimeException e) {
             store.close();
             throw e;
         }
         try {
-            final TickEngine engine = new TickEngine(context, database, store, journal);
+            journal = TickJournal.open(context.journalDir(), context.journalRollCycle());
+        } catch (final RuntimeException e) {
+            tickStore.close();
+            store.close();
+            throw e;
+        }
+        try {
+            final TickEngine engine = new TickEngine(context, database, store, tickStore, journal);
+            AgentRunner.startOnThread(engine.tickStoreRunner, daemonThreads());
+            AgentRunner.startOnThread(engine.rebuilderRunner, daemonThreads());
             engine.ring.start();
             LOG.info(
                     "tick engine started [store={}, journal={}, ring={}, waitStrategy={}, timeframes={}]",
@@ -236,9 +306,25 @@ public final class TickEngine implements AutoCloseable {
             return engine;
         } catch (final RuntimeException e) {
             journal.close();
+            tickStore.close();
             store.close();
             throw e;
         }
+    }
+
+    /** Opens the tick store on the database the candle store uses (whose schema it has created). */
+    public static TickStore openTickStore(final Database database) throws StoreException {
+        return database.dialect() == Database.Dialect.SQLITE
+                ? new SqliteTickStore(database)
+                : new PostgresTickStore(database);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        return runnable -> {
+            final Thread t = new Thread(runnable);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -325,8 +411,9 @@ public final class TickEngine implements AutoCloseable {
             for (final Map.Entry<String, RecoveryState.SymbolState> e :
                     state.symbols().entrySet()) {
                 final RecoveryState.SymbolState s = e.getValue();
-                aggregator.restoreSymbol(
-                        symbols.intern(e.getKey()), s.replayFromIndex(), s.replayWatermarkMsc(), s.watermarkMsc());
+                final int symbolId = symbols.intern(e.getKey());
+                aggregator.restoreSymbol(symbolId, s.replayFromIndex(), s.replayWatermarkMsc(), s.watermarkMsc());
+                writer.restoreReplayFrom(symbolId, s.replayFromIndex());
                 fromIndex = Math.min(fromIndex, s.replayFromIndex());
             }
         } else if (state.journalId() != null) {
@@ -362,6 +449,7 @@ public final class TickEngine implements AutoCloseable {
             }
         });
         handOverFully();
+        aggregator.onReplayEnd();
         metrics.ticksReplayed.getAndAddRelease(count[0]);
         metrics.lastJournalIndex.set(journal.lastIndex());
         EngineMetrics.record(metrics.replayDuration, System.nanoTime() - startNs, EngineMetrics.MAX_LONG_LATENCY_NS);
@@ -379,7 +467,9 @@ public final class TickEngine implements AutoCloseable {
             final int sourceId,
             final long index) {
         final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
-        if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_BAR) {
+        if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_REPLACE) {
+            aggregator.onReplace(symbolId, record.timeMsc, record.replaceToMsc, index);
+        } else if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_BAR) {
             aggregator.onBar(
                     symbolId,
                     record.barTimeframe,
@@ -436,6 +526,26 @@ public final class TickEngine implements AutoCloseable {
         return store;
     }
 
+    /**
+     * @return journal records a restart now would replay at least: those after the oldest open bar's first tick, or
+     *     after the checkpoint if that is older. Reads the journal's index files: not for an event loop.
+     */
+    public long replayLagRecords() {
+        final long committed = metrics.committedJournalIndex.get();
+        final long replayFrom = metrics.replayFromIndex.get();
+        return journal.recordsAfter(replayFrom >= 0 ? Math.min(committed, replayFrom - 1) : committed);
+    }
+
+    /** @return the tick store, for queries. */
+    public TickStore tickStore() {
+        return tickStore;
+    }
+
+    /** @return the last journal index whose ticks are in the tick store, -1 if none. */
+    public long tickStoreIndex() {
+        return tickStoreWriter.committedIndex();
+    }
+
     /** @return the trading signals queue. */
     public SignalStore signals() {
         return signals;
@@ -489,6 +599,19 @@ public final class TickEngine implements AutoCloseable {
         if (!writer.close(timeoutMs, TimeUnit.MILLISECONDS)) {
             LOG.error("writer did not commit everything in time; the journal replay recovers it at the next start");
         }
+        // Stopped, then finished on this thread: the ticks and rebuilt bars are in the store when close returns.
+        tickStoreRunner.close();
+        rebuilderRunner.close();
+        try {
+            if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
+                LOG.error("tick store did not catch up in time; it goes on from the journal at the next start");
+            } else if (!rebuilder.drain(timeoutMs, TimeUnit.MILLISECONDS)) {
+                LOG.error("bars left to rebuild; they are rebuilt at the next start");
+            }
+        } catch (final StoreException | RuntimeException e) {
+            LOG.error("tick store stopped before catching up; it goes on at the next start [cause={}]", e.toString());
+        }
+        tickStore.close();
         journal.close();
         if (views.isDedicatedReader()) {
             readerDatabase.close();
@@ -513,12 +636,17 @@ public final class TickEngine implements AutoCloseable {
         private static final long PURGE_INTERVAL_NS = 3_600_000_000_000L;
         private long nextPurgeNs = System.nanoTime() + PURGE_INTERVAL_NS;
 
+        private static final long HEARTBEAT_INTERVAL_NS = 1_000_000_000L;
+        private long nextHeartbeatNs = System.nanoTime();
+
         @Override
         public void onIdle() {
-            if (aggregator.isHandOverPending()) {
+            final long nowNs = System.nanoTime();
+            // Also now and then without a cause: the aggregator closes the bars of silent symbols at its hand-over.
+            if (aggregator.isHandOverPending() || nowNs - nextHeartbeatNs >= 0) {
+                nextHeartbeatNs = nowNs + HEARTBEAT_INTERVAL_NS;
                 ring.tryPublishHeartbeat();
             }
-            final long nowNs = System.nanoTime();
             if (context.journalRetentionDays() > 0 && nowNs - nextPurgeNs >= 0) {
                 nextPurgeNs = nowNs + PURGE_INTERVAL_NS;
                 purgeJournal();
@@ -534,12 +662,29 @@ public final class TickEngine implements AutoCloseable {
                 }
                 final long olderThanMsc =
                         System.currentTimeMillis() - TimeUnit.DAYS.toMillis(context.journalRetentionDays());
+                // The journal keeps what the tick store has not committed, whatever the retention says.
+                keep = Math.min(keep, tickStoreWriter.committedIndex() + 1);
                 if (state.journalIndex() >= 0) {
                     journal.purge(keep, olderThanMsc);
                 }
             } catch (final StoreException | RuntimeException e) {
                 LOG.warn("journal purge skipped [cause={}]", e.toString());
             }
+        }
+    }
+
+    /** Logs and counts what a background agent throws; the agent starts over from its committed position. */
+    private static final class AgentErrorHandler implements ErrorHandler {
+        private final EngineMetrics metrics;
+
+        AgentErrorHandler(final EngineMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void onError(final Throwable throwable) {
+            metrics.agentErrors.incrementRelease();
+            LOG.error("background agent failed; it starts over from what the store has committed", throwable);
         }
     }
 

@@ -108,6 +108,16 @@ final class BarBook {
         bars.putInt(flagsOffset, bars.getInt(flagsOffset) & ~FLAG_DIRTY);
     }
 
+    /** Flags a slot to be rebuilt from the stored ticks instead of written ({@link CandleDescriptor#FLAG_REBUILD}). */
+    void markRebuild(final int slot) {
+        final int flagsOffset = offset(slot) + FLAGS_OFFSET;
+        bars.putInt(flagsOffset, bars.getInt(flagsOffset) | FLAG_REBUILD);
+    }
+
+    boolean isRebuild(final int slot) {
+        return (bars.getInt(offset(slot) + FLAGS_OFFSET) & FLAG_REBUILD) != 0;
+    }
+
     int dirtyCount() {
         return dirtyCount;
     }

@@ -72,6 +72,28 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     /** Publish time of the oldest live tick or bar not yet covered by a checkpoint message, or NONE. */
     private long oldestPublishNs = NONE;
 
+    /** The newest tick time of any symbol: the market's clock, which makes a silent symbol's bars final too. */
+    private long globalMark = NONE;
+    /** The newest symbol watermark of the restored checkpoint. */
+    private long restoredMark = NONE;
+    /** Wall clock, read once per batch. */
+    private long wallMsc = System.currentTimeMillis();
+    /** Wall clock when {@link #globalMark} last moved. */
+    private long globalMarkWallMsc = wallMsc;
+    /** The market clock at the last sweep for bars of silent symbols. */
+    private long sweptAtMsc = NONE;
+
+    /** This batch's bars to rebuild from the stored ticks, merged per (symbol, timeframe). */
+    private final org.agrona.collections.Long2LongHashMap rebuildByKey =
+            new org.agrona.collections.Long2LongHashMap(-1);
+
+    private int rebuildCount;
+    private int rebuildHandedOver;
+    private int[] rebuildSymbol = new int[16];
+    private int[] rebuildTimeframe = new int[16];
+    private long[] rebuildFrom = new long[16];
+    private long[] rebuildTo = new long[16];
+
     private boolean checkpointDue;
     private volatile boolean handOverPending;
 
@@ -120,6 +142,19 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         replayFrom[symbolId] = replayFromIndex;
         watermark[symbolId] = replayWatermarkMsc;
         finalAt[symbolId] = checkpointWatermarkMsc;
+        restoredMark = Math.max(restoredMark, checkpointWatermarkMsc);
+    }
+
+    /**
+     * Ends the replay: the market clock moves on to where it was at the checkpoint, if the replay has not brought it
+     * there. Not before: replayed ticks are judged as they were when they came.
+     */
+    public void onReplayEnd() {
+        if (restoredMark > globalMark) {
+            globalMark = restoredMark;
+        }
+        wallMsc = System.currentTimeMillis();
+        globalMarkWallMsc = wallMsc;
     }
 
     /**
@@ -203,6 +238,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                     event.barRealVolume(),
                     event.barSpread(),
                     event.journalIndex());
+        } else if (event.type() == TickEvent.TYPE_REPLACE && !event.isDuplicate()) {
+            onReplace(event.symbolId(), event.timeMsc(), event.replaceToMsc(), event.journalIndex());
         } else if (event.type() == TickEvent.TYPE_TICK && !event.isDuplicate()) {
             onTick(
                     event.symbolId(),
@@ -222,6 +259,13 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     @Override
     public void onShutdown() {
+        // Bars holding voided ticks are rebuilt now rather than when they close: the store is right when we stop.
+        for (int i = 0, n = book.liveCount(); i < n; i++) {
+            final int slot = book.live(i);
+            if (book.isRebuild(slot)) {
+                requestRebuild(slot);
+            }
+        }
         // The writer keeps draining while we wait: this ends as soon as it has room.
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;
         while (!handOver() && deadlineNs - System.nanoTime() > 0) {
@@ -260,24 +304,33 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             sourceSequences.advance(sourceId, seq);
             markSourceDirty(sourceId);
         }
-        final double price = usesLast[symbolId] ? last : bid;
+        final double price = BarMath.price(usesLast[symbolId], bid, last);
         if (!(price > 0)) {
             metrics.ticksNoPrice.incrementRelease();
             return;
         }
-        final long mark = watermark[symbolId];
-        if (mark != NONE && isFinal(base.openTime(timeMsc, sessionOffsetMsc), base, mark)) {
-            metrics.ticksLate.incrementRelease();
-            return;
+        if (timeMsc > globalMark) {
+            globalMark = timeMsc;
+            globalMarkWallMsc = wallMsc;
         }
-        if (timeMsc > mark) {
+        final long mark = effectiveMark(symbolId);
+        final boolean late = mark != NONE && isFinal(base.openTime(timeMsc, sessionOffsetMsc), base, mark);
+        if (late) {
+            metrics.ticksLate.incrementRelease();
+        } else if (timeMsc > watermark[symbolId]) {
             watermark[symbolId] = timeMsc;
         }
         touch(symbolId);
-        final double spread = bid > 0 && ask > 0 ? ask - bid : Double.NaN;
-        final long order = seq > 0 ? seq : journalIndex;
+        final double spread = BarMath.spread(bid, ask);
+        final long order = BarMath.order(seq, journalIndex);
         for (final Timeframe tf : timeframes) {
             final long openTime = tf.openTime(timeMsc, sessionOffsetMsc);
+            if (late && isFinal(openTime, tf, mark)) {
+                // Its bar is final (maybe written, maybe never held here): rebuilt from the stored ticks instead.
+                requestRebuild(symbolId, tf.ordinal(), openTime, openTime);
+                continue;
+            }
+            // A bar that is not final holds every tick of its own: a late tick for a longer bar joins it here.
             final long key = key(symbolId, tf.ordinal(), openTime);
             int slot = book.find(key);
             if (slot < 0) {
@@ -285,62 +338,94 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                 // Creating a slot may have grown the book into a new buffer: read it after, never before.
                 final MutableDirectBuffer bars = book.buffer();
                 final int o = BarBook.offset(slot);
-                bars.putLong(o + OPEN_TIME_OFFSET, openTime);
-                bars.putInt(o + SYMBOL_ID_OFFSET, symbolId);
-                bars.putInt(o + TIMEFRAME_OFFSET, tf.ordinal());
-                bars.putDouble(o + OPEN_OFFSET, price);
-                bars.putDouble(o + HIGH_OFFSET, price);
-                bars.putDouble(o + LOW_OFFSET, price);
-                bars.putDouble(o + CLOSE_OFFSET, price);
-                bars.putDouble(o + SPREAD_OFFSET, spread);
-                bars.putDouble(o + REAL_VOLUME_OFFSET, volumeReal);
-                bars.putLong(o + TICK_VOLUME_OFFSET, 1);
-                bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
-                bars.putLong(o + FIRST_ORDER_OFFSET, order);
-                bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
-                bars.putLong(o + LAST_ORDER_OFFSET, order);
+                BarMath.open(bars, o, symbolId, tf.ordinal(), openTime, timeMsc, order, price, spread, volumeReal);
                 bars.putLong(o + FIRST_JOURNAL_INDEX_OFFSET, journalIndex);
-                bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, mark);
+                bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, watermark[symbolId]);
             } else {
-                update(book.buffer(), BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
+                BarMath.update(book.buffer(), BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
             }
             book.markDirty(slot);
         }
-        metrics.ticksAggregated.incrementRelease();
+        if (!late) {
+            metrics.ticksAggregated.incrementRelease();
+        }
     }
 
-    private static void update(
-            final MutableDirectBuffer bars,
-            final int o,
-            final long timeMsc,
-            final long order,
-            final double price,
-            final double spread,
-            final double volumeReal) {
-        final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
-        if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
-            bars.putDouble(o + OPEN_OFFSET, price);
-            bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
-            bars.putLong(o + FIRST_ORDER_OFFSET, order);
+    /**
+     * Voids the symbol's ticks within {@code [fromMsc, toMsc]} journaled before this record (an import replaced
+     * them): every bar over that range is rebuilt from the stored ticks once the tick store has passed
+     * {@code journalIndex}, and the open ones among them are flagged, never written from their (wrong) content.
+     */
+    public void onReplace(final int symbolId, final long fromMsc, final long toMsc, final long journalIndex) {
+        ensureSymbol(symbolId);
+        if (journalIndex < replayFrom[symbolId]) {
+            return; // replay: already in the store
         }
-        final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
-        if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
-            bars.putDouble(o + CLOSE_OFFSET, price);
-            bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
-            bars.putLong(o + LAST_ORDER_OFFSET, order);
+        lastJournalIndex = journalIndex;
+        checkpointDue = true;
+        touch(symbolId);
+        final MutableDirectBuffer bars = book.buffer();
+        for (int i = 0, n = book.liveCount(); i < n; i++) {
+            final int slot = book.live(i);
+            final int o = BarBook.offset(slot);
+            if (bars.getInt(o + SYMBOL_ID_OFFSET) != symbolId) {
+                continue;
+            }
+            final long openTime = bars.getLong(o + OPEN_TIME_OFFSET);
+            final Timeframe tf = Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET));
+            if (openTime <= toMsc && openTime + tf.durationMsc() > fromMsc) {
+                book.markRebuild(slot);
+            }
         }
-        if (price > bars.getDouble(o + HIGH_OFFSET)) {
-            bars.putDouble(o + HIGH_OFFSET, price);
+        for (final Timeframe tf : timeframes) {
+            requestRebuild(
+                    symbolId,
+                    tf.ordinal(),
+                    tf.openTime(fromMsc, sessionOffsetMsc),
+                    tf.openTime(toMsc, sessionOffsetMsc));
         }
-        if (price < bars.getDouble(o + LOW_OFFSET)) {
-            bars.putDouble(o + LOW_OFFSET, price);
+    }
+
+    /** A symbol's bars are final once its newest tick, or the market clock, is past their end plus the window. */
+    private long effectiveMark(final int symbolId) {
+        return Math.max(watermark[symbolId], marketClock());
+    }
+
+    /**
+     * The market's clock: the newest tick of any symbol, moved on by the wall-clock time since it came (so a weekend
+     * with no tick at all still closes the last bars), and never ahead of the wall clock (so one tick from the future
+     * cannot make every bar final).
+     */
+    private long marketClock() {
+        if (globalMark == NONE) {
+            return NONE;
         }
-        final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
-        if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
-            bars.putDouble(o + SPREAD_OFFSET, spread);
+        return Math.min(wallMsc, globalMark + Math.max(0, wallMsc - globalMarkWallMsc));
+    }
+
+    /** Adds a range of bars to rebuild to this batch's requests, merged per symbol and timeframe. */
+    private void requestRebuild(final int symbolId, final int timeframe, final long fromMsc, final long toMsc) {
+        final long key = ((long) symbolId << 8) | timeframe;
+        final int i = (int) rebuildByKey.get(key);
+        if (i >= 0) {
+            rebuildFrom[i] = Math.min(rebuildFrom[i], fromMsc);
+            rebuildTo[i] = Math.max(rebuildTo[i], toMsc);
+            return;
         }
-        bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + volumeReal);
-        bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + 1);
+        if (rebuildCount == rebuildFrom.length) {
+            final int capacity = rebuildCount * 2;
+            rebuildSymbol = Arrays.copyOf(rebuildSymbol, capacity);
+            rebuildTimeframe = Arrays.copyOf(rebuildTimeframe, capacity);
+            rebuildFrom = Arrays.copyOf(rebuildFrom, capacity);
+            rebuildTo = Arrays.copyOf(rebuildTo, capacity);
+        }
+        rebuildByKey.put(key, rebuildCount);
+        rebuildSymbol[rebuildCount] = symbolId;
+        rebuildTimeframe[rebuildCount] = timeframe;
+        rebuildFrom[rebuildCount] = fromMsc;
+        rebuildTo[rebuildCount] = toMsc;
+        rebuildCount++;
+        checkpointDue = true;
     }
 
     /**
@@ -351,7 +436,13 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * @return true when all was handed over.
      */
     public boolean handOver() {
-        final boolean done = handOverGivenBars() && handOverFinalBars() && handOverDirtyBars() && handOverCheckpoint();
+        wallMsc = System.currentTimeMillis();
+        sweepSilentSymbols();
+        final boolean done = handOverGivenBars()
+                && handOverFinalBars()
+                && handOverDirtyBars()
+                && handOverRebuilds()
+                && handOverCheckpoint();
         handOverPending = !done;
         return done;
     }
@@ -380,10 +471,12 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             final int slot = book.live(i);
             final int o = BarBook.offset(slot);
             final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
-            if (!touched[symbolId] || !isFinal(slot, watermark[symbolId])) {
+            if (!touched[symbolId] || !isFinal(slot, effectiveMark(symbolId))) {
                 continue;
             }
-            if (book.isDirty(slot) && !isCompleteInStore(slot)) {
+            if (book.isRebuild(slot)) {
+                requestRebuild(slot);
+            } else if (book.isDirty(slot) && !isCompleteInStore(slot)) {
                 if (!offerBar(slot)) {
                     return false;
                 }
@@ -398,7 +491,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         final int count = book.dirtyCount();
         for (int i = 0; i < count; i++) {
             final int slot = book.dirty(i);
-            if (book.isDirty(slot) && !isCompleteInStore(slot)) {
+            // A flagged bar is rebuilt when it closes, not rewritten from its wrong content on every change.
+            if (book.isDirty(slot) && !book.isRebuild(slot) && !isCompleteInStore(slot)) {
                 if (!offerBar(slot)) {
                     book.consumeDirty(i);
                     return false;
@@ -408,6 +502,65 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         }
         book.consumeDirty(count);
         return true;
+    }
+
+    private boolean handOverRebuilds() {
+        final MutableDirectBuffer out = toWriter.buffer();
+        for (; rebuildHandedOver < rebuildCount; rebuildHandedOver++) {
+            final int i = rebuildHandedOver;
+            if (rebuildTo[i] < emitFromMsc || rebuildFrom[i] > emitToMsc) {
+                continue;
+            }
+            final int index = toWriter.tryClaim(MSG_REBUILD, REBUILD_LENGTH);
+            if (index < 0) {
+                return false;
+            }
+            out.putInt(index + REBUILD_SYMBOL_ID_OFFSET, rebuildSymbol[i]);
+            out.putInt(index + REBUILD_TIMEFRAME_OFFSET, rebuildTimeframe[i]);
+            out.putLong(index + REBUILD_FROM_OFFSET, rebuildFrom[i]);
+            out.putLong(index + REBUILD_TO_OFFSET, rebuildTo[i]);
+            out.putLong(index + REBUILD_INDEX_OFFSET, lastJournalIndex);
+            toWriter.commit(index);
+            metrics.rebuildRequests.incrementRelease();
+        }
+        rebuildByKey.clear();
+        rebuildCount = 0;
+        rebuildHandedOver = 0;
+        return true;
+    }
+
+    /** Requests the rebuild of a flagged slot's bar. */
+    private void requestRebuild(final int slot) {
+        final MutableDirectBuffer bars = book.buffer();
+        final int o = BarBook.offset(slot);
+        final long openTime = bars.getLong(o + OPEN_TIME_OFFSET);
+        requestRebuild(bars.getInt(o + SYMBOL_ID_OFFSET), bars.getInt(o + TIMEFRAME_OFFSET), openTime, openTime);
+    }
+
+    /**
+     * Once the market clock has moved on by a bar of the smallest timeframe, touches every symbol that holds a bar
+     * final by that clock, so that {@link #handOverFinalBars} closes it: a symbol that stops ticking neither keeps
+     * its last bar open nor pins the journal.
+     */
+    private void sweepSilentSymbols() {
+        final long clock = marketClock();
+        if (clock == NONE || (sweptAtMsc != NONE && clock - sweptAtMsc < base.durationMsc())) {
+            return;
+        }
+        sweptAtMsc = clock;
+        final MutableDirectBuffer bars = book.buffer();
+        for (int i = 0, n = book.liveCount(); i < n; i++) {
+            final int o = BarBook.offset(book.live(i));
+            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
+            if (!touched[symbolId]
+                    && isFinal(
+                            bars.getLong(o + OPEN_TIME_OFFSET),
+                            Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET)),
+                            clock)) {
+                touch(symbolId);
+                checkpointDue = true;
+            }
+        }
     }
 
     private boolean handOverCheckpoint() {
@@ -426,7 +579,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             out.putInt(index + STATE_SYMBOL_ID_OFFSET + 4, 0);
             out.putLong(index + STATE_REPLAY_FROM_OFFSET, scratchReplayFrom[symbolId]);
             out.putLong(index + STATE_REPLAY_WATERMARK_OFFSET, scratchReplayWatermark[symbolId]);
-            out.putLong(index + STATE_WATERMARK_OFFSET, watermark[symbolId]);
+            out.putLong(index + STATE_WATERMARK_OFFSET, effectiveMark(symbolId));
             toWriter.commit(index);
         }
         for (int i = 0, n = dirtySources.size(); i < n; i++) {

@@ -56,6 +56,12 @@ public final class CandleDescriptor {
     /** Flag: changed since last handed to the writer. */
     public static final int FLAG_DIRTY = 1;
 
+    /**
+     * Flag: holds ticks an import has voided, so its content is wrong; it is rebuilt from the stored ticks instead
+     * of written (when it closes, and when the engine stops).
+     */
+    public static final int FLAG_REBUILD = 2;
+
     /** Symbol ids must fit the key's 20 bits. */
     public static final int MAX_SYMBOLS = 1 << 20;
 

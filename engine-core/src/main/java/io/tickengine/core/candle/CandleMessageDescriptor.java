@@ -17,6 +17,12 @@ package io.tickengine.core.candle;
  *       everything before it. The publish time ({@code System.nanoTime()}) is that of the oldest tick or bar this
  *       checkpoint is the first to cover, or {@link #NONE} for replayed ones; the writer measures freshness from
  *       it.
+ *   <li>{@link #MSG_REBUILD}: bars to rebuild from the stored ticks, once the tick store has passed the journal
+ *       index given (a tick too late for its bar, a replaced range).
+ *       <pre>
+ *  0 symbol id (int32) | 4 timeframe (int32) | 8 first bar open time (int64) | 16 last bar open time (int64)
+ * 24 journal index (int64)
+ *       </pre>
  * </ul>
  */
 public final class CandleMessageDescriptor {
@@ -24,6 +30,7 @@ public final class CandleMessageDescriptor {
     public static final int MSG_SYMBOL_STATE = 2;
     public static final int MSG_SOURCE_SEQ = 3;
     public static final int MSG_CHECKPOINT = 4;
+    public static final int MSG_REBUILD = 5;
 
     public static final int STATE_SYMBOL_ID_OFFSET = 0;
     public static final int STATE_REPLAY_FROM_OFFSET = 8;
@@ -38,6 +45,13 @@ public final class CandleMessageDescriptor {
     public static final int CHECKPOINT_INDEX_OFFSET = 0;
     public static final int CHECKPOINT_PUBLISH_NS_OFFSET = 8;
     public static final int CHECKPOINT_LENGTH = 16;
+
+    public static final int REBUILD_SYMBOL_ID_OFFSET = 0;
+    public static final int REBUILD_TIMEFRAME_OFFSET = 4;
+    public static final int REBUILD_FROM_OFFSET = 8;
+    public static final int REBUILD_TO_OFFSET = 16;
+    public static final int REBUILD_INDEX_OFFSET = 24;
+    public static final int REBUILD_LENGTH = 32;
 
     /** A watermark or index that has no value yet. */
     public static final long NONE = Long.MIN_VALUE;

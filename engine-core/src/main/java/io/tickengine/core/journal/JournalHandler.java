@@ -58,7 +58,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
         if (event.type() == TickEvent.TYPE_TICK) {
             onTick(event);
-        } else if (event.type() == TickEvent.TYPE_BAR) {
+        } else if (event.type() == TickEvent.TYPE_BAR || event.type() == TickEvent.TYPE_REPLACE) {
             onBar(event);
         }
         if (endOfBatch) {
@@ -109,7 +109,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             return;
         }
         try {
-            lastAppendedIndex = journal.appendBar(event, symbols);
+            lastAppendedIndex = event.type() == TickEvent.TYPE_BAR
+                    ? journal.appendBar(event, symbols)
+                    : journal.appendReplace(event, symbols);
             event.journalIndex(lastAppendedIndex);
             requestAccepted++;
             metrics.barsJournaled.incrementRelease();

@@ -34,4 +34,9 @@ public final class JournalRecord {
     public long barTickVolume;
     public double barRealVolume;
     public double barSpread;
+
+    /** Replace records ({@link TickRecordDescriptor#KIND_REPLACE}): {@link #timeMsc} is the first time voided. */
+    public long replaceToMsc;
+    /** Replace records: ticks journaled before this index are voided. */
+    public long replaceBeforeIndex;
 }

@@ -158,6 +158,38 @@ public final class TickJournal implements AutoCloseable {
         return appender.lastIndexAppended();
     }
 
+    /**
+     * Appends a replace record ({@link TickEvent#TYPE_REPLACE}): the ticks of the symbol within
+     * {@code [event.timeMsc(), event.replaceToMsc()]} journaled before index {@code event.replaceBeforeIndex()} are
+     * void. Journal handler thread only.
+     *
+     * @return the record's journal index.
+     */
+    public long appendReplace(final TickEvent event, final NameTable symbols) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        final byte[] symbol = symbols.bytes(event.symbolId());
+        try (DocumentContext dc = appender.writingDocument()) {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(event.timeMsc());
+            bytes.writeLong(event.replaceToMsc());
+            bytes.writeLong(event.replaceBeforeIndex());
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeInt(0);
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) 0);
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
+            bytes.write(symbol);
+        }
+        lastRecordLength = TickRecordDescriptor.HEADER_LENGTH + symbol.length;
+        return appender.lastIndexAppended();
+    }
+
     /** @return the length in bytes of the record appended last. Journal handler thread only. */
     public int lastRecordLength() {
         return lastRecordLength;
@@ -241,6 +273,64 @@ public final class TickJournal implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /**
+     * Opens a cursor that reads the journal from {@code fromIndex} (inclusive) on and keeps following it as records
+     * are appended: the tick store tails the journal this way. The cursor belongs to the thread that polls it.
+     *
+     * @param fromIndex the first index to read; older than the first index kept reads from the first one.
+     */
+    public Cursor cursor(final long fromIndex) {
+        return new Cursor(fromIndex);
+    }
+
+    /** A position in the journal that follows appends; see {@link #cursor}. Not thread-safe. */
+    public final class Cursor implements AutoCloseable {
+        private final JournalRecord record = new JournalRecord();
+        private final ExcerptTailer tailer = queue.createTailer();
+        private long nextIndex;
+        private boolean positioned;
+
+        private Cursor(final long fromIndex) {
+            this.nextIndex = fromIndex;
+        }
+
+        /**
+         * Reads up to {@code limit} records, in journal order.
+         *
+         * @return the number of records read; 0 when the cursor is at the end.
+         */
+        public int poll(final JournalRecordHandler handler, final int limit) {
+            if (!positioned) {
+                if (!position(tailer, nextIndex)) {
+                    return 0;
+                }
+                positioned = true;
+            }
+            int read = 0;
+            while (read < limit) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    final long index = dc.index();
+                    if (index < nextIndex) {
+                        continue;
+                    }
+                    TickJournal.read(dc.wire().bytes(), record, index);
+                    nextIndex = index + 1;
+                    handler.onRecord(record, index);
+                    read++;
+                }
+            }
+            return read;
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
     }
 
     /**
@@ -394,6 +484,10 @@ public final class TickJournal implements AutoCloseable {
             record.volumeReal = Double.longBitsToDouble(w5);
             record.seq = w6;
             record.flags = i7;
+        } else if (record.kind == TickRecordDescriptor.KIND_REPLACE) {
+            record.replaceToMsc = w1;
+            record.replaceBeforeIndex = w2;
+            record.seq = 0;
         } else {
             throw new JournalException("unknown journal record kind [index=" + index + ", kind=" + record.kind + "]");
         }

@@ -35,6 +35,15 @@ import io.tickengine.core.tick.NameTable;
  *  |          spread (float64, NaN = unknown)         | symbol ...     | 64, 72
  * </pre>
  *
+ * <p>Replace ({@link #KIND_REPLACE}, written by {@code tick-engine import} after a file's ticks: ticks of the symbol
+ * within {@code [from, to]} journaled before {@code before_index} are void):
+ *
+ * <pre>
+ *  |  from_msc (int64) | to_msc (int64) | before_index (int64) | 0 ...  |  0 .. 59
+ *  | symbol length |       0       |    version    |  kind = 3     | 60
+ *  |  symbol bytes ...                                                  | 64
+ * </pre>
+ *
  * Names are stored rather than interned ids, so a journal is readable by any later process whatever order it
  * interns names in. A source length of 0 means the tick carried no {@code source}.
  */
@@ -64,12 +73,18 @@ public final class TickRecordDescriptor {
     public static final int BAR_SPREAD_OFFSET = 64;
     public static final int BAR_NAMES_OFFSET = 72;
 
+    public static final int REPLACE_FROM_OFFSET = 0;
+    public static final int REPLACE_TO_OFFSET = 8;
+    public static final int REPLACE_BEFORE_INDEX_OFFSET = 16;
+
     /** Bumped on any change of these layouts; a reader refuses versions it does not know. */
     public static final byte LAYOUT_VERSION = 1;
     /** A tick. */
     public static final byte KIND_TICK = 1;
     /** A whole bar, given rather than built from ticks. */
     public static final byte KIND_BAR = 2;
+    /** Ticks of a symbol and time range journaled before it are void (an import replaced them). */
+    public static final byte KIND_REPLACE = 3;
     /** Length of the fixed part. */
     public static final int HEADER_LENGTH = NAMES_OFFSET;
     /** Longest record: header and two names of the maximum length. */

@@ -66,6 +66,26 @@ public final class EngineMetrics {
     public final AtomicCounter committedJournalIndex;
     /** Errors thrown by a ring handler (each one is logged). Handler threads. */
     public final AtomicCounter handlerErrors;
+    /** The oldest journal index a restart now would replay from (the oldest open bar's first tick), -1 if none. */
+    public final AtomicCounter replayFromIndex;
+    /** Journal records the tick store has not committed yet. */
+    public final AtomicCounter tickStoreLag;
+    /** Ticks written to the tick store. */
+    public final AtomicCounter ticksStored;
+    /** Stored ticks deleted because an import replaced their range. */
+    public final AtomicCounter ticksReplaced;
+    /** The last journal index whose ticks are all in the tick store, -1 if none. */
+    public final AtomicCounter tickStoreIndex;
+    /** Failed tick store transactions (each retried). */
+    public final AtomicCounter tickStoreErrors;
+    /** 1 while the tick store takes writes, 0 while it fails. */
+    public final AtomicCounter tickStoreUp;
+    /** Bars rebuilt from stored ticks (late ticks, replaced ranges). */
+    public final AtomicCounter barsRebuilt;
+    /** Rebuild requests handed to the writer. */
+    public final AtomicCounter rebuildRequests;
+    /** Unexpected errors of the background agents (tick store writer, rebuilder); each makes the agent start over. */
+    public final AtomicCounter agentErrors;
 
     /** Per-symbol tick count and newest tick time, for a bounded number of symbols. Journal thread. */
     public final SymbolActivity symbols;
@@ -120,6 +140,19 @@ public final class EngineMetrics {
         lastJournalIndex.set(-1);
         handlerErrors = counters.newCounter("handler_errors");
         committedJournalIndex.set(-1);
+        replayFromIndex = counters.newCounter("replay_from_index");
+        replayFromIndex.set(-1);
+        tickStoreLag = counters.newCounter("tick_store_lag");
+        ticksStored = counters.newCounter("ticks_stored");
+        ticksReplaced = counters.newCounter("ticks_replaced");
+        tickStoreIndex = counters.newCounter("tick_store_index");
+        tickStoreIndex.set(-1);
+        tickStoreErrors = counters.newCounter("tick_store_errors");
+        tickStoreUp = counters.newCounter("tick_store_up");
+        tickStoreUp.set(1);
+        barsRebuilt = counters.newCounter("bars_rebuilt");
+        rebuildRequests = counters.newCounter("rebuild_requests");
+        agentErrors = counters.newCounter("agent_errors");
     }
 
     /**

@@ -14,6 +14,11 @@ public final class TickEvent {
     public static final int TYPE_HEARTBEAT = 2;
     /** A whole bar to journal and store as given (history backfill); {@link #timeMsc} is its open time. */
     public static final int TYPE_BAR = 3;
+    /**
+     * Voids the symbol's ticks within {@code [timeMsc, replaceToMsc]} journaled before {@code replaceBeforeIndex}
+     * (an import that replaces a range): the tick store deletes them and their bars are rebuilt.
+     */
+    public static final int TYPE_REPLACE = 4;
 
     int type;
     int symbolId;
@@ -42,8 +47,19 @@ public final class TickEvent {
     double barRealVolume;
     double barSpread;
 
+    long replaceToMsc;
+    long replaceBeforeIndex;
+
     boolean duplicate;
     long journalIndex;
+
+    public long replaceToMsc() {
+        return replaceToMsc;
+    }
+
+    public long replaceBeforeIndex() {
+        return replaceBeforeIndex;
+    }
 
     public int barTimeframe() {
         return barTimeframe;

@@ -175,6 +175,45 @@ public final class TickRing {
     }
 
     /**
+     * Publishes a replace record ({@link TickEvent#TYPE_REPLACE}): the symbol's ticks within
+     * {@code [fromMsc, toMsc]} journaled before {@code beforeIndex} become void once it is journaled.
+     *
+     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
+     */
+    public long tryPublishReplace(
+            final int symbolId, final long fromMsc, final long toMsc, final long beforeIndex, final IngestAck ack) {
+        activePublishers.getAndIncrement();
+        try {
+            if (closed) {
+                return CLOSED;
+            }
+            final long sequence;
+            try {
+                sequence = ringBuffer.tryNext();
+            } catch (final InsufficientCapacityException e) {
+                return BACK_PRESSURED;
+            }
+            final TickEvent e = ringBuffer.get(sequence);
+            e.type = TickEvent.TYPE_REPLACE;
+            e.symbolId = symbolId;
+            e.timeMsc = fromMsc;
+            e.replaceToMsc = toMsc;
+            e.replaceBeforeIndex = beforeIndex;
+            e.sourceId = -1;
+            e.seq = 0;
+            e.endsRequest = true;
+            e.ack = ack;
+            e.publishNs = System.nanoTime();
+            e.duplicate = false;
+            e.journalIndex = -1;
+            ringBuffer.publish(sequence);
+            return sequence;
+        } finally {
+            activePublishers.getAndDecrement();
+        }
+    }
+
+    /**
      * Publishes a heartbeat, which lets the handlers finish work left over when no tick follows.
      *
      * @return true if published, false if the ring is full or closed (then there is work coming anyway, or none).

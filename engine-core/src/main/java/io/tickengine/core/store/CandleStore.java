@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Where bars end up: PostgreSQL/TimescaleDB or the embedded SQLite file.
  *
- * <p>{@link #write} is called by the writer thread only; {@link #candles} may be called from any thread.
+ * <p>{@link #write} is called by the candle writer and the bar rebuilder (a store serialises them); {@link #candles}
+ * may be called from any thread.
  */
 public interface CandleStore extends AutoCloseable {
     /** Creates what is missing of the schema; idempotent. */
@@ -17,7 +18,7 @@ public interface CandleStore extends AutoCloseable {
 
     /**
      * Writes one batch in one transaction: every bar replaces the stored one whole (never adds to it), and the
-     * checkpoint and resume points commit with them. On failure nothing of the batch is committed.
+     * checkpoint, resume points and rebuild requests commit with them (completed requests are deleted). On failure nothing of the batch is committed.
      */
     void write(StoreBatch batch) throws StoreException;
 
@@ -28,6 +29,12 @@ public interface CandleStore extends AutoCloseable {
      */
     List<CandleRow> candles(String symbol, Timeframe timeframe, long fromMsc, long toMsc, int limit)
             throws StoreException;
+
+    /**
+     * @return stored requests to rebuild bars whose journal index is at most {@code throughJournalIndex} (the tick
+     *     store has all their ticks), oldest first, at most {@code limit}.
+     */
+    List<RebuildRequest> rebuildRequests(long throughJournalIndex, int limit) throws StoreException;
 
     /** @return a description for logs and health, without credentials. */
     String describe();

@@ -41,6 +41,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private final IdleAction idleAction;
     private final Thread thread;
 
+    /** Committed replay-from index per symbol id. */
+    private long[] replayFrom = new long[0];
+
     private volatile boolean running = true;
     private volatile long closeDeadlineNs;
     private volatile long committedJournalIndex = -1;
@@ -82,6 +85,24 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         this.thread = new Thread(this, "tick-writer");
         this.thread.setDaemon(true);
         metrics.storeUp.setRelease(1);
+    }
+
+    /**
+     * Records the committed replay-from point of a symbol (restored state before {@link #start}, then each commit),
+     * so that {@link EngineMetrics#replayFromIndex} tells where a restart now would replay from.
+     */
+    public void restoreReplayFrom(final int symbolId, final long replayFromIndex) {
+        if (symbolId >= replayFrom.length) {
+            final int old = replayFrom.length;
+            replayFrom = java.util.Arrays.copyOf(replayFrom, Math.max(symbolId + 1, old * 2));
+            java.util.Arrays.fill(replayFrom, old, replayFrom.length, Long.MAX_VALUE);
+        }
+        replayFrom[symbolId] = replayFromIndex;
+        long min = Long.MAX_VALUE;
+        for (final long index : replayFrom) {
+            min = Math.min(min, index);
+        }
+        metrics.replayFromIndex.setRelease(min == Long.MAX_VALUE ? -1 : min);
     }
 
     /** Starts the writer thread. */
@@ -155,6 +176,14 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
             case MSG_SOURCE_SEQ:
                 batch.putSourceSeq(buffer.getInt(index + SOURCE_ID_OFFSET), buffer.getLong(index + SOURCE_SEQ_OFFSET));
                 return Action.CONTINUE;
+            case MSG_REBUILD:
+                batch.putRebuild(
+                        buffer.getInt(index + REBUILD_SYMBOL_ID_OFFSET),
+                        buffer.getInt(index + REBUILD_TIMEFRAME_OFFSET),
+                        buffer.getLong(index + REBUILD_FROM_OFFSET),
+                        buffer.getLong(index + REBUILD_TO_OFFSET),
+                        buffer.getLong(index + REBUILD_INDEX_OFFSET));
+                return Action.CONTINUE;
             case MSG_CHECKPOINT:
                 batch.putCheckpoint(journalId, buffer.getLong(index + CHECKPOINT_INDEX_OFFSET));
                 if (oldestTickPublishNs == NONE) {
@@ -213,6 +242,11 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         if (batch.hasCheckpoint()) {
             committedJournalIndex = batch.journalIndex();
             metrics.committedJournalIndex.setRelease(batch.journalIndex());
+        }
+        if (batch.symbolStateCount() > 0) {
+            for (int i = 0, n = batch.symbolStateCount(); i < n; i++) {
+                restoreReplayFrom(batch.symbolStateId(i), batch.symbolReplayFrom(i));
+            }
         }
         batch.clear();
         metrics.writerBacklog.setRelease(0);

@@ -65,4 +65,88 @@ public final class JdbcAccess {
         }
         return rows;
     }
+
+    /**
+     * Stores the batch's rebuild requests and deletes the requests it completes, in the caller's transaction.
+     *
+     * @param createdAt the value of {@code created_at}: a {@code java.sql.Timestamp} or epoch milliseconds.
+     */
+    public static void writeRebuilds(final java.sql.Connection c, final StoreBatch batch, final Object createdAt)
+            throws SQLException {
+        if (batch.rebuildCount() > 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO engine_rebuild (symbol, timeframe, from_msc,"
+                    + " to_msc, journal_index, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0, n = batch.rebuildCount(); i < n; i++) {
+                    ps.setString(1, batch.rebuildSymbol(i));
+                    ps.setString(2, batch.rebuildTimeframe(i).name());
+                    ps.setLong(3, batch.rebuildFromMsc(i));
+                    ps.setLong(4, batch.rebuildToMsc(i));
+                    ps.setLong(5, batch.rebuildJournalIndex(i));
+                    ps.setObject(6, createdAt);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!batch.completedRebuilds().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM engine_rebuild WHERE id = ?")) {
+                for (int i = 0, n = batch.completedRebuilds().size(); i < n; i++) {
+                    ps.setLong(1, batch.completedRebuilds().getLong(i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** @return stored rebuild requests whose journal index is at most {@code throughJournalIndex}, oldest first. */
+    public static List<RebuildRequest> readRebuildRequests(
+            final java.sql.Connection c, final long throughJournalIndex, final int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, symbol, timeframe, from_msc, to_msc, journal_index"
+                + " FROM engine_rebuild WHERE journal_index <= ? ORDER BY id LIMIT ?")) {
+            ps.setLong(1, throughJournalIndex);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                final List<RebuildRequest> requests = new ArrayList<>();
+                while (rs.next()) {
+                    requests.add(new RebuildRequest(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            Timeframe.parse(rs.getString(3)),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6)));
+                }
+                return requests;
+            }
+        }
+    }
+
+    /** @return the number of stored rebuild requests not done yet. */
+    public static long countRebuildRequests(final java.sql.Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM engine_rebuild");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Reads rows of {@code symbol, time_msc, bid, ask, last, volume, volume_real, flags, source, seq, ord}. */
+    public static List<TickRow> readTicks(final ResultSet rs) throws SQLException {
+        final List<TickRow> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(new TickRow(
+                    rs.getString(1),
+                    rs.getLong(2),
+                    rs.getDouble(3),
+                    rs.getDouble(4),
+                    rs.getDouble(5),
+                    rs.getLong(6),
+                    rs.getDouble(7),
+                    rs.getInt(8),
+                    rs.getString(9),
+                    rs.getLong(10),
+                    rs.getLong(11)));
+        }
+        return rows;
+    }
 }

@@ -13,15 +13,19 @@ public final class SchemaScripts {
             "db/init/postgresql/001_market_data.sql",
             "db/init/postgresql/002_engine_state.sql",
             "db/init/postgresql/003_signals.sql",
-            "db/init/postgresql/004_features.sql");
+            "db/init/postgresql/004_features.sql",
+            "db/init/postgresql/005_ticks.sql");
     /**
      * PostgreSQL roles and grants: applied by {@code tick-engine db init} only (it needs a role that may create
      * roles), every time, after the scripts above, so grants cover every table and view there is.
      */
     public static final List<String> POSTGRESQL_ROLES = List.of("db/init/postgresql/900_roles.sql");
     /** SQLite scripts, in the order they are applied. */
-    public static final List<String> SQLITE =
-            List.of("db/init/sqlite/001_core.sql", "db/init/sqlite/002_signals.sql", "db/init/sqlite/003_features.sql");
+    public static final List<String> SQLITE = List.of(
+            "db/init/sqlite/001_core.sql",
+            "db/init/sqlite/002_signals.sql",
+            "db/init/sqlite/003_features.sql",
+            "db/init/sqlite/004_ticks.sql");
 
     private SchemaScripts() {}
 

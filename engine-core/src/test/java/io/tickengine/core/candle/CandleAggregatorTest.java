@@ -164,7 +164,7 @@ class CandleAggregatorTest {
     }
 
     @Test
-    void shouldCountTickOlderThanLateWindowAsLateAndKeepCandles() throws Exception {
+    void shouldRebuildTheFinalBarOfATickOlderThanTheLateWindowFromTheStoredTicks() throws Exception {
         final EngineContext context = context().set("candles.late.window.ms", "10000");
         final TickEngine engine = TickEngine.start(context);
         try (engine) {
@@ -174,17 +174,18 @@ class CandleAggregatorTest {
             ticks.tick("EURUSD", T0 + 75 * SECOND, 2.0, 2.25).publish();
             ticks.tick("EURUSD", T0 + 40 * SECOND, 3.0, 3.25).publish();
         }
-        // Counters read after close: nothing is still being applied.
+        // Counters read after close: the tick store has caught up and the rebuilds are done.
         assertEquals(1, engine.metrics().ticksLate.get());
-        assertEquals(3, engine.metrics().ticksJournaled.get(), "a late tick stays in the journal");
+        assertEquals(3, engine.metrics().ticksStored.get(), "every tick is stored");
+        assertTrue(engine.metrics().barsRebuilt.get() >= 1, "the final bar is rebuilt");
         final List<CandleRow> m1 = candles(context, "EURUSD", Timeframe.M1);
         assertEquals(2, m1.size());
-        assertBar(m1.get(0), T0, 1.5, 1.5, 1.5, 1.5, 1);
+        assertBar(m1.get(0), T0, 1.5, 3.0, 1.5, 3.0, 2);
         assertBar(m1.get(1), T0 + MINUTE, 2.0, 2.0, 2.0, 2.0, 1);
-        // Applied to every timeframe or to none: the H1 bar has not seen it either.
+        // The open H1 bar takes the late tick as it is: it holds every tick of its hour.
         final List<CandleRow> h1 = candles(context, "EURUSD", Timeframe.H1);
         assertEquals(1, h1.size());
-        assertBar(h1.get(0), T0, 1.5, 2.0, 1.5, 2.0, 2);
+        assertBar(h1.get(0), T0, 1.5, 3.0, 1.5, 2.0, 3);
     }
 
     @Test
@@ -210,19 +211,22 @@ class CandleAggregatorTest {
     }
 
     @Test
-    void shouldJudgeLatenessAgainstTheSymbolsOwnNewestTick() throws Exception {
+    void shouldBuildExactBarsOfASymbolBehindTheMarketClock() throws Exception {
         final EngineContext context = context().set("candles.late.window.ms", "10000");
         final TickEngine engine = TickEngine.start(context);
         try (engine) {
             final SyntheticTicks ticks = new SyntheticTicks(engine);
             ticks.tick("EURUSD", T0 + 5 * MINUTE, 1.5, 1.75).publish();
             ticks.tick("GBPUSD", T0 + 30 * SECOND, 1.25, 1.5).publish();
+            ticks.tick("GBPUSD", T0 + 40 * SECOND, 1.5, 1.75).publish();
         }
-        // Counters read after close: nothing is still being applied.
-        assertEquals(0, engine.metrics().ticksLate.get());
+        // The market is at T0 + 5 min, so GBPUSD's T0 bar is final: its ticks are stored and the bar rebuilt.
+        assertEquals(2, engine.metrics().ticksLate.get());
         final List<CandleRow> gbpusd = candles(context, "GBPUSD", Timeframe.M1);
         assertEquals(1, gbpusd.size());
-        assertBar(gbpusd.get(0), T0, 1.25, 1.25, 1.25, 1.25, 1);
+        assertBar(gbpusd.get(0), T0, 1.25, 1.5, 1.25, 1.5, 2);
+        final List<CandleRow> h1 = candles(context, "GBPUSD", Timeframe.H1);
+        assertBar(h1.get(0), T0, 1.25, 1.5, 1.25, 1.5, 2);
     }
 
     @Test

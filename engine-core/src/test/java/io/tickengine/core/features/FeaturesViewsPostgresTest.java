@@ -4,7 +4,6 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The feature, label and training-set views on PostgreSQL (timestamptz open times), each test on empty tables. */
@@ -40,12 +39,6 @@ class FeaturesViewsPostgresTest extends AbstractFeaturesViewsTest {
 
     @Override
     void resetStore() throws SQLException {
-        try (Connection c = database.connect();
-                Statement s = c.createStatement()) {
-            // CASCADE: the views depend on market_data; the engine creates them again at start.
-            s.execute(
-                    "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
-                            + " CASCADE");
-        }
+        database.dropEngineTables();
     }
 }

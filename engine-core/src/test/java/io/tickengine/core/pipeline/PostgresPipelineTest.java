@@ -2,8 +2,6 @@ package io.tickengine.core.pipeline;
 
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,13 +16,7 @@ class PostgresPipelineTest extends AbstractPipelineTest {
 
     @BeforeEach
     void dropTables() throws Exception {
-        try (Connection c = database.connect();
-                Statement s = c.createStatement()) {
-            // CASCADE: the db/init views depend on market_data; the engine creates them again at start.
-            s.execute(
-                    "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
-                            + " CASCADE");
-        }
+        database.dropEngineTables();
     }
 
     @Override

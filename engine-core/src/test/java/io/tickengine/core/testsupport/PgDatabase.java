@@ -28,6 +28,18 @@ public record PgDatabase(String jdbcUrl, String user, String password, String na
         return DriverManager.getConnection(jdbcUrl, properties);
     }
 
+    /**
+     * Drops the engine's candle and tick tables and its state, so the next engine starts on an empty store (it
+     * creates them again). CASCADE: the db/init views depend on market_data.
+     */
+    public void dropEngineTables() throws SQLException {
+        try (Connection c = connect();
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS market_data, ticks, engine_checkpoint, engine_symbol_state,"
+                    + " engine_source_seq, engine_tick_store, engine_rebuild, schema_version CASCADE");
+        }
+    }
+
     @Override
     public String toString() {
         return "PgDatabase[name=" + name + ", user=" + user + ", url="

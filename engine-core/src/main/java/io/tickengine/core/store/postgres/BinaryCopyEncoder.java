@@ -3,12 +3,14 @@ package io.tickengine.core.store.postgres;
 import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.StoreBatch;
+import io.tickengine.core.store.TickBatch;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * Encodes a batch's bars in PostgreSQL's binary COPY format, into one reusable buffer: no allocation per bar.
+ * Encodes a batch's bars, or a tick batch's rows, in PostgreSQL's binary COPY format, into one reusable buffer: no
+ * allocation per row.
  *
  * <p>Row layout (network byte order): field count (int16) then, per field, length (int32) and value: symbol
  * (text), timeframe (text), open_time (timestamptz: int64 microseconds since 2000-01-01), open, high, low, close
@@ -21,6 +23,12 @@ public final class BinaryCopyEncoder {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
     private static final short FIELD_COUNT = 10;
+
+    /** The columns of {@code ticks}, in encoding order, for the COPY statement. */
+    public static final String TICK_COLUMNS =
+            "symbol, tick_time, bid, ask, last, volume, volume_real, flags, source, seq, ord";
+
+    private static final short TICK_FIELD_COUNT = 11;
     /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix epoch milliseconds. */
     private static final long PG_EPOCH_MSC = 946_684_800_000L;
 
@@ -41,13 +49,7 @@ public final class BinaryCopyEncoder {
      * @return the number of bytes in {@link #array()}.
      */
     public int encode(final StoreBatch batch) {
-        int p = 0;
-        buffer.putBytes(p, SIGNATURE);
-        p += SIGNATURE.length;
-        buffer.putInt(p, 0, ByteOrder.BIG_ENDIAN); // flags
-        p += 4;
-        buffer.putInt(p, 0, ByteOrder.BIG_ENDIAN); // header extension length
-        p += 4;
+        int p = header();
         for (int i = 0, n = batch.candleCount(); i < n; i++) {
             final CandleFlyweight bar = batch.candle(i);
             buffer.putShort(p, FIELD_COUNT, ByteOrder.BIG_ENDIAN);
@@ -69,10 +71,56 @@ public final class BinaryCopyEncoder {
                 p = putDouble(p, spread);
             }
         }
-        buffer.putShort(p, (short) -1, ByteOrder.BIG_ENDIAN); // trailer
-        p += 2;
-        length = p;
-        return p;
+        return trailer(p);
+    }
+
+    /**
+     * Encodes every tick row of the batch, in the order of {@link #TICK_COLUMNS}.
+     *
+     * @return the number of bytes in {@link #array()}.
+     */
+    public int encode(final TickBatch batch) {
+        int p = header();
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            buffer.putShort(p, TICK_FIELD_COUNT, ByteOrder.BIG_ENDIAN);
+            p += 2;
+            p = putBytes(p, batch.symbols().bytes(batch.symbolId(i)));
+            p = putLong(p, (batch.timeMsc(i) - PG_EPOCH_MSC) * 1000L);
+            p = putDouble(p, batch.bid(i));
+            p = putDouble(p, batch.ask(i));
+            p = putDouble(p, batch.last(i));
+            p = putLong(p, batch.volume(i));
+            p = putDouble(p, batch.volumeReal(i));
+            buffer.putInt(p, 4, ByteOrder.BIG_ENDIAN);
+            buffer.putInt(p + 4, batch.flags(i), ByteOrder.BIG_ENDIAN);
+            p += 8;
+            final int sourceId = batch.sourceId(i);
+            if (sourceId < 0) {
+                buffer.putInt(p, -1, ByteOrder.BIG_ENDIAN);
+                p += 4;
+            } else {
+                p = putBytes(p, batch.sources().bytes(sourceId));
+            }
+            p = putLong(p, batch.seq(i));
+            p = putLong(p, batch.ord(i));
+        }
+        return trailer(p);
+    }
+
+    private int header() {
+        int p = 0;
+        buffer.putBytes(p, SIGNATURE);
+        p += SIGNATURE.length;
+        buffer.putInt(p, 0, ByteOrder.BIG_ENDIAN); // flags
+        p += 4;
+        buffer.putInt(p, 0, ByteOrder.BIG_ENDIAN); // header extension length
+        return p + 4;
+    }
+
+    private int trailer(final int p) {
+        buffer.putShort(p, (short) -1, ByteOrder.BIG_ENDIAN);
+        length = p + 2;
+        return length;
     }
 
     /** @return the encoded bytes, valid up to the length {@link #encode} returned. */

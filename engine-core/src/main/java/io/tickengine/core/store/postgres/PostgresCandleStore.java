@@ -5,6 +5,7 @@ import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
+import io.tickengine.core.store.RebuildRequest;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
@@ -102,7 +103,7 @@ public final class PostgresCandleStore implements CandleStore {
     }
 
     @Override
-    public void write(final StoreBatch batch) throws StoreException {
+    public synchronized void write(final StoreBatch batch) throws StoreException {
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try {
@@ -123,6 +124,7 @@ public final class PostgresCandleStore implements CandleStore {
                     }
                 }
                 writeState(c, batch);
+                JdbcAccess.writeRebuilds(c, batch, new java.sql.Timestamp(System.currentTimeMillis()));
                 c.commit();
             } catch (final SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -186,6 +188,17 @@ public final class PostgresCandleStore implements CandleStore {
             }
         } catch (final SQLException e) {
             throw failure("candle query failed", "", e);
+        }
+    }
+
+    @Override
+    public List<RebuildRequest> rebuildRequests(final long throughJournalIndex, final int limit) throws StoreException {
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(true);
+            return JdbcAccess.readRebuildRequests(c, throughJournalIndex, limit);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot read rebuild requests [store=" + description + ", cause=" + e.getMessage() + "]", e);
         }
     }
 

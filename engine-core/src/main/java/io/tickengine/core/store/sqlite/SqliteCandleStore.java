@@ -6,6 +6,7 @@ import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
+import io.tickengine.core.store.RebuildRequest;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
@@ -92,7 +93,7 @@ public final class SqliteCandleStore implements CandleStore {
     }
 
     @Override
-    public void write(final StoreBatch batch) throws StoreException {
+    public synchronized void write(final StoreBatch batch) throws StoreException {
         final long nowMsc = System.currentTimeMillis();
         try {
             for (int i = 0, n = batch.candleCount(); i < n; i++) {
@@ -137,6 +138,7 @@ public final class SqliteCandleStore implements CandleStore {
                 checkpoint.setLong(3, nowMsc);
                 checkpoint.executeUpdate();
             }
+            JdbcAccess.writeRebuilds(writer, batch, nowMsc);
             writer.commit();
         } catch (final SQLException e) {
             try {
@@ -168,6 +170,17 @@ public final class SqliteCandleStore implements CandleStore {
             }
         } catch (final SQLException e) {
             throw new StoreException("candle query failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public synchronized List<RebuildRequest> rebuildRequests(final long throughJournalIndex, final int limit)
+            throws StoreException {
+        try {
+            return JdbcAccess.readRebuildRequests(reader, throughJournalIndex, limit);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot read rebuild requests [file=" + file + ", cause=" + e.getMessage() + "]", e);
         }
     }
 

@@ -1,0 +1,98 @@
+package io.tickengine.core.candle;
+
+import static io.tickengine.core.candle.CandleDescriptor.*;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * How a tick changes a bar, in the layout of {@link CandleDescriptor}: the one definition shared by the live
+ * {@link CandleAggregator} and the bar rebuilder, so a bar rebuilt from stored ticks equals the bar built live.
+ *
+ * <p>Open is the price of the first tick by (time, order), close that of the last; high and low the extremes; spread
+ * the smallest {@code ask - bid} of ticks that have both; tick volume the number of ticks with a price, real volume
+ * the sum of {@code volume_real}. A tick's order breaks ties within a millisecond (its seq, else its journal index).
+ */
+public final class BarMath {
+    private BarMath() {}
+
+    /**
+     * @return the price a tick gives a bar: {@code last} for exchange symbols, else {@code bid}; not positive when
+     *     the tick has none (such a tick is not counted).
+     */
+    public static double price(final boolean usesLast, final double bid, final double last) {
+        return usesLast ? last : bid;
+    }
+
+    /** @return the tick's spread, or NaN when it lacks a bid or an ask. */
+    public static double spread(final double bid, final double ask) {
+        return bid > 0 && ask > 0 ? ask - bid : Double.NaN;
+    }
+
+    /** @return the order that breaks ties between ticks of one millisecond. */
+    public static long order(final long seq, final long journalIndex) {
+        return seq > 0 ? seq : journalIndex;
+    }
+
+    /** Starts a bar at {@code o} from its first tick. Writes the store part and the first/last tick fields. */
+    public static void open(
+            final MutableDirectBuffer bars,
+            final int o,
+            final int symbolId,
+            final int timeframe,
+            final long openTimeMsc,
+            final long timeMsc,
+            final long order,
+            final double price,
+            final double spread,
+            final double volumeReal) {
+        bars.putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
+        bars.putInt(o + SYMBOL_ID_OFFSET, symbolId);
+        bars.putInt(o + TIMEFRAME_OFFSET, timeframe);
+        bars.putDouble(o + OPEN_OFFSET, price);
+        bars.putDouble(o + HIGH_OFFSET, price);
+        bars.putDouble(o + LOW_OFFSET, price);
+        bars.putDouble(o + CLOSE_OFFSET, price);
+        bars.putDouble(o + SPREAD_OFFSET, spread);
+        bars.putDouble(o + REAL_VOLUME_OFFSET, volumeReal);
+        bars.putLong(o + TICK_VOLUME_OFFSET, 1);
+        bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+        bars.putLong(o + FIRST_ORDER_OFFSET, order);
+        bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
+        bars.putLong(o + LAST_ORDER_OFFSET, order);
+    }
+
+    /** Adds one more tick to the bar at {@code o}, whatever its place in time among the bar's ticks. */
+    public static void update(
+            final MutableDirectBuffer bars,
+            final int o,
+            final long timeMsc,
+            final long order,
+            final double price,
+            final double spread,
+            final double volumeReal) {
+        final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
+        if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
+            bars.putDouble(o + OPEN_OFFSET, price);
+            bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + FIRST_ORDER_OFFSET, order);
+        }
+        final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
+        if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
+            bars.putDouble(o + CLOSE_OFFSET, price);
+            bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + LAST_ORDER_OFFSET, order);
+        }
+        if (price > bars.getDouble(o + HIGH_OFFSET)) {
+            bars.putDouble(o + HIGH_OFFSET, price);
+        }
+        if (price < bars.getDouble(o + LOW_OFFSET)) {
+            bars.putDouble(o + LOW_OFFSET, price);
+        }
+        final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
+        if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
+            bars.putDouble(o + SPREAD_OFFSET, spread);
+        }
+        bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + volumeReal);
+        bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + 1);
+    }
+}

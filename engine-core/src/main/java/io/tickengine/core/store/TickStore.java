@@ -1,0 +1,58 @@
+package io.tickengine.core.store;
+
+import java.util.List;
+
+/**
+ * The {@code ticks} table: every journaled tick, stored once. PostgreSQL/TimescaleDB or the embedded SQLite file.
+ *
+ * <p>{@link #write} and {@link #deleteOlderThan} are called by the tick store writer thread only; the readers may be
+ * called from any thread.
+ */
+public interface TickStore extends AutoCloseable {
+    /** Receives stored ticks one by one, without a row object per tick. */
+    @FunctionalInterface
+    interface TickHandler {
+        void onTick(long timeMsc, double bid, double ask, double last, double volumeReal, long seq, long ord);
+    }
+
+    /** Where the tick store stands in the journal. */
+    record Position(String journalId, long journalIndex) {
+        /** The position of an empty store. */
+        public static final Position NONE = new Position(null, -1);
+    }
+
+    /** @return the journal position up to which ticks are stored. */
+    Position position() throws StoreException;
+
+    /**
+     * Writes one batch in one transaction: its rows, then its replace records (deleting the voided rows), and the
+     * journal position it completes. On failure nothing of it is committed.
+     *
+     * @return the number of rows the replace records deleted.
+     */
+    long write(TickBatch batch) throws StoreException;
+
+    /**
+     * @param fromMsc first tick time, inclusive.
+     * @param toMsc last tick time, inclusive.
+     * @return ticks in time and arrival order, at most {@code limit}.
+     */
+    List<TickRow> ticks(String symbol, long fromMsc, long toMsc, int limit) throws StoreException;
+
+    /**
+     * Streams a symbol's ticks of {@code [fromMsc, toMsc)} in time and arrival order (bar rebuilds).
+     *
+     * @return the number of ticks read.
+     */
+    long forEachTick(String symbol, long fromMsc, long toMsc, TickHandler handler) throws StoreException;
+
+    /**
+     * Deletes ticks older than {@code timeMsc} ({@code ticks.retention.days}).
+     *
+     * @return the number of rows deleted.
+     */
+    long deleteOlderThan(long timeMsc) throws StoreException;
+
+    @Override
+    void close();
+}

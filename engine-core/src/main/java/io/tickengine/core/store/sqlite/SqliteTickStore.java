@@ -1,0 +1,200 @@
+package io.tickengine.core.store.sqlite;
+
+import io.tickengine.core.store.Database;
+import io.tickengine.core.store.JdbcAccess;
+import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.TickBatch;
+import io.tickengine.core.store.TickRow;
+import io.tickengine.core.store.TickStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * The {@code ticks} table in the embedded SQLite file. One connection writes (the tick store writer thread), one
+ * reads (any thread, serialised); WAL lets them and the candle store's connections run side by side.
+ */
+public final class SqliteTickStore implements TickStore {
+    private static final String INSERT_SQL = "INSERT INTO ticks (symbol, time_msc, bid, ask, last, volume,"
+            + " volume_real, flags, source, seq, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String REPLACE_SQL =
+            "DELETE FROM ticks WHERE symbol = ? AND time_msc >= ? AND time_msc <= ? AND ord < ?";
+    private static final String POSITION_SQL = "INSERT INTO engine_tick_store (id, journal_id, journal_index,"
+            + " updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET journal_id = excluded.journal_id,"
+            + " journal_index = excluded.journal_index, updated_at = excluded.updated_at";
+    private static final String READ_POSITION_SQL =
+            "SELECT journal_id, journal_index FROM engine_tick_store WHERE id = 1";
+    private static final String SELECT = "SELECT symbol, time_msc, bid, ask, last, volume, volume_real, flags,"
+            + " source, seq, ord FROM ticks WHERE symbol = ?";
+    private static final String TICKS_SQL =
+            SELECT + " AND time_msc >= ? AND time_msc <= ? ORDER BY time_msc, ord LIMIT ?";
+    private static final String RANGE_SQL = SELECT + " AND time_msc >= ? AND time_msc < ? ORDER BY time_msc, ord";
+    private static final String RETENTION_SQL = "DELETE FROM ticks WHERE time_msc < ?";
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private final PreparedStatement insert;
+    private final PreparedStatement replace;
+    private final PreparedStatement position;
+
+    /** Opens the database file; its schema is created by the candle store, which must be opened first. */
+    public SqliteTickStore(final Database database) throws StoreException {
+        this.file = database.sqliteFile();
+        try {
+            writer = open(file);
+            writer.setAutoCommit(false);
+            insert = writer.prepareStatement(INSERT_SQL);
+            replace = writer.prepareStatement(REPLACE_SQL);
+            position = writer.prepareStatement(POSITION_SQL);
+            reader = open(file);
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot open the SQLite tick store [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    private static Connection open(final Path file) throws SQLException {
+        final Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        return c;
+    }
+
+    @Override
+    public synchronized Position position() throws StoreException {
+        try (PreparedStatement ps = reader.prepareStatement(READ_POSITION_SQL);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Position(rs.getString(1), rs.getLong(2)) : Position.NONE;
+        } catch (final SQLException e) {
+            throw new StoreException(
+                    "cannot read the tick store position [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public long write(final TickBatch batch) throws StoreException {
+        try {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                insert.setString(1, batch.symbols().name(batch.symbolId(i)));
+                insert.setLong(2, batch.timeMsc(i));
+                insert.setDouble(3, batch.bid(i));
+                insert.setDouble(4, batch.ask(i));
+                insert.setDouble(5, batch.last(i));
+                insert.setLong(6, batch.volume(i));
+                insert.setDouble(7, batch.volumeReal(i));
+                insert.setInt(8, batch.flags(i));
+                final int sourceId = batch.sourceId(i);
+                if (sourceId < 0) {
+                    insert.setNull(9, Types.VARCHAR);
+                } else {
+                    insert.setString(9, batch.sources().name(sourceId));
+                }
+                insert.setLong(10, batch.seq(i));
+                insert.setLong(11, batch.ord(i));
+                insert.addBatch();
+            }
+            if (batch.size() > 0) {
+                insert.executeBatch();
+            }
+            long replaced = 0;
+            for (int i = 0, n = batch.replaceCount(); i < n; i++) {
+                replace.setString(1, batch.replaceSymbol(i));
+                replace.setLong(2, batch.replaceFromMsc(i));
+                replace.setLong(3, batch.replaceToMsc(i));
+                replace.setLong(4, batch.replaceBeforeIndex(i));
+                replaced += replace.executeUpdate();
+            }
+            position.setString(1, batch.journalId());
+            position.setLong(2, batch.journalIndex());
+            position.setLong(3, System.currentTimeMillis());
+            position.executeUpdate();
+            writer.commit();
+            return replaced;
+        } catch (final SQLException e) {
+            try {
+                insert.clearBatch();
+                writer.rollback();
+            } catch (final SQLException ignored) {
+                // Reported through the original failure.
+            }
+            throw new StoreException(
+                    "tick store write failed [file=" + file + ", ticks=" + batch.size() + ", cause=" + e.getMessage()
+                            + "]",
+                    e);
+        }
+    }
+
+    @Override
+    public synchronized List<TickRow> ticks(final String symbol, final long fromMsc, final long toMsc, final int limit)
+            throws StoreException {
+        try (PreparedStatement ps = reader.prepareStatement(TICKS_SQL)) {
+            ps.setString(1, symbol);
+            ps.setLong(2, fromMsc);
+            ps.setLong(3, toMsc);
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                return JdbcAccess.readTicks(rs);
+            }
+        } catch (final SQLException e) {
+            throw new StoreException("tick query failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public synchronized long forEachTick(
+            final String symbol, final long fromMsc, final long toMsc, final TickHandler handler)
+            throws StoreException {
+        try (PreparedStatement ps = reader.prepareStatement(RANGE_SQL)) {
+            ps.setString(1, symbol);
+            ps.setLong(2, fromMsc);
+            ps.setLong(3, toMsc);
+            long count = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.onTick(
+                            rs.getLong(2),
+                            rs.getDouble(3),
+                            rs.getDouble(4),
+                            rs.getDouble(5),
+                            rs.getDouble(7),
+                            rs.getLong(10),
+                            rs.getLong(11));
+                    count++;
+                }
+            }
+            return count;
+        } catch (final SQLException e) {
+            throw new StoreException("tick query failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public long deleteOlderThan(final long timeMsc) throws StoreException {
+        try (PreparedStatement ps = writer.prepareStatement(RETENTION_SQL)) {
+            ps.setLong(1, timeMsc);
+            final long deleted = ps.executeUpdate();
+            writer.commit();
+            return deleted;
+        } catch (final SQLException e) {
+            throw new StoreException("tick retention failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+            reader.close();
+        } catch (final SQLException ignored) {
+            // Closing; nothing left to protect.
+        }
+    }
+}
