@@ -140,7 +140,7 @@ class DatabaseErrorsHttpTest {
                 "--set",
                 "db.connect.timeout.ms=300",
                 "--set",
-                "db.startup.timeout.ms=1500");
+                "db.startup.timeout.ms=5000");
     }
 
     private static void assertFailedWith(final ChildJvm.Exited run, final String reason) {
@@ -150,7 +150,7 @@ class DatabaseErrorsHttpTest {
         assertTrue(
                 run.output().contains("tick-engine: the database is not ready within db.startup.timeout.ms"),
                 run.output());
-        assertTrue(run.output().contains("timeoutMs=1500, reason=" + reason), "the final error:\n" + run.output());
+        assertTrue(run.output().contains("timeoutMs=5000, reason=" + reason), "the final error:\n" + run.output());
         assertFalse(run.output().contains(POOL_TIMEOUT), run.output());
         assertFalse(run.output().contains("listening"), run.output());
     }

@@ -132,6 +132,16 @@ public final class Database implements AutoCloseable {
         return DatabaseErrors.describe(error, jdbcUrl, user);
     }
 
+    /**
+     * @param what what failed, e.g. {@code store write failed}.
+     * @param keys more {@code , key=value} pairs to follow the store's, or empty.
+     * @return {@code what [store=…keys, cause=REASON]}, with the {@link #reason} as its {@link StoreException#reason()}.
+     */
+    public StoreException failure(final String what, final String keys, final Throwable error) {
+        final String reason = reason(error);
+        return new StoreException(what + " [store=" + description + keys + ", cause=" + reason + "]", reason, error);
+    }
+
     /** @return a description for logs, without credentials. */
     public String describe() {
         return description;

@@ -69,12 +69,12 @@ class DatabaseErrorsTest {
                 .set("data.dir", dataDir.toString())
                 .set("db.url", url)
                 .set("db.connect.timeout.ms", "300")
-                .set("db.startup.timeout.ms", "1000");
+                .set("db.startup.timeout.ms", "5000");
         final StoreException e = assertThrows(StoreException.class, () -> TickEngine.start(context));
         assertTrue(
                 e.getMessage().startsWith("the database is not ready within db.startup.timeout.ms [store=postgresql "),
                 e.getMessage());
-        assertTrue(e.getMessage().endsWith("timeoutMs=1000, reason=" + e.reason() + "]"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("timeoutMs=5000, reason=" + e.reason() + "]"), e.getMessage());
         return e;
     }
 }

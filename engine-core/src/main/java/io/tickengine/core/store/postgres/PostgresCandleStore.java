@@ -88,7 +88,7 @@ public final class PostgresCandleStore implements CandleStore {
             }
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
-            throw failure("cannot create the schema", "", e);
+            throw database.failure("cannot create the schema", "", e);
         }
     }
 
@@ -98,7 +98,7 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(true);
             return JdbcAccess.readRecoveryState(c);
         } catch (final SQLException e) {
-            throw failure("cannot read the checkpoint", "", e);
+            throw database.failure("cannot read the checkpoint", "", e);
         }
     }
 
@@ -134,7 +134,7 @@ public final class PostgresCandleStore implements CandleStore {
                 throw e;
             }
         } catch (final SQLException e) {
-            throw failure("store write failed", ", bars=" + batch.candleCount(), e);
+            throw database.failure("store write failed", ", bars=" + batch.candleCount(), e);
         }
     }
 
@@ -187,7 +187,7 @@ public final class PostgresCandleStore implements CandleStore {
                 return JdbcAccess.readCandles(rs);
             }
         } catch (final SQLException e) {
-            throw failure("candle query failed", "", e);
+            throw database.failure("candle query failed", "", e);
         }
     }
 
@@ -197,8 +197,7 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(true);
             return JdbcAccess.readRebuildRequests(c, throughJournalIndex, limit);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot read rebuild requests [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("cannot read rebuild requests", "", e);
         }
     }
 
@@ -210,12 +209,6 @@ public final class PostgresCandleStore implements CandleStore {
     @Override
     public void close() {
         database.close();
-    }
-
-    /** @param keys more {@code , key=value} pairs after the store's. */
-    private StoreException failure(final String what, final String keys, final SQLException e) {
-        final String reason = database.reason(e);
-        return new StoreException(what + " [store=" + description + keys + ", cause=" + reason + "]", reason, e);
     }
 
     private static void rollbackQuietly(final Connection c) {
