@@ -372,23 +372,32 @@ public final class TickEngine implements AutoCloseable {
         }
         final PostgresCandleStore store = new PostgresCandleStore(database, context.dbSchemaInit());
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.dbStartupTimeoutMs());
-        boolean waiting = false;
+        String waitingFor = null;
         while (true) {
             try {
                 store.initSchema();
                 return store;
             } catch (final StoreException e) {
-                if (deadlineNs - System.nanoTime() < 0 || e.getMessage().contains("db.schema.init=false")) {
+                if (e.getMessage().contains("db.schema.init=false")) {
                     store.close();
                     throw e;
                 }
-                if (!waiting) {
-                    waiting = true;
+                if (deadlineNs - System.nanoTime() < 0) {
+                    store.close();
+                    throw new StoreException(
+                            "the database is not ready within db.startup.timeout.ms [store=" + store.describe()
+                                    + ", timeoutMs=" + context.dbStartupTimeoutMs() + ", reason=" + e.reason() + "]",
+                            e.reason(),
+                            e);
+                }
+                // Logged again when the reason changes, e.g. from refused (server starting) to a wrong password.
+                if (!e.reason().equals(waitingFor)) {
+                    waitingFor = e.reason();
                     LOG.warn(
-                            "waiting for the database [store={}, timeoutMs={}, cause={}]",
+                            "waiting for the database [store={}, timeoutMs={}, reason={}]",
                             store.describe(),
                             context.dbStartupTimeoutMs(),
-                            e.getMessage());
+                            waitingFor);
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
             }
@@ -575,6 +584,11 @@ public final class TickEngine implements AutoCloseable {
     /** @return the last journal index whose candles are committed to the store, -1 if none this run. */
     public long committedJournalIndex() {
         return writer.committedJournalIndex();
+    }
+
+    /** @return why the last store write failed, in plain words, or {@code null} while the store is up. Any thread. */
+    public String storeDownReason() {
+        return writer.storeDownReason();
     }
 
     /** @return the journal. */

@@ -1,5 +1,6 @@
 package io.tickengine.http;
 
+import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.http.cli.DbCommand;
 import io.tickengine.http.cli.ImportCommand;
@@ -24,7 +25,8 @@ public final class TickEngineMain {
         final CommandLine cli = new CommandLine(new TickEngineMain());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("tick-engine: " + e.getMessage());
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            // 2: the command cannot run as given (bad input, or the data dir is owned by another process).
+            return e instanceof IllegalArgumentException || e instanceof DataDirInUseException ? 2 : 1;
         });
         final int code = cli.execute(args.length == 0 ? new String[] {"--help"} : args);
         System.exit(code);

@@ -2,6 +2,7 @@ package io.tickengine.http;
 
 import io.tickengine.core.testsupport.ChildJvm;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +17,19 @@ final class EngineProcess implements AutoCloseable {
     /** Starts {@code tick-engine run} with the test keys on a free loopback port. */
     static EngineProcess start(final Path dataDir, final String... extraArgs) throws Exception {
         final List<String> command = ChildJvm.javaCommand("512m");
-        command.addAll(List.of(
-                TickEngineMain.class.getName(),
+        command.add(TickEngineMain.class.getName());
+        command.addAll(runArgs(dataDir, extraArgs));
+        return new EngineProcess(
+                ChildJvm.start(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS), "tick-engine: port="));
+    }
+
+    /** Runs {@code tick-engine run}, as {@link #start} would, to its end: for runs that must refuse to start. */
+    static ChildJvm.Exited runToExit(final Path dataDir, final String... extraArgs) throws Exception {
+        return run(runArgs(dataDir, extraArgs).toArray(new String[0]));
+    }
+
+    private static List<String> runArgs(final Path dataDir, final String... extraArgs) {
+        final List<String> args = new ArrayList<>(List.of(
                 "run",
                 "--port",
                 "0",
@@ -27,9 +39,12 @@ final class EngineProcess implements AutoCloseable {
                 dataDir.toString(),
                 "--set",
                 "writer.flush.interval.ms=20"));
-        command.addAll(List.of(extraArgs));
-        return new EngineProcess(
-                ChildJvm.start(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS), "tick-engine: port="));
+        args.addAll(List.of(extraArgs));
+        return args;
+    }
+
+    long pid() {
+        return jvm.pid();
     }
 
     int port() {
@@ -48,6 +63,14 @@ final class EngineProcess implements AutoCloseable {
     /** SIGTERM, then waits for the graceful stop; @return the exit code. */
     int terminate() throws InterruptedException {
         return jvm.terminate();
+    }
+
+    /** Runs {@code tick-engine ARGS} in a child JVM to its end, with the test keys. */
+    static ChildJvm.Exited run(final String... args) throws Exception {
+        final List<String> command = ChildJvm.javaCommand("256m");
+        command.add(TickEngineMain.class.getName());
+        command.addAll(List.of(args));
+        return ChildJvm.run(command, Map.of("TICK_API_KEYS", HttpFixture.KEYS));
     }
 
     @Override

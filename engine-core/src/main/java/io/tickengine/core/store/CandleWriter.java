@@ -47,6 +47,7 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private volatile boolean running = true;
     private volatile long closeDeadlineNs;
     private volatile long committedJournalIndex = -1;
+    private volatile String storeDownReason;
     private boolean atCheckpoint;
     private long firstPendingNs;
     /** Publish time of the batch's oldest live tick, from its first checkpoint; NONE for replayed ticks. */
@@ -112,6 +113,14 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     /** @return the last journal index whose candles are committed, -1 before the first commit. Any thread. */
     public long committedJournalIndex() {
         return committedJournalIndex;
+    }
+
+    /**
+     * @return why the last store write failed, in plain words ({@link StoreException#reason()}), or {@code null} while
+     *     the store is up. Any thread.
+     */
+    public String storeDownReason() {
+        return storeDownReason;
     }
 
     @Override
@@ -199,6 +208,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         try {
             store.write(batch);
         } catch (final StoreException | RuntimeException e) {
+            // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
+            // Before storeUp: whoever reads the store down reads its reason.
+            storeDownReason = e instanceof StoreException se ? se.reason() : e.toString();
             metrics.storeErrors.incrementRelease();
             metrics.storeUp.setRelease(0);
             failedAttempts++;
@@ -207,10 +219,10 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
                 storeDown = true;
                 downSinceNs = nowNs;
                 LOG.warn(
-                        "store down, keeping candles and retrying [store={}, pendingBars={}, cause={}]",
+                        "store down, keeping candles and retrying [store={}, pendingBars={}, reason={}]",
                         store.describe(),
                         bars,
-                        e.toString());
+                        storeDownReason);
             }
             final long jitter = ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
             nextAttemptNs = nowNs + backoffNs / 2 + jitter;
@@ -242,6 +254,7 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         nextAttemptNs = doneNs;
         if (storeDown) {
             storeDown = false;
+            storeDownReason = null;
             metrics.storeUp.setRelease(1);
             LOG.info(
                     "store up again, caught up [store={}, bars={}, downMs={}, failedAttempts={}]",

@@ -24,13 +24,22 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Path sqliteFile;
     private final String description;
+    private final String jdbcUrl;
+    private final String user;
 
     private Database(
-            final Dialect dialect, final HikariDataSource pool, final Path sqliteFile, final String description) {
+            final Dialect dialect,
+            final HikariDataSource pool,
+            final Path sqliteFile,
+            final String description,
+            final String jdbcUrl,
+            final String user) {
         this.dialect = dialect;
         this.pool = pool;
         this.sqliteFile = sqliteFile;
         this.description = description;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
     }
 
     /**
@@ -67,7 +76,8 @@ public final class Database implements AutoCloseable {
         }
         config.addDataSourceProperty("ApplicationName", "tick-engine");
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        return new Database(Dialect.POSTGRESQL, new HikariDataSource(config), null, "postgresql " + redact(jdbcUrl));
+        return new Database(
+                Dialect.POSTGRESQL, new HikariDataSource(config), null, "postgresql " + redact(jdbcUrl), jdbcUrl, user);
     }
 
     /** The embedded SQLite file; created with its parent directory if missing. */
@@ -79,7 +89,7 @@ public final class Database implements AutoCloseable {
         } catch (final java.io.IOException e) {
             throw new IllegalStateException("cannot create the data directory [dir=" + file.getParent() + "]", e);
         }
-        return new Database(Dialect.SQLITE, null, file, "sqlite " + file);
+        return new Database(Dialect.SQLITE, null, file, "sqlite " + file, null, null);
     }
 
     public Dialect dialect() {
@@ -112,6 +122,24 @@ public final class Database implements AutoCloseable {
         if (pool != null) {
             pool.evictConnection(connection);
         }
+    }
+
+    /**
+     * @return why an operation on this database failed, in plain words ({@link DatabaseErrors}): the driver's reason,
+     *     not the pool's timeout.
+     */
+    public String reason(final Throwable error) {
+        return DatabaseErrors.describe(error, jdbcUrl, user);
+    }
+
+    /**
+     * @param what what failed, e.g. {@code store write failed}.
+     * @param keys more {@code , key=value} pairs to follow the store's, or empty.
+     * @return {@code what [store=…keys, cause=REASON]}, with the {@link #reason} as its {@link StoreException#reason()}.
+     */
+    public StoreException failure(final String what, final String keys, final Throwable error) {
+        final String reason = reason(error);
+        return new StoreException(what + " [store=" + description + keys + ", cause=" + reason + "]", reason, error);
     }
 
     /** @return a description for logs, without credentials. */

@@ -75,6 +75,38 @@ public final class ChildJvm implements AutoCloseable {
         return new ChildJvm(builder.start(), readyPrefix);
     }
 
+    /** What a program run to its end by {@link #run} printed, and its exit code. */
+    public record Exited(int code, String output) {}
+
+    /**
+     * Runs {@code command} with {@code environment} added to its end, for programs expected to exit (e.g. refusals).
+     *
+     * @throws AssertionError if it has not exited within 60 s; it is killed then.
+     */
+    public static Exited run(final List<String> command, final Map<String, String> environment) throws Exception {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        final Process process = builder.start();
+        final CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getInputStream().readAllBytes();
+            } catch (final IOException e) {
+                return new byte[0];
+            }
+        });
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child did not exit within 60 s:\n"
+                    + new String(output.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+        }
+        return new Exited(process.exitValue(), new String(output.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    }
+
+    /** @return the child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** @return what followed the ready prefix on the ready line, trimmed. */
     public String readyValue() {
         return readyValue;

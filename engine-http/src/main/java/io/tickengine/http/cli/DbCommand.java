@@ -58,7 +58,7 @@ public final class DbCommand {
         public Integer call() throws Exception {
             final EngineContext context = config.engineContext();
             try (Database database = TickEngine.openDatabase(context)) {
-                final List<String> applied = withDatabase(context, () -> SchemaMigrator.init(database));
+                final List<String> applied = withDatabase(context, database, () -> SchemaMigrator.init(database));
                 applied.forEach(script -> out.println("db init: applied " + script));
                 if (database.dialect() == Database.Dialect.POSTGRESQL) {
                     setPasswords(database);
@@ -88,8 +88,12 @@ public final class DbCommand {
         T run() throws java.sql.SQLException;
     }
 
-    /** Retries {@code work} while the database is unreachable, up to {@code db.startup.timeout.ms}. */
-    static <T> T withDatabase(final EngineContext context, final DatabaseWork<T> work) throws java.sql.SQLException {
+    /**
+     * Retries {@code work} while the database is unreachable, up to {@code db.startup.timeout.ms}; a failure says why
+     * in plain words ({@link Database#reason}).
+     */
+    static <T> T withDatabase(final EngineContext context, final Database database, final DatabaseWork<T> work)
+            throws java.sql.SQLException {
         final long deadlineNs = System.nanoTime() + context.dbStartupTimeoutMs() * 1_000_000L;
         while (true) {
             try {
@@ -97,10 +101,14 @@ public final class DbCommand {
             } catch (final java.sql.SQLException e) {
                 final String state = e.getSQLState();
                 final boolean unreachable = state == null || state.startsWith("08");
+                final String reason = database.reason(e);
                 if (!unreachable || System.nanoTime() - deadlineNs > 0) {
-                    throw e;
+                    throw new java.sql.SQLException(
+                            "database failed [store=" + database.describe() + ", reason=" + reason + "]",
+                            e.getSQLState(),
+                            e);
                 }
-                System.err.println("db: waiting for the database [cause=" + e.getMessage() + "]");
+                System.err.println("db: waiting for the database [reason=" + reason + "]");
                 java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
             }
         }
@@ -116,7 +124,7 @@ public final class DbCommand {
         public Integer call() throws Exception {
             try (Database database = TickEngine.openDatabase(config.engineContext())) {
                 final List<String> pending =
-                        withDatabase(config.engineContext(), () -> SchemaMigrator.pending(database));
+                        withDatabase(config.engineContext(), database, () -> SchemaMigrator.pending(database));
                 System.out.println(pending.isEmpty() ? "db status: up to date" : "db status: pending " + pending);
                 return pending.isEmpty() ? 0 : 3;
             }

@@ -5,6 +5,8 @@ import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.cli.ProgressBar;
+import io.tickengine.core.datadir.DataDirInUseException;
+import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.http.importer.BarFileReader;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tick-engine import FILE…}: history files through the same pipeline as live ticks (ring, journal, candles,
- * store). Stop the engine first: the import runs its own, on the same data.
+ * store). It runs its own engine on the data dir, so it takes the dir ({@link DataDirLock}) and refuses while an engine
+ * owns it.
  */
 @Command(
         name = "import",
@@ -40,7 +43,8 @@ import picocli.CommandLine.Parameters;
             "its last tick are replaced by the file's ticks and their bars rebuilt, so the same ticks imported",
             "again (under another name, or in another format) count once. Ticks that carry their own source",
             "and seq (engine CSV) are kept exactly once by seq instead. Prints 'N new, M replaced' at the end.",
-            "Stop a running engine on the same data first."
+            "A running engine owns its data dir: stop it first (import exits 2 naming its pid), or send the",
+            "ticks to it over HTTP."
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
@@ -106,27 +110,32 @@ public final class ImportCommand implements Callable<Integer> {
             }
         }
         long ticks = 0;
-        final TickEngine engine = TickEngine.start(context);
-        try (engine) {
-            for (final Path file : files) {
-                final FileFormat format = FileFormat.detect(file);
-                if (format == null) {
-                    throw new IllegalArgumentException("unknown file format: expected engine CSV, MT5 tick export or "
-                            + "MT5 bar export [file=" + file + "]");
-                }
-                try {
-                    if (format.isTicks()) {
-                        ticks += importTicks(engine, file, options);
-                    } else {
-                        importBars(engine, file, options);
+        final DataDirLock lock = lock(context);
+        final TickEngine engine;
+        try (lock) {
+            engine = TickEngine.start(context);
+            try (engine) {
+                for (final Path file : files) {
+                    final FileFormat format = FileFormat.detect(file);
+                    if (format == null) {
+                        throw new IllegalArgumentException(
+                                "unknown file format: expected engine CSV, MT5 tick export or "
+                                        + "MT5 bar export [file=" + file + "]");
                     }
-                } catch (final ImportException e) {
-                    err.println("tick-engine: " + e.getMessage());
-                    err.println("tick-engine: nothing after that line was imported; lines before it were.");
-                    return 2;
+                    try {
+                        if (format.isTicks()) {
+                            ticks += importTicks(engine, file, options);
+                        } else {
+                            importBars(engine, file, options);
+                        }
+                    } catch (final ImportException e) {
+                        err.println("tick-engine: " + e.getMessage());
+                        err.println("tick-engine: nothing after that line was imported; lines before it were.");
+                        return 2;
+                    }
                 }
+                out.println("import: waiting for ticks and candles to be written");
             }
-            out.println("import: waiting for ticks and candles to be written");
         }
         if (ticks > 0) {
             // Read after close: the tick store has applied every replace record by then.
@@ -136,6 +145,15 @@ public final class ImportCommand implements Callable<Integer> {
         }
         out.println("import: done");
         return 0;
+    }
+
+    private static DataDirLock lock(final EngineContext context) {
+        try {
+            return DataDirLock.acquire(context.dataDir(), "import");
+        } catch (final DataDirInUseException e) {
+            throw e.withHint("stop that process first, or send the file to the running engine "
+                    + "(POST /ingest/tick for ticks, POST /ingest for bars)");
+        }
     }
 
     /** @return the number of ticks read from the file. */

@@ -2,6 +2,7 @@ package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.datadir.DataDirLock;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Rebuild candles from the journal and write them to the store, replacing what it holds.",
-            "Stop the engine first. --from/--to limit which bars are rewritten (by bar open time);",
+            "Stop the engine first (replay exits 2 naming its pid). --from/--to limit which bars are rewritten (by bar open time);",
             "bars are always built from every journaled tick, so the bars at the edges are whole."
         })
 public final class ReplayCommand implements Callable<Integer> {
@@ -51,8 +52,12 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from is after --to [from=" + from + ", to=" + to + "]");
         }
         final long startNs = System.nanoTime();
-        final TickEngine.RebuildResult result =
-                TickEngine.rebuild(context, fromMsc, toMsc, ticks -> out.printf("replay: %,d ticks read%n", ticks));
+        final TickEngine.RebuildResult result;
+        final DataDirLock lock = DataDirLock.acquire(context.dataDir(), "replay");
+        try (lock) {
+            result =
+                    TickEngine.rebuild(context, fromMsc, toMsc, ticks -> out.printf("replay: %,d ticks read%n", ticks));
+        }
         final long ms = (System.nanoTime() - startNs) / 1_000_000;
         out.printf(
                 "replay: done [ticks=%d, barsWritten=%d, ms=%d, complete=%s]%n",

@@ -1,6 +1,7 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
+import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
             "Run the engine: HTTP ingest, journal, candles, store.",
             "Embedded default: journal and SQLite under ./data, port 18001. With no API key configured",
             "(TICK_API_KEYS, --set http.api.key.file=FILE), a key is generated, printed once, and only its",
-            "SHA-256 digest is kept (DATA_DIR/api-keys)."
+            "SHA-256 digest is kept (DATA_DIR/api-keys).",
+            "One process owns a data dir: a second run, import or replay on it exits 2 naming the owner's pid."
         })
 public final class RunCommand implements Callable<Integer> {
     /** File in the data dir holding the generated key's digest. */
@@ -57,14 +59,21 @@ public final class RunCommand implements Callable<Integer> {
             httpContext.set("http.bind", bind);
         }
         httpContext.conclude();
-        final ApiKeys keys = keys(engineContext, httpContext, out);
-        final EngineServer server = EngineServer.start(engineContext, httpContext, keys);
+        final DataDirLock lock = DataDirLock.acquire(engineContext.dataDir(), "run");
+        final EngineServer server;
+        try {
+            server = EngineServer.start(engineContext, httpContext, keys(engineContext, httpContext, out));
+        } catch (final Exception | Error e) {
+            lock.close();
+            throw e;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             out.println("tick-engine: stopping (draining ring, flushing candles)");
                             server.close();
+                            lock.close();
                             out.println("tick-engine: stopped");
                             out.flush();
                             stopped.countDown();

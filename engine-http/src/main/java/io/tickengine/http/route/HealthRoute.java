@@ -8,8 +8,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health}: liveness and readiness. 200 when the engine accepts ticks and the store is up; 503 with the
- * reasons otherwise (shutting down, or store down: ticks are still journaled then, candles wait). Always reports the
- * ring's free slots and the store's lag. Open: no key.
+ * reasons otherwise (shutting down, or store down with the database's own reason, e.g. {@code connection refused
+ * [host=…, port=…]}: ticks are still journaled then, candles wait). Always reports the ring's free slots and the
+ * store's lag. Open: no key.
  */
 public final class HealthRoute implements Route {
     private final TickEngine engine;
@@ -32,6 +33,7 @@ public final class HealthRoute implements Route {
         final EngineMetrics m = engine.metrics();
         final boolean storeUp = m.storeUp.get() == 1;
         final boolean tickStoreUp = m.tickStoreUp.get() == 1;
+        final String storeDownReason = storeUp ? null : engine.storeDownReason();
         final boolean closing = shuttingDown.getAsBoolean() || engine.ring().isClosed();
         final long remaining = engine.ring().remainingCapacity();
         final int ringSize = engine.ring().size();
@@ -40,8 +42,11 @@ public final class HealthRoute implements Route {
             reasons.append("shutting down");
         }
         if (!storeUp) {
-            reasons.append(reasons.isEmpty() ? "" : "; ")
-                    .append("store down (candles wait in the writer; ticks are journaled)");
+            reasons.append(reasons.isEmpty() ? "" : "; ").append("store down");
+            if (storeDownReason != null) {
+                reasons.append(": ").append(storeDownReason);
+            }
+            reasons.append(" (candles wait in the writer; ticks are journaled)");
         }
         if (!tickStoreUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
@@ -66,8 +71,12 @@ public final class HealthRoute implements Route {
                 .append(",\"remaining\":")
                 .append(remaining)
                 .append("},\"store\":{\"up\":")
-                .append(storeUp)
-                .append(",\"kind\":");
+                .append(storeUp);
+        if (storeDownReason != null) {
+            json.append(",\"reason\":");
+            Responses.quote(json, storeDownReason);
+        }
+        json.append(",\"kind\":");
         Responses.quote(json, engine.store().describe().split(" ", 2)[0]);
         json.append(",\"backlogBars\":")
                 .append(m.writerBacklog.get())

@@ -88,8 +88,7 @@ public final class PostgresCandleStore implements CandleStore {
             }
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot create the schema [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("cannot create the schema", "", e);
         }
     }
 
@@ -99,8 +98,7 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(true);
             return JdbcAccess.readRecoveryState(c);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot read the checkpoint [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("cannot read the checkpoint", "", e);
         }
     }
 
@@ -136,10 +134,7 @@ public final class PostgresCandleStore implements CandleStore {
                 throw e;
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "store write failed [store=" + description + ", bars=" + batch.candleCount() + ", cause="
-                            + e.getMessage() + "]",
-                    e);
+            throw database.failure("store write failed", ", bars=" + batch.candleCount(), e);
         }
     }
 
@@ -192,8 +187,7 @@ public final class PostgresCandleStore implements CandleStore {
                 return JdbcAccess.readCandles(rs);
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "candle query failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("candle query failed", "", e);
         }
     }
 
@@ -203,8 +197,7 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(true);
             return JdbcAccess.readRebuildRequests(c, throughJournalIndex, limit);
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot read rebuild requests [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("cannot read rebuild requests", "", e);
         }
     }
 

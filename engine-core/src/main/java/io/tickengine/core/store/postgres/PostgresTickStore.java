@@ -43,13 +43,11 @@ public final class PostgresTickStore implements TickStore {
     private static final long MAX_TIME_MSC = 253_402_300_799_999L;
 
     private final Database database;
-    private final String description;
     private final BinaryCopyEncoder encoder = new BinaryCopyEncoder();
 
     /** @param database the engine's PostgreSQL pool; its schema is created by the candle store. */
     public PostgresTickStore(final Database database) {
         this.database = database;
-        this.description = database.describe();
     }
 
     @Override
@@ -61,8 +59,7 @@ public final class PostgresTickStore implements TickStore {
                 return rs.next() ? new Position(rs.getString(1), rs.getLong(2)) : Position.NONE;
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "cannot read the tick store position [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("cannot read the tick store position", "", e);
         }
     }
 
@@ -114,10 +111,7 @@ public final class PostgresTickStore implements TickStore {
                 throw e;
             }
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "tick store write failed [store=" + description + ", ticks=" + batch.size() + ", cause="
-                            + e.getMessage() + "]",
-                    e);
+            throw database.failure("tick store write failed", ", ticks=" + batch.size(), e);
         }
     }
 
@@ -135,7 +129,7 @@ public final class PostgresTickStore implements TickStore {
                 return JdbcAccess.readTicks(rs);
             }
         } catch (final SQLException e) {
-            throw new StoreException("tick query failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("tick query failed", "", e);
         }
     }
 
@@ -169,7 +163,7 @@ public final class PostgresTickStore implements TickStore {
                 c.rollback();
             }
         } catch (final SQLException e) {
-            throw new StoreException("tick query failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("tick query failed", "", e);
         }
     }
 
@@ -181,8 +175,7 @@ public final class PostgresTickStore implements TickStore {
             ps.setLong(1, Math.max(0, timeMsc));
             return ps.executeUpdate();
         } catch (final SQLException e) {
-            throw new StoreException(
-                    "tick retention failed [store=" + description + ", cause=" + e.getMessage() + "]", e);
+            throw database.failure("tick retention failed", "", e);
         }
     }
 

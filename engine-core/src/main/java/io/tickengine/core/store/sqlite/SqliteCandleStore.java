@@ -150,6 +150,7 @@ public final class SqliteCandleStore implements CandleStore {
             throw new StoreException(
                     "store write failed [file=" + file + ", bars=" + batch.candleCount() + ", cause=" + e.getMessage()
                             + "]",
+                    e.getMessage(),
                     e);
         }
     }
