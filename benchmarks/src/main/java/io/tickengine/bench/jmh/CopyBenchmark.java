@@ -9,7 +9,6 @@ import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.StoreException;
 import io.tickengine.core.store.postgres.BinaryCopyEncoder;
 import io.tickengine.core.store.postgres.PostgresCandleStore;
-import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.tick.NameTable;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -80,7 +79,7 @@ public class CopyBenchmark {
             "COPY candle_stage (" + BinaryCopyEncoder.COLUMNS + ") FROM STDIN (FORMAT binary)";
     private static final long PG_EPOCH_MSC = 946_684_800_000L;
 
-    private LocalPostgres postgres;
+    private BenchPostgres postgres;
     private Database database;
     private PostgresCandleStore store;
     private final NameTable symbols = new NameTable(1024);
@@ -100,16 +99,8 @@ public class CopyBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws StoreException {
-        String url = System.getProperty("bench.pg.url");
-        String user = System.getProperty("bench.pg.user", "postgres");
-        final String password = System.getProperty("bench.pg.password");
-        if (url == null) {
-            postgres = LocalPostgres.start();
-            postgres.createDatabase("bench");
-            url = postgres.jdbcUrl("bench");
-            user = "postgres";
-        }
-        database = Database.postgres(url, user, password, 2, 5_000, PostgresCandleStore.CONNECTION_INIT_SQL, false);
+        postgres = BenchPostgres.open();
+        database = postgres.database;
         store = new PostgresCandleStore(database, true);
         store.initSchema();
         batch = BenchStoreBatches.create(symbols, sources);
@@ -147,10 +138,7 @@ public class CopyBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        store.close();
-        if (postgres != null) {
-            postgres.close();
-        }
+        postgres.close();
     }
 
     @Benchmark

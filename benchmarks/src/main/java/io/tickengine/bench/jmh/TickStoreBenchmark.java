@@ -7,7 +7,6 @@ import io.tickengine.core.store.TickBatch;
 import io.tickengine.core.store.postgres.BinaryCopyEncoder;
 import io.tickengine.core.store.postgres.PostgresCandleStore;
 import io.tickengine.core.store.postgres.PostgresTickStore;
-import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.tick.NameTable;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -75,7 +74,7 @@ public class TickStoreBenchmark {
             "COPY ticks (" + BinaryCopyEncoder.TICK_COLUMNS + ") FROM STDIN (FORMAT binary)";
     private static final long PG_EPOCH_MSC = 946_684_800_000L;
 
-    private LocalPostgres postgres;
+    private BenchPostgres postgres;
     private Database database;
     private PostgresCandleStore candles;
     private PostgresTickStore store;
@@ -93,16 +92,8 @@ public class TickStoreBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws StoreException {
-        String url = System.getProperty("bench.pg.url");
-        String user = System.getProperty("bench.pg.user", "postgres");
-        final String password = System.getProperty("bench.pg.password");
-        if (url == null) {
-            postgres = LocalPostgres.start();
-            postgres.createDatabase("bench");
-            url = postgres.jdbcUrl("bench");
-            user = "postgres";
-        }
-        database = Database.postgres(url, user, password, 2, 5_000, PostgresCandleStore.CONNECTION_INIT_SQL, false);
+        postgres = BenchPostgres.open();
+        database = postgres.database;
         candles = new PostgresCandleStore(database, true);
         candles.initSchema();
         store = new PostgresTickStore(database);
@@ -151,10 +142,7 @@ public class TickStoreBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        candles.close();
-        if (postgres != null) {
-            postgres.close();
-        }
+        postgres.close();
     }
 
     @Benchmark

@@ -87,15 +87,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long sweptAtMsc = NONE;
 
     /** This batch's bars to rebuild from the stored ticks, merged per (symbol, timeframe). */
-    private final org.agrona.collections.Long2LongHashMap rebuildByKey =
-            new org.agrona.collections.Long2LongHashMap(-1);
+    private final BarRanges rebuilds = new BarRanges();
 
-    private int rebuildCount;
-    private int rebuildHandedOver;
-    private int[] rebuildSymbol = new int[16];
-    private int[] rebuildTimeframe = new int[16];
-    private long[] rebuildFrom = new long[16];
-    private long[] rebuildTo = new long[16];
+    private int rebuildsHandedOver;
 
     private boolean checkpointDue;
     private volatile boolean handOverPending;
@@ -408,26 +402,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     /** Adds a range of bars to rebuild to this batch's requests, merged per symbol and timeframe. */
     private void requestRebuild(final int symbolId, final int timeframe, final long fromMsc, final long toMsc) {
-        final long key = ((long) symbolId << 8) | timeframe;
-        final int i = (int) rebuildByKey.get(key);
-        if (i >= 0) {
-            rebuildFrom[i] = Math.min(rebuildFrom[i], fromMsc);
-            rebuildTo[i] = Math.max(rebuildTo[i], toMsc);
-            return;
-        }
-        if (rebuildCount == rebuildFrom.length) {
-            final int capacity = rebuildCount * 2;
-            rebuildSymbol = Arrays.copyOf(rebuildSymbol, capacity);
-            rebuildTimeframe = Arrays.copyOf(rebuildTimeframe, capacity);
-            rebuildFrom = Arrays.copyOf(rebuildFrom, capacity);
-            rebuildTo = Arrays.copyOf(rebuildTo, capacity);
-        }
-        rebuildByKey.put(key, rebuildCount);
-        rebuildSymbol[rebuildCount] = symbolId;
-        rebuildTimeframe[rebuildCount] = timeframe;
-        rebuildFrom[rebuildCount] = fromMsc;
-        rebuildTo[rebuildCount] = toMsc;
-        rebuildCount++;
+        rebuilds.add(symbolId, timeframe, fromMsc, toMsc, 0);
         checkpointDue = true;
     }
 
@@ -509,26 +484,25 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     private boolean handOverRebuilds() {
         final MutableDirectBuffer out = toWriter.buffer();
-        for (; rebuildHandedOver < rebuildCount; rebuildHandedOver++) {
-            final int i = rebuildHandedOver;
-            if (rebuildTo[i] < emitFromMsc || rebuildFrom[i] > emitToMsc) {
+        for (; rebuildsHandedOver < rebuilds.size(); rebuildsHandedOver++) {
+            final int i = rebuildsHandedOver;
+            if (rebuilds.toMsc(i) < emitFromMsc || rebuilds.fromMsc(i) > emitToMsc) {
                 continue;
             }
             final int index = toWriter.tryClaim(MSG_REBUILD, REBUILD_LENGTH);
             if (index < 0) {
                 return false;
             }
-            out.putInt(index + REBUILD_SYMBOL_ID_OFFSET, rebuildSymbol[i]);
-            out.putInt(index + REBUILD_TIMEFRAME_OFFSET, rebuildTimeframe[i]);
-            out.putLong(index + REBUILD_FROM_OFFSET, rebuildFrom[i]);
-            out.putLong(index + REBUILD_TO_OFFSET, rebuildTo[i]);
+            out.putInt(index + REBUILD_SYMBOL_ID_OFFSET, rebuilds.symbolId(i));
+            out.putInt(index + REBUILD_TIMEFRAME_OFFSET, rebuilds.timeframe(i));
+            out.putLong(index + REBUILD_FROM_OFFSET, rebuilds.fromMsc(i));
+            out.putLong(index + REBUILD_TO_OFFSET, rebuilds.toMsc(i));
             out.putLong(index + REBUILD_INDEX_OFFSET, lastJournalIndex);
             toWriter.commit(index);
             metrics.rebuildRequests.incrementRelease();
         }
-        rebuildByKey.clear();
-        rebuildCount = 0;
-        rebuildHandedOver = 0;
+        rebuilds.clear();
+        rebuildsHandedOver = 0;
         return true;
     }
 

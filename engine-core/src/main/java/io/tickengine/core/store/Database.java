@@ -117,6 +117,19 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Rolls back a failed transaction and drops its connection from the pool: a COPY runs on the unwrapped
+     * connection, so the pool never sees its I/O errors, and a dead connection would be handed to every retry.
+     */
+    public void abandon(final Connection connection) {
+        try {
+            connection.rollback();
+        } catch (final SQLException ignored) {
+            // The connection is broken: dropped below.
+        }
+        evict(connection);
+    }
+
     /** Drops a pooled connection that failed in a way the pool cannot see (e.g. during COPY). */
     public void evict(final Connection connection) {
         if (pool != null) {

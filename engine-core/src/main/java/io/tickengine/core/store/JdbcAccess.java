@@ -1,5 +1,6 @@
 package io.tickengine.core.store;
 
+import io.tickengine.core.candle.BarRanges;
 import io.tickengine.core.candle.Timeframe;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,15 +74,16 @@ public final class JdbcAccess {
      */
     public static void writeRebuilds(final java.sql.Connection c, final StoreBatch batch, final Object createdAt)
             throws SQLException {
-        if (batch.rebuildCount() > 0) {
+        final BarRanges rebuilds = batch.rebuilds();
+        if (rebuilds.size() > 0) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO engine_rebuild (symbol, timeframe, from_msc,"
                     + " to_msc, journal_index, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (int i = 0, n = batch.rebuildCount(); i < n; i++) {
-                    ps.setString(1, batch.rebuildSymbol(i));
-                    ps.setString(2, batch.rebuildTimeframe(i).name());
-                    ps.setLong(3, batch.rebuildFromMsc(i));
-                    ps.setLong(4, batch.rebuildToMsc(i));
-                    ps.setLong(5, batch.rebuildJournalIndex(i));
+                for (int i = 0, n = rebuilds.size(); i < n; i++) {
+                    ps.setString(1, batch.symbols().name(rebuilds.symbolId(i)));
+                    ps.setString(2, Timeframe.of(rebuilds.timeframe(i)).name());
+                    ps.setLong(3, rebuilds.fromMsc(i));
+                    ps.setLong(4, rebuilds.toMsc(i));
+                    ps.setLong(5, rebuilds.journalIndex(i));
                     ps.setObject(6, createdAt);
                     ps.addBatch();
                 }
@@ -148,5 +150,27 @@ public final class JdbcAccess {
                     rs.getLong(11)));
         }
         return rows;
+    }
+
+    /**
+     * Hands rows of {@code symbol, time_msc, bid, ask, last, volume, volume_real, flags, source, seq, ord} to a
+     * handler one by one.
+     *
+     * @return the number of rows.
+     */
+    public static long forEachTick(final ResultSet rs, final TickStore.TickHandler handler) throws SQLException {
+        long count = 0;
+        while (rs.next()) {
+            handler.onTick(
+                    rs.getLong(2),
+                    rs.getDouble(3),
+                    rs.getDouble(4),
+                    rs.getDouble(5),
+                    rs.getDouble(7),
+                    rs.getLong(10),
+                    rs.getLong(11));
+            count++;
+        }
+        return count;
     }
 }

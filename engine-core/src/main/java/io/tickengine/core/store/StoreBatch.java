@@ -1,8 +1,8 @@
 package io.tickengine.core.store;
 
+import io.tickengine.core.candle.BarRanges;
 import io.tickengine.core.candle.CandleDescriptor;
 import io.tickengine.core.candle.CandleFlyweight;
-import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.tick.NameTable;
 import java.util.Arrays;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -32,13 +32,7 @@ public final class StoreBatch {
     private long[] sourceSeq = new long[16];
     private boolean[] sourceListed = new boolean[16];
 
-    private final Long2LongHashMap rebuildByKey = new Long2LongHashMap(-1);
-    private int rebuildCount;
-    private int[] rebuildSymbol = new int[16];
-    private int[] rebuildTimeframe = new int[16];
-    private long[] rebuildFrom = new long[16];
-    private long[] rebuildTo = new long[16];
-    private long[] rebuildIndex = new long[16];
+    private final BarRanges rebuilds = new BarRanges();
 
     private final org.agrona.collections.LongArrayList completedRebuilds = new org.agrona.collections.LongArrayList();
 
@@ -96,29 +90,7 @@ public final class StoreBatch {
     /** Adds a request to rebuild bars from the stored ticks, merged with one for the same symbol and timeframe. */
     void putRebuild(
             final int symbolId, final int timeframe, final long fromMsc, final long toMsc, final long journalIndex) {
-        final long key = ((long) symbolId << 8) | timeframe;
-        final int i = (int) rebuildByKey.get(key);
-        if (i >= 0) {
-            rebuildFrom[i] = Math.min(rebuildFrom[i], fromMsc);
-            rebuildTo[i] = Math.max(rebuildTo[i], toMsc);
-            rebuildIndex[i] = Math.max(rebuildIndex[i], journalIndex);
-            return;
-        }
-        if (rebuildCount == rebuildFrom.length) {
-            final int capacity = rebuildCount * 2;
-            rebuildSymbol = Arrays.copyOf(rebuildSymbol, capacity);
-            rebuildTimeframe = Arrays.copyOf(rebuildTimeframe, capacity);
-            rebuildFrom = Arrays.copyOf(rebuildFrom, capacity);
-            rebuildTo = Arrays.copyOf(rebuildTo, capacity);
-            rebuildIndex = Arrays.copyOf(rebuildIndex, capacity);
-        }
-        rebuildByKey.put(key, rebuildCount);
-        rebuildSymbol[rebuildCount] = symbolId;
-        rebuildTimeframe[rebuildCount] = timeframe;
-        rebuildFrom[rebuildCount] = fromMsc;
-        rebuildTo[rebuildCount] = toMsc;
-        rebuildIndex[rebuildCount] = journalIndex;
-        rebuildCount++;
+        rebuilds.add(symbolId, timeframe, fromMsc, toMsc, journalIndex);
     }
 
     /** Marks a stored rebuild request done: it is deleted in the transaction that writes the rebuilt bars. */
@@ -136,7 +108,7 @@ public final class StoreBatch {
         return candleCount == 0
                 && symbolIds.isEmpty()
                 && sourceIds.isEmpty()
-                && rebuildCount == 0
+                && rebuilds.size() == 0
                 && completedRebuilds.isEmpty()
                 && !hasCheckpoint;
     }
@@ -154,8 +126,7 @@ public final class StoreBatch {
             sourceSeq[id] = 0;
         }
         sourceIds.clear();
-        rebuildByKey.clear();
-        rebuildCount = 0;
+        rebuilds.clear();
         completedRebuilds.clear();
         hasCheckpoint = false;
     }
@@ -214,32 +185,9 @@ public final class StoreBatch {
         return sourceSeq[sourceIds.getInt(i)];
     }
 
-    /** @return the number of rebuild requests to store. */
-    public int rebuildCount() {
-        return rebuildCount;
-    }
-
-    public String rebuildSymbol(final int i) {
-        return symbols.name(rebuildSymbol[i]);
-    }
-
-    public Timeframe rebuildTimeframe(final int i) {
-        return Timeframe.of(rebuildTimeframe[i]);
-    }
-
-    /** @return the open time of the first bar to rebuild. */
-    public long rebuildFromMsc(final int i) {
-        return rebuildFrom[i];
-    }
-
-    /** @return the open time of the last bar to rebuild. */
-    public long rebuildToMsc(final int i) {
-        return rebuildTo[i];
-    }
-
-    /** @return how far the tick store must have come before the bars can be rebuilt. */
-    public long rebuildJournalIndex(final int i) {
-        return rebuildIndex[i];
+    /** @return the rebuild requests to store, with the journal index the tick store must pass for each. */
+    public BarRanges rebuilds() {
+        return rebuilds;
     }
 
     /** @return the ids of stored rebuild requests this batch completes. */

@@ -2,6 +2,7 @@ package io.tickengine.core.store;
 
 import io.tickengine.core.journal.JournalRecord;
 import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.TickBuffer;
 import java.util.Arrays;
 
 /**
@@ -14,17 +15,7 @@ public final class TickBatch {
     private final NameTable symbols;
     private final NameTable sources;
 
-    private int count;
-    private int[] symbolId = new int[1024];
-    private int[] sourceId = new int[1024];
-    private long[] timeMsc = new long[1024];
-    private double[] bid = new double[1024];
-    private double[] ask = new double[1024];
-    private double[] last = new double[1024];
-    private long[] volume = new long[1024];
-    private double[] volumeReal = new double[1024];
-    private int[] flags = new int[1024];
-    private long[] seq = new long[1024];
+    private final TickBuffer ticks = new TickBuffer(1024);
     private long[] ord = new long[1024];
 
     private int replaceCount;
@@ -44,20 +35,20 @@ public final class TickBatch {
 
     /** Adds the tick of a journal record read at {@code index}, and moves the batch's position to it. */
     public void addTick(final JournalRecord record, final long index) {
-        if (count == timeMsc.length) {
-            grow(count * 2);
+        final int i = ticks.add(
+                symbols.intern(record.symbol, 0, record.symbolLength),
+                record.timeMsc,
+                record.bid,
+                record.ask,
+                record.last,
+                record.volume,
+                record.volumeReal,
+                record.flags,
+                record.sourceLength == 0 ? TickBuffer.NO_SOURCE : sources.intern(record.source, 0, record.sourceLength),
+                record.seq);
+        if (i == ord.length) {
+            ord = Arrays.copyOf(ord, i * 2);
         }
-        final int i = count++;
-        symbolId[i] = symbols.intern(record.symbol, 0, record.symbolLength);
-        sourceId[i] = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
-        timeMsc[i] = record.timeMsc;
-        bid[i] = record.bid;
-        ask[i] = record.ask;
-        last[i] = record.last;
-        volume[i] = record.volume;
-        volumeReal[i] = record.volumeReal;
-        flags[i] = record.flags;
-        seq[i] = record.seq;
         ord[i] = index;
         journalIndex = index;
     }
@@ -91,12 +82,12 @@ public final class TickBatch {
 
     /** @return true if there is nothing to commit, not even a position. */
     public boolean isEmpty() {
-        return count == 0 && replaceCount == 0 && journalIndex < 0;
+        return ticks.size() == 0 && replaceCount == 0 && journalIndex < 0;
     }
 
     /** Empties the batch after a commit; the position stays for the next one. */
     public void clear() {
-        count = 0;
+        ticks.clear();
         replaceCount = 0;
     }
 
@@ -106,23 +97,14 @@ public final class TickBatch {
         journalIndex = -1;
     }
 
-    private void grow(final int capacity) {
-        symbolId = Arrays.copyOf(symbolId, capacity);
-        sourceId = Arrays.copyOf(sourceId, capacity);
-        timeMsc = Arrays.copyOf(timeMsc, capacity);
-        bid = Arrays.copyOf(bid, capacity);
-        ask = Arrays.copyOf(ask, capacity);
-        last = Arrays.copyOf(last, capacity);
-        volume = Arrays.copyOf(volume, capacity);
-        volumeReal = Arrays.copyOf(volumeReal, capacity);
-        flags = Arrays.copyOf(flags, capacity);
-        seq = Arrays.copyOf(seq, capacity);
-        ord = Arrays.copyOf(ord, capacity);
-    }
-
     /** @return the number of tick rows. */
     public int size() {
-        return count;
+        return ticks.size();
+    }
+
+    /** @return the tick rows, in journal order; source ids are {@link TickBuffer#NO_SOURCE} for ticks without one. */
+    public TickBuffer ticks() {
+        return ticks;
     }
 
     public NameTable symbols() {
@@ -133,48 +115,7 @@ public final class TickBatch {
         return sources;
     }
 
-    public int symbolId(final int i) {
-        return symbolId[i];
-    }
-
-    /** @return the source id of row {@code i}, -1 when the tick had none. */
-    public int sourceId(final int i) {
-        return sourceId[i];
-    }
-
-    public long timeMsc(final int i) {
-        return timeMsc[i];
-    }
-
-    public double bid(final int i) {
-        return bid[i];
-    }
-
-    public double ask(final int i) {
-        return ask[i];
-    }
-
-    public double last(final int i) {
-        return last[i];
-    }
-
-    public long volume(final int i) {
-        return volume[i];
-    }
-
-    public double volumeReal(final int i) {
-        return volumeReal[i];
-    }
-
-    public int flags(final int i) {
-        return flags[i];
-    }
-
-    public long seq(final int i) {
-        return seq[i];
-    }
-
-    /** @return the tick's journal index: its arrival order. */
+    /** @return the journal index of row {@code i}: its arrival order. */
     public long ord(final int i) {
         return ord[i];
     }

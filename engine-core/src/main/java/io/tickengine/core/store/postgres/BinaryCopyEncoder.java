@@ -4,9 +4,14 @@ import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.TickBatch;
+import io.tickengine.core.tick.TickBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.agrona.ExpandableArrayBuffer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Encodes a batch's bars, or a tick batch's rows, in PostgreSQL's binary COPY format, into one reusable buffer: no
@@ -80,31 +85,50 @@ public final class BinaryCopyEncoder {
      * @return the number of bytes in {@link #array()}.
      */
     public int encode(final TickBatch batch) {
+        final TickBuffer ticks = batch.ticks();
         int p = header();
-        for (int i = 0, n = batch.size(); i < n; i++) {
+        for (int i = 0, n = ticks.size(); i < n; i++) {
             buffer.putShort(p, TICK_FIELD_COUNT, ByteOrder.BIG_ENDIAN);
             p += 2;
-            p = putBytes(p, batch.symbols().bytes(batch.symbolId(i)));
-            p = putLong(p, (batch.timeMsc(i) - PG_EPOCH_MSC) * 1000L);
-            p = putDouble(p, batch.bid(i));
-            p = putDouble(p, batch.ask(i));
-            p = putDouble(p, batch.last(i));
-            p = putLong(p, batch.volume(i));
-            p = putDouble(p, batch.volumeReal(i));
+            p = putBytes(p, batch.symbols().bytes(ticks.symbolId(i)));
+            p = putLong(p, (ticks.timeMsc(i) - PG_EPOCH_MSC) * 1000L);
+            p = putDouble(p, ticks.bid(i));
+            p = putDouble(p, ticks.ask(i));
+            p = putDouble(p, ticks.last(i));
+            p = putLong(p, ticks.volume(i));
+            p = putDouble(p, ticks.volumeReal(i));
             buffer.putInt(p, 4, ByteOrder.BIG_ENDIAN);
-            buffer.putInt(p + 4, batch.flags(i), ByteOrder.BIG_ENDIAN);
+            buffer.putInt(p + 4, ticks.flags(i), ByteOrder.BIG_ENDIAN);
             p += 8;
-            final int sourceId = batch.sourceId(i);
-            if (sourceId < 0) {
+            final int sourceId = ticks.sourceId(i);
+            if (sourceId == TickBuffer.NO_SOURCE) {
                 buffer.putInt(p, -1, ByteOrder.BIG_ENDIAN);
                 p += 4;
             } else {
                 p = putBytes(p, batch.sources().bytes(sourceId));
             }
-            p = putLong(p, batch.seq(i));
+            p = putLong(p, ticks.seq(i));
             p = putLong(p, batch.ord(i));
         }
         return trailer(p);
+    }
+
+    /**
+     * Sends the last encoding with {@code copySql} ({@code COPY ... FROM STDIN (FORMAT binary)}) on the connection,
+     * in its transaction.
+     *
+     * @return the number of rows copied.
+     */
+    public long copyIn(final Connection connection, final String copySql) throws SQLException {
+        final CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+        try {
+            copy.writeToCopy(buffer.byteArray(), 0, length);
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     private int header() {

@@ -16,8 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL / TimescaleDB store: each batch is binary-COPYed into a session-local staging table, then upserted
@@ -108,17 +106,8 @@ public final class PostgresCandleStore implements CandleStore {
             c.setAutoCommit(false);
             try {
                 if (batch.candleCount() > 0) {
-                    final int length = encoder.encode(batch);
-                    final CopyIn copy =
-                            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
-                    try {
-                        copy.writeToCopy(encoder.array(), 0, length);
-                        copy.endCopy();
-                    } finally {
-                        if (copy.isActive()) {
-                            copy.cancelCopy();
-                        }
-                    }
+                    encoder.encode(batch);
+                    encoder.copyIn(c, COPY_SQL);
                     try (Statement s = c.createStatement()) {
                         s.executeUpdate(UPSERT_SQL);
                     }
@@ -127,10 +116,7 @@ public final class PostgresCandleStore implements CandleStore {
                 JdbcAccess.writeRebuilds(c, batch, new java.sql.Timestamp(System.currentTimeMillis()));
                 c.commit();
             } catch (final SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                // COPY runs on the unwrapped PGConnection, so the pool never sees its I/O errors: without this a
-                // dead connection would be handed back to every retry.
-                database.evict(c);
+                database.abandon(c);
                 throw e;
             }
         } catch (final SQLException e) {
@@ -220,13 +206,5 @@ public final class PostgresCandleStore implements CandleStore {
     @Override
     public void close() {
         database.close();
-    }
-
-    private static void rollbackQuietly(final Connection c) {
-        try {
-            c.rollback();
-        } catch (final SQLException ignored) {
-            // The connection is broken; the pool discards it.
-        }
     }
 }

@@ -11,8 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * The {@code ticks} table on PostgreSQL/TimescaleDB: each batch is binary-COPYed straight into the table, its replace
@@ -69,17 +67,8 @@ public final class PostgresTickStore implements TickStore {
             c.setAutoCommit(false);
             try {
                 if (batch.size() > 0) {
-                    final int length = encoder.encode(batch);
-                    final CopyIn copy =
-                            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
-                    try {
-                        copy.writeToCopy(encoder.array(), 0, length);
-                        copy.endCopy();
-                    } finally {
-                        if (copy.isActive()) {
-                            copy.cancelCopy();
-                        }
-                    }
+                    encoder.encode(batch);
+                    encoder.copyIn(c, COPY_SQL);
                 }
                 long replaced = 0;
                 if (batch.replaceCount() > 0) {
@@ -101,13 +90,7 @@ public final class PostgresTickStore implements TickStore {
                 c.commit();
                 return replaced;
             } catch (final SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (final SQLException ignored) {
-                    // The connection is broken; evicted below.
-                }
-                // COPY runs on the unwrapped connection: the pool never sees its I/O errors.
-                database.evict(c);
+                database.abandon(c);
                 throw e;
             }
         } catch (final SQLException e) {
@@ -144,21 +127,9 @@ public final class PostgresTickStore implements TickStore {
                 ps.setString(1, symbol);
                 ps.setLong(2, Math.max(0, fromMsc));
                 ps.setLong(3, Math.min(MAX_TIME_MSC, toMsc));
-                long count = 0;
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        handler.onTick(
-                                rs.getLong(2),
-                                rs.getDouble(3),
-                                rs.getDouble(4),
-                                rs.getDouble(5),
-                                rs.getDouble(7),
-                                rs.getLong(10),
-                                rs.getLong(11));
-                        count++;
-                    }
+                    return JdbcAccess.forEachTick(rs, handler);
                 }
-                return count;
             } finally {
                 c.rollback();
             }

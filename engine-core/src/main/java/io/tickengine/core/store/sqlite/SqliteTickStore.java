@@ -6,6 +6,7 @@ import io.tickengine.core.store.StoreException;
 import io.tickengine.core.store.TickBatch;
 import io.tickengine.core.store.TickRow;
 import io.tickengine.core.store.TickStore;
+import io.tickengine.core.tick.TickBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -82,22 +83,23 @@ public final class SqliteTickStore implements TickStore {
     @Override
     public long write(final TickBatch batch) throws StoreException {
         try {
-            for (int i = 0, n = batch.size(); i < n; i++) {
-                insert.setString(1, batch.symbols().name(batch.symbolId(i)));
-                insert.setLong(2, batch.timeMsc(i));
-                insert.setDouble(3, batch.bid(i));
-                insert.setDouble(4, batch.ask(i));
-                insert.setDouble(5, batch.last(i));
-                insert.setLong(6, batch.volume(i));
-                insert.setDouble(7, batch.volumeReal(i));
-                insert.setInt(8, batch.flags(i));
-                final int sourceId = batch.sourceId(i);
-                if (sourceId < 0) {
+            final TickBuffer ticks = batch.ticks();
+            for (int i = 0, n = ticks.size(); i < n; i++) {
+                insert.setString(1, batch.symbols().name(ticks.symbolId(i)));
+                insert.setLong(2, ticks.timeMsc(i));
+                insert.setDouble(3, ticks.bid(i));
+                insert.setDouble(4, ticks.ask(i));
+                insert.setDouble(5, ticks.last(i));
+                insert.setLong(6, ticks.volume(i));
+                insert.setDouble(7, ticks.volumeReal(i));
+                insert.setInt(8, ticks.flags(i));
+                final int sourceId = ticks.sourceId(i);
+                if (sourceId == TickBuffer.NO_SOURCE) {
                     insert.setNull(9, Types.VARCHAR);
                 } else {
                     insert.setString(9, batch.sources().name(sourceId));
                 }
-                insert.setLong(10, batch.seq(i));
+                insert.setLong(10, ticks.seq(i));
                 insert.setLong(11, batch.ord(i));
                 insert.addBatch();
             }
@@ -156,21 +158,9 @@ public final class SqliteTickStore implements TickStore {
             ps.setString(1, symbol);
             ps.setLong(2, fromMsc);
             ps.setLong(3, toMsc);
-            long count = 0;
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    handler.onTick(
-                            rs.getLong(2),
-                            rs.getDouble(3),
-                            rs.getDouble(4),
-                            rs.getDouble(5),
-                            rs.getDouble(7),
-                            rs.getLong(10),
-                            rs.getLong(11));
-                    count++;
-                }
+                return JdbcAccess.forEachTick(rs, handler);
             }
-            return count;
         } catch (final SQLException e) {
             throw new StoreException("tick query failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
         }
