@@ -93,9 +93,10 @@ public final class TickEngine implements AutoCloseable {
                 context.sessionOffsetMsc(),
                 context.lastPriceSymbols(),
                 toWriter,
+                context.dedupWindow(),
                 metrics);
         final JournalHandler journalHandler =
-                new JournalHandler(journal, symbols, sources, context.journalSync(), metrics);
+                new JournalHandler(journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics);
         this.ring = new TickRing(
                 context.ringSize(),
                 context.maxBatchSize(),
@@ -104,6 +105,7 @@ public final class TickEngine implements AutoCloseable {
                 new LoggingExceptionHandler(metrics),
                 journalHandler,
                 aggregator);
+        journalHandler.readAheadIn(ring);
         this.writer = writer(context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
         recover(journalHandler);
     }
@@ -125,6 +127,7 @@ public final class TickEngine implements AutoCloseable {
                 context.sessionOffsetMsc(),
                 context.lastPriceSymbols(),
                 toWriter,
+                context.dedupWindow(),
                 metrics);
     }
 
@@ -179,6 +182,8 @@ public final class TickEngine implements AutoCloseable {
             final OneToOneRingBuffer toWriter = writerRing(context);
             final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
             aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
+            // The store's windows hold seqs whose journal files may be gone: the replay adds to them.
+            restoreSources(store.loadRecoveryState(), sources, aggregator, null);
             final CandleWriter writer =
                     writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
             writer.start();
@@ -304,11 +309,7 @@ public final class TickEngine implements AutoCloseable {
         } catch (final StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        for (final Map.Entry<String, Long> source : state.sources().entrySet()) {
-            final int id = sources.intern(source.getKey());
-            journalHandler.restoreSequence(id, source.getValue());
-            aggregator.restoreSource(id, source.getValue());
-        }
+        restoreSources(state, sources, aggregator, journalHandler);
         long fromIndex = Long.MIN_VALUE;
         if (journal.id().equals(state.journalId())) {
             fromIndex = state.journalIndex() + 1;
@@ -361,6 +362,30 @@ public final class TickEngine implements AutoCloseable {
                 count[0],
                 aggregator.openBars(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    /**
+     * Puts each source's seqs back as the store has them, before the journal replay adds the seqs journaled after
+     * the checkpoint.
+     *
+     * @param journalHandler {@code null} when no ring runs (rebuild).
+     */
+    private static void restoreSources(
+            final RecoveryState state,
+            final NameTable sources,
+            final CandleAggregator aggregator,
+            final JournalHandler journalHandler) {
+        for (final Map.Entry<String, RecoveryState.SourceState> source :
+                state.sources().entrySet()) {
+            final int id = sources.intern(source.getKey());
+            final RecoveryState.SourceState s = source.getValue();
+            final UnsafeBuffer window = s.window() == null ? null : new UnsafeBuffer(s.window());
+            final int length = s.window() == null ? 0 : s.window().length;
+            if (journalHandler != null) {
+                journalHandler.restoreSource(id, s.lastSeq(), window, length);
+            }
+            aggregator.restoreSource(id, s.lastSeq(), window, length);
+        }
     }
 
     private static void replay(

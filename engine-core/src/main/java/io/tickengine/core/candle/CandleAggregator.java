@@ -27,7 +27,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <h2>Exactly-once across restarts</h2>
  * At the end of a batch the aggregator hands over, in order: every changed bar, then per touched symbol the journal
  * index of the first tick of its oldest open bar with the watermark just before that tick ("replay from"), then
- * per touched source its highest seq, then a checkpoint naming the last journal index applied. The writer commits a
+ * per touched source its highest seq and window of accepted seqs, then a checkpoint naming the last journal index applied. The writer commits a
  * checkpoint in the same transaction as everything before it. On restart {@link #restoreSymbol} puts each symbol
  * back at its replay-from point and the journal is replayed through {@link #onReplayedTick}: every open bar is
  * rebuilt from its first tick with the same watermarks, hence the same late decisions. Bars already final at the
@@ -46,7 +46,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private final RingBuffer toWriter;
     private final EngineMetrics metrics;
     private final BarBook book;
-    private final SourceSequences sourceSequences = new SourceSequences();
+    private final SourceSequences sourceSequences;
     private final IntArrayList dirtySources = new IntArrayList();
     private final IntArrayList touchedSymbols = new IntArrayList();
     /** Whole bars given by clients, in journal order, waiting to be handed to the writer. */
@@ -81,6 +81,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * @param sessionOffsetMsc how far east of UTC D1/W1 bars start; a whole number of minutes.
      * @param lastPriceSymbols symbols built from {@code last} instead of {@code bid}.
      * @param toWriter the ring buffer the writer reads ({@link CandleMessageDescriptor}).
+     * @param dedupWindow seqs remembered below each source's highest ({@link SourceSequences}), as the journal
+     *     handler's: the aggregator keeps the same window of the ticks it applies, for the store.
      */
     public CandleAggregator(
             final NameTable symbols,
@@ -89,6 +91,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             final long sessionOffsetMsc,
             final Set<String> lastPriceSymbols,
             final RingBuffer toWriter,
+            final int dedupWindow,
             final EngineMetrics metrics) {
         if (timeframes.length == 0) {
             throw new IllegalArgumentException("at least one timeframe is needed");
@@ -102,6 +105,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         this.lastPriceSymbols = Set.copyOf(lastPriceSymbols);
         this.toWriter = toWriter;
         this.metrics = metrics;
+        this.sourceSequences = new SourceSequences(dedupWindow);
         this.book = new BarBook(256);
         allocateSymbols(64);
     }
@@ -131,9 +135,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         this.emitToMsc = toMsc;
     }
 
-    /** Restores a source's highest seq before the replay. */
-    public void restoreSource(final int sourceId, final long seq) {
-        sourceSequences.advance(sourceId, seq);
+    /** Restores a source's highest seq and window as the store has them ({@link SourceSequences#restore}). */
+    public void restoreSource(
+            final int sourceId, final long seq, final org.agrona.DirectBuffer window, final int length) {
+        sourceSequences.restore(sourceId, seq, window, 0, length);
     }
 
     /** Applies one tick read back from the journal (start-up thread, before the ring starts). */
@@ -257,7 +262,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         lastJournalIndex = journalIndex;
         checkpointDue = true;
         if (seq > 0 && sourceId >= 0) {
-            sourceSequences.advance(sourceId, seq);
+            sourceSequences.accept(sourceId, seq);
             markSourceDirty(sourceId);
         }
         final double price = usesLast[symbolId] ? last : bid;
@@ -431,13 +436,14 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         }
         for (int i = 0, n = dirtySources.size(); i < n; i++) {
             final int sourceId = dirtySources.getInt(i);
-            final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_LENGTH);
+            final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_WINDOW_OFFSET + sourceSequences.windowBytes());
             if (index < 0) {
                 return false;
             }
             out.putInt(index + SOURCE_ID_OFFSET, sourceId);
             out.putInt(index + SOURCE_ID_OFFSET + 4, 0);
             out.putLong(index + SOURCE_SEQ_OFFSET, sourceSequences.highWaterMark(sourceId));
+            sourceSequences.copyWindow(sourceId, out, index + SOURCE_WINDOW_OFFSET);
             toWriter.commit(index);
         }
         final int index = toWriter.tryClaim(MSG_CHECKPOINT, CHECKPOINT_LENGTH);
