@@ -117,6 +117,17 @@ class OutOfOrderSeqHttpTest {
                 assertEquals(new Counts(2, 0), counts(post(port, array(ticks, 2101, 1078))));
                 assertEquals(new Counts(0, 2), counts(post(port, array(ticks, 2101, 1078))));
                 assertEquals(journaled + 2, metrics.ticksJournaled.get());
+
+                // Another source's new tick in a refused request is not taken either.
+                final String mixed = "[" + HttpFixture.jsonObject(ticks.get(0), "term-02", 7) + ","
+                        + HttpFixture.jsonObject(ticks.get(1), SOURCE, 3) + "]";
+                final HttpResponse<String> refusedMixed = post(port, mixed);
+                assertEquals(409, refusedMixed.statusCode(), refusedMixed.body());
+                assertTrue(refusedMixed.body().contains("\"index\":1,\"field\":\"seq\""), refusedMixed.body());
+                assertEquals(journaled + 2, metrics.ticksJournaled.get());
+                assertEquals(
+                        new Counts(1, 0),
+                        counts(post(port, "[" + HttpFixture.jsonObject(ticks.get(0), "term-02", 7) + "]")));
             }
         }
 
