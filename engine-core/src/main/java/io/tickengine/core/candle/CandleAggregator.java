@@ -10,6 +10,7 @@ import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.SourceSequences;
 import java.util.Arrays;
 import java.util.Set;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -27,12 +28,15 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <h2>Exactly-once across restarts</h2>
  * At the end of a batch the aggregator hands over, in order: every changed bar, then per touched symbol the journal
  * index of the first tick of its oldest open bar with the watermark just before that tick ("replay from"), then
- * per touched source its highest seq and window of accepted seqs, then a checkpoint naming the last journal index applied. The writer commits a
+ * per touched source its highest seq, then a checkpoint naming the last journal index applied. The writer commits a
  * checkpoint in the same transaction as everything before it. On restart {@link #restoreSymbol} puts each symbol
  * back at its replay-from point and the journal is replayed through {@link #onReplayedTick}: every open bar is
  * rebuilt from its first tick with the same watermarks, hence the same late decisions. Bars already final at the
  * checkpoint are complete in the store; the replay may touch them again from a partial set of ticks, so they are
  * never handed over again.
+ *
+ * <p>A source's highest seq goes with its window of accepted seqs ({@link SourceSequences}), restored by
+ * {@link #restoreSource}; the replay adds the seqs journaled after the checkpoint.
  *
  * <p>All methods run on one thread at a time: the start-up thread while replaying, then the ring's handler thread.
  */
@@ -136,8 +140,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     }
 
     /** Restores a source's highest seq and window as the store has them ({@link SourceSequences#restore}). */
-    public void restoreSource(
-            final int sourceId, final long seq, final org.agrona.DirectBuffer window, final int length) {
+    public void restoreSource(final int sourceId, final long seq, final DirectBuffer window, final int length) {
         sourceSequences.restore(sourceId, seq, window, 0, length);
     }
 

@@ -8,6 +8,7 @@ import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.SourceSequences;
 import java.util.Arrays;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 
 /**
@@ -30,12 +31,11 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private final boolean sync;
     private final EngineMetrics metrics;
     private final SourceSequences sequences;
-    /** Per source, the lowest and highest seq of the request being checked; sources listed in requestSources. */
-    private long[] requestMinSeq = new long[16];
-
-    private long[] requestMaxSeq = new long[16];
-    private boolean[] requestListed = new boolean[16];
+    // The request being checked: its sources, and per source (by id) its lowest and highest seq in it.
     private final IntArrayList requestSources = new IntArrayList();
+    private boolean[] requestListed = new boolean[16];
+    private long[] requestMinSeq = new long[16];
+    private long[] requestMaxSeq = new long[16];
     private TickRing ring;
     private boolean atRequestStart = true;
 
@@ -46,9 +46,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private long failedAppends;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
-    /** The index of the tick refused for its seq, or -1: then a non-null requestFailure is a journal failure. */
+    // The index of the tick refused for its seq, or -1: then a non-null requestFailure is a journal failure.
     private int requestRefusedIndex = -1;
-
     private int[] pendingRefusedIndex = new int[64];
     private int requestAccepted;
     private int requestDuplicates;
@@ -81,8 +80,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     }
 
     /** Puts a source back as the store has it ({@link SourceSequences#restore}), before the replay. */
-    public void restoreSource(
-            final int sourceId, final long mark, final org.agrona.DirectBuffer window, final int length) {
+    public void restoreSource(final int sourceId, final long mark, final DirectBuffer window, final int length) {
         sequences.restore(sourceId, mark, window, 0, length);
     }
 
