@@ -72,7 +72,7 @@ class OutOfOrderSeqHttpTest {
                     sent = sent.plus(postSeqs(http.server.port(), ticks, range[0], range[1], 250));
                 }
                 assertEquals(new Counts(n, 0), sent);
-                awaitCommitted(http);
+                http.awaitCommitted();
                 assertEquals(
                         HttpFixture.expectedM1(FIXTURE),
                         http.candlesM1(ticks.get(0).symbol()));
@@ -83,7 +83,7 @@ class OutOfOrderSeqHttpTest {
                 }
                 assertEquals(new Counts(0, n), resent);
                 assertEquals(n, http.server.engine().metrics().ticksJournaled.get());
-                awaitCommitted(http);
+                http.awaitCommitted();
                 assertEquals(
                         HttpFixture.expectedM1(FIXTURE),
                         http.candlesM1(ticks.get(0).symbol()));
@@ -152,19 +152,6 @@ class OutOfOrderSeqHttpTest {
         void assertWindowStored() throws Exception {
             // Overridden where the test can reach the database.
         }
-
-        private void awaitCommitted(final HttpFixture http) {
-            final var metrics = http.server.engine().metrics();
-            final long deadlineNs = System.nanoTime() + 30_000_000_000L;
-            while (metrics.writerBacklog.get() > 0
-                    || metrics.committedJournalIndex.get()
-                            < http.server.engine().journal().lastIndex()) {
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw new AssertionError("writer did not catch up in 30 s");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
-            }
-        }
     }
 
     @Nested
@@ -186,13 +173,7 @@ class OutOfOrderSeqHttpTest {
 
         @BeforeEach
         void dropTables() throws Exception {
-            try (Connection c = database.connect();
-                    Statement s = c.createStatement()) {
-                // CASCADE: the db/init views depend on market_data; the engine creates them again at start.
-                s.execute(
-                        "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
-                                + " CASCADE");
-            }
+            database.dropEngineTables();
         }
 
         @Override

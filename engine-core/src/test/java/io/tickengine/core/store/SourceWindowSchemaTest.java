@@ -89,12 +89,7 @@ class SourceWindowSchemaTest {
 
         @BeforeEach
         void dropTables() throws SQLException {
-            try (Connection c = pg.connect();
-                    Statement s = c.createStatement()) {
-                s.execute(
-                        "DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq, schema_version"
-                                + " CASCADE");
-            }
+            pg.dropEngineTables();
         }
 
         @Override

@@ -28,6 +28,18 @@ public record PgDatabase(String jdbcUrl, String user, String password, String na
         return DriverManager.getConnection(jdbcUrl, properties);
     }
 
+    /**
+     * Drops the engine's tables and {@code schema_version} (CASCADE: the db/init views depend on market_data), so
+     * an engine started next creates them again from the scripts.
+     */
+    public void dropEngineTables() throws SQLException {
+        try (Connection c = connect();
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS market_data, engine_checkpoint, engine_symbol_state, engine_source_seq,"
+                    + " schema_version CASCADE");
+        }
+    }
+
     @Override
     public String toString() {
         return "PgDatabase[name=" + name + ", user=" + user + ", url="
