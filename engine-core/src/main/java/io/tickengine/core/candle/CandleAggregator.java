@@ -69,6 +69,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long[] scratchReplayFrom;
     private long[] scratchReplayWatermark;
     private boolean[] sourceDirty = new boolean[16];
+    // Of a hand-over not finished yet: the sources already sent, the first in dirtySources to send next.
+    private boolean[] sourceSent = new boolean[16];
+    private int sourcesHandedOver;
 
     private long emitFromMsc = Long.MIN_VALUE;
     private long emitToMsc = Long.MAX_VALUE;
@@ -437,8 +440,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             out.putLong(index + STATE_WATERMARK_OFFSET, watermark[symbolId]);
             toWriter.commit(index);
         }
-        for (int i = 0, n = dirtySources.size(); i < n; i++) {
-            final int sourceId = dirtySources.getInt(i);
+        // Resumed where the writer's ring was full: the windows are large, and starting over each time could never
+        // fit more of them than the ring holds at once. A source changed after it was sent is listed again.
+        for (; sourcesHandedOver < dirtySources.size(); sourcesHandedOver++) {
+            final int sourceId = dirtySources.getInt(sourcesHandedOver);
             final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_WINDOW_OFFSET + sourceSequences.windowBytes());
             if (index < 0) {
                 return false;
@@ -448,6 +453,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             out.putLong(index + SOURCE_SEQ_OFFSET, sourceSequences.highWaterMark(sourceId));
             sourceSequences.copyWindow(sourceId, out, index + SOURCE_WINDOW_OFFSET);
             toWriter.commit(index);
+            sourceSent[sourceId] = true;
         }
         final int index = toWriter.tryClaim(MSG_CHECKPOINT, CHECKPOINT_LENGTH);
         if (index < 0) {
@@ -464,8 +470,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         touchedSymbols.clear();
         for (int i = 0, n = dirtySources.size(); i < n; i++) {
             sourceDirty[dirtySources.getInt(i)] = false;
+            sourceSent[dirtySources.getInt(i)] = false;
         }
         dirtySources.clear();
+        sourcesHandedOver = 0;
         checkpointDue = false;
         return true;
     }
@@ -530,8 +538,12 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private void markSourceDirty(final int sourceId) {
         if (sourceId >= sourceDirty.length) {
             sourceDirty = Arrays.copyOf(sourceDirty, Math.max(sourceId + 1, sourceDirty.length * 2));
+            sourceSent = Arrays.copyOf(sourceSent, sourceDirty.length);
         }
-        if (!sourceDirty[sourceId]) {
+        if (sourceSent[sourceId]) {
+            sourceSent[sourceId] = false;
+            dirtySources.addInt(sourceId);
+        } else if (!sourceDirty[sourceId]) {
             sourceDirty[sourceId] = true;
             dirtySources.addInt(sourceId);
         }
