@@ -52,8 +52,8 @@ import java.util.Set;
  *   <tr><td>dedup.window</td><td>32768</td><td>seqs remembered below each source's highest: any of them is
  *       accepted once, in any order; a seq further below is refused (409). A power of two, 64..1048576, at most
  *       {@code writer.ring.bytes / 2} bits. Costs {@code dedup.window / 8} bytes per source in memory, in the store
- *       ({@code engine_source_seq.window_bits}) and in the writer's ring per checkpoint that touches the source:
- *       keep {@code writer.ring.bytes} well above that times the sources sending at once</td></tr>
+ *       ({@code engine_source_seq.window_bits}) and in the writer's ring per checkpoint that touches the
+ *       source</td></tr>
  *   <tr><td>shutdown.timeout.ms</td><td>15000</td><td>time to drain on shutdown</td></tr>
  *   <tr><td>metrics.symbols.max</td><td>100</td><td>symbols with their own metrics (the first ones seen), which
  *       bounds the exporter's label cardinality; 0 = none</td></tr>
