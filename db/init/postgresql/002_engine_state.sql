@@ -17,9 +17,15 @@ CREATE TABLE IF NOT EXISTS engine_symbol_state (
     updated_at            timestamptz NOT NULL DEFAULT now()
 );
 
--- Per sender: the highest seq accepted, so a resent tick is recognised as a duplicate after a restart.
+-- Per sender: the highest seq accepted and which seqs of the window below it were accepted (window_bits: the
+-- circular bitmap of SourceSequences, little-endian longs, bit (seq mod window) set if accepted; NULL when written
+-- before windows existed, then every seq up to last_seq counts as accepted), so that after a restart a resent tick
+-- is still a duplicate and a gap is still accepted.
 CREATE TABLE IF NOT EXISTS engine_source_seq (
-    source      text        PRIMARY KEY,
-    last_seq    bigint      NOT NULL,
-    updated_at  timestamptz NOT NULL DEFAULT now()
+    source       text        PRIMARY KEY,
+    last_seq     bigint      NOT NULL,
+    window_bits  bytea,
+    updated_at   timestamptz NOT NULL DEFAULT now()
 );
+-- Tables created before the window existed.
+ALTER TABLE engine_source_seq ADD COLUMN IF NOT EXISTS window_bits bytea;

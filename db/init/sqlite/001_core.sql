@@ -31,8 +31,13 @@ CREATE TABLE IF NOT EXISTS engine_symbol_state (
     updated_at            INTEGER NOT NULL
 );
 
+-- window_bits: see db/init/postgresql/002_engine_state.sql.
 CREATE TABLE IF NOT EXISTS engine_source_seq (
-    source      TEXT    PRIMARY KEY,
-    last_seq    INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL
+    source       TEXT    PRIMARY KEY,
+    last_seq     INTEGER NOT NULL,
+    window_bits  BLOB,
+    updated_at   INTEGER NOT NULL
 );
+-- Tables created before the window existed (SQLite has no ADD COLUMN IF NOT EXISTS: SchemaMigrator skips it when
+-- the column is there).
+ALTER TABLE engine_source_seq ADD COLUMN window_bits BLOB;

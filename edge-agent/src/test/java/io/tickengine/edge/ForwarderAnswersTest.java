@@ -79,6 +79,23 @@ class ForwarderAnswersTest {
     }
 
     @Test
+    void shouldQuarantineTheTickTheEngineRefusesAsBelowItsDedupWindowAndResendTheRest() throws Exception {
+        try (StubEngine engine = new StubEngine((n, request) -> n == 0
+                        ? new StubEngine.Answer(
+                                409,
+                                "{\"error\":\"seq below the dedup window [source=agent, seq=3, window=4..40003]\","
+                                        + "\"index\":2,\"field\":\"seq\",\"status\":409}",
+                                null)
+                        : StubEngine.Answer.accepted(request));
+                EdgeAgent agent = AgentFixture.start(agentDir, engine.url(), "forward.batch.size=10")) {
+            awaitForwarded(agent, TICKS);
+            assertEquals(1, agent.status().quarantined());
+            assertEquals(1, engine.received.get(1).firstSeq(), "the ticks before it are sent again");
+        }
+        assertEquals(1, StoredTicks.queryLong(agentDir, "SELECT count(*) FROM quarantine WHERE seq = 3"));
+    }
+
+    @Test
     void shouldHalveBatchesTheEngineRefusesAsTooLarge() throws Exception {
         try (StubEngine engine = new StubEngine((n, request) -> request.ticks() > 8
                         ? new StubEngine.Answer(413, "{\"error\":\"too many ticks\",\"status\":413}", null)

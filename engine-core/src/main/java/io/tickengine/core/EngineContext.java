@@ -2,6 +2,7 @@ package io.tickengine.core;
 
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.WaitStrategyType;
+import io.tickengine.core.tick.SourceSequences;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,6 +51,11 @@ import java.util.Set;
  *   <tr><td>writer.ring.bytes</td><td>4194304</td><td>aggregator-to-writer buffer, a power of two</td></tr>
  *   <tr><td>writer.backoff.min.ms / max.ms</td><td>100 / 5000</td><td>retry delays while the store is down</td></tr>
  *   <tr><td>names.capacity</td><td>65536</td><td>distinct symbols (and, separately, sources)</td></tr>
+ *   <tr><td>dedup.window</td><td>32768</td><td>seqs remembered below each source's highest: any of them is
+ *       accepted once, in any order; a seq further below is refused (409). A power of two, 64..1048576, at most
+ *       {@code writer.ring.bytes / 2} bits. Costs {@code dedup.window / 8} bytes per source in memory, in the store
+ *       ({@code engine_source_seq.window_bits}) and in the writer's ring per checkpoint that touches the
+ *       source</td></tr>
  *   <tr><td>shutdown.timeout.ms</td><td>15000</td><td>time to drain on shutdown</td></tr>
  *   <tr><td>metrics.symbols.max</td><td>100</td><td>symbols with their own metrics (the first ones seen), which
  *       bounds the exporter's label cardinality; 0 = none</td></tr>
@@ -85,6 +91,7 @@ public final class EngineContext {
     private long writerBackoffMinMs = 100;
     private long writerBackoffMaxMs = 5_000;
     private int namesCapacity = 65_536;
+    private int dedupWindow = 32_768;
     private long shutdownTimeoutMs = 15_000;
     private int metricsSymbolsMax = io.tickengine.core.metrics.EngineMetrics.DEFAULT_TRACKED_SYMBOLS;
     private boolean concluded;
@@ -145,6 +152,7 @@ public final class EngineContext {
             "writer.backoff.min.ms",
             "writer.backoff.max.ms",
             "names.capacity",
+            "dedup.window",
             "shutdown.timeout.ms",
             "metrics.symbols.max");
 
@@ -185,6 +193,7 @@ public final class EngineContext {
                 case "writer.backoff.min.ms" -> writerBackoffMinMs = Long.parseLong(value);
                 case "writer.backoff.max.ms" -> writerBackoffMaxMs = Long.parseLong(value);
                 case "names.capacity" -> namesCapacity = Integer.parseInt(value);
+                case "dedup.window" -> dedupWindow = Integer.parseInt(value);
                 case "shutdown.timeout.ms" -> shutdownTimeoutMs = Long.parseLong(value);
                 case "metrics.symbols.max" -> metricsSymbolsMax = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
@@ -255,6 +264,15 @@ public final class EngineContext {
                 writerBackoffMinMs,
                 "1 <= min <= writer.backoff.max.ms");
         require(namesCapacity >= 1 && namesCapacity <= 1 << 20, "names.capacity", namesCapacity, "1..1048576");
+        // A source's window goes to the writer whole, in one message of at most an eighth of its ring (Agrona).
+        require(
+                Integer.bitCount(dedupWindow) == 1
+                        && dedupWindow >= SourceSequences.MIN_WINDOW
+                        && dedupWindow <= SourceSequences.MAX_WINDOW
+                        && dedupWindow <= writerRingBytes / 2,
+                "dedup.window",
+                dedupWindow,
+                "a power of two, 64..1048576 and at most writer.ring.bytes / 2");
         require(
                 metricsSymbolsMax >= 0 && metricsSymbolsMax <= 10_000,
                 "metrics.symbols.max",
@@ -437,6 +455,11 @@ public final class EngineContext {
 
     public int namesCapacity() {
         return namesCapacity;
+    }
+
+    /** @return seqs remembered below each source's highest ({@link SourceSequences}). */
+    public int dedupWindow() {
+        return dedupWindow;
     }
 
     public long shutdownTimeoutMs() {

@@ -114,9 +114,10 @@ public final class TickEngine implements AutoCloseable {
                 context.sessionOffsetMsc(),
                 context.lastPriceSymbols(),
                 toWriter,
+                context.dedupWindow(),
                 metrics);
         final JournalHandler journalHandler =
-                new JournalHandler(journal, symbols, sources, context.journalSync(), metrics);
+                new JournalHandler(journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics);
         this.ring = new TickRing(
                 context.ringSize(),
                 context.maxBatchSize(),
@@ -125,6 +126,7 @@ public final class TickEngine implements AutoCloseable {
                 new LoggingExceptionHandler(metrics),
                 journalHandler,
                 aggregator);
+        journalHandler.readAheadIn(ring);
         this.writer = writer(context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
         this.tickStore = tickStore;
         this.tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
@@ -185,6 +187,7 @@ public final class TickEngine implements AutoCloseable {
                 context.sessionOffsetMsc(),
                 context.lastPriceSymbols(),
                 toWriter,
+                context.dedupWindow(),
                 metrics);
     }
 
@@ -249,6 +252,8 @@ public final class TickEngine implements AutoCloseable {
             final OneToOneRingBuffer toWriter = writerRing(context);
             final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
             aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
+            // The store's windows hold seqs whose journal files may be gone: the replay adds to them.
+            restoreSources(store.loadRecoveryState(), sources, aggregator, null);
             final CandleWriter writer =
                     writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
             writer.start();
@@ -411,11 +416,7 @@ public final class TickEngine implements AutoCloseable {
         } catch (final StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        for (final Map.Entry<String, Long> source : state.sources().entrySet()) {
-            final int id = sources.intern(source.getKey());
-            journalHandler.restoreSequence(id, source.getValue());
-            aggregator.restoreSource(id, source.getValue());
-        }
+        restoreSources(state, sources, aggregator, journalHandler);
         long fromIndex = Long.MIN_VALUE;
         if (journal.id().equals(state.journalId())) {
             fromIndex = state.journalIndex() + 1;
@@ -473,6 +474,30 @@ public final class TickEngine implements AutoCloseable {
                 count[0],
                 aggregator.openBars(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    /**
+     * Puts each source's seqs back as the store has them, before the journal replay adds the seqs journaled after
+     * the checkpoint.
+     *
+     * @param journalHandler {@code null} when no ring runs (rebuild).
+     */
+    private static void restoreSources(
+            final RecoveryState state,
+            final NameTable sources,
+            final CandleAggregator aggregator,
+            final JournalHandler journalHandler) {
+        for (final Map.Entry<String, RecoveryState.SourceState> source :
+                state.sources().entrySet()) {
+            final int id = sources.intern(source.getKey());
+            final RecoveryState.SourceState s = source.getValue();
+            final UnsafeBuffer window = s.window() == null ? null : new UnsafeBuffer(s.window());
+            final int length = s.window() == null ? 0 : s.window().length;
+            if (journalHandler != null) {
+                journalHandler.restoreSource(id, s.lastSeq(), window, length);
+            }
+            aggregator.restoreSource(id, s.lastSeq(), window, length);
+        }
     }
 
     private static void replay(

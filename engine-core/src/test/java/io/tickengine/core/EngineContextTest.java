@@ -56,6 +56,7 @@ class EngineContextTest {
         assertEquals(100, c.writerBackoffMinMs());
         assertEquals(5_000, c.writerBackoffMaxMs());
         assertEquals(65_536, c.namesCapacity());
+        assertEquals(32_768, c.dedupWindow());
         assertEquals(15_000, c.shutdownTimeoutMs());
     }
 
@@ -315,6 +316,9 @@ class EngineContextTest {
         "writer.backoff.min.ms, 6000, 6000",
         "names.capacity, 0, 0",
         "names.capacity, 1048577, 1048577",
+        "dedup.window, 100, 100",
+        "dedup.window, 32, 32",
+        "dedup.window, 2097152, 2097152",
     })
     void shouldRejectAnInvalidConfigurationAtConclude(final String key, final String value, final String reported) {
         final EngineContext c = new EngineContext().set(key, value);
@@ -338,6 +342,7 @@ class EngineContextTest {
                 .set("writer.backoff.min.ms", "1")
                 .set("writer.backoff.max.ms", "1")
                 .set("names.capacity", "1048576")
+                .set("dedup.window", "32768")
                 .conclude();
         new EngineContext()
                 .set("ring.size", "4096")
@@ -361,5 +366,18 @@ class EngineContextTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::conclude);
         assertTrue(e.getMessage().contains("key=ring.max.batch"), e.getMessage());
         assertTrue(e.getMessage().contains("value=2049"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectADedupWindowThatDoesNotFitOneWriterMessage() {
+        // A source's window goes to the writer in one message, at most an eighth of the writer's ring.
+        final EngineContext c =
+                new EngineContext().set("writer.ring.bytes", "65536").set("dedup.window", "65536");
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::conclude);
+        assertTrue(e.getMessage().contains("key=dedup.window"), e.getMessage());
+        new EngineContext()
+                .set("writer.ring.bytes", "65536")
+                .set("dedup.window", "32768")
+                .conclude();
     }
 }

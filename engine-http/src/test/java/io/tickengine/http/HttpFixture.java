@@ -211,6 +211,20 @@ final class HttpFixture implements AutoCloseable {
         return nd.toString();
     }
 
+    /** Waits until the writer has committed everything journaled so far (at most 30 s). */
+    void awaitCommitted() {
+        final var metrics = server.engine().metrics();
+        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+        while (metrics.writerBacklog.get() > 0
+                || metrics.committedJournalIndex.get()
+                        < server.engine().journal().lastIndex()) {
+            if (System.nanoTime() - deadlineNs > 0) {
+                throw new AssertionError("writer did not catch up in 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+    }
+
     @Override
     public void close() {
         server.close();

@@ -48,7 +48,7 @@ class HttpIngestCandlesTest {
                     assertEquals(202, r.statusCode(), r.body());
                     assertEquals("{\"accepted\":" + (to - from) + ",\"duplicates\":0}", r.body());
                 }
-                awaitCommitted(http);
+                http.awaitCommitted();
                 assertEquals(
                         HttpFixture.expectedM1(fixture),
                         http.candlesM1(ticks.get(0).symbol()));
@@ -65,24 +65,10 @@ class HttpIngestCandlesTest {
                             "/ingest/tick", "application/json", HttpFixture.jsonObject(ticks.get(i), "ea-1", i + 1));
                     assertEquals(202, r.statusCode(), r.body());
                 }
-                awaitCommitted(http);
+                http.awaitCommitted();
                 assertEquals(
                         HttpFixture.expectedM1(fixture),
                         http.candlesM1(ticks.get(0).symbol()));
-            }
-        }
-
-        private static void awaitCommitted(final HttpFixture http) {
-            final var metrics = http.server.engine().metrics();
-            final long deadlineNs = System.nanoTime() + 30_000_000_000L;
-            // Candles are committed shortly after the acknowledgement: wait for the writer to catch up.
-            while (metrics.writerBacklog.get() > 0
-                    || metrics.committedJournalIndex.get()
-                            < http.server.engine().journal().lastIndex()) {
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw new AssertionError("writer did not catch up in 30 s");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
             }
         }
     }

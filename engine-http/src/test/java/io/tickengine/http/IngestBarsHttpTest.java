@@ -3,7 +3,6 @@ package io.tickengine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.testsupport.TickFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +41,7 @@ class IngestBarsHttpTest {
 
             assertEquals(202, r.statusCode(), r.body());
             assertEquals("{\"accepted\":" + candles.size() + "}", r.body());
-            awaitCommitted(http);
+            http.awaitCommitted();
             assertEquals(
                     HttpFixture.expectedM1(fixture),
                     http.candlesM1(candles.get(0).symbol()));
@@ -54,13 +53,13 @@ class IngestBarsHttpTest {
     void shouldReplaceAStoredBarWholeWithItsNewVersion() throws Exception {
         try (HttpFixture http = new HttpFixture(dataDir, null)) {
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1000, 1.1050, 1.0950, 1.1020, 100, 5.5, "0.0001"));
-            awaitCommitted(http);
+            http.awaitCommitted();
             assertEquals(
                     "EURUSD,M1," + NOON_MSC + ",1.1,1.105,1.095,1.102,100,5.5,1.0E-4\n", candlesCsv(http, "EURUSD"));
 
             // Narrower range and fewer ticks: a merge would keep the old high, low and volumes.
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1010, 1.1030, 1.1000, 1.1005, 40, 0, "0.0002"));
-            awaitCommitted(http);
+            http.awaitCommitted();
 
             assertEquals(
                     "EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,2.0E-4\n", candlesCsv(http, "EURUSD"));
@@ -71,10 +70,10 @@ class IngestBarsHttpTest {
     void shouldForgetTheStoredSpreadWhenTheNewVersionHasNone() throws Exception {
         try (HttpFixture http = new HttpFixture(dataDir, null)) {
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1000, 1.1050, 1.0950, 1.1020, 100, 5.5, "0.0001"));
-            awaitCommitted(http);
+            http.awaitCommitted();
 
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1010, 1.1030, 1.1000, 1.1005, 40, 0, "null"));
-            awaitCommitted(http);
+            http.awaitCommitted();
 
             assertEquals("EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,\n", candlesCsv(http, "EURUSD"));
         }
@@ -270,19 +269,5 @@ class IngestBarsHttpTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body().substring(r.body().indexOf('\n') + 1);
-    }
-
-    /** Waits until the writer has committed everything journaled so far. */
-    private static void awaitCommitted(final HttpFixture http) {
-        final TickEngine engine = http.server.engine();
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (engine.metrics().writerBacklog.get() > 0
-                || engine.metrics().committedJournalIndex.get()
-                        < engine.journal().lastIndex()) {
-            if (System.nanoTime() - deadlineNs > 0) {
-                throw new AssertionError("writer did not catch up in 30 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
     }
 }

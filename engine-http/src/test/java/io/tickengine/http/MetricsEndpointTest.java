@@ -58,7 +58,7 @@ class MetricsEndpointTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, noKey.statusCode());
-            awaitCommitted(http);
+            http.awaitCommitted();
 
             final HttpResponse<String> scrape = http.get("/metrics", HttpFixture.READ_KEY);
             assertEquals(200, scrape.statusCode(), scrape.body());
@@ -182,18 +182,5 @@ class MetricsEndpointTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
         assertEquals(0, process.exitValue(), "promtool check metrics found problems:\n" + output);
         assertEquals("", output.trim(), "promtool check metrics found problems");
-    }
-
-    static void awaitCommitted(final HttpFixture http) {
-        final var metrics = http.server.engine().metrics();
-        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
-        while (metrics.writerBacklog.get() > 0
-                || metrics.committedJournalIndex.get()
-                        < http.server.engine().journal().lastIndex()) {
-            if (System.nanoTime() - deadlineNs > 0) {
-                throw new AssertionError("writer did not catch up in 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
-        }
     }
 }

@@ -50,7 +50,7 @@ class StatusPageTest {
                     assertEquals(202, r.statusCode(), r.body());
                 }
             }
-            MetricsEndpointTest.awaitCommitted(http);
+            http.awaitCommitted();
             // The key travels in the fragment, which the browser never sends: the page moves it to sessionStorage.
             final String url = "http://127.0.0.1:" + http.server.port() + "/#key=" + HttpFixture.READ_KEY;
 

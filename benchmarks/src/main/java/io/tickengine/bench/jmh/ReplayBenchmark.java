@@ -97,7 +97,15 @@ public class ReplayBenchmark {
     @OperationsPerInvocation(TICKS)
     public long replay() {
         final Replayer replayer = new Replayer(
-                new CandleAggregator(rig.symbols, RingRig.TIMEFRAMES, 60_000, 0, Set.of(), rig.toWriter, rig.metrics),
+                new CandleAggregator(
+                        rig.symbols,
+                        RingRig.TIMEFRAMES,
+                        60_000,
+                        0,
+                        Set.of(),
+                        rig.toWriter,
+                        RingRig.DEDUP_WINDOW,
+                        rig.metrics),
                 rig.symbols,
                 rig.sources);
         final long count = rig.journal.replay(Long.MIN_VALUE, replayer);

@@ -37,6 +37,9 @@ final class RingRig implements AutoCloseable {
     final EngineMetrics metrics = new EngineMetrics();
     final TickJournal journal;
     final OneToOneRingBuffer toWriter;
+    /** The engine's default {@code dedup.window}. */
+    static final int DEDUP_WINDOW = new io.tickengine.core.EngineContext().dedupWindow();
+
     final CandleAggregator aggregator;
     final TickRing ring;
     private final Thread drainer;
@@ -48,7 +51,9 @@ final class RingRig implements AutoCloseable {
         journal = TickJournal.open(dir, "FAST_HOURLY");
         toWriter = new OneToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 1024 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
-        aggregator = new CandleAggregator(symbols, TIMEFRAMES, 60_000, 0, Set.of(), toWriter, metrics);
+        aggregator = new CandleAggregator(symbols, TIMEFRAMES, 60_000, 0, Set.of(), toWriter, DEDUP_WINDOW, metrics);
+        final JournalHandler journalHandler =
+                new JournalHandler(journal, symbols, sources, false, DEDUP_WINDOW, metrics);
         ring = withRing
                 ? new TickRing(
                         65_536,
@@ -60,9 +65,12 @@ final class RingRig implements AutoCloseable {
                             return t;
                         },
                         new Failing(),
-                        new JournalHandler(journal, symbols, sources, false, metrics),
+                        journalHandler,
                         aggregator)
                 : null;
+        if (ring != null) {
+            journalHandler.readAheadIn(ring);
+        }
         drainer = new Thread(this::drain, "bench-writer");
         drainer.setDaemon(true);
         drainer.start();

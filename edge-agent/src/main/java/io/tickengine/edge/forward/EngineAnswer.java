@@ -25,7 +25,10 @@ public record EngineAnswer(
     public enum Kind {
         /** 2xx: every tick of the batch is in the engine's journal (or was already): advance the mark. */
         ACCEPTED,
-        /** 400: the engine rejects the data; the batch must not be retried as it is: quarantine. */
+        /**
+         * 400, or 409 (a seq below the engine's dedup window for this source): the engine rejects the data; the batch
+         * must not be retried as it is: quarantine.
+         */
         INVALID,
         /** 413: too many ticks or bytes for the engine: send smaller batches. */
         TOO_LARGE,

@@ -125,7 +125,7 @@ public final class EngineClient {
         final EngineAnswer.Kind kind;
         if (status >= 200 && status < 300) {
             kind = EngineAnswer.Kind.ACCEPTED;
-        } else if (status == 400 || status == 422) {
+        } else if (status == 400 || status == 409 || status == 422) {
             kind = EngineAnswer.Kind.INVALID;
         } else if (status == 413) {
             kind = EngineAnswer.Kind.TOO_LARGE;

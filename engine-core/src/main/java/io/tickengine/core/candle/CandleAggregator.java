@@ -10,6 +10,7 @@ import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.SourceSequences;
 import java.util.Arrays;
 import java.util.Set;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -34,6 +35,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * checkpoint are complete in the store; the replay may touch them again from a partial set of ticks, so they are
  * never handed over again.
  *
+ * <p>A source's highest seq goes with its window of accepted seqs ({@link SourceSequences}), restored by
+ * {@link #restoreSource}; the replay adds the seqs journaled after the checkpoint.
+ *
  * <p>All methods run on one thread at a time: the start-up thread while replaying, then the ring's handler thread.
  */
 public final class CandleAggregator implements EventHandler<TickEvent> {
@@ -49,7 +53,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private final RingBuffer toWriter;
     private final EngineMetrics metrics;
     private final BarBook book;
-    private final SourceSequences sourceSequences = new SourceSequences();
+    private final SourceSequences sourceSequences;
     private final IntArrayList dirtySources = new IntArrayList();
     private final IntArrayList touchedSymbols = new IntArrayList();
     /** Whole bars given by clients, in journal order, waiting to be handed to the writer. */
@@ -68,6 +72,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long[] scratchReplayFrom;
     private long[] scratchReplayWatermark;
     private boolean[] sourceDirty = new boolean[16];
+    // Of a hand-over not finished yet: the sources already sent, the first in dirtySources to send next.
+    private boolean[] sourceSent = new boolean[16];
+    private int sourcesHandedOver;
 
     private long emitFromMsc = Long.MIN_VALUE;
     private long emitToMsc = Long.MAX_VALUE;
@@ -100,6 +107,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * @param sessionOffsetMsc how far east of UTC D1/W1 bars start; a whole number of minutes.
      * @param lastPriceSymbols symbols built from {@code last} instead of {@code bid}.
      * @param toWriter the ring buffer the writer reads ({@link CandleMessageDescriptor}).
+     * @param dedupWindow seqs remembered below each source's highest ({@link SourceSequences}), as the journal
+     *     handler's: the aggregator keeps the same window of the ticks it applies, for the store.
      */
     public CandleAggregator(
             final NameTable symbols,
@@ -108,6 +117,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             final long sessionOffsetMsc,
             final Set<String> lastPriceSymbols,
             final RingBuffer toWriter,
+            final int dedupWindow,
             final EngineMetrics metrics) {
         if (timeframes.length == 0) {
             throw new IllegalArgumentException("at least one timeframe is needed");
@@ -121,6 +131,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         this.lastPriceSymbols = Set.copyOf(lastPriceSymbols);
         this.toWriter = toWriter;
         this.metrics = metrics;
+        this.sourceSequences = new SourceSequences(dedupWindow);
         this.book = new BarBook(256);
         allocateSymbols(64);
     }
@@ -163,9 +174,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         this.emitToMsc = toMsc;
     }
 
-    /** Restores a source's highest seq before the replay. */
-    public void restoreSource(final int sourceId, final long seq) {
-        sourceSequences.advance(sourceId, seq);
+    /** Restores a source's highest seq and window as the store has them ({@link SourceSequences#restore}). */
+    public void restoreSource(final int sourceId, final long seq, final DirectBuffer window, final int length) {
+        sourceSequences.restore(sourceId, seq, window, 0, length);
     }
 
     /** Applies one tick read back from the journal (start-up thread, before the ring starts). */
@@ -298,7 +309,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         lastJournalIndex = journalIndex;
         checkpointDue = true;
         if (seq > 0 && sourceId >= 0) {
-            sourceSequences.advance(sourceId, seq);
+            sourceSequences.accept(sourceId, seq);
             markSourceDirty(sourceId);
         }
         final double price = BarMath.price(usesLast[symbolId], bid, last);
@@ -559,16 +570,20 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             out.putLong(index + STATE_WATERMARK_OFFSET, effectiveMark(symbolId));
             toWriter.commit(index);
         }
-        for (int i = 0, n = dirtySources.size(); i < n; i++) {
-            final int sourceId = dirtySources.getInt(i);
-            final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_LENGTH);
+        // Resumed where the writer's ring was full: the windows are large, and starting over each time could never
+        // fit more of them than the ring holds at once. A source changed after it was sent is listed again.
+        for (; sourcesHandedOver < dirtySources.size(); sourcesHandedOver++) {
+            final int sourceId = dirtySources.getInt(sourcesHandedOver);
+            final int index = toWriter.tryClaim(MSG_SOURCE_SEQ, SOURCE_WINDOW_OFFSET + sourceSequences.windowBytes());
             if (index < 0) {
                 return false;
             }
             out.putInt(index + SOURCE_ID_OFFSET, sourceId);
             out.putInt(index + SOURCE_ID_OFFSET + 4, 0);
             out.putLong(index + SOURCE_SEQ_OFFSET, sourceSequences.highWaterMark(sourceId));
+            sourceSequences.copyWindow(sourceId, out, index + SOURCE_WINDOW_OFFSET);
             toWriter.commit(index);
+            sourceSent[sourceId] = true;
         }
         final int index = toWriter.tryClaim(MSG_CHECKPOINT, CHECKPOINT_LENGTH);
         if (index < 0) {
@@ -585,8 +600,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         touchedSymbols.clear();
         for (int i = 0, n = dirtySources.size(); i < n; i++) {
             sourceDirty[dirtySources.getInt(i)] = false;
+            sourceSent[dirtySources.getInt(i)] = false;
         }
         dirtySources.clear();
+        sourcesHandedOver = 0;
         checkpointDue = false;
         return true;
     }
@@ -654,8 +671,12 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private void markSourceDirty(final int sourceId) {
         if (sourceId >= sourceDirty.length) {
             sourceDirty = Arrays.copyOf(sourceDirty, Math.max(sourceId + 1, sourceDirty.length * 2));
+            sourceSent = Arrays.copyOf(sourceSent, sourceDirty.length);
         }
-        if (!sourceDirty[sourceId]) {
+        if (sourceSent[sourceId]) {
+            sourceSent[sourceId] = false;
+            dirtySources.addInt(sourceId);
+        } else if (!sourceDirty[sourceId]) {
             sourceDirty[sourceId] = true;
             dirtySources.addInt(sourceId);
         }

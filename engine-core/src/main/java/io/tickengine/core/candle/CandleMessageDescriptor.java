@@ -11,7 +11,14 @@ package io.tickengine.core.candle;
  *  0 symbol id (int32) | 4 unused | 8 replay-from journal index (int64)
  * 16 symbol watermark at that index (int64) | 24 symbol watermark now (int64)
  *       </pre>
- *   <li>{@link #MSG_SOURCE_SEQ}: {@code 0 source id (int32) | 4 unused | 8 highest seq (int64)}.
+ *   <li>{@link #MSG_SOURCE_SEQ}: a source's dedup state after the checkpoint that follows, whole (the newest
+ *       replaces the older), so the writer stores it as it is and a restart puts it back exactly
+ *       ({@link io.tickengine.core.tick.SourceSequences}). Bounded: {@code dedup.window / 8 + 16} bytes, sent once
+ *       per source touched per checkpoint.
+ *       <pre>
+ *  0 source id (int32) | 4 unused | 8 highest seq (int64)
+ * 16 window bitmap: dedup.window / 64 words (int64), bit (seq mod window) set if that seq was accepted
+ *       </pre>
  *   <li>{@link #MSG_CHECKPOINT}: {@code 0 journal index (int64) | 8 oldest publish time (int64)}: every message
  *       before it reflects all ticks up to and including that index. The writer commits a checkpoint together with
  *       everything before it. The publish time ({@code System.nanoTime()}) is that of the oldest tick or bar this
@@ -40,7 +47,7 @@ public final class CandleMessageDescriptor {
 
     public static final int SOURCE_ID_OFFSET = 0;
     public static final int SOURCE_SEQ_OFFSET = 8;
-    public static final int SOURCE_LENGTH = 16;
+    public static final int SOURCE_WINDOW_OFFSET = 16;
 
     public static final int CHECKPOINT_INDEX_OFFSET = 0;
     public static final int CHECKPOINT_PUBLISH_NS_OFFSET = 8;

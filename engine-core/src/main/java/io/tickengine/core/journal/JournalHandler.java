@@ -4,14 +4,25 @@ import com.lmax.disruptor.EventHandler;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.SourceSequences;
 import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * First handler of the ring: drops ticks their source already sent, appends every other tick to the journal, and
  * completes each publish call's {@link IngestAck} at the end of the batch that holds its last tick: after
  * {@link TickJournal#sync()} when {@code journal.sync} is on, so one sync covers the whole batch (group commit).
+ *
+ * <h2>Seqs out of order, and all or nothing</h2>
+ * A tick with a {@code seq} is journaled once ({@link SourceSequences}: any order within the window below its
+ * source's highest seq). A seq below the window refuses the whole request ({@link IngestAck#onSeqBelowWindow}), so
+ * on meeting a request's first tick the handler reads ahead to its last ({@link TickRing#published}) and checks
+ * every seq against the window as it will stand when the request's highest seq is in: a request holding such a
+ * tick journals nothing and records no seq. A seq is recorded only once its tick is journaled, so a failed append
+ * needs no undo.
  */
 public final class JournalHandler implements EventHandler<TickEvent> {
     private final TickJournal journal;
@@ -19,7 +30,14 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private final NameTable sources;
     private final boolean sync;
     private final EngineMetrics metrics;
-    private final SourceSequences sequences = new SourceSequences();
+    private final SourceSequences sequences;
+    // The request being checked: its sources, and per source (by id) its lowest and highest seq in it.
+    private final IntArrayList requestSources = new IntArrayList();
+    private boolean[] requestListed = new boolean[16];
+    private long[] requestMinSeq = new long[16];
+    private long[] requestMaxSeq = new long[16];
+    private TickRing ring;
+    private boolean atRequestStart = true;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
 
@@ -28,6 +46,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private long failedAppends;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
+    // The index of the tick refused for its seq, or -1: then a non-null requestFailure is a journal failure.
+    private int requestRefusedIndex = -1;
+    private int[] pendingRefusedIndex = new int[64];
     private int requestAccepted;
     private int requestDuplicates;
     private IngestAck[] pendingAcks = new IngestAck[64];
@@ -41,7 +62,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             final NameTable symbols,
             final NameTable sources,
             final boolean sync,
+            final int dedupWindow,
             final EngineMetrics metrics) {
+        this.sequences = new SourceSequences(dedupWindow);
         this.journal = journal;
         this.symbols = symbols;
         this.sources = sources;
@@ -49,14 +72,37 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         this.metrics = metrics;
     }
 
-    /** Raises a source's mark while restoring state before the ring starts (from the store and the replay). */
+    /**
+     * Gives the handler the ring it reads ahead in (see the class comment); once, before the ring starts.
+     */
+    public void readAheadIn(final TickRing ring) {
+        this.ring = ring;
+    }
+
+    /** Puts a source back as the store has it ({@link SourceSequences#restore}), before the replay. */
+    public void restoreSource(final int sourceId, final long mark, final DirectBuffer window, final int length) {
+        sequences.restore(sourceId, mark, window, 0, length);
+    }
+
+    /** Records a journaled seq while replaying the journal before the ring starts. */
     public void restoreSequence(final int sourceId, final long seq) {
-        sequences.advance(sourceId, seq);
+        sequences.accept(sourceId, seq);
+    }
+
+    @Override
+    public void onStart() {
+        if (ring == null) {
+            throw new IllegalStateException("JournalHandler.readAheadIn(ring) was not called");
+        }
     }
 
     @Override
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
         if (event.type() == TickEvent.TYPE_TICK) {
+            if (atRequestStart) {
+                atRequestStart = false;
+                checkRequest(sequence);
+            }
             onTick(event);
         } else if (event.type() == TickEvent.TYPE_BAR || event.type() == TickEvent.TYPE_REPLACE) {
             onBar(event);
@@ -68,16 +114,17 @@ public final class JournalHandler implements EventHandler<TickEvent> {
 
     private void onTick(final TickEvent event) {
         if (requestFailure != null) {
-            // The journal failed earlier in this request: the client is told to resend it all, so nothing more of
-            // it may be journaled or raise a high-water mark (the resend would be taken for duplicates).
+            // The request is refused for a seq below the window, or the journal failed earlier in it (the client
+            // is told to resend it all): nothing more of it may be journaled or record a seq (the resend would be
+            // taken for duplicates).
             event.markDuplicate();
             endRecord(event);
             return;
         }
         final long seq = event.seq();
         final int sourceId = event.sourceId();
-        final long previousMark = seq > 0 ? sequences.highWaterMark(sourceId) : 0;
-        if (seq > 0 && !sequences.accept(sourceId, seq)) {
+        // The request check refused every tick below the window, so a seq here is new or a duplicate.
+        if (seq > 0 && sequences.check(sourceId, seq) != SourceSequences.NEW) {
             event.markDuplicate();
             requestDuplicates++;
             metrics.ticksDuplicate.incrementRelease();
@@ -85,6 +132,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             try {
                 lastAppendedIndex = journal.append(event, symbols, sources);
                 event.journalIndex(lastAppendedIndex);
+                if (seq > 0) {
+                    sequences.accept(sourceId, seq);
+                }
                 requestAccepted++;
                 metrics.ticksJournaled.incrementRelease();
                 metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
@@ -93,13 +143,80 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 }
                 metrics.symbols.onTick(event.symbolId(), event.timeMsc());
             } catch (final RuntimeException e) {
-                if (seq > 0) {
-                    sequences.reset(sourceId, previousMark);
-                }
                 onAppendFailed(event, e);
             }
         }
         endRecord(event);
+    }
+
+    /**
+     * Reads the request that starts at {@code first} to its last event and refuses it whole if a seq is below its
+     * source's window as it will stand after the request: {@code max(mark, request's highest seq) - window}.
+     */
+    private void checkRequest(final long first) {
+        long last = first;
+        while (true) {
+            final TickEvent e = ring.published(last);
+            final long seq = e.seq();
+            if (seq > 0) {
+                noteRequestSeq(e.sourceId(), seq);
+            }
+            if (e.endsRequest()) {
+                break;
+            }
+            last++;
+        }
+        if (requestSources.isEmpty()) {
+            return;
+        }
+        boolean below = false;
+        for (int i = 0, n = requestSources.size(); i < n; i++) {
+            final int sourceId = requestSources.getInt(i);
+            below |= requestMinSeq[sourceId] <= top(sourceId) - sequences.window();
+            requestListed[sourceId] = false;
+        }
+        if (below) {
+            for (long s = first; s <= last; s++) {
+                final TickEvent e = ring.published(s);
+                final long seq = e.seq();
+                if (seq > 0 && seq <= top(e.sourceId()) - sequences.window()) {
+                    refuse((int) (s - first), e.sourceId(), seq);
+                    break;
+                }
+            }
+        }
+        requestSources.clear();
+    }
+
+    private long top(final int sourceId) {
+        return Math.max(sequences.highWaterMark(sourceId), requestMaxSeq[sourceId]);
+    }
+
+    private void noteRequestSeq(final int sourceId, final long seq) {
+        if (sourceId >= requestMinSeq.length) {
+            final int capacity = Math.max(sourceId + 1, requestMinSeq.length * 2);
+            requestMinSeq = Arrays.copyOf(requestMinSeq, capacity);
+            requestMaxSeq = Arrays.copyOf(requestMaxSeq, capacity);
+            requestListed = Arrays.copyOf(requestListed, capacity);
+        }
+        if (!requestListed[sourceId]) {
+            requestListed[sourceId] = true;
+            requestSources.addInt(sourceId);
+            requestMinSeq[sourceId] = seq;
+            requestMaxSeq[sourceId] = seq;
+        } else if (seq < requestMinSeq[sourceId]) {
+            requestMinSeq[sourceId] = seq;
+        } else if (seq > requestMaxSeq[sourceId]) {
+            requestMaxSeq[sourceId] = seq;
+        }
+    }
+
+    private void refuse(final int index, final int sourceId, final long seq) {
+        final long top = top(sourceId);
+        // Refusals are rare and answered once per request: the message may allocate.
+        requestFailure = "seq below the dedup window [source=" + sources.name(sourceId) + ", seq=" + seq + ", window="
+                + Math.max(1, top - sequences.window() + 1) + ".." + top + "]";
+        requestRefusedIndex = index;
     }
 
     private void onBar(final TickEvent event) {
@@ -155,6 +272,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             requestAccepted = 0;
             requestDuplicates = 0;
             requestFailure = null;
+            requestRefusedIndex = -1;
+            atRequestStart = true;
         }
     }
 
@@ -178,7 +297,11 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);
             } else {
                 pendingFailures[i] = null;
-                ack.onFailed(failure);
+                if (pendingRefusedIndex[i] >= 0) {
+                    ack.onSeqBelowWindow(pendingRefusedIndex[i], failure);
+                } else {
+                    ack.onFailed(failure);
+                }
             }
         }
         pendingCount = 0;
@@ -192,12 +315,14 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             pendingDuplicates = Arrays.copyOf(pendingDuplicates, capacity);
             pendingPublishNs = Arrays.copyOf(pendingPublishNs, capacity);
             pendingFailures = Arrays.copyOf(pendingFailures, capacity);
+            pendingRefusedIndex = Arrays.copyOf(pendingRefusedIndex, capacity);
         }
         pendingAcks[pendingCount] = ack;
         pendingAccepted[pendingCount] = requestAccepted;
         pendingDuplicates[pendingCount] = requestDuplicates;
         pendingPublishNs[pendingCount] = publishNs;
         pendingFailures[pendingCount] = requestFailure;
+        pendingRefusedIndex[pendingCount] = requestRefusedIndex;
         pendingCount++;
     }
 }

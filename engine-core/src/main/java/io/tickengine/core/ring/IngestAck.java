@@ -24,4 +24,18 @@ public interface IngestAck {
     default void onFailed(final String reason) {
         // Callers that cannot tell anyone (tests, importers that check the counters) ignore it.
     }
+
+    /**
+     * A tick of the publish call has a {@code seq} below its source's dedup window: whether that seq was accepted
+     * before is no longer known, so the whole call is refused: none of its ticks is journaled and no seq is
+     * recorded. Called instead of {@link #onJournaled}, on the journal thread. Resending it changes nothing; the
+     * sender must drop or re-number that tick (HTTP 409).
+     *
+     * @param index the tick's index in the call.
+     * @param reason names the source, the seq and the window, e.g. {@code seq below the dedup window [source=term-01,
+     *     seq=12, window=70001..135536]}.
+     */
+    default void onSeqBelowWindow(final int index, final String reason) {
+        // As for onFailed: callers that cannot tell anyone ignore it.
+    }
 }

@@ -214,6 +214,27 @@ public final class TickRing {
     }
 
     /**
+     * The event at {@code sequence} once it is published, for the first handler reading ahead to the end of the
+     * request whose first event it holds. A request's slots are claimed together and published by one call, so
+     * the wait is the few instructions the producer has left of that call.
+     *
+     * <p>Handler thread only, for sequences of a request it has begun: their slots cannot be reused before the
+     * handler passes them.
+     */
+    public TickEvent published(final long sequence) {
+        int spins = 0;
+        while (!ringBuffer.isAvailable(sequence)) {
+            // On 2 cores the producer may be descheduled mid-publish: let it run.
+            if (++spins > 100) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return ringBuffer.get(sequence);
+    }
+
+    /**
      * Publishes a heartbeat, which lets the handlers finish work left over when no tick follows.
      *
      * @return true if published, false if the ring is full or closed (then there is work coming anyway, or none).

@@ -153,10 +153,10 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     @Override
     public Action onMessage(
             final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length) {
-        return onMessage(msgTypeId, (DirectBuffer) buffer, index);
+        return onMessage(msgTypeId, (DirectBuffer) buffer, index, length);
     }
 
-    private Action onMessage(final int msgTypeId, final DirectBuffer buffer, final int index) {
+    private Action onMessage(final int msgTypeId, final DirectBuffer buffer, final int index, final int length) {
         if (batch.isEmpty()) {
             firstPendingNs = System.nanoTime();
         }
@@ -174,7 +174,12 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
                         buffer.getLong(index + STATE_WATERMARK_OFFSET));
                 return Action.CONTINUE;
             case MSG_SOURCE_SEQ:
-                batch.putSourceSeq(buffer.getInt(index + SOURCE_ID_OFFSET), buffer.getLong(index + SOURCE_SEQ_OFFSET));
+                batch.putSourceSeq(
+                        buffer.getInt(index + SOURCE_ID_OFFSET),
+                        buffer.getLong(index + SOURCE_SEQ_OFFSET),
+                        buffer,
+                        index + SOURCE_WINDOW_OFFSET,
+                        length - SOURCE_WINDOW_OFFSET);
                 return Action.CONTINUE;
             case MSG_REBUILD:
                 batch.putRebuild(

@@ -34,11 +34,12 @@ public final class JdbcAccess {
                         rs.getString(1), new RecoveryState.SymbolState(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
             }
         }
-        final Map<String, Long> sources = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT source, last_seq FROM engine_source_seq");
+        final Map<String, RecoveryState.SourceState> sources = new HashMap<>();
+        try (PreparedStatement ps =
+                        connection.prepareStatement("SELECT source, last_seq, window_bits FROM engine_source_seq");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                sources.put(rs.getString(1), rs.getLong(2));
+                sources.put(rs.getString(1), new RecoveryState.SourceState(rs.getLong(2), rs.getBytes(3)));
             }
         }
         return new RecoveryState(journalId, journalIndex, Map.copyOf(symbols), Map.copyOf(sources));

@@ -8,10 +8,17 @@ import java.util.Map;
  * @param journalId the journal the checkpoint refers to, {@code null} if none was ever written.
  * @param journalIndex the last journal index whose effects are all in the store, -1 if none.
  * @param symbols per symbol name.
- * @param sources per source name, the highest seq accepted.
+ * @param sources per source name, the seqs accepted.
  */
 public record RecoveryState(
-        String journalId, long journalIndex, Map<String, SymbolState> symbols, Map<String, Long> sources) {
+        String journalId, long journalIndex, Map<String, SymbolState> symbols, Map<String, SourceState> sources) {
+
+    /**
+     * @param lastSeq the highest seq accepted.
+     * @param window the window bitmap of {@link io.tickengine.core.tick.SourceSequences}, or {@code null} if the
+     *     store had none (written before windows existed): then every seq up to {@code lastSeq} counts as accepted.
+     */
+    public record SourceState(long lastSeq, byte[] window) {}
 
     /**
      * @param replayFromIndex journal index of the first tick of the symbol's oldest open bar.

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+    private static final Pattern ADD_COLUMN =
+            Pattern.compile("(?is)ALTER\\s+TABLE\\s+(\\w+)\\s+ADD\\s+COLUMN\\s+(\\w+)\\b.*");
 
     private SchemaMigrator() {}
 
@@ -94,7 +98,9 @@ public final class SchemaMigrator {
                 s.execute(text);
             } else {
                 for (final String statement : SchemaScripts.statements(text)) {
-                    s.execute(statement);
+                    if (!addsExistingColumn(c, statement)) {
+                        s.execute(statement);
+                    }
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -113,6 +119,24 @@ public final class SchemaMigrator {
                     "schema script failed [script=" + script + ", cause=" + e.getMessage() + "]", e.getSQLState(), e);
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * SQLite has no {@code ADD COLUMN IF NOT EXISTS}: a script's {@code ALTER TABLE t ADD COLUMN c ...} is skipped
+     * when {@code t} has {@code c} already, so the script stays idempotent.
+     */
+    private static boolean addsExistingColumn(final Connection c, final String statement) throws SQLException {
+        final Matcher m = ADD_COLUMN.matcher(statement);
+        if (!m.matches()) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = ?")) {
+            ps.setString(1, m.group(1));
+            ps.setString(2, m.group(2));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

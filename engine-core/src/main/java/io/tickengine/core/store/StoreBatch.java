@@ -30,6 +30,7 @@ public final class StoreBatch {
 
     private final IntArrayList sourceIds = new IntArrayList();
     private long[] sourceSeq = new long[16];
+    private byte[][] sourceWindow = new byte[16][];
     private boolean[] sourceListed = new boolean[16];
 
     private final BarRanges rebuilds = new BarRanges();
@@ -74,17 +75,29 @@ public final class StoreBatch {
         watermark[symbolId] = watermarkMsc;
     }
 
-    void putSourceSeq(final int sourceId, final long seq) {
+    /** Keeps a source's newest dedup state: its highest seq and the window bitmap at {@code offset}. */
+    void putSourceSeq(
+            final int sourceId,
+            final long seq,
+            final org.agrona.DirectBuffer buffer,
+            final int offset,
+            final int windowLength) {
         if (sourceId >= sourceListed.length) {
             final int capacity = Math.max(sourceId + 1, sourceListed.length * 2);
             sourceSeq = Arrays.copyOf(sourceSeq, capacity);
+            sourceWindow = Arrays.copyOf(sourceWindow, capacity);
             sourceListed = Arrays.copyOf(sourceListed, capacity);
         }
         if (!sourceListed[sourceId]) {
             sourceListed[sourceId] = true;
             sourceIds.addInt(sourceId);
         }
-        sourceSeq[sourceId] = Math.max(sourceSeq[sourceId], seq);
+        // Messages come in order and the aggregator's marks only rise: the newest state is the whole truth.
+        sourceSeq[sourceId] = seq;
+        if (sourceWindow[sourceId] == null || sourceWindow[sourceId].length != windowLength) {
+            sourceWindow[sourceId] = new byte[windowLength];
+        }
+        buffer.getBytes(offset, sourceWindow[sourceId]);
     }
 
     /** Adds a request to rebuild bars from the stored ticks, merged with one for the same symbol and timeframe. */
@@ -193,6 +206,11 @@ public final class StoreBatch {
     /** @return the ids of stored rebuild requests this batch completes. */
     public org.agrona.collections.LongArrayList completedRebuilds() {
         return completedRebuilds;
+    }
+
+    /** @return source {@code i}'s window bitmap, owned by the batch: read it during the write only. */
+    public byte[] sourceWindow(final int i) {
+        return sourceWindow[sourceIds.getInt(i)];
     }
 
     /** @return true if the batch carries a checkpoint. */

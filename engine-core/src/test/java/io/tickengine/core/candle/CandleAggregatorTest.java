@@ -399,6 +399,36 @@ class CandleAggregatorTest {
         }
     }
 
+    @Test
+    void shouldHandOverTheSeqWindowsOfMoreSourcesThanTheWritersRingHoldsAtOnce() throws Exception {
+        // 60 sources in one checkpoint: 60 windows of 4 KiB, where the 64 KiB writer ring takes 15 at once.
+        final EngineContext context = context();
+        try (TickEngine engine = TickEngine.start(context)) {
+            final SyntheticTicks ticks = new SyntheticTicks(engine);
+            for (int i = 0; i < 60; i++) {
+                ticks.add("EURUSD", T0 + i * SECOND, 1.5, 1.75, 0, 0, "src-" + i, i + 1);
+            }
+            ticks.publish();
+            awaitCommitted(engine);
+        }
+        try (CandleStore store = TickEngine.openStore(context)) {
+            final var sources = store.loadRecoveryState().sources();
+            assertEquals(60, sources.size());
+            assertEquals(60, sources.get("src-59").lastSeq());
+        }
+    }
+
+    private static void awaitCommitted(final TickEngine engine) {
+        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+        while (engine.committedJournalIndex() < engine.journal().lastIndex()) {
+            if (System.nanoTime() - deadlineNs > 0) {
+                throw new AssertionError("writer did not commit in 30 s [committed=" + engine.committedJournalIndex()
+                        + ", journal=" + engine.journal().lastIndex() + "]");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+    }
+
     private static String symbolName(final int i) {
         return String.format(java.util.Locale.ROOT, "SYM%03d", i);
     }

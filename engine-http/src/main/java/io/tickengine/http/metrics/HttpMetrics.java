@@ -51,6 +51,8 @@ public final class HttpMetrics {
         NAMES_FULL,
         /** Published, but the journal could not append it (503). */
         JOURNAL_FAILED,
+        /** A tick's seq is below its source's dedup window; nothing of the request was taken (409). */
+        SEQ_BELOW_WINDOW,
         /** No or unknown API key (401). */
         UNAUTHORIZED,
         /** The key lacks the ingest scope (403). */

@@ -10,6 +10,7 @@ import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.tick.TickBuffer;
+import io.tickengine.core.tick.TickField;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.metrics.HttpMetrics.Reject;
@@ -20,8 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * of them or none, and answer {@code 202 {"accepted":n,"duplicates":d}} once the journal has them.
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
- * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. Refusals are
- * counted by reason ({@link HttpMetrics}).
+ * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. A seq below its
+ * source's dedup window is {@code 409}, and nothing of the request is taken. Refusals are counted by reason
+ * ({@link HttpMetrics}).
  */
 public final class IngestTickRoute implements Route {
     private final TickEngine engine;
@@ -122,6 +124,7 @@ public final class IngestTickRoute implements Route {
         private int accepted;
         private int duplicates;
         private String failure;
+        private int refusedIndex = -1;
 
         PendingIngest(final Exchange exchange, final HttpMetrics metrics, final int ticks) {
             this.exchange = exchange;
@@ -143,7 +146,24 @@ public final class IngestTickRoute implements Route {
         }
 
         @Override
+        public void onSeqBelowWindow(final int index, final String reason) {
+            this.failure = reason;
+            this.refusedIndex = index;
+            exchange.eventLoop().execute(this);
+        }
+
+        @Override
         public void run() {
+            if (refusedIndex >= 0) {
+                metrics.onIngestRejected(Reject.SEQ_BELOW_WINDOW, ticks);
+                exchange.respond(Responses.error(
+                        exchange.alloc(),
+                        HttpResponseStatus.CONFLICT,
+                        failure,
+                        refusedIndex,
+                        TickField.SEQ.wireName()));
+                return;
+            }
             if (failure != null) {
                 metrics.onIngestRejected(Reject.JOURNAL_FAILED, ticks);
                 final FullHttpResponse response = Responses.error(

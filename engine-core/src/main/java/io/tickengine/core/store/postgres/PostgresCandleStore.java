@@ -38,9 +38,13 @@ public final class PostgresCandleStore implements CandleStore {
             + " ON CONFLICT (symbol) DO UPDATE SET replay_from_index = EXCLUDED.replay_from_index,"
             + " replay_watermark_msc = EXCLUDED.replay_watermark_msc, watermark_msc = EXCLUDED.watermark_msc,"
             + " updated_at = EXCLUDED.updated_at";
-    private static final String SOURCE_SQL = "INSERT INTO engine_source_seq (source, last_seq, updated_at)"
-            + " VALUES (?, ?, now()) ON CONFLICT (source) DO UPDATE"
-            + " SET last_seq = GREATEST(engine_source_seq.last_seq, EXCLUDED.last_seq), updated_at = EXCLUDED.updated_at";
+    /** A mark never goes back, and the window is kept with the mark it belongs to. */
+    private static final String SOURCE_SQL = "INSERT INTO engine_source_seq (source, last_seq, window_bits, updated_at)"
+            + " VALUES (?, ?, ?, now()) ON CONFLICT (source) DO UPDATE"
+            + " SET last_seq = GREATEST(engine_source_seq.last_seq, EXCLUDED.last_seq),"
+            + " window_bits = CASE WHEN EXCLUDED.last_seq >= engine_source_seq.last_seq THEN EXCLUDED.window_bits"
+            + " ELSE engine_source_seq.window_bits END, updated_at = EXCLUDED.updated_at";
+
     private static final String CHECKPOINT_SQL = "INSERT INTO engine_checkpoint (id, journal_id, journal_index,"
             + " updated_at) VALUES (1, ?, ?, now()) ON CONFLICT (id) DO UPDATE SET journal_id = EXCLUDED.journal_id,"
             + " journal_index = EXCLUDED.journal_index, updated_at = EXCLUDED.updated_at";
@@ -142,6 +146,7 @@ public final class PostgresCandleStore implements CandleStore {
                 for (int i = 0, n = batch.sourceCount(); i < n; i++) {
                     ps.setString(1, batch.sourceName(i));
                     ps.setLong(2, batch.sourceSeq(i));
+                    ps.setBytes(3, batch.sourceWindow(i));
                     ps.addBatch();
                 }
                 ps.executeBatch();

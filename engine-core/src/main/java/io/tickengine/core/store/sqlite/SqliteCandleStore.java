@@ -34,9 +34,12 @@ public final class SqliteCandleStore implements CandleStore {
             + " replay_watermark_msc, watermark_msc, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE"
             + " SET replay_from_index = excluded.replay_from_index, replay_watermark_msc = excluded.replay_watermark_msc,"
             + " watermark_msc = excluded.watermark_msc, updated_at = excluded.updated_at";
-    private static final String SOURCE_SQL = "INSERT INTO engine_source_seq (source, last_seq, updated_at)"
-            + " VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq),"
+    /** A mark never goes back, and the window is kept with the mark it belongs to. */
+    private static final String SOURCE_SQL = "INSERT INTO engine_source_seq (source, last_seq, window_bits, updated_at)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq),"
+            + " window_bits = CASE WHEN excluded.last_seq >= last_seq THEN excluded.window_bits ELSE window_bits END,"
             + " updated_at = excluded.updated_at";
+
     private static final String CHECKPOINT_SQL = "INSERT INTO engine_checkpoint (id, journal_id, journal_index,"
             + " updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET journal_id = excluded.journal_id,"
             + " journal_index = excluded.journal_index, updated_at = excluded.updated_at";
@@ -129,7 +132,8 @@ public final class SqliteCandleStore implements CandleStore {
             for (int i = 0, n = batch.sourceCount(); i < n; i++) {
                 source.setString(1, batch.sourceName(i));
                 source.setLong(2, batch.sourceSeq(i));
-                source.setLong(3, nowMsc);
+                source.setBytes(3, batch.sourceWindow(i));
+                source.setLong(4, nowMsc);
                 source.executeUpdate();
             }
             if (batch.hasCheckpoint()) {
