@@ -3,8 +3,9 @@
 #   (a) a no-op Netty HTTP server that answers 202 and does nothing (the ceiling of HTTP on this box),
 #   (b) tick-engine, acknowledging after the journal,
 #   (c) QuestDB (its server jar from Maven Central, telemetry off) ingesting the same ticks over ILP/HTTP,
-# then the JMH ratios (allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay rate) and a
-# journal replay on engine restart. Prints the table (also OUT/table.md) and writes OUT/latency-*.png.
+# then the JMH ratios (allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, tick store write vs
+# raw COPY, replay rate), a journal replay on engine restart and the bar rebuild of a backfill sent after live ticks
+# against a clean import (BACKFILL_TICKS, default 1,000,000; 0 skips it). Prints the table (also OUT/table.md) and writes OUT/latency-*.png.
 #
 #   benchmarks/compare.sh                       # everything, about 12 minutes
 #   SKIP_BUILD=1 JMH=0 DURATION=10 benchmarks/compare.sh
@@ -164,8 +165,15 @@ stop_server
 if [[ "$JMH" == 1 ]]; then
     log "JMH: allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay"
     (cd "$OUT" && java -jar "$OUT/bin/tick-bench.jar" jmh -rf csv -rff "$OUT/jmh.csv" -prof gc \
-        'HotPathBenchmark|JournalAppendBenchmark|CopyBenchmark|ReplayBenchmark' >"$OUT/jmh.log" 2>&1) ||
+        'HotPathBenchmark|JournalAppendBenchmark|CopyBenchmark|TickStoreBenchmark|ReplayBenchmark' >"$OUT/jmh.log" 2>&1) ||
         echo "JMH failed, see $OUT/jmh.log" >&2
+fi
+
+BACKFILL_TICKS=${BACKFILL_TICKS:-1000000}
+if [[ "$BACKFILL_TICKS" != 0 ]]; then
+    log "bar rebuild of a backfill after live ticks vs a clean import ($BACKFILL_TICKS ticks, 3 pairs)"
+    $BENCH backfill --ticks "$BACKFILL_TICKS" --pairs 3 --dir "$OUT/backfill" 2>/dev/null | grep -v '^\[' \
+        >"$OUT/backfill.txt" || echo "backfill benchmark failed, see $OUT/backfill.txt" >&2
 fi
 
 $BENCH plot "$OUT/latency-single.png" "$OUT/noop-single.hgrm" "$OUT/engine-single.hgrm" \

@@ -58,6 +58,10 @@ public final class TickEngine implements AutoCloseable {
     private static final int TICK_STORE_BATCH = 20_000;
     /** How often the rebuilder looks for requests when it has none. */
     private static final long REBUILD_POLL_MS = 50;
+    /** Sleep of an idle tick store writer between two looks at the journal. */
+    private static final long TICK_STORE_IDLE_MS = 2;
+    /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
+    private static final long REBUILD_IDLE_MS = 10;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
@@ -132,8 +136,12 @@ public final class TickEngine implements AutoCloseable {
         this.tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
         this.rebuilder = rebuilder(context, store, tickStore, tickStoreWriter, metrics);
         final ErrorHandler errorHandler = new AgentErrorHandler(metrics);
-        this.tickStoreRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, tickStoreWriter);
-        this.rebuilderRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, rebuilder);
+        // Sleeping, never spinning, when idle: on 2 cores the event loop and the ring come first; neither agent is on
+        // the ack path, so a few milliseconds of wake-up latency cost nothing.
+        this.tickStoreRunner = new AgentRunner(
+                new SleepingMillisIdleStrategy(TICK_STORE_IDLE_MS), errorHandler, null, tickStoreWriter);
+        this.rebuilderRunner =
+                new AgentRunner(new SleepingMillisIdleStrategy(REBUILD_IDLE_MS), errorHandler, null, rebuilder);
         recover(journalHandler);
     }
 

@@ -132,6 +132,36 @@ public final class ComparisonTable {
                     ">= 0.9x",
                     r >= 0.9);
         }
+        final double[] tickStore = jmh.get(JMH + "TickStoreBenchmark.tickStoreWrite");
+        final double[] rawTickCopy = jmh.get(JMH + "TickStoreBenchmark.rawPgjdbcCopy");
+        if (tickStore != null && rawTickCopy != null) {
+            final double r = tickStore[0] / rawTickCopy[0];
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "tick store write / raw pgjdbc binary COPY, 10,000 ticks (%,.1f ± %,.1f vs %,.1f ± %,.1f"
+                                    + " batches/s)",
+                            tickStore[0],
+                            tickStore[1],
+                            rawTickCopy[0],
+                            rawTickCopy[1]),
+                    ratio(r),
+                    ">= 0.8x",
+                    r >= 0.8);
+        }
+        final Path backfill = dir.resolve("backfill.txt");
+        if (Files.exists(backfill)) {
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("median ratio backfill/clean: ([0-9.]+)")
+                    .matcher(Files.readString(backfill, StandardCharsets.UTF_8));
+            if (m.find()) {
+                final double r = Double.parseDouble(m.group(1));
+                target(
+                        "bar rebuild of a backfill sent after live ticks / the same ticks imported clean (median)",
+                        ratio(r),
+                        "<= 2x",
+                        r <= 2);
+            }
+        }
         final double[] replay = jmh.get(JMH + "ReplayBenchmark.replay");
         if (replay != null) {
             target(
