@@ -11,6 +11,8 @@ import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.Feeder;
+import io.tickengine.core.testsupport.PgDatabase;
+import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +24,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -37,6 +42,9 @@ class ImportCommandTest {
 
     @TempDir
     Path tmp;
+
+    /** The store of the imports: the embedded SQLite file of the data dir, or PostgreSQL ({@link OnPostgres}). */
+    private String dbUrl;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -183,6 +191,34 @@ class ImportCommandTest {
         assertExpectedM1("EURUSD_20260713");
     }
 
+    /** The import's range replacement and the history-after-live case on PostgreSQL. */
+    @Nested
+    @ExtendWith(PostgresExtension.class)
+    class OnPostgres {
+        private final PgDatabase database;
+
+        OnPostgres(final PgDatabase database) {
+            this.database = database;
+        }
+
+        @BeforeEach
+        void useThePostgresStore() throws Exception {
+            database.dropEngineTables();
+            dbUrl = database.jdbcUrl();
+        }
+
+        @Test
+        void shouldCountEveryTickOnceThroughDukascopyThenMt5ExportThenARenamedCopy() throws Exception {
+            ImportCommandTest.this.shouldCountEveryTickOnceThroughDukascopyThenMt5ExportThenARenamedCopy();
+        }
+
+        @ParameterizedTest
+        @FieldSource("io.tickengine.http.cli.ImportCommandTest#FIXTURES")
+        void shouldGiveExactCandlesWhenTheDayIsImportedAfterItsLiveTicks(final String fixture) throws Exception {
+            ImportCommandTest.this.shouldGiveExactCandlesWhenTheDayIsImportedAfterItsLiveTicks(fixture);
+        }
+    }
+
     private int importFiles(final Path... files) {
         return importFiles(List.of(files));
     }
@@ -191,6 +227,9 @@ class ImportCommandTest {
     private int importFiles(final List<Path> files, final String... options) {
         final List<String> args =
                 new ArrayList<>(List.of("--data-dir", tmp.resolve("data").toString()));
+        if (dbUrl != null) {
+            args.addAll(List.of("--db-url", dbUrl));
+        }
         args.addAll(List.of(options));
         for (final Path file : files) {
             args.add(file.toString());
@@ -203,7 +242,9 @@ class ImportCommandTest {
     }
 
     private EngineContext context() {
-        return new EngineContext().set("data.dir", tmp.resolve("data").toString());
+        final EngineContext context =
+                new EngineContext().set("data.dir", tmp.resolve("data").toString());
+        return dbUrl == null ? context : context.set("db.url", dbUrl);
     }
 
     /** @return the number of ticks of a symbol in the tick store. */
@@ -215,8 +256,7 @@ class ImportCommandTest {
     }
 
     private CandleStore openStore() throws Exception {
-        return TickEngine.openStore(
-                new EngineContext().set("data.dir", tmp.resolve("data").toString()));
+        return TickEngine.openStore(context());
     }
 
     private void assertExpectedM1(final String fixture) throws Exception {
