@@ -1,0 +1,158 @@
+package io.tickengine.ml.data;
+
+import io.tickengine.ml.MlException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Features and labels as the store's views define them ({@code features_m1}, {@code labels_m1}, {@code trainset_m1};
+ * {@code docs/features.md}). This class computes nothing: {@code prepare}, {@code predict}, {@code backtest} and
+ * {@code /predict} all read the views, so there is one definition of every feature and label.
+ *
+ * <p>The feature columns are those of {@code features_m1} other than its keys, in the view's order; a new column in
+ * the view is a new feature without a change here.
+ */
+public final class FeatureView {
+    /** Columns of {@code features_m1} that are not features. */
+    public static final Set<String> KEY_COLUMNS = Set.of("symbol", "open_time", "open_time_msc", "close");
+    /** The timeframe the views are built on. */
+    public static final String TIMEFRAME = "M1";
+    /** Bars {@code labels_m1} looks ahead ({@code fwd_ret_5}). */
+    public static final int LABEL_HORIZON_BARS = 5;
+    /** What a label means, for the model card. */
+    public static final String LABEL_DEFINITION =
+            "labels_m1.label: sign of fwd_ret_5 = ln(close[t+5] / close[t]), 5 bars ahead: -1, 0 or 1";
+
+    private FeatureView() {}
+
+    /** @return the feature columns of {@code features_m1}, in order. */
+    public static List<String> featureColumns(final Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM features_m1 WHERE 1 = 0");
+                ResultSet rs = ps.executeQuery()) {
+            final ResultSetMetaData meta = rs.getMetaData();
+            final List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                final String name = meta.getColumnName(i);
+                if (!KEY_COLUMNS.contains(name)) {
+                    columns.add(name);
+                }
+            }
+            return columns;
+        }
+    }
+
+    /** @return how many M1 bars the store holds for {@code symbol}. */
+    public static long barCount(final Connection c, final String symbol) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM market_data WHERE symbol = ? AND timeframe = 'M1'")) {
+            ps.setString(1, symbol);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code trainset_m1} for one symbol, bars with open time in {@code [fromMsc, toMsc]}, oldest first.
+     *
+     * @throws MlException when the symbol has no candles.
+     */
+    public static Dataset trainset(final MlStore store, final String symbol, final long fromMsc, final long toMsc)
+            throws SQLException {
+        try (Connection c = store.connect()) {
+            requireCandles(c, symbol);
+            final List<String> features = featureColumns(c);
+            return read(c, "trainset_m1", symbol, fromMsc, toMsc, features, true);
+        }
+    }
+
+    /**
+     * Reads {@code features_m1} rows whose features are all present (no label), for prediction: one symbol, open
+     * times in {@code [fromMsc, toMsc]}, oldest first, with the columns the model was trained on.
+     *
+     * @throws MlException when the symbol has no candles or the view lacks a feature of the model.
+     */
+    public static Dataset features(
+            final Connection c, final String symbol, final long fromMsc, final long toMsc, final List<String> features)
+            throws SQLException {
+        requireCandles(c, symbol);
+        final List<String> available = featureColumns(c);
+        for (final String feature : features) {
+            if (!available.contains(feature)) {
+                throw new MlException("the store's features_m1 has no column the model needs [feature=" + feature
+                        + ", view=" + available + "]");
+            }
+        }
+        return read(c, "features_m1", symbol, fromMsc, toMsc, features, false);
+    }
+
+    private static void requireCandles(final Connection c, final String symbol) throws SQLException {
+        if (barCount(c, symbol) == 0) {
+            throw new MlException.NoCandles("no M1 candles for the symbol [symbol=" + symbol + "]");
+        }
+    }
+
+    private static Dataset read(
+            final Connection c,
+            final String view,
+            final String symbol,
+            final long fromMsc,
+            final long toMsc,
+            final List<String> features,
+            final boolean withLabel)
+            throws SQLException {
+        final String sql = "SELECT open_time_msc, " + String.join(", ", features) + (withLabel ? ", label" : "")
+                + " FROM " + view + " WHERE symbol = ? AND open_time_msc >= ? AND open_time_msc <= ?"
+                + notNull(features) + " ORDER BY open_time";
+        final int f = features.size();
+        long[] times = new long[1024];
+        double[] values = new double[1024 * f];
+        int[] labels = new int[1024];
+        int rows = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setLong(2, fromMsc);
+            ps.setLong(3, toMsc);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rows == times.length) {
+                        times = Arrays.copyOf(times, rows * 2);
+                        labels = Arrays.copyOf(labels, rows * 2);
+                        values = Arrays.copyOf(values, rows * 2 * f);
+                    }
+                    times[rows] = rs.getLong(1);
+                    for (int i = 0; i < f; i++) {
+                        values[rows * f + i] = rs.getDouble(2 + i);
+                    }
+                    labels[rows] = withLabel ? rs.getInt(2 + f) : Dataset.NO_LABEL;
+                    rows++;
+                }
+            }
+        }
+        final String[] symbols = new String[rows];
+        Arrays.fill(symbols, symbol);
+        return new Dataset(
+                features,
+                Arrays.copyOf(times, rows),
+                symbols,
+                Arrays.copyOf(values, rows * f),
+                Arrays.copyOf(labels, rows));
+    }
+
+    private static String notNull(final List<String> features) {
+        final StringBuilder where = new StringBuilder();
+        for (final String feature : features) {
+            where.append(" AND ").append(feature).append(" IS NOT NULL");
+        }
+        return where.toString();
+    }
+}
