@@ -54,7 +54,7 @@ public final class MlStore implements AutoCloseable {
             throw new MlException("unsupported database URL [url=" + Database.redact(jdbcUrl)
                     + ", expected=jdbc:postgresql://host:port/db or jdbc:sqlite:FILE]");
         }
-        return new MlStore(Database.postgres(jdbcUrl, user, password, 2, 5_000, null, readOnly), readOnly);
+        return new MlStore(Database.postgres(jdbcUrl, user, password, 2, 2_000, null, readOnly), readOnly);
     }
 
     /** @return the database, e.g. for the engine's {@code SignalStore}. */
