@@ -64,7 +64,8 @@ class TrainEvaluatePredictTest {
         final Cli cli = Cli.run(
                         "train", "--dataset", csv.toString(), "--test-from", TEST_FROM, "--model-out", again.toString())
                 .ok();
-        assertArrayEquals(Files.readAllBytes(model.resolve("model.ubj")), Files.readAllBytes(again.resolve("model.ubj")));
+        assertArrayEquals(
+                Files.readAllBytes(model.resolve("model.ubj")), Files.readAllBytes(again.resolve("model.ubj")));
         final JsonNode out = JSON.readTree(cli.out());
         assertTrue(out.get("auc").asDouble() > 0.5, cli.out());
         assertEquals(ModelCard.read(model).modelId(), out.get("model").asText());
@@ -127,7 +128,8 @@ class TrainEvaluatePredictTest {
         final Cli cli = Cli.run(
                 "evaluate", "--model", model.toString(), "--dataset", other.toString(), "--test-from", TEST_FROM);
         assertEquals(2, cli.exitCode());
-        assertTrue(cli.err().contains("differ from the model card") && cli.err().contains("missing=[rsi_14]"), cli.err());
+        assertTrue(
+                cli.err().contains("differ from the model card") && cli.err().contains("missing=[rsi_14]"), cli.err());
     }
 
     @Test
@@ -137,7 +139,8 @@ class TrainEvaluatePredictTest {
         Files.copy(model.resolve("model.ubj"), old.resolve("model.ubj"));
         Files.writeString(
                 old.resolve("card.json"),
-                Files.readString(model.resolve("card.json")).replace("\"format_version\" : 1", "\"format_version\" : 0"));
+                Files.readString(model.resolve("card.json"))
+                        .replace("\"format_version\" : 1", "\"format_version\" : 0"));
         final Cli cli = Cli.run("predict", "--data-dir", dataDir.toString(), "--model", old.toString(), "--latest");
         assertEquals(2, cli.exitCode());
         assertTrue(cli.err().contains("model directory of another version"), cli.err());
@@ -147,8 +150,17 @@ class TrainEvaluatePredictTest {
     @Test
     void shouldPublishEachSignalOnceHoweverOftenPredictRuns() throws Exception {
         final String[] predict = {
-            "predict", "--data-dir", dataDir.toString(), "--model", model.toString(), "--from", TEST_FROM, "--to",
-            "2017-11-15", "--valid-ms", "1000"
+            "predict",
+            "--data-dir",
+            dataDir.toString(),
+            "--model",
+            model.toString(),
+            "--from",
+            TEST_FROM,
+            "--to",
+            "2017-11-15",
+            "--valid-ms",
+            "1000"
         };
         final JsonNode first = JSON.readTree(Cli.run(predict).ok().out());
         assertTrue(first.get("added").asInt() > 0, first.toString());
@@ -172,13 +184,14 @@ class TrainEvaluatePredictTest {
                     Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM market_data WHERE open_time > 1509836520000 + 20 * 60000");
             }
-            final Cli cli = Cli.run("predict", "--data-dir", shortDir.toString(), "--model", model.toString(), "--latest");
+            final Cli cli =
+                    Cli.run("predict", "--data-dir", shortDir.toString(), "--model", model.toString(), "--latest");
             assertEquals(2, cli.exitCode());
             assertTrue(cli.err().contains("too few bars") && cli.err().contains("symbol=BTCALT"), cli.err());
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + shortDir.resolve("tick-engine.db"));
                     Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM signals) + (SELECT count(*) FROM"
-                            + " model_signals)")) {
+                    ResultSet rs = s.executeQuery(
+                            "SELECT (SELECT count(*) FROM signals) + (SELECT count(*) FROM" + " model_signals)")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1));
             }
@@ -190,7 +203,13 @@ class TrainEvaluatePredictTest {
     @Test
     void shouldRefuseASymbolWithoutCandles() {
         final Cli cli = Cli.run(
-                "predict", "--data-dir", dataDir.toString(), "--model", model.toString(), "--symbol", "XAUUSD",
+                "predict",
+                "--data-dir",
+                dataDir.toString(),
+                "--model",
+                model.toString(),
+                "--symbol",
+                "XAUUSD",
                 "--latest");
         assertEquals(2, cli.exitCode());
         assertTrue(cli.err().contains("symbol=XAUUSD"), cli.err());

@@ -36,13 +36,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--trees", defaultValue = "100", description = "trees per class (default ${DEFAULT-VALUE})")
     int trees;
 
-    @Option(names = "--max-depth", defaultValue = "10", description = "tree depth (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-depth", defaultValue = "6", description = "tree depth (default ${DEFAULT-VALUE})")
     int maxDepth;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "training threads, 0 = all cores")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "training threads, 0 = all cores (default ${DEFAULT-VALUE}: XGBoost's OpenMP workers spin"
+                    + " while they wait, which costs more than it gains on a busy machine; see docs/ml.md)")
     int threads;
 
     @Option(

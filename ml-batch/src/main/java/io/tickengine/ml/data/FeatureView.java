@@ -61,7 +61,13 @@ public final class FeatureView {
     }
 
     /**
-     * Reads {@code trainset_m1} for one symbol, bars with open time in {@code [fromMsc, toMsc]}, oldest first.
+     * Reads the rows of {@code trainset_m1} for one symbol, bars with open time in {@code [fromMsc, toMsc]}, oldest
+     * first: the complete rows of {@code features_m1} that have a label in {@code labels_m1}.
+     *
+     * <p>The two views are read in time order and merged here rather than through {@code trainset_m1}: SQLite plans
+     * that view's join as a nested loop over two materialised subqueries, quadratic in the bars (12.6 s for the 13,681
+     * real bars, against 0.13 s for the two views read apart). The rows are the same; a test compares them with
+     * {@code trainset_m1} on both stores.
      *
      * @throws MlException when the symbol has no candles.
      */
@@ -70,7 +76,48 @@ public final class FeatureView {
         try (Connection c = store.connect()) {
             requireCandles(c, symbol);
             final List<String> features = featureColumns(c);
-            return read(c, "trainset_m1", symbol, fromMsc, toMsc, features, true);
+            final Dataset complete = read(c, "features_m1", symbol, fromMsc, toMsc, features, false);
+            final String sql = "SELECT open_time_msc, label FROM labels_m1 WHERE symbol = ? AND open_time_msc >= ?"
+                    + " AND open_time_msc <= ? AND label IS NOT NULL ORDER BY open_time";
+            final int[] labels = new int[complete.rows()];
+            int kept = 0;
+            final boolean[] keep = new boolean[complete.rows()];
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, symbol);
+                ps.setLong(2, fromMsc);
+                ps.setLong(3, toMsc);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int row = 0;
+                    while (rs.next() && row < complete.rows()) {
+                        final long timeMsc = rs.getLong(1);
+                        while (row < complete.rows() && complete.timeMsc(row) < timeMsc) {
+                            row++;
+                        }
+                        if (row < complete.rows() && complete.timeMsc(row) == timeMsc) {
+                            labels[row] = rs.getInt(2);
+                            keep[row] = true;
+                            kept++;
+                        }
+                    }
+                }
+            }
+            final int f = features.size();
+            final long[] times = new long[kept];
+            final double[] values = new double[kept * f];
+            final int[] keptLabels = new int[kept];
+            int k = 0;
+            for (int r = 0; r < complete.rows(); r++) {
+                if (keep[r]) {
+                    times[k] = complete.timeMsc(r);
+                    System.arraycopy(complete.values(), r * f, values, k * f, f);
+                    keptLabels[k] = labels[r];
+                    k++;
+                }
+            }
+            final String[] symbols = new String[kept];
+            Arrays.fill(symbols, symbol);
+            return new Dataset(features, times, symbols, values, keptLabels);
         }
     }
 

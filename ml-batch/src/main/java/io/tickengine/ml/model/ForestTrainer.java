@@ -49,9 +49,12 @@ public final class ForestTrainer {
      * @param threads training threads; 0 for all cores.
      */
     public record Options(int trees, int maxDepth, double subsample, double featureFraction, long seed, int threads) {
-        /** 100 trees, depth 10, 63.2% rows (the share of distinct rows in a bootstrap sample), sqrt features. */
+        /**
+         * 100 trees, depth 6, 63.2% rows (the share of distinct rows in a bootstrap sample), sqrt features, seed 42,
+         * one thread.
+         */
         public static Options defaults() {
-            return new Options(100, 10, 0.632, 0, 42, 0);
+            return new Options(100, 6, 0.632, 0, 42, 1);
         }
     }
 
