@@ -57,6 +57,28 @@ public final class MlStore implements AutoCloseable {
         return new MlStore(Database.postgres(jdbcUrl, user, password, 2, 2_000, null, readOnly), readOnly);
     }
 
+    /**
+     * Opens, for reading beside a running engine, the store its configuration names: its SQLite file, or its
+     * PostgreSQL database as the reader role ({@code db.reader.user}) when one is configured, else as its own user.
+     */
+    public static MlStore forEngine(final io.tickengine.core.EngineContext context) {
+        final String url = context.dbUrl();
+        if (url == null || url.startsWith("jdbc:sqlite:")) {
+            return new MlStore(io.tickengine.core.TickEngine.openDatabase(context), true);
+        }
+        final boolean reader = context.dbReaderUser() != null;
+        return new MlStore(
+                Database.postgres(
+                        url,
+                        reader ? context.dbReaderUser() : context.dbUser(),
+                        reader ? context.dbReaderPassword() : context.dbPassword(),
+                        2,
+                        context.dbConnectTimeoutMs(),
+                        null,
+                        true),
+                true);
+    }
+
     /** @return the database, e.g. for the engine's {@code SignalStore}. */
     public Database database() {
         return database;

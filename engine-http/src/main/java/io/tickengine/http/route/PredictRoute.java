@@ -1,0 +1,116 @@
+package io.tickengine.http.route;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tickengine.core.EngineContext;
+import io.tickengine.core.security.Scope;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.ml.MlException;
+import io.tickengine.ml.data.FeatureView;
+import io.tickengine.ml.data.MlStore;
+import io.tickengine.ml.model.ForestModel;
+import io.tickengine.ml.model.ModelRegistry;
+import io.tickengine.ml.signal.Predictor;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code GET /predict?symbol=&tf=M1}: the newest model of the symbol and timeframe (under {@code http.predict.model.dir},
+ * reloaded when its directory changes) scores the features of the latest closed bar, read from the store's
+ * {@code features_m1} view by the same code as {@code ml-batch predict}. Answers
+ * {@code {symbol, tf, time_msc, p_down, p_flat, p_up, signal, model}}; 404 when there is no model for the symbol and
+ * timeframe, 409 when the store has too few bars for the features. Runs on the blocking executor.
+ */
+public final class PredictRoute implements Route, AutoCloseable {
+    private final EngineContext engineContext;
+    private final ModelRegistry models;
+    private final Blocking blocking;
+    private MlStore store;
+
+    public PredictRoute(final EngineContext engineContext, final Path modelDir, final Blocking blocking) {
+        this.engineContext = engineContext;
+        this.models = new ModelRegistry(modelDir);
+        this.blocking = blocking;
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.READ;
+    }
+
+    @Override
+    public void handle(final Exchange exchange) {
+        final QueryParams params = new QueryParams(exchange.request().uri());
+        final String symbol;
+        final String tf;
+        try {
+            symbol = params.required("symbol");
+            if (!NameTable.isValid(symbol)) {
+                throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
+            }
+            tf = params.string("tf", FeatureView.TIMEFRAME).toUpperCase(Locale.ROOT);
+        } catch (final QueryParams.BadParameter e) {
+            exchange.respond(Responses.error(
+                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            return;
+        }
+        blocking.run(exchange, "predict", () -> predict(exchange, symbol, tf));
+    }
+
+    private FullHttpResponse predict(final Exchange exchange, final String symbol, final String tf) throws Exception {
+        final Optional<ForestModel> found;
+        try {
+            found = models.latest(symbol, tf);
+        } catch (final MlException e) {
+            return Responses.error(exchange.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+        }
+        if (found.isEmpty()) {
+            return Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.NOT_FOUND,
+                    "no model for the symbol and timeframe [symbol=" + symbol + ", tf=" + tf + ", dir=" + models.root()
+                            + "]");
+        }
+        final ForestModel model = found.get();
+        final Predictor.Scored scored;
+        try (Connection c = store().connect()) {
+            scored = Predictor.latest(c, model, symbol, System.currentTimeMillis());
+        } catch (final MlException.NoCandles | MlException.TooFewBars e) {
+            return Responses.error(exchange.alloc(), HttpResponseStatus.CONFLICT, e.getMessage());
+        }
+        final StringBuilder json = new StringBuilder(192).append("{\"symbol\":");
+        Responses.quote(json, symbol)
+                .append(",\"tf\":\"")
+                .append(tf)
+                .append("\",\"time_msc\":")
+                .append(scored.timeMsc())
+                .append(",\"p_down\":")
+                .append(scored.pDown())
+                .append(",\"p_flat\":")
+                .append(scored.pFlat())
+                .append(",\"p_up\":")
+                .append(scored.pUp())
+                .append(",\"signal\":\"")
+                .append(scored.sideName())
+                .append("\",\"model\":");
+        Responses.quote(json, model.id()).append('}');
+        return Responses.json(exchange.alloc(), HttpResponseStatus.OK, json);
+    }
+
+    private synchronized MlStore store() {
+        if (store == null) {
+            store = MlStore.forEngine(engineContext);
+        }
+        return store;
+    }
+
+    @Override
+    public synchronized void close() {
+        models.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+}
