@@ -22,12 +22,19 @@ import java.util.Optional;
  * {@code features_m1} view by the same code as {@code ml-batch predict}. Answers
  * {@code {symbol, tf, time_msc, p_down, p_flat, p_up, signal, model}}; 404 when there is no model for the symbol and
  * timeframe, 409 when the store has too few bars for the features. Runs on the blocking executor.
+ *
+ * <p>The view computes its windows over the symbol's whole history, so an answer is kept until the latest closed
+ * bar (its open time and last write, one index lookup) or the model changes: one view query per symbol per minute.
  */
 public final class PredictRoute implements Route, AutoCloseable {
     private final EngineContext engineContext;
     private final ModelRegistry models;
     private final Blocking blocking;
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> answers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private MlStore store;
+
+    private record Cached(String barVersion, ForestModel model, Predictor.Scored scored) {}
 
     public PredictRoute(final EngineContext engineContext, final Path modelDir, final Blocking blocking) {
         this.engineContext = engineContext;
@@ -76,7 +83,17 @@ public final class PredictRoute implements Route, AutoCloseable {
         final ForestModel model = found.get();
         final Predictor.Scored scored;
         try (Connection c = store().connect()) {
-            scored = Predictor.latest(c, model, symbol, System.currentTimeMillis());
+            final long nowMsc = System.currentTimeMillis();
+            final String barVersion = FeatureView.latestBarVersion(store(), c, symbol, nowMsc - Predictor.BAR_MSC);
+            final Cached cached = answers.get(symbol);
+            if (cached != null
+                    && cached.model() == model
+                    && java.util.Objects.equals(cached.barVersion(), barVersion)) {
+                scored = cached.scored();
+            } else {
+                scored = Predictor.latest(c, model, symbol, nowMsc);
+                answers.put(symbol, new Cached(barVersion, model, scored));
+            }
         } catch (final MlException.NoCandles | MlException.TooFewBars e) {
             return Responses.error(exchange.alloc(), HttpResponseStatus.CONFLICT, e.getMessage());
         }

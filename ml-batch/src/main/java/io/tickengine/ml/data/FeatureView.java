@@ -141,6 +141,23 @@ public final class FeatureView {
         return read(c, "features_m1", symbol, fromMsc, toMsc, features, false);
     }
 
+    /**
+     * @return an identity of the symbol's latest M1 bar opened at or before {@code openedByMsc}: its open time and
+     *     when the store last wrote it (one primary-key lookup), or {@code null} when there is none. Features of that
+     *     bar stay the same as long as this does.
+     */
+    public static String latestBarVersion(
+            final MlStore store, final Connection c, final String symbol, final long openedByMsc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT open_time, updated_at FROM market_data"
+                + " WHERE symbol = ? AND timeframe = 'M1' AND open_time <= ? ORDER BY open_time DESC LIMIT 1")) {
+            ps.setString(1, symbol);
+            store.setTime(ps, 2, openedByMsc);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) + "/" + rs.getString(2) : null;
+            }
+        }
+    }
+
     private static void requireCandles(final Connection c, final String symbol) throws SQLException {
         if (barCount(c, symbol) == 0) {
             throw new MlException.NoCandles("no M1 candles for the symbol [symbol=" + symbol + "]");
