@@ -1,8 +1,10 @@
 package io.tickengine.ml;
 
+import io.tickengine.ml.cli.BacktestCommand;
 import io.tickengine.ml.cli.EvaluateCommand;
 import io.tickengine.ml.cli.PredictCommand;
 import io.tickengine.ml.cli.PrepareCommand;
+import io.tickengine.ml.cli.ScheduleCommand;
 import io.tickengine.ml.cli.TrainCommand;
 import java.sql.SQLException;
 import picocli.CommandLine;
@@ -14,7 +16,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ml-batch 0.1.0",
         description = "ML jobs around the tick engine's store: candles -> features -> model -> signals.",
-        subcommands = {PrepareCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
+        subcommands = {
+            PrepareCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            BacktestCommand.class,
+            ScheduleCommand.class
+        })
 public final class MlBatchMain {
     private MlBatchMain() {}
 

@@ -5,8 +5,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs {@code ml-batch} in-process, as the executable would, and keeps what it printed. */
-record Cli(int exitCode, String out, String err) {
-    static Cli run(final String... args) {
+public record Cli(int exitCode, String out, String err) {
+    public static Cli run(final String... args) {
         final CommandLine cli = MlBatchMain.commandLine();
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -17,7 +17,7 @@ record Cli(int exitCode, String out, String err) {
     }
 
     /** @return this, after failing the test with everything printed when the exit code is not 0. */
-    Cli ok() {
+    public Cli ok() {
         if (exitCode != 0) {
             throw new AssertionError("exit " + exitCode + "\nout: " + out + "\nerr: " + err);
         }

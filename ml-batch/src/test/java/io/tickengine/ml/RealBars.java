@@ -16,11 +16,11 @@ import java.util.List;
  * The real 1-minute bars of {@code ../shared/data/bars/BTCALT_M1_2017.csv} (13,681 bars, with gaps) as M1 candles of
  * an engine's SQLite store: enough history for a model, unlike the one-hour tick fixtures.
  */
-final class RealBars {
-    static final String SYMBOL = "BTCALT";
+public final class RealBars {
+    public static final String SYMBOL = "BTCALT";
     static final String FILE = "BTCALT_M1_2017.csv";
     /** The last day of the file, 2017-11-14 UTC, is the held-out period of the tests. */
-    static final long TEST_FROM_MSC = 1_510_617_600_000L;
+    public static final long TEST_FROM_MSC = 1_510_617_600_000L;
 
     private RealBars() {}
 
@@ -29,7 +29,7 @@ final class RealBars {
     }
 
     /** Creates the engine's schema in {@code dataDir} and loads the bars, shifted by {@code shiftMsc}. */
-    static int loadInto(final Path dataDir, final long shiftMsc) throws Exception {
+    public static int loadInto(final Path dataDir, final long shiftMsc) throws Exception {
         try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
             store.describe();
         }
@@ -54,7 +54,7 @@ final class RealBars {
         return lines.size();
     }
 
-    static List<String> lines() throws IOException {
+    public static List<String> lines() throws IOException {
         final List<String> lines = Files.readAllLines(file());
         return lines.subList(1, lines.size());
     }

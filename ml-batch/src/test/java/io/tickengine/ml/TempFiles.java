@@ -7,10 +7,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Deletes a directory a test created, with everything in it. */
-final class TempFiles {
+public final class TempFiles {
     private TempFiles() {}
 
-    static void delete(final Path dir) throws IOException {
+    public static void delete(final Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
