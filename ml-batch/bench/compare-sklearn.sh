@@ -25,6 +25,7 @@ fi
 if [[ ! -f "$ROOT/ml-batch/target/ml-batch.jar" || ! -f "$ROOT/engine-http/target/tick-engine.jar" ]]; then
   (cd "$ROOT" && mvn -B -ntp -q -pl engine-http,ml-batch -am package -DskipTests)
 fi
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 ENGINE=(java -jar "$ROOT/engine-http/target/tick-engine.jar")
 ML=(java -jar "$ROOT/ml-batch/target/ml-batch.jar")
 
@@ -42,6 +43,7 @@ java_train="$("${ML[@]}" train --dataset "$WORK/dataset.csv" --test-from "$TEST_
 java_eval="$("${ML[@]}" evaluate --model "$WORK/model" --dataset "$WORK/dataset.csv" --test-from "$TEST_FROM" --json)"
 py="$(/usr/bin/python3 "$ROOT/ml-batch/bench/compare_sklearn.py" "$WORK/dataset.csv" "$TEST_FROM_MSC" "$TREES" "$THREADS")"
 
+echo "Machine: $(nproc) cores, load average before the run $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)."
 /usr/bin/python3 - "$java_train" "$java_eval" "$py" "$TREES" "$THREADS" <<'PY'
 import json, sys
 train, ev, sk, trees, threads = (json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3]),
