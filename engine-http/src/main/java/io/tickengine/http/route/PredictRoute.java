@@ -13,6 +13,7 @@ import io.tickengine.ml.model.ModelRegistry;
 import io.tickengine.ml.signal.Predictor;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -32,6 +33,8 @@ public final class PredictRoute implements Route, AutoCloseable {
     private final Blocking blocking;
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> answers =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<Connection> sqliteConnection = new ThreadLocal<>();
+    private final java.util.List<Connection> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     private MlStore store;
 
     private record Cached(String barVersion, ForestModel model, Predictor.Scored scored) {}
@@ -82,18 +85,8 @@ public final class PredictRoute implements Route, AutoCloseable {
         }
         final ForestModel model = found.get();
         final Predictor.Scored scored;
-        try (Connection c = store().connect()) {
-            final long nowMsc = System.currentTimeMillis();
-            final String barVersion = FeatureView.latestBarVersion(store(), c, symbol, nowMsc - Predictor.BAR_MSC);
-            final Cached cached = answers.get(symbol);
-            if (cached != null
-                    && cached.model() == model
-                    && java.util.Objects.equals(cached.barVersion(), barVersion)) {
-                scored = cached.scored();
-            } else {
-                scored = Predictor.latest(c, model, symbol, nowMsc);
-                answers.put(symbol, new Cached(barVersion, model, scored));
-            }
+        try {
+            scored = score(model, symbol);
         } catch (final MlException.NoCandles | MlException.TooFewBars e) {
             return Responses.error(exchange.alloc(), HttpResponseStatus.CONFLICT, e.getMessage());
         }
@@ -116,6 +109,44 @@ public final class PredictRoute implements Route, AutoCloseable {
         return Responses.json(exchange.alloc(), HttpResponseStatus.OK, json);
     }
 
+    private Predictor.Scored score(final ForestModel model, final String symbol) throws SQLException {
+        final MlStore s = store();
+        if (s.postgres()) {
+            try (Connection c = s.connect()) {
+                return score(s, c, model, symbol);
+            }
+        }
+        // A new SQLite connection parses the schema (the views are long): ~2 ms, most of an answer. Each blocking
+        // thread keeps one open; in WAL mode an idle reader holds no lock.
+        Connection c = sqliteConnection.get();
+        if (c == null) {
+            c = s.connect();
+            sqliteConnection.set(c);
+            opened.add(c);
+        }
+        try {
+            return score(s, c, model, symbol);
+        } catch (final SQLException e) {
+            sqliteConnection.remove();
+            opened.remove(c);
+            c.close();
+            throw e;
+        }
+    }
+
+    private Predictor.Scored score(final MlStore s, final Connection c, final ForestModel model, final String symbol)
+            throws SQLException {
+        final long nowMsc = System.currentTimeMillis();
+        final String barVersion = FeatureView.latestBarVersion(s, c, symbol, nowMsc - Predictor.BAR_MSC);
+        final Cached cached = answers.get(symbol);
+        if (cached != null && cached.model() == model && java.util.Objects.equals(cached.barVersion(), barVersion)) {
+            return cached.scored();
+        }
+        final Predictor.Scored scored = Predictor.latest(c, model, symbol, nowMsc);
+        answers.put(symbol, new Cached(barVersion, model, scored));
+        return scored;
+    }
+
     private synchronized MlStore store() {
         if (store == null) {
             store = MlStore.forEngine(engineContext);
@@ -125,6 +156,14 @@ public final class PredictRoute implements Route, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        for (final Connection c : opened) {
+            try {
+                c.close();
+            } catch (final SQLException e) {
+                // closing anyway
+            }
+        }
+        opened.clear();
         models.close();
         if (store != null) {
             store.close();
