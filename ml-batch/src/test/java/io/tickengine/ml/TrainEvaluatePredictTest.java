@@ -32,30 +32,24 @@ class TrainEvaluatePredictTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEST_FROM = Long.toString(RealBars.TEST_FROM_MSC);
 
+    private TrainedModel trained;
     private Path dataDir;
     private Path work;
     private Path csv;
     private Path model;
 
     @BeforeAll
-    void prepareTheRealBarsAndTrain() throws Exception {
-        dataDir = Files.createTempDirectory("ml-bars-data");
-        work = Files.createTempDirectory("ml-bars-work");
-        RealBars.loadInto(dataDir, 0);
-        csv = work.resolve("dataset.csv");
-        Cli.run("prepare", "--data-dir", dataDir.toString(), "--symbol", RealBars.SYMBOL, "--out", csv.toString())
-                .ok();
-        model = work.resolve("model");
-        Cli.run("train", "--dataset", csv.toString(), "--test-from", TEST_FROM, "--model-out", model.toString())
-                .ok();
-        Cli.run("evaluate", "--model", model.toString(), "--dataset", csv.toString(), "--test-from", TEST_FROM)
-                .ok();
+    void trainOnTheRealBars() throws Exception {
+        trained = TrainedModel.create();
+        dataDir = trained.dataDir();
+        work = trained.work();
+        csv = trained.csv();
+        model = trained.model();
     }
 
     @AfterAll
     void deleteTheDirectories() throws Exception {
-        TempFiles.delete(dataDir);
-        TempFiles.delete(work);
+        trained.close();
     }
 
     @Test

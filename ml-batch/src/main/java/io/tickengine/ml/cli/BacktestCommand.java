@@ -24,11 +24,8 @@ public final class BacktestCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--model", required = true, description = "model directory")
-    Path modelDir;
-
-    @Option(names = "--symbol", description = "symbol (default: the model's, when it was trained on one)")
-    String symbol;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--from", required = true, description = "first bar open time (epoch ms or ISO-8601 UTC)")
     String from;
@@ -44,15 +41,11 @@ public final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ForestModel model = ForestModel.load(modelDir);
+        try (ForestModel forest = ForestModel.load(model.modelDir);
                 MlStore s = store.open(true)) {
             final Backtest.Result result = Backtest.run(
-                    s,
-                    model,
-                    PredictCommand.symbolOf(model, symbol),
-                    Times.parse("--from", from),
-                    Times.parse("--to", to));
-            final Path png = plot != null ? plot : modelDir.resolve("backtest-equity.png");
+                    s, forest, model.symbolOf(forest), Times.parse("--from", from), Times.parse("--to", to));
+            final Path png = plot != null ? plot : model.modelDir.resolve("backtest-equity.png");
             Charts.equity(result.timeMsc(), result.equity(), result.buyAndHold(), png);
             final Map<String, Object> out = new LinkedHashMap<>(result.summary());
             out.put("plot", png.toString());

@@ -1,10 +1,8 @@
 package io.tickengine.ml.cli;
 
-import io.tickengine.ml.MlException;
 import io.tickengine.ml.data.MlStore;
 import io.tickengine.ml.model.ForestModel;
 import io.tickengine.ml.signal.Predictor;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,11 +23,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--model", required = true, description = "model directory")
-    Path modelDir;
-
-    @Option(names = "--symbol", description = "symbol (default: the model's, when it was trained on one)")
-    String symbol;
+    @Mixin
+    ModelOptions model;
 
     /** {@code --latest} or a range. */
     static final class Bars {
@@ -52,54 +47,36 @@ public final class PredictCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     Bars bars;
 
-    @Option(names = "--size", defaultValue = "0.01", description = "lots per signal (default ${DEFAULT-VALUE})")
-    double size;
-
-    @Option(
-            names = "--valid-ms",
-            defaultValue = "300000",
-            description = "a signal is deliverable until this long after its bar closed (default ${DEFAULT-VALUE})")
-    long validMs;
+    @Mixin
+    SignalOptions signal;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        try (ForestModel model = ForestModel.load(modelDir);
+        try (ForestModel forest = ForestModel.load(model.modelDir);
                 MlStore s = store.open(false)) {
-            final String sym = symbolOf(model, symbol);
-            final Predictor.Options options = new Predictor.Options(size, validMs, System.currentTimeMillis());
+            final String sym = model.symbolOf(forest);
+            final Predictor.Options options = signal.at(System.currentTimeMillis());
             final Predictor.Result result = bars.latest
-                    ? Predictor.predictLatest(s, model, sym, options)
+                    ? Predictor.predictLatest(s, forest, sym, options)
                     : Predictor.predictRange(
                             s,
-                            model,
+                            forest,
                             sym,
                             Times.parse("--from", bars.range.from),
                             Times.parse("--to", bars.range.to),
                             options);
             final Map<String, Object> out = new LinkedHashMap<>();
-            out.put("model", model.id());
+            out.put("model", forest.id());
             out.put("symbol", sym);
-            out.put("threshold", model.card().threshold());
+            out.put("threshold", forest.card().threshold());
             out.put("scored", result.scored());
             out.put("signals", result.signals());
             out.put("added", result.added());
             spec.commandLine().getOut().println(Json.write(out));
         }
         return 0;
-    }
-
-    static String symbolOf(final ForestModel model, final String symbol) {
-        if (symbol != null) {
-            return symbol;
-        }
-        if (model.card().symbols().size() != 1) {
-            throw new MlException("name the symbol: the model was trained on "
-                    + model.card().symbols().size() + " symbols [model=" + model.id() + ", symbols="
-                    + model.card().symbols() + "]");
-        }
-        return model.card().symbols().get(0);
     }
 }

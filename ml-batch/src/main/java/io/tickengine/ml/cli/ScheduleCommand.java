@@ -5,7 +5,6 @@ import io.tickengine.ml.data.MlStore;
 import io.tickengine.ml.model.ForestModel;
 import io.tickengine.ml.signal.Backoff;
 import io.tickengine.ml.signal.Predictor;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,11 +28,8 @@ public class ScheduleCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--model", required = true, description = "model directory (read again before every run)")
-    Path modelDir;
-
-    @Option(names = "--symbol", description = "symbol (default: the model's, when it was trained on one)")
-    String symbol;
+    @Mixin
+    ModelOptions model;
 
     @Option(
             names = "--every-minutes",
@@ -47,14 +43,8 @@ public class ScheduleCommand implements Callable<Integer> {
             description = "wait after a minute boundary before reading the closed bar (default ${DEFAULT-VALUE})")
     long delayMs;
 
-    @Option(names = "--size", defaultValue = "0.01", description = "lots per signal (default ${DEFAULT-VALUE})")
-    double size;
-
-    @Option(
-            names = "--valid-ms",
-            defaultValue = "300000",
-            description = "a signal is deliverable until this long after its bar closed (default ${DEFAULT-VALUE})")
-    long validMs;
+    @Mixin
+    SignalOptions signal;
 
     @Option(
             names = "--backoff-max-ms",
@@ -96,7 +86,7 @@ public class ScheduleCommand implements Callable<Integer> {
     private int loop(final MlStore s) throws InterruptedException {
         LOG.info(
                 "schedule started [model={}, store={}, every={}]",
-                modelDir,
+                model.modelDir,
                 s.describe(),
                 everyMinutes == 0 ? "closed bar" : everyMinutes + " min");
         final Backoff backoff = new Backoff(1_000, Math.max(1_000, backoffMaxMs));
@@ -105,11 +95,10 @@ public class ScheduleCommand implements Callable<Integer> {
         long lastBarMsc = Long.MIN_VALUE;
         while (stop.getCount() > 0) {
             long waitMs;
-            try (ForestModel model = ForestModel.load(modelDir)) {
-                final String sym = PredictCommand.symbolOf(model, symbol);
+            try (ForestModel forest = ForestModel.load(model.modelDir)) {
+                final String sym = model.symbolOf(forest);
                 final long nowMsc = System.currentTimeMillis();
-                final Predictor.Result result =
-                        Predictor.predictLatest(s, model, sym, new Predictor.Options(size, validMs, nowMsc));
+                final Predictor.Result result = Predictor.predictLatest(s, forest, sym, signal.at(nowMsc));
                 if (down) {
                     LOG.info("database up again [store={}]", s.describe());
                     down = false;
@@ -119,7 +108,7 @@ public class ScheduleCommand implements Callable<Integer> {
                 if (barMsc != lastBarMsc) {
                     LOG.info(
                             "predicted [model={}, symbol={}, scored={}, signals={}, added={}]",
-                            model.id(),
+                            forest.id(),
                             sym,
                             result.scored(),
                             result.signals(),

@@ -13,7 +13,7 @@ import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.ml.Cli;
 import io.tickengine.ml.RealBars;
-import io.tickengine.ml.TempFiles;
+import io.tickengine.ml.TrainedModel;
 import io.tickengine.ml.signal.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,29 +34,22 @@ class ScheduleAndBacktestTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEST_FROM = Long.toString(RealBars.TEST_FROM_MSC);
 
+    private TrainedModel trained;
     private Path dataDir;
     private Path work;
     private Path model;
 
     @BeforeAll
     void trainOnTheRealBars() throws Exception {
-        dataDir = Files.createTempDirectory("ml-schedule-data");
-        work = Files.createTempDirectory("ml-schedule-work");
-        RealBars.loadInto(dataDir, 0);
-        final Path csv = work.resolve("dataset.csv");
-        Cli.run("prepare", "--data-dir", dataDir.toString(), "--symbol", RealBars.SYMBOL, "--out", csv.toString())
-                .ok();
-        model = work.resolve("model");
-        Cli.run("train", "--dataset", csv.toString(), "--test-from", TEST_FROM, "--model-out", model.toString())
-                .ok();
-        Cli.run("evaluate", "--model", model.toString(), "--dataset", csv.toString(), "--test-from", TEST_FROM)
-                .ok();
+        trained = TrainedModel.create();
+        dataDir = trained.dataDir();
+        work = trained.work();
+        model = trained.model();
     }
 
     @AfterAll
     void deleteTheDirectories() throws Exception {
-        TempFiles.delete(dataDir);
-        TempFiles.delete(work);
+        trained.close();
     }
 
     @Test
