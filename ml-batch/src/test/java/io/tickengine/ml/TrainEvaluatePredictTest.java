@@ -127,6 +127,25 @@ class TrainEvaluatePredictTest {
     }
 
     @Test
+    void shouldRefuseADatasetOutOfTimeOrder() throws Exception {
+        final List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        java.util.Collections.swap(lines, 10, 11);
+        final Path shuffled = work.resolve("shuffled.csv");
+        Files.write(shuffled, lines);
+        final Cli cli = Cli.run(
+                "train",
+                "--dataset",
+                shuffled.toString(),
+                "--test-from",
+                TEST_FROM,
+                "--model-out",
+                work.resolve("never").toString());
+        assertEquals(2, cli.exitCode());
+        assertTrue(cli.err().contains("dataset not in time order") && cli.err().contains("row=10"), cli.err());
+        assertTrue(!Files.exists(work.resolve("never")), "nothing written");
+    }
+
+    @Test
     void shouldRefuseAModelDirectoryOfAnotherVersion() throws Exception {
         final Path old = work.resolve("old-model");
         Files.createDirectories(old);

@@ -19,6 +19,12 @@ public record Split(Dataset train, Dataset test) {
      * @throws MlException when either side is empty.
      */
     public static Split at(final Dataset data, final long testFromMsc) {
+        for (int r = 1; r < data.rows(); r++) {
+            if (data.timeMsc(r) <= data.timeMsc(r - 1)) {
+                throw new MlException("dataset not in time order, or of several symbols [row=" + r + ", time_msc="
+                        + data.timeMsc(r) + ", previous_msc=" + data.timeMsc(r - 1) + "]");
+            }
+        }
         final int testStart = data.firstRowAtOrAfter(testFromMsc);
         final int trainEnd = Math.max(0, testStart - FeatureView.LABEL_HORIZON_BARS);
         if (trainEnd == 0 || testStart == data.rows()) {
