@@ -66,6 +66,27 @@ class TrainEvaluatePredictTest {
     }
 
     @Test
+    void shouldTrainTheSameModelFromTheStoreAsFromItsCsv() throws Exception {
+        final Path fromStore = work.resolve("from-store");
+        Cli.run(
+                        "train",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--symbol",
+                        RealBars.SYMBOL,
+                        "--test-from",
+                        TEST_FROM,
+                        "--model-out",
+                        fromStore.toString())
+                .ok();
+        assertArrayEquals(
+                Files.readAllBytes(model.resolve("model.ubj")), Files.readAllBytes(fromStore.resolve("model.ubj")));
+        final Cli neither = Cli.run("train", "--test-from", TEST_FROM, "--model-out", fromStore.toString());
+        assertEquals(2, neither.exitCode());
+        assertTrue(neither.err().contains("give either --dataset F or a store"), neither.err());
+    }
+
+    @Test
     void shouldWriteACardThatDescribesTheModel() {
         final ModelCard card = ModelCard.read(model);
         assertEquals(Dataset.readCsv(csv).features(), card.features());

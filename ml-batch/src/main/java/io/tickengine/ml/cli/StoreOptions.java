@@ -1,5 +1,6 @@
 package io.tickengine.ml.cli;
 
+import io.tickengine.ml.MlException;
 import io.tickengine.ml.data.MlStore;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -22,7 +23,7 @@ public final class StoreOptions {
         String dbUrl;
     }
 
-    @ArgGroup(multiplicity = "1")
+    @ArgGroup(multiplicity = "0..1")
     Where where;
 
     @Option(names = "--db-user", description = "database user, if not in the URL (e.g. tick_reader, mt5_app)")
@@ -34,8 +35,16 @@ public final class StoreOptions {
             description = "database password, if not in the URL (default: environment TICK_DB_PASSWORD)")
     String dbPassword;
 
+    /** @return true when {@code --data-dir} or {@code --db-url} was given. */
+    boolean given() {
+        return where != null;
+    }
+
     /** Opens the store; {@code readOnly} for jobs that only read. */
     MlStore open(final boolean readOnly) {
+        if (where == null) {
+            throw new MlException("no store: give --data-dir DIR or --db-url URL");
+        }
         return where.dataDir != null
                 ? MlStore.sqlite(where.dataDir, readOnly)
                 : MlStore.url(where.dbUrl, dbUser, dbPassword, readOnly);

@@ -1,6 +1,9 @@
 package io.tickengine.ml.cli;
 
+import io.tickengine.ml.MlException;
 import io.tickengine.ml.data.Dataset;
+import io.tickengine.ml.data.FeatureView;
+import io.tickengine.ml.data.MlStore;
 import io.tickengine.ml.eval.Metrics;
 import io.tickengine.ml.model.ForestModel;
 import io.tickengine.ml.model.ForestTrainer;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,8 +28,20 @@ import picocli.CommandLine.Spec;
                 + " (purged of the rows whose label reaches into the test period) and write the model directory:"
                 + " model.ubj and card.json with features, label, ranges, library, seed and held-out metrics.")
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = "CSV written by prepare")
+    @Option(names = "--dataset", description = "CSV written by prepare; or read the store with prepare's options")
     Path dataset;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--symbol", description = "with a store: the symbol")
+    String symbol;
+
+    @Option(names = "--from", description = "with a store: first bar open time")
+    String from;
+
+    @Option(names = "--to", description = "with a store: last bar open time, inclusive")
+    String to;
 
     @Option(names = "--test-from", required = true, description = "first held-out bar (epoch ms or ISO-8601 UTC)")
     String testFrom;
@@ -61,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final Dataset data = Dataset.readCsv(dataset);
+        final Dataset data = dataset();
         final long testFromMsc = Times.parse("--test-from", testFrom);
         final Split split = Split.at(data, testFromMsc);
         final ForestTrainer.Options options = new ForestTrainer.Options(trees, maxDepth, 0.632, 0, seed, threads);
@@ -83,6 +99,25 @@ public final class TrainCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println(Json.write(summary));
         return 0;
+    }
+
+    private Dataset dataset() throws java.sql.SQLException {
+        if ((dataset == null) == !store.given()) {
+            throw new MlException("give either --dataset F or a store (--data-dir D | --db-url URL) with --symbol S");
+        }
+        if (dataset != null) {
+            return Dataset.readCsv(dataset);
+        }
+        if (symbol == null) {
+            throw new MlException("training from the store needs --symbol");
+        }
+        try (MlStore s = store.open(true)) {
+            return FeatureView.trainset(
+                    s,
+                    symbol,
+                    from == null ? 0 : Times.parse("--from", from),
+                    to == null ? Long.MAX_VALUE : Times.parse("--to", to));
+        }
     }
 
     static Map<String, Object> heldOut(final ForestModel model, final Dataset test) {
