@@ -97,7 +97,14 @@ public final class ForestTrainer {
             } finally {
                 matrix.dispose();
             }
-            Files.write(dir.resolve(MODEL_FILE), model);
+            // Written aside and moved into place: a server reloading the directory never reads half a model.
+            final Path tmp = dir.resolve(MODEL_FILE + ".tmp");
+            Files.write(tmp, model);
+            Files.move(
+                    tmp,
+                    dir.resolve(MODEL_FILE),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             final ModelCard card = new ModelCard(
                     ModelCard.FORMAT_VERSION,
                     "rf-" + HexFormat.of().formatHex(sha256(model), 0, 6),

@@ -19,12 +19,17 @@ import java.util.stream.Stream;
  *
  * <p>{@link #latest} looks at the directory on every call (a listing and a few file times) and loads a model again
  * when its files changed, so a new model is served from the next request on without a restart. A replaced model is
- * not freed while requests may still be scoring with it; {@link #close()} frees them all. Thread-safe.
+ * not freed while requests may still be scoring with it; {@link #close()} frees them all. A directory that cannot be
+ * loaded (of another version, half written) is skipped with a warning, so one bad directory does not stop the others
+ * being served. Thread-safe.
  */
 public final class ModelRegistry implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelRegistry.class);
+
     private final Path root;
     private final Map<Path, Loaded> loaded = new HashMap<>();
     private final List<ForestModel> retired = new ArrayList<>();
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
 
     private record Loaded(long cardModifiedMsc, long modelModifiedMsc, ForestModel model) {}
 
@@ -37,8 +42,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * @return the newest model for {@code symbol} and {@code timeframe}, or empty when there is none.
-     * @throws MlException when the newest candidate directory cannot be loaded (e.g. of another version).
+     * @return the newest loadable model for {@code symbol} and {@code timeframe}, or empty when there is none.
      */
     public synchronized Optional<ForestModel> latest(final String symbol, final String timeframe) {
         ForestModel best = null;
@@ -52,6 +56,11 @@ public final class ModelRegistry implements AutoCloseable {
                 model = load(dir, modified);
             } catch (final IOException e) {
                 continue; // removed while we looked
+            } catch (final MlException e) {
+                if (warned.add(dir + "@" + e.getMessage())) {
+                    LOG.warn("model directory skipped [dir={}, cause={}]", dir, e.getMessage());
+                }
+                continue;
             }
             if (model.card().symbols().contains(symbol)
                     && model.card().timeframe().equals(timeframe)
