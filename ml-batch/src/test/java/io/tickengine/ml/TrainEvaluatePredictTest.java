@@ -17,40 +17,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The jobs after {@code prepare}, on the real 1-minute bars in an engine's SQLite store: {@code train} is
  * deterministic and writes its card, {@code evaluate} measures and chooses a threshold, {@code predict} publishes
  * signals once, and each kind of bad input is a clear error that changes nothing.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrainEvaluatePredictTest {
+class TrainEvaluatePredictTest extends TrainedModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TEST_FROM = Long.toString(RealBars.TEST_FROM_MSC);
-
-    private TrainedModel trained;
-    private Path dataDir;
-    private Path work;
-    private Path csv;
-    private Path model;
-
-    @BeforeAll
-    void trainOnTheRealBars() throws Exception {
-        trained = TrainedModel.create();
-        dataDir = trained.dataDir();
-        work = trained.work();
-        csv = trained.csv();
-        model = trained.model();
-    }
-
-    @AfterAll
-    void deleteTheDirectories() throws Exception {
-        trained.close();
-    }
 
     @Test
     void shouldTrainTheSameModelFromTheSameDataAndSeed() throws Exception {

@@ -13,7 +13,7 @@ import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.ml.Cli;
 import io.tickengine.ml.RealBars;
-import io.tickengine.ml.TrainedModel;
+import io.tickengine.ml.TrainedModelTest;
 import io.tickengine.ml.signal.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,35 +22,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
 
 /** {@code backtest} on the real bars, and {@code schedule} riding out a PostgreSQL outage. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScheduleAndBacktestTest {
+class ScheduleAndBacktestTest extends TrainedModelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TEST_FROM = Long.toString(RealBars.TEST_FROM_MSC);
-
-    private TrainedModel trained;
-    private Path dataDir;
-    private Path work;
-    private Path model;
-
-    @BeforeAll
-    void trainOnTheRealBars() throws Exception {
-        trained = TrainedModel.create();
-        dataDir = trained.dataDir();
-        work = trained.work();
-        model = trained.model();
-    }
-
-    @AfterAll
-    void deleteTheDirectories() throws Exception {
-        trained.close();
-    }
 
     @Test
     void shouldBacktestTheHeldOutDayAgainstBuyAndHold() throws Exception {
