@@ -34,6 +34,8 @@ import java.util.Set;
  *   <tr><td>http.metrics.open</td><td>false</td><td>serve {@code GET /metrics} without a key (else: read scope)</td></tr>
  *   <tr><td>http.metrics.port</td><td>0</td><td>also serve {@code /metrics} (only) on this port of http.bind, same
  *       key rule; 0 = off</td></tr>
+ *   <tr><td>http.predict.model.dir</td><td>DATA_DIR/models</td><td>model directories of {@code ml-batch train} for
+ *       {@code GET /predict}: this directory, if it is one, else its subdirectories; the newest per symbol wins</td></tr>
  * </table>
  */
 public final class HttpContext {
@@ -56,7 +58,8 @@ public final class HttpContext {
             "http.idle.timeout.ms",
             "http.retry.after.seconds",
             "http.metrics.open",
-            "http.metrics.port");
+            "http.metrics.port",
+            "http.predict.model.dir");
 
     private int port = 18_001;
     private String bind = "0.0.0.0";
@@ -77,6 +80,12 @@ public final class HttpContext {
     private int retryAfterSeconds = 1;
     private boolean metricsOpen;
     private int metricsPort;
+    private Path predictModelDir;
+
+    /** @return where {@code /predict} finds models: {@code http.predict.model.dir}, default {@code models} in the data dir. */
+    public Path predictModelDir(final io.tickengine.core.EngineContext engine) {
+        return predictModelDir != null ? predictModelDir : engine.dataDir().resolve("models");
+    }
 
     /** @return true if {@code key} belongs to this context. */
     public static boolean isKey(final String key) {
@@ -140,6 +149,7 @@ public final class HttpContext {
                 case "http.retry.after.seconds" -> retryAfterSeconds = Integer.parseInt(value);
                 case "http.metrics.open" -> metricsOpen = parseBoolean(key, value);
                 case "http.metrics.port" -> metricsPort = Integer.parseInt(value);
+                case "http.predict.model.dir" -> predictModelDir = value.isEmpty() ? null : Path.of(value);
                 default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
             }
         } catch (final NumberFormatException e) {

@@ -32,6 +32,7 @@ import io.tickengine.http.route.HealthRoute;
 import io.tickengine.http.route.IngestBarsRoute;
 import io.tickengine.http.route.IngestTickRoute;
 import io.tickengine.http.route.ObservabilityRoutes;
+import io.tickengine.http.route.PredictRoute;
 import io.tickengine.http.route.QueryRoute;
 import io.tickengine.http.route.SignalsRoutes;
 import io.tickengine.http.route.TicksRoute;
@@ -68,6 +69,7 @@ public final class TickHttpServer implements AutoCloseable {
     private final SslContext ssl;
     private final CorsConfig cors;
     private final Observability observability;
+    private final PredictRoute predict;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel listener;
@@ -97,6 +99,7 @@ public final class TickHttpServer implements AutoCloseable {
         final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
         final SignalsRoutes signals = new SignalsRoutes(
                 engine.signals(), blockingRoutes, engine.context().signalsLeaseMs());
+        this.predict = new PredictRoute(engine.context(), context.predictModelDir(engine.context()), blockingRoutes);
         router.add(HttpMethod.POST, "/ingest/tick", ingest)
                 .add(HttpMethod.POST, "/ingest/ticks", ingest)
                 .add(
@@ -109,6 +112,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .add(HttpMethod.GET, "/signals/next", signals.next())
                 .add(HttpMethod.POST, "/signals/ack", signals.ack())
                 .add(HttpMethod.GET, "/signals/latest", signals.latest())
+                .add(HttpMethod.GET, "/predict", predict)
                 .addPrefix(HttpMethod.GET, QueryRoute.PREFIX, new QueryRoute(engine.views(), blockingRoutes))
                 .add(
                         HttpMethod.GET,
@@ -230,6 +234,7 @@ public final class TickHttpServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         blocking.shutdown();
+        predict.close();
         observability.close();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
