@@ -28,6 +28,9 @@ import java.util.Set;
  *       0 keeps all</td></tr>
  *   <tr><td>ticks.retention.days</td><td>0</td><td>delete stored ticks (the {@code ticks} table) older than this;
  *       0 keeps them all</td></tr>
+ *   <tr><td>ticks.store.busy.duty</td><td>0.1</td><td>the largest share of time the tick store writer works while
+ *       ticks are coming in, in (0, 1]: on a small machine ingest keeps the cores and the tick store lags (reported),
+ *       catching up at full speed when ingest pauses; 1 = no limit</td></tr>
  *   <tr><td>ring.size</td><td>65536</td><td>ring slots, a power of two</td></tr>
  *   <tr><td>ring.max.batch</td><td>16384</td><td>most ticks per request, at most half the ring</td></tr>
  *   <tr><td>ring.wait.strategy</td><td>SLEEPING</td><td>SLEEPING, BLOCKING, YIELDING or BUSY_SPIN</td></tr>
@@ -67,6 +70,7 @@ public final class EngineContext {
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
     private int ticksRetentionDays;
+    private double ticksStoreBusyDuty = 0.1;
     private int ringSize = 65_536;
     private int maxBatchSize = 16_384;
     private WaitStrategyType waitStrategy = WaitStrategyType.SLEEPING;
@@ -129,6 +133,7 @@ public final class EngineContext {
             "journal.roll.cycle",
             "journal.retention.days",
             "ticks.retention.days",
+            "ticks.store.busy.duty",
             "ring.size",
             "ring.max.batch",
             "ring.wait.strategy",
@@ -170,6 +175,7 @@ public final class EngineContext {
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
                 case "ticks.retention.days" -> ticksRetentionDays = Integer.parseInt(value);
+                case "ticks.store.busy.duty" -> ticksStoreBusyDuty = Double.parseDouble(value);
                 case "ring.size" -> ringSize = Integer.parseInt(value);
                 case "ring.max.batch" -> maxBatchSize = Integer.parseInt(value);
                 case "ring.wait.strategy" -> waitStrategy = WaitStrategyType.valueOf(value.toUpperCase(Locale.ROOT));
@@ -234,6 +240,11 @@ public final class EngineContext {
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
         require(ticksRetentionDays >= 0, "ticks.retention.days", ticksRetentionDays, ">= 0");
+        require(
+                ticksStoreBusyDuty > 0 && ticksStoreBusyDuty <= 1,
+                "ticks.store.busy.duty",
+                ticksStoreBusyDuty,
+                "a share of time in (0, 1]");
         require(
                 isRollCycle(journalRollCycle),
                 "journal.roll.cycle",
@@ -354,6 +365,11 @@ public final class EngineContext {
 
     public int journalRetentionDays() {
         return journalRetentionDays;
+    }
+
+    /** @return the largest share of time the tick store writer works while ticks are coming in. */
+    public double ticksStoreBusyDuty() {
+        return ticksStoreBusyDuty;
     }
 
     /** @return days stored ticks are kept; 0 keeps them all. */

@@ -157,6 +157,7 @@ public final class TickEngine implements AutoCloseable {
                 context.namesCapacity(),
                 TICK_STORE_BATCH,
                 TimeUnit.DAYS.toMillis(context.ticksRetentionDays()),
+                context.ticksStoreBusyDuty(),
                 TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()));

@@ -33,6 +33,10 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     private final TickBatch batch;
     private final int batchSize;
     private final long retentionMsc;
+    /** Time to rest per unit of time spent writing while ticks are coming in: (1 - duty) / duty. */
+    private final double idlePerBusy;
+
+    private long lastSeenJournalIndex = Long.MIN_VALUE;
     private long nextRetentionNs = System.nanoTime();
     private long nextLagNs = System.nanoTime();
     private final long flushIntervalNs;
@@ -50,6 +54,8 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     /**
      * @param batchSize ticks per transaction, at most.
      * @param retentionMsc how long stored ticks are kept ({@code ticks.retention.days}); 0 keeps them all.
+     * @param busyDuty the largest share of time the writer works while ticks are coming in ({@code
+     *     ticks.store.busy.duty}, in (0, 1]); it catches up at full speed when they stop.
      * @param flushIntervalNs longest a read tick waits for its transaction while more keep coming.
      */
     public TickStoreWriter(
@@ -59,6 +65,7 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
             final int namesCapacity,
             final int batchSize,
             final long retentionMsc,
+            final double busyDuty,
             final long flushIntervalNs,
             final long minBackoffNs,
             final long maxBackoffNs) {
@@ -69,6 +76,7 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
         this.batch.journalId(journal.id());
         this.batchSize = batchSize;
         this.retentionMsc = retentionMsc;
+        this.idlePerBusy = (1 - busyDuty) / busyDuty;
         this.flushIntervalNs = flushIntervalNs;
         this.minBackoffNs = minBackoffNs;
         this.maxBackoffNs = maxBackoffNs;
@@ -181,6 +189,14 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
             onStoreFailed(nowNs, e);
             return 0;
         }
+        final long doneNs = System.nanoTime();
+        final long journalIndex = metrics.lastJournalIndex.get();
+        if (journalIndex != lastSeenJournalIndex && idlePerBusy > 0) {
+            // Ticks are coming in: rest in proportion to the work just done, so that on a small machine ingest
+            // keeps the cores; the journal holds what is not stored yet, and the lag is reported.
+            nextAttemptNs = doneNs + (long) ((doneNs - nowNs) * idlePerBusy);
+        }
+        lastSeenJournalIndex = journalIndex;
         final int rows = batch.size();
         metrics.ticksStored.getAndAddRelease(rows);
         metrics.ticksReplaced.getAndAddRelease(replaced);
