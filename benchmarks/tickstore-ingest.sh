@@ -7,7 +7,8 @@
 #   benchmarks/tickstore-ingest.sh                  # about 4 minutes with the defaults
 #   PAIRS=5 DURATION=20 benchmarks/tickstore-ingest.sh
 #
-# Knobs (environment): OUT, BASELINE, PAIRS, DURATION (s), WARMUP (s), CONNECTIONS, BATCH, TICKS, SKIP_BUILD.
+# Knobs (environment): OUT, BASELINE, BASELINE_JAR (an engine jar built before: no baseline build), PAIRS,
+# DURATION (s), WARMUP (s), CONNECTIONS, BATCH, TICKS, SKIP_BUILD, and the engine's own TICK_* settings.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,11 +32,15 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
 fi
 cp "$ROOT/engine-http/target/tick-engine.jar" "$OUT/bin/with-tick-store.jar"
 cp "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
-log "build the baseline $BASELINE (no tick store) in a temporary worktree"
-git -C "$ROOT" worktree add --detach "$OUT/baseline-src" "$BASELINE" >&2
-(cd "$OUT/baseline-src" && mvn -B -ntp -q package -DskipTests -pl engine-http -am)
-cp "$OUT/baseline-src/engine-http/target/tick-engine.jar" "$OUT/bin/without-tick-store.jar"
-git -C "$ROOT" worktree remove --force "$OUT/baseline-src"
+if [[ -n "${BASELINE_JAR:-}" ]]; then
+    cp "$BASELINE_JAR" "$OUT/bin/without-tick-store.jar"
+else
+    log "build the baseline $BASELINE (no tick store) in a temporary worktree"
+    git -C "$ROOT" worktree add --detach "$OUT/baseline-src" "$BASELINE" >&2
+    (cd "$OUT/baseline-src" && mvn -B -ntp -q package -DskipTests -pl engine-http -am)
+    cp "$OUT/baseline-src/engine-http/target/tick-engine.jar" "$OUT/bin/without-tick-store.jar"
+    git -C "$ROOT" worktree remove --force "$OUT/baseline-src"
+fi
 
 SERVER_PID=
 stop_server() {
