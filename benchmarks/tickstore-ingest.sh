@@ -22,7 +22,9 @@ BATCH=${BATCH:-1000}
 TICKS=${TICKS:-$ROOT/../shared/data/ticks}
 KEY=bench-key-0123456789abcdef
 
-log() { printf '\n== %s\n' "$*" >&2; }
+# log, free_port, wait_http, stop_server (a trap stops the server on exit)
+# shellcheck source=benchmarks/bench-lib.sh
+source "$ROOT/benchmarks/bench-lib.sh"
 
 rm -rf "$OUT"
 mkdir -p "$OUT/bin"
@@ -42,31 +44,6 @@ else
     git -C "$ROOT" worktree remove --force "$OUT/baseline-src"
 fi
 
-SERVER_PID=
-stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 60); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=
-}
-trap stop_server EXIT
-
-free_port() {
-    local p
-    while true; do
-        p=$((20000 + RANDOM % 20000))
-        if ! ss -ltnH | awk '{print $4}' | grep -q ":$p\$"; then
-            echo "$p"
-            return
-        fi
-    done
-}
 
 # Runs one engine jar under load; prints its ticks/s.
 run() { # jar name
@@ -76,10 +53,7 @@ run() { # jar name
     TICK_API_KEYS="$KEY=ingest" java -Xms1g -Xmx1g -jar "$OUT/bin/$jar" run --port "$port" --bind 127.0.0.1 \
         --data-dir "$data" >"$OUT/$name.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 240); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/health" && break
-        sleep 0.5
-    done
+    wait_http "$port" /health
     java -Xms2g -Xmx2g -jar "$OUT/bin/tick-bench.jar" load --name "$name" --target tick-engine \
         --url "http://127.0.0.1:$port/ingest/tick" --api-key "$KEY" --format json --batch "$BATCH" \
         --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --base 2004-01-01 \
