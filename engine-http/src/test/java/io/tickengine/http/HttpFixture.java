@@ -2,6 +2,7 @@ package io.tickengine.http;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.server.HttpContext;
 import java.net.URI;
@@ -211,17 +212,15 @@ final class HttpFixture implements AutoCloseable {
         return nd.toString();
     }
 
-    /** Waits until the writer has committed everything journaled so far (at most 30 s). */
+    /**
+     * Waits until everything journaled so far is in the store: candles committed, ticks stored, no bar waiting to be
+     * rebuilt (at most 30 s).
+     */
     void awaitCommitted() {
-        final var metrics = server.engine().metrics();
-        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
-        while (metrics.writerBacklog.get() > 0
-                || metrics.committedJournalIndex.get()
-                        < server.engine().journal().lastIndex()) {
-            if (System.nanoTime() - deadlineNs > 0) {
-                throw new AssertionError("writer did not catch up in 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        try {
+            Settle.await(server.engine(), 30_000);
+        } catch (final Exception e) {
+            throw new AssertionError("the engine did not settle: " + e.getMessage(), e);
         }
     }
 
