@@ -343,7 +343,8 @@ public final class EngineContext {
         return java.util.Collections.unmodifiableSet(set);
     }
 
-    boolean isConcluded() {
+    /** @return true once {@link #conclude()} has validated this configuration. */
+    public boolean isConcluded() {
         return concluded;
     }
 

@@ -2,12 +2,13 @@ package io.tickengine.core;
 
 import com.lmax.disruptor.ExceptionHandler;
 import io.tickengine.core.candle.CandleAggregator;
-import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.core.journal.JournalHandler;
+import io.tickengine.core.journal.JournalRetention;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.query.ViewQuery;
+import io.tickengine.core.recovery.JournalReplay;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.signal.SignalStore;
@@ -24,7 +25,6 @@ import io.tickengine.core.store.postgres.PostgresTickStore;
 import io.tickengine.core.store.sqlite.SqliteCandleStore;
 import io.tickengine.core.store.sqlite.SqliteTickStore;
 import io.tickengine.core.tick.NameTable;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
@@ -33,19 +33,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tick pipeline, assembled: {@code producers -> ring -> journal handler -> candle aggregator -> writer -> store}.
+ * The tick pipeline, assembled: {@code producers -> ring -> journal handler -> candle aggregator -> writer -> store},
+ * and behind the journal the tick store writer and the bar rebuilder (Agrona agents). Its parts are made by
+ * {@link EngineParts}; the journal replay is {@link io.tickengine.core.recovery.JournalReplay}, the purge
+ * {@link io.tickengine.core.journal.JournalRetention}.
  *
- * <p>{@link #start} opens the store and the journal, replays the journal from the store's resume points (so every
- * open bar is rebuilt exactly, see {@link CandleAggregator}), then starts the writer and the ring. Producers publish
- * through {@link #ring()}. {@link #close()} stops accepting, drains the ring, flushes the writer and closes the
- * journal and the store.
+ * <p>{@link #start} opens the stores and the journal, replays the journal from the store's resume points (so every
+ * open bar is rebuilt exactly, see {@link CandleAggregator}), then starts the writer, the agents and the ring.
+ * Producers publish through {@link #ring()}. {@link #close()} stops accepting, drains the ring, flushes the writer,
+ * lets the tick store catch up and the rebuilds finish, and closes the journal and the stores.
  */
 public final class TickEngine implements AutoCloseable {
     static {
@@ -54,10 +55,6 @@ public final class TickEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TickEngine.class);
     private static final long VIEW_QUERY_TIMEOUT_MS = 5_000;
-    /** Ticks per tick store transaction, at most. */
-    private static final int TICK_STORE_BATCH = 20_000;
-    /** How often the rebuilder looks for requests when it has none. */
-    private static final long REBUILD_POLL_MS = 50;
     /** Sleep of an idle tick store writer between two looks at the journal. */
     private static final long TICK_STORE_IDLE_MS = 2;
     /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
@@ -79,6 +76,7 @@ public final class TickEngine implements AutoCloseable {
     private final BarRebuilder rebuilder;
     private final AgentRunner tickStoreRunner;
     private final AgentRunner rebuilderRunner;
+    private final JournalRetention retention;
     private final TickRing ring;
     private volatile boolean closed;
 
@@ -109,17 +107,8 @@ public final class TickEngine implements AutoCloseable {
                 : database;
         this.views = new ViewQuery(readerDatabase, dedicatedReader, VIEW_QUERY_TIMEOUT_MS);
 
-        final OneToOneRingBuffer toWriter = new OneToOneRingBuffer(new UnsafeBuffer(
-                ByteBuffer.allocateDirect(context.writerRingBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
-        this.aggregator = new CandleAggregator(
-                symbols,
-                context.timeframes().toArray(new Timeframe[0]),
-                context.lateWindowMsc(),
-                context.sessionOffsetMsc(),
-                context.lastPriceSymbols(),
-                toWriter,
-                context.dedupWindow(),
-                metrics);
+        final OneToOneRingBuffer toWriter = EngineParts.writerRing(context);
+        this.aggregator = EngineParts.aggregator(context, symbols, toWriter, metrics);
         final JournalHandler journalHandler =
                 new JournalHandler(journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics);
         this.ring = new TickRing(
@@ -131,10 +120,12 @@ public final class TickEngine implements AutoCloseable {
                 journalHandler,
                 aggregator);
         journalHandler.readAheadIn(ring);
-        this.writer = writer(context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
+        this.writer = EngineParts.writer(
+                context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
         this.tickStore = tickStore;
-        this.tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
-        this.rebuilder = rebuilder(context, store, tickStore, tickStoreWriter, metrics);
+        this.tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
+        this.rebuilder = EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics);
+        this.retention = new JournalRetention(journal, store, tickStoreWriter::committedIndex, context);
         final ErrorHandler errorHandler = new AgentErrorHandler(metrics);
         // Sleeping, never spinning, when idle: on 2 cores the event loop and the ring come first; neither agent is on
         // the ack path, so a few milliseconds of wake-up latency cost nothing.
@@ -143,146 +134,6 @@ public final class TickEngine implements AutoCloseable {
         this.rebuilderRunner =
                 new AgentRunner(new SleepingMillisIdleStrategy(REBUILD_IDLE_MS), errorHandler, null, rebuilder);
         recover(journalHandler);
-    }
-
-    private static TickStoreWriter tickStoreWriter(
-            final EngineContext context,
-            final TickStore tickStore,
-            final TickJournal journal,
-            final EngineMetrics metrics) {
-        return new TickStoreWriter(
-                tickStore,
-                journal,
-                metrics,
-                context.namesCapacity(),
-                TICK_STORE_BATCH,
-                TimeUnit.DAYS.toMillis(context.ticksRetentionDays()),
-                context.ticksStoreBusyDuty(),
-                TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
-                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
-                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()));
-    }
-
-    private static BarRebuilder rebuilder(
-            final EngineContext context,
-            final CandleStore store,
-            final TickStore tickStore,
-            final TickStoreWriter tickStoreWriter,
-            final EngineMetrics metrics) {
-        return new BarRebuilder(
-                store,
-                tickStore,
-                tickStoreWriter::committedIndex,
-                context.lastPriceSymbols(),
-                context.sessionOffsetMsc(),
-                metrics,
-                TimeUnit.MILLISECONDS.toNanos(REBUILD_POLL_MS));
-    }
-
-    private static OneToOneRingBuffer writerRing(final EngineContext context) {
-        return new OneToOneRingBuffer(new UnsafeBuffer(
-                ByteBuffer.allocateDirect(context.writerRingBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
-    }
-
-    private static CandleAggregator aggregator(
-            final EngineContext context,
-            final NameTable symbols,
-            final OneToOneRingBuffer toWriter,
-            final EngineMetrics metrics) {
-        return new CandleAggregator(
-                symbols,
-                context.timeframes().toArray(new Timeframe[0]),
-                context.lateWindowMsc(),
-                context.sessionOffsetMsc(),
-                context.lastPriceSymbols(),
-                toWriter,
-                context.dedupWindow(),
-                metrics);
-    }
-
-    private static CandleWriter writer(
-            final EngineContext context,
-            final CandleStore store,
-            final OneToOneRingBuffer toWriter,
-            final NameTable symbols,
-            final NameTable sources,
-            final String journalId,
-            final EngineMetrics metrics,
-            final CandleWriter.IdleAction idleAction) {
-        return new CandleWriter(
-                store,
-                toWriter,
-                symbols,
-                sources,
-                journalId,
-                context.writerBatchSize(),
-                TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
-                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
-                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
-                metrics,
-                idleAction);
-    }
-
-    /** What {@link #rebuild} did. */
-    public record RebuildResult(long ticksReplayed, long barsWritten, boolean complete) {}
-
-    /**
-     * Rebuilds candles from the whole journal, ignoring the store's checkpoint, and writes them (replacing what
-     * the store holds), with the resume points a normal start needs. First the tick store catches up with the
-     * journal; bars whose ticks came too late for them while live are rebuilt from the stored ticks at the end, as a
-     * running engine does. Only bars whose open time is within {@code [fromMsc, toMsc]} are written; bars that open
-     * before the end of the newest purged journal file are never written from the journal, since that file may have
-     * held part of them ({@link TickJournal#purgedThroughMsc()}). Run it with no engine running on the same data.
-     *
-     * @param progress told the number of ticks replayed so far, now and then.
-     */
-    public static RebuildResult rebuild(
-            final EngineContext context,
-            final long fromMsc,
-            final long toMsc,
-            final java.util.function.LongConsumer progress)
-            throws StoreException {
-        if (!context.isConcluded()) {
-            context.conclude();
-        }
-        final EngineMetrics metrics = new EngineMetrics();
-        final NameTable symbols = new NameTable(context.namesCapacity());
-        final NameTable sources = new NameTable(context.namesCapacity());
-        final Database database = openDatabase(context);
-        final long timeoutMs = context.shutdownTimeoutMs();
-        try (CandleStore store = openStore(context, database);
-                TickStore tickStore = openTickStore(database);
-                TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
-            final TickStoreWriter tickStoreWriter = tickStoreWriter(context, tickStore, journal, metrics);
-            if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
-                throw new StoreException("the tick store did not catch up with the journal in time [timeoutMs="
-                        + timeoutMs + ", committedIndex=" + tickStoreWriter.committedIndex() + "]");
-            }
-            final OneToOneRingBuffer toWriter = writerRing(context);
-            final CandleAggregator aggregator = aggregator(context, symbols, toWriter, metrics);
-            aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
-            // The store's windows hold seqs whose journal files may be gone: the replay adds to them.
-            restoreSources(store.loadRecoveryState(), sources, aggregator, null);
-            final CandleWriter writer =
-                    writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
-            writer.start();
-            final long[] count = {0};
-            journal.replay(Long.MIN_VALUE, (record, index) -> {
-                final int sourceId =
-                        record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
-                replay(aggregator, symbols, record, sourceId, index);
-                if ((++count[0] & 65_535) == 0) {
-                    handOverFully(aggregator);
-                    progress.accept(count[0]);
-                }
-            });
-            handOverFully(aggregator);
-            progress.accept(count[0]);
-            final boolean complete = writer.close(timeoutMs, TimeUnit.MILLISECONDS)
-                    && rebuilder(context, store, tickStore, tickStoreWriter, metrics)
-                            .drain(timeoutMs, TimeUnit.MILLISECONDS);
-            return new RebuildResult(count[0], metrics.candlesWritten.get() + metrics.barsRebuilt.get(), complete);
-        }
     }
 
     /**
@@ -380,7 +231,11 @@ public final class TickEngine implements AutoCloseable {
                 false);
     }
 
-    private static CandleStore openStore(final EngineContext context, final Database database) throws StoreException {
+    /**
+     * Opens the candle store on a database, creating its schema; waits up to {@code db.startup.timeout.ms} for
+     * PostgreSQL.
+     */
+    public static CandleStore openStore(final EngineContext context, final Database database) throws StoreException {
         if (database.dialect() == Database.Dialect.SQLITE) {
             return new SqliteCandleStore(database);
         }
@@ -425,7 +280,7 @@ public final class TickEngine implements AutoCloseable {
         } catch (final StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        restoreSources(state, sources, aggregator, journalHandler);
+        JournalReplay.restoreSources(state, sources, aggregator, journalHandler);
         long fromIndex = Long.MIN_VALUE;
         if (journal.id().equals(state.journalId())) {
             fromIndex = state.journalIndex() + 1;
@@ -464,11 +319,11 @@ public final class TickEngine implements AutoCloseable {
                 state.journalIndex());
         final long[] count = {0};
         journal.replay(fromIndex, (record, index) -> {
-            final int sourceId = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
+            final int sourceId = JournalReplay.sourceId(sources, record);
             if (sourceId >= 0 && record.seq > 0) {
                 journalHandler.restoreSequence(sourceId, record.seq);
             }
-            replay(aggregator, symbols, record, sourceId, index);
+            JournalReplay.apply(aggregator, symbols, record, sourceId, index);
             if ((++count[0] & 4095) == 0) {
                 handOverFully();
             }
@@ -485,74 +340,8 @@ public final class TickEngine implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
-    /**
-     * Puts each source's seqs back as the store has them, before the journal replay adds the seqs journaled after
-     * the checkpoint.
-     *
-     * @param journalHandler {@code null} when no ring runs (rebuild).
-     */
-    private static void restoreSources(
-            final RecoveryState state,
-            final NameTable sources,
-            final CandleAggregator aggregator,
-            final JournalHandler journalHandler) {
-        for (final Map.Entry<String, RecoveryState.SourceState> source :
-                state.sources().entrySet()) {
-            final int id = sources.intern(source.getKey());
-            final RecoveryState.SourceState s = source.getValue();
-            final UnsafeBuffer window = s.window() == null ? null : new UnsafeBuffer(s.window());
-            final int length = s.window() == null ? 0 : s.window().length;
-            if (journalHandler != null) {
-                journalHandler.restoreSource(id, s.lastSeq(), window, length);
-            }
-            aggregator.restoreSource(id, s.lastSeq(), window, length);
-        }
-    }
-
-    private static void replay(
-            final CandleAggregator aggregator,
-            final NameTable symbols,
-            final io.tickengine.core.journal.JournalRecord record,
-            final int sourceId,
-            final long index) {
-        final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
-        if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_REPLACE) {
-            aggregator.onReplace(symbolId, record.timeMsc, record.replaceToMsc, index);
-        } else if (record.kind == io.tickengine.core.journal.TickRecordDescriptor.KIND_BAR) {
-            aggregator.onBar(
-                    symbolId,
-                    record.barTimeframe,
-                    record.timeMsc,
-                    record.barOpen,
-                    record.barHigh,
-                    record.barLow,
-                    record.barClose,
-                    record.barTickVolume,
-                    record.barRealVolume,
-                    record.barSpread,
-                    index);
-        } else {
-            aggregator.onReplayedTick(
-                    symbolId,
-                    record.timeMsc,
-                    record.bid,
-                    record.ask,
-                    record.last,
-                    record.volumeReal,
-                    sourceId,
-                    record.seq,
-                    index);
-        }
-    }
-
     private void handOverFully() {
-        handOverFully(aggregator);
-    }
-
-    private static void handOverFully(final CandleAggregator aggregator) {
-        while (!aggregator.handOver()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
-        }
+        JournalReplay.handOverFully(aggregator);
     }
 
     /** @return the ring producers publish to. */
@@ -698,26 +487,7 @@ public final class TickEngine implements AutoCloseable {
             }
             if (context.journalRetentionDays() > 0 && nowNs - nextPurgeNs >= 0) {
                 nextPurgeNs = nowNs + PURGE_INTERVAL_NS;
-                purgeJournal();
-            }
-        }
-
-        private void purgeJournal() {
-            try {
-                final RecoveryState state = store.loadRecoveryState();
-                long keep = state.journalIndex() + 1;
-                for (final RecoveryState.SymbolState s : state.symbols().values()) {
-                    keep = Math.min(keep, s.replayFromIndex());
-                }
-                final long olderThanMsc =
-                        System.currentTimeMillis() - TimeUnit.DAYS.toMillis(context.journalRetentionDays());
-                // The journal keeps what the tick store has not committed, whatever the retention says.
-                keep = Math.min(keep, tickStoreWriter.committedIndex() + 1);
-                if (state.journalIndex() >= 0) {
-                    journal.purge(keep, olderThanMsc);
-                }
-            } catch (final StoreException | RuntimeException e) {
-                LOG.warn("journal purge skipped [cause={}]", e.toString());
+                retention.purge();
             }
         }
     }

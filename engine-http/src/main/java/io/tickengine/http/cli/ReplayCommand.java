@@ -1,8 +1,8 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.datadir.DataDirLock;
+import io.tickengine.core.recovery.HistoryRebuild;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,11 +52,11 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from is after --to [from=" + from + ", to=" + to + "]");
         }
         final long startNs = System.nanoTime();
-        final TickEngine.RebuildResult result;
+        final HistoryRebuild.Result result;
         final DataDirLock lock = DataDirLock.acquire(context.dataDir(), "replay");
         try (lock) {
             result =
-                    TickEngine.rebuild(context, fromMsc, toMsc, ticks -> out.printf("replay: %,d ticks read%n", ticks));
+                    HistoryRebuild.run(context, fromMsc, toMsc, ticks -> out.printf("replay: %,d ticks read%n", ticks));
         }
         final long ms = (System.nanoTime() - startNs) / 1_000_000;
         out.printf(

@@ -1,0 +1,113 @@
+package io.tickengine.core;
+
+import io.tickengine.core.candle.CandleAggregator;
+import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.journal.TickJournal;
+import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.store.BarRebuilder;
+import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.CandleWriter;
+import io.tickengine.core.store.TickStore;
+import io.tickengine.core.store.TickStoreWriter;
+import io.tickengine.core.tick.NameTable;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * The pipeline's parts, made from an {@link EngineContext}: one place that turns configuration into components, for
+ * the running engine ({@link TickEngine}) and for the tools that run parts of it ({@code HistoryRebuild}).
+ */
+public final class EngineParts {
+    /** Ticks per tick store transaction, at most. */
+    static final int TICK_STORE_BATCH = 20_000;
+    /** How often the rebuilder looks for requests when it has none. */
+    static final long REBUILD_POLL_MS = 50;
+
+    private EngineParts() {}
+
+    /** @return the aggregator-to-writer ring buffer, {@code writer.ring.bytes} big. */
+    public static OneToOneRingBuffer writerRing(final EngineContext context) {
+        return new OneToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(context.writerRingBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+    }
+
+    /** @return the candle aggregator, handing its messages to {@code toWriter}. */
+    public static CandleAggregator aggregator(
+            final EngineContext context,
+            final NameTable symbols,
+            final OneToOneRingBuffer toWriter,
+            final EngineMetrics metrics) {
+        return new CandleAggregator(
+                symbols,
+                context.timeframes().toArray(new Timeframe[0]),
+                context.lateWindowMsc(),
+                context.sessionOffsetMsc(),
+                context.lastPriceSymbols(),
+                toWriter,
+                context.dedupWindow(),
+                metrics);
+    }
+
+    /** @return the candle writer, draining {@code toWriter} into the store (not started). */
+    public static CandleWriter writer(
+            final EngineContext context,
+            final CandleStore store,
+            final OneToOneRingBuffer toWriter,
+            final NameTable symbols,
+            final NameTable sources,
+            final String journalId,
+            final EngineMetrics metrics,
+            final CandleWriter.IdleAction idleAction) {
+        return new CandleWriter(
+                store,
+                toWriter,
+                symbols,
+                sources,
+                journalId,
+                context.writerBatchSize(),
+                TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
+                metrics,
+                idleAction);
+    }
+
+    /** @return the tick store writer agent, tailing {@code journal} into {@code tickStore}. */
+    public static TickStoreWriter tickStoreWriter(
+            final EngineContext context,
+            final TickStore tickStore,
+            final TickJournal journal,
+            final EngineMetrics metrics) {
+        return new TickStoreWriter(
+                tickStore,
+                journal,
+                metrics,
+                context.namesCapacity(),
+                TICK_STORE_BATCH,
+                TimeUnit.DAYS.toMillis(context.ticksRetentionDays()),
+                context.ticksStoreBusyDuty(),
+                TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
+                TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()));
+    }
+
+    /** @return the bar rebuilder agent, taking requests the tick store writer has passed. */
+    public static BarRebuilder rebuilder(
+            final EngineContext context,
+            final CandleStore store,
+            final TickStore tickStore,
+            final TickStoreWriter tickStoreWriter,
+            final EngineMetrics metrics) {
+        return new BarRebuilder(
+                store,
+                tickStore,
+                tickStoreWriter::committedIndex,
+                context.lastPriceSymbols(),
+                context.sessionOffsetMsc(),
+                metrics,
+                TimeUnit.MILLISECONDS.toNanos(REBUILD_POLL_MS));
+    }
+}

@@ -1,0 +1,92 @@
+package io.tickengine.core.recovery;
+
+import io.tickengine.core.candle.CandleAggregator;
+import io.tickengine.core.journal.JournalHandler;
+import io.tickengine.core.journal.JournalRecord;
+import io.tickengine.core.journal.TickRecordDescriptor;
+import io.tickengine.core.store.RecoveryState;
+import io.tickengine.core.tick.NameTable;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Journal records applied to an aggregator: the one replay loop that start-up recovery ({@code TickEngine}) and the
+ * history rebuild ({@link HistoryRebuild}) share. Runs on one thread, before any ring does.
+ */
+public final class JournalReplay {
+    private JournalReplay() {}
+
+    /** @return the interned id of the record's source, -1 when it has none. */
+    public static int sourceId(final NameTable sources, final JournalRecord record) {
+        return record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
+    }
+
+    /**
+     * Puts each source's seqs back as the store has them, before the journal replay adds the seqs journaled after
+     * the checkpoint.
+     *
+     * @param journalHandler {@code null} when no ring runs (history rebuild).
+     */
+    public static void restoreSources(
+            final RecoveryState state,
+            final NameTable sources,
+            final CandleAggregator aggregator,
+            final JournalHandler journalHandler) {
+        for (final Map.Entry<String, RecoveryState.SourceState> source :
+                state.sources().entrySet()) {
+            final int id = sources.intern(source.getKey());
+            final RecoveryState.SourceState s = source.getValue();
+            final UnsafeBuffer window = s.window() == null ? null : new UnsafeBuffer(s.window());
+            final int length = s.window() == null ? 0 : s.window().length;
+            if (journalHandler != null) {
+                journalHandler.restoreSource(id, s.lastSeq(), window, length);
+            }
+            aggregator.restoreSource(id, s.lastSeq(), window, length);
+        }
+    }
+
+    /** Applies one record read back from the journal: a tick, a whole bar or a replace record. */
+    public static void apply(
+            final CandleAggregator aggregator,
+            final NameTable symbols,
+            final JournalRecord record,
+            final int sourceId,
+            final long index) {
+        final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
+        if (record.kind == TickRecordDescriptor.KIND_REPLACE) {
+            aggregator.onReplace(symbolId, record.timeMsc, record.replaceToMsc, index);
+        } else if (record.kind == TickRecordDescriptor.KIND_BAR) {
+            aggregator.onBar(
+                    symbolId,
+                    record.barTimeframe,
+                    record.timeMsc,
+                    record.barOpen,
+                    record.barHigh,
+                    record.barLow,
+                    record.barClose,
+                    record.barTickVolume,
+                    record.barRealVolume,
+                    record.barSpread,
+                    index);
+        } else {
+            aggregator.onReplayedTick(
+                    symbolId,
+                    record.timeMsc,
+                    record.bid,
+                    record.ask,
+                    record.last,
+                    record.volumeReal,
+                    sourceId,
+                    record.seq,
+                    index);
+        }
+    }
+
+    /** Hands everything the aggregator holds to the writer, waiting while the writer's ring is full. */
+    public static void handOverFully(final CandleAggregator aggregator) {
+        while (!aggregator.handOver()) {
+            LockSupport.parkNanos(100_000L);
+        }
+    }
+}
