@@ -101,7 +101,7 @@ function showStatus(s) {
   text("ring", fmt(fill, 1));
   document.getElementById("ring-bar").style.width = Math.min(100, fill) + "%";
   text("store", s.store.up ? "up" : "DOWN");
-  text("store-detail", `${s.store.kind} · backlog ${s.store.backlog_bars} bars · lag ${s.store.replay_lag_records} rec · errors ${s.store.errors}`);
+  text("store-detail", `${s.store.kind} · backlog ${s.store.backlog_bars} bars · replay ${s.store.replay_lag_records} rec · tick store lag ${s.store.tick_store_lag_records} rec · errors ${s.store.errors}`);
   text("rejected", `${big(s.ticks.rejected)} / ${s.requests.throttled} / ${s.requests.unavailable}`);
   const health = document.getElementById("health");
   const ok = s.store.up && fill < 90;
