@@ -33,6 +33,8 @@ public final class TickRing {
     private final int maxBatchSize;
     private final AtomicInteger activePublishers = new AtomicInteger();
     private volatile boolean closed;
+    /** The handler threads, joined by {@link #close}: a handler's {@code onShutdown} runs after Disruptor returns. */
+    private final java.util.List<Thread> handlerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param size slots, a power of two.
@@ -54,8 +56,12 @@ public final class TickRing {
                     "max batch must be between 1 and half the ring [maxBatch=" + maxBatchSize + ", ring=" + size + "]");
         }
         this.maxBatchSize = maxBatchSize;
-        this.disruptor =
-                new Disruptor<>(TickEvent::new, size, threadFactory, ProducerType.MULTI, waitStrategy.create());
+        final ThreadFactory tracked = runnable -> {
+            final Thread thread = threadFactory.newThread(runnable);
+            handlerThreads.add(thread);
+            return thread;
+        };
+        this.disruptor = new Disruptor<>(TickEvent::new, size, tracked, ProducerType.MULTI, waitStrategy.create());
         disruptor.setDefaultExceptionHandler(exceptionHandler);
         disruptor.handleEventsWith(journalHandler).then(aggregator);
         this.ringBuffer = disruptor.getRingBuffer();
@@ -289,11 +295,24 @@ public final class TickRing {
         }
         try {
             disruptor.shutdown(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return true;
         } catch (final com.lmax.disruptor.TimeoutException e) {
             disruptor.halt();
             return false;
         }
+        // shutdown() only halts the handlers: wait for their onShutdown (the aggregator's last hand-over) to finish,
+        // so that what comes after (the writer's close) sees everything.
+        for (final Thread thread : handlerThreads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops the handler threads at once, without draining; for tests that simulate a crash. */
