@@ -8,6 +8,7 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
+import io.tickengine.core.testsupport.TimescaleDb;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -132,6 +133,15 @@ class HistoryAfterLiveHttpTest {
         @Override
         String dbUrl() {
             return database.jdbcUrl();
+        }
+    }
+
+    /** The same scenarios on TimescaleDB: {@code market_data} and {@code ticks} are hypertables. */
+    @Nested
+    @TimescaleDb
+    class OnTimescale extends OnPostgres {
+        OnTimescale(final PgDatabase database) {
+            super(database);
         }
     }
 }
