@@ -57,8 +57,23 @@ public final class PostgresCandleStore implements CandleStore {
     /** 9999-12-31T23:59:59.999Z. */
     private static final long MAX_TIME_MSC = 253_402_300_799_999L;
 
-    /** The pool's connection-init SQL: the session-local staging table COPY writes into. */
-    public static final String CONNECTION_INIT_SQL = STAGE_DDL;
+    /**
+     * With TimescaleDB: no limit on the rows one transaction may decompress. Since 2.14 a write into compressed
+     * chunks fails past {@code timescaledb.max_tuples_decompressed_per_dml_transaction} (default 100,000), and a
+     * replay, an import or a rebuild that upserts candles (or deletes ticks) in old, compressed chunks would fail the
+     * same way on every retry. {@code db init} sets the same for {@code mt5_app} (900_roles.sql); this covers a
+     * pool connected as any other role.
+     */
+    static final String TIMESCALE_SESSION_SQL = "DO $$ BEGIN"
+            + " IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN"
+            + " PERFORM set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', false);"
+            + " END IF; END $$";
+
+    /**
+     * The pool's connection-init SQL: the session-local staging table COPY writes into, and (TimescaleDB) no
+     * decompression limit.
+     */
+    public static final String CONNECTION_INIT_SQL = STAGE_DDL + ";\n" + TIMESCALE_SESSION_SQL;
 
     private final Database database;
     private final String description;
