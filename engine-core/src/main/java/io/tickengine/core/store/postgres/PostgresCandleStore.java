@@ -22,6 +22,8 @@ import java.util.List;
  * into {@code market_data} replacing whole bars, together with the resume points, in one transaction.
  */
 public final class PostgresCandleStore implements CandleStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresCandleStore.class);
+
     private static final String STAGE_DDL = "CREATE TEMP TABLE IF NOT EXISTS candle_stage ("
             + "symbol text, timeframe text, open_time timestamptz, open float8, high float8, low float8,"
             + " close float8, tick_volume int8, real_volume float8, spread float8) ON COMMIT DELETE ROWS";
@@ -94,6 +96,7 @@ public final class PostgresCandleStore implements CandleStore {
     @Override
     public void initSchema() throws StoreException {
         try {
+            warnOfPlainTables();
             final java.util.List<String> pending = SchemaMigrator.pending(database);
             if (pending.isEmpty()) {
                 return;
@@ -106,6 +109,18 @@ public final class PostgresCandleStore implements CandleStore {
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
             throw database.failure("cannot create the schema", "", e);
+        }
+    }
+
+    /** TimescaleDB installed after the tables were filled: the conversion is an operator's step, never done here. */
+    private void warnOfPlainTables() throws SQLException {
+        for (final SchemaMigrator.Conversion conversion : SchemaMigrator.conversions(database)) {
+            LOG.warn(
+                    "table is not a hypertable although TimescaleDB is installed: run 'tick-engine db init' to convert"
+                            + " it [table={}, estimatedRows={}, store={}]",
+                    conversion.table(),
+                    conversion.estimatedRows(),
+                    description);
         }
     }
 
