@@ -129,11 +129,7 @@ public final class PostgresExtension implements ParameterResolver, ExecutionCond
         return url != null && !url.isBlank();
     }
 
-    static String databaseName(Class<?> testClass) {
-        return databaseName(testClass, "t_");
-    }
-
-    static String databaseName(Class<?> testClass, String prefix) {
+    private static String databaseName(Class<?> testClass, String prefix) {
         String className = testClass.getName().substring(testClass.getName().lastIndexOf('.') + 1);
         String sanitized = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         String suffix = "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -171,7 +167,12 @@ public final class PostgresExtension implements ParameterResolver, ExecutionCond
             execute("CREATE DATABASE " + LocalPostgres.quoteIdentifier(name), name);
             String url = urlFor(name);
             if (timescale) {
-                createTimescaleExtension(url, name, testClass);
+                try {
+                    createTimescaleExtension(url, name, testClass);
+                } catch (RuntimeException e) {
+                    dropDatabase(name);
+                    throw e;
+                }
             }
             Properties parsed = org.postgresql.Driver.parseURL(url, null);
             String user = parsed == null ? "" : parsed.getProperty("user", "");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Upserts into compressed chunks of {@code market_data} that decompress more rows in one transaction than
  * TimescaleDB's default {@code timescaledb.max_tuples_decompressed_per_dml_transaction} (100,000): they fail without
- * the setting, and succeed for {@code mt5_app} ({@code db init}) and on the engine's own pool connections.
+ * the setting, and succeed for {@code mt5_app} ({@code db init}) and on the engine's own pool connections; the same
+ * for a delete of ticks in compressed chunks (an import replacing a range).
  */
 @ExtendWith(PostgresExtension.class)
 @TimescaleDb
@@ -52,7 +53,7 @@ class CompressedChunkWritesTest {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
             s.executeUpdate(String.format(UPSERT_EVERY_BAR, "1"));
-            s.execute("SELECT compress_chunk(c) FROM show_chunks('market_data') c");
+            s.execute("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('market_data') c");
             assertEquals(
                     0,
                     count(
@@ -94,6 +95,22 @@ class CompressedChunkWritesTest {
             assertEquals(BARS, s.executeUpdate(String.format(UPSERT_EVERY_BAR, "3")));
             c.commit();
             assertEquals(BARS, count(s, "SELECT count(*) FROM market_data WHERE close = 3"));
+        }
+    }
+
+    @Test
+    void shouldDeleteTicksPastTheDefaultLimitAsMt5App() throws Exception {
+        // What an import that replaces a range does to the tick store, here in compressed chunks.
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO ticks (symbol, tick_time, bid, ask, last, volume, volume_real, flags, source,"
+                    + " seq, ord) SELECT 'EURUSD', timestamptz '2024-01-01 00:00Z' + i * interval '1 second', 1, 1, 0,"
+                    + " 0, 0, 6, 'ea', i, i FROM generate_series(1, " + BARS + ") i");
+            s.execute("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('ticks') c");
+        }
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl().replace("user=postgres", "user=mt5_app"));
+                Statement s = c.createStatement()) {
+            assertEquals(BARS, s.executeUpdate("DELETE FROM ticks WHERE symbol = 'EURUSD'"));
         }
     }
 
