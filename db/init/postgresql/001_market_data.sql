@@ -21,11 +21,22 @@ CREATE TABLE IF NOT EXISTS market_data (
 -- With TimescaleDB: a hypertable, compressed after 30 days (bars are final long before: the late window is
 -- minutes), and kept 10 years. Neither policy is set on plain PostgreSQL. Change the intervals with
 -- remove_/add_compression_policy and remove_/add_retention_policy; this script never replaces a policy it finds.
+-- No default (open_time DESC) index: the primary key serves every query of the engine.
+-- A plain market_data that holds rows (the extension installed later) is converted only by `tick-engine db init`,
+-- which sets tick_engine.convert_tables: migrate_data copies the whole table under an exclusive lock, which must
+-- never happen silently at engine start. `tick-engine db status` lists the conversion as pending.
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        IF NOT EXISTS (SELECT 1 FROM timescaledb_information.hypertables
+                        WHERE hypertable_schema = current_schema() AND hypertable_name = 'market_data')
+           AND EXISTS (SELECT 1 FROM market_data)
+           AND current_setting('tick_engine.convert_tables', true) IS DISTINCT FROM 'on' THEN
+            RAISE WARNING 'market_data holds rows and is not a hypertable: run tick-engine db init to convert it';
+            RETURN;
+        END IF;
         PERFORM create_hypertable('market_data', 'open_time',
-                                  chunk_time_interval => interval '7 days',
+                                  chunk_time_interval => interval '7 days', create_default_indexes => FALSE,
                                   if_not_exists => TRUE, migrate_data => TRUE);
         EXECUTE 'ALTER TABLE market_data SET (timescaledb.compress, '
                 || 'timescaledb.compress_segmentby = ''symbol, timeframe'', '

@@ -40,12 +40,21 @@ CREATE TABLE IF NOT EXISTS engine_rebuild (
 );
 
 -- With TimescaleDB: a hypertable of one-day chunks, compressed after 7 days (ticks are final long before). How
--- long ticks are kept is the engine's `ticks.retention.days` (default: keep), not a policy here.
+-- long ticks are kept is the engine's `ticks.retention.days` (default: keep), not a policy here. No default
+-- (tick_time DESC) index beside ticks_symbol_time. A plain ticks table that holds rows is converted only by
+-- `tick-engine db init` (see 001_market_data.sql).
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        IF NOT EXISTS (SELECT 1 FROM timescaledb_information.hypertables
+                        WHERE hypertable_schema = current_schema() AND hypertable_name = 'ticks')
+           AND EXISTS (SELECT 1 FROM ticks)
+           AND current_setting('tick_engine.convert_tables', true) IS DISTINCT FROM 'on' THEN
+            RAISE WARNING 'ticks holds rows and is not a hypertable: run tick-engine db init to convert it';
+            RETURN;
+        END IF;
         PERFORM create_hypertable('ticks', 'tick_time',
-                                  chunk_time_interval => interval '1 day',
+                                  chunk_time_interval => interval '1 day', create_default_indexes => FALSE,
                                   if_not_exists => TRUE, migrate_data => TRUE);
         EXECUTE 'ALTER TABLE ticks SET (timescaledb.compress, '
                 || 'timescaledb.compress_segmentby = ''symbol'', '

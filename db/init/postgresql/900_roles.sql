@@ -24,6 +24,19 @@ ALTER ROLE tick_reader SET default_transaction_read_only = on;
 ALTER ROLE tick_reader SET statement_timeout = '5s';
 ALTER ROLE mt5_app SET statement_timeout = '30s';
 
+-- TimescaleDB (2.14+) fails a transaction that decompresses more than
+-- timescaledb.max_tuples_decompressed_per_dml_transaction rows (default 100000) of compressed chunks; a replay,
+-- import or rebuild upserting old candles (or deleting old ticks) would then fail on every retry. 0: no limit, for the
+-- engine in this database only, and only when the extension exists here (the engine's pool sets the same).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+        EXECUTE format('ALTER ROLE mt5_app IN DATABASE %I SET '
+                       || 'timescaledb.max_tuples_decompressed_per_dml_transaction = 0', current_database());
+    END IF;
+END
+$$;
+
 -- Hand every table, sequence and view of this schema to the owner role.
 DO $$
 DECLARE

@@ -8,8 +8,12 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
+import io.tickengine.core.testsupport.TimescaleDb;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -34,6 +38,9 @@ class HistoryAfterLiveHttpTest {
 
         abstract String dbUrl();
 
+        /** Runs once the live ticks are stored, before the history is sent. */
+        void afterLiveTicks() throws Exception {}
+
         @ParameterizedTest
         @MethodSource("io.tickengine.http.HistoryAfterLiveHttpTest#fixtures")
         void shouldBuildExactCandlesFromHistorySentAfterLiveTicks(final String fixture) throws Exception {
@@ -43,6 +50,7 @@ class HistoryAfterLiveHttpTest {
                 // Live: the EA's ticks from the split on, numbered by its source.
                 postInBatches(http, ticks, split, ticks.size(), "ea-live", 250);
                 Settle.await(http.server.engine(), 30_000);
+                afterLiveTicks();
                 // Then the history before it, from a backfill script with a source of its own.
                 postInBatches(http, ticks, 0, split, "backfill", 500);
                 Settle.await(http.server.engine(), 60_000);
@@ -132,6 +140,39 @@ class HistoryAfterLiveHttpTest {
         @Override
         String dbUrl() {
             return database.jdbcUrl();
+        }
+    }
+
+    /** The same scenarios on TimescaleDB: {@code market_data} and {@code ticks} are hypertables. */
+    @Nested
+    @TimescaleDb
+    class OnTimescale extends OnPostgres {
+        private final PgDatabase database;
+
+        OnTimescale(final PgDatabase database) {
+            super(database);
+            this.database = database;
+        }
+
+        /**
+         * Every chunk compressed: the history's ticks, late bars and rebuilds all write into compressed chunks. The
+         * compression policies may have compressed some already (the fixtures are older than their intervals).
+         */
+        @Override
+        void afterLiveTicks() throws Exception {
+            try (Connection c = database.connect();
+                    Statement s = c.createStatement()) {
+                for (final String table : List.of("market_data", "ticks")) {
+                    s.execute(
+                            "SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('" + table + "') c");
+                    try (ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE is_compressed)"
+                            + " FROM timescaledb_information.chunks WHERE hypertable_name = '" + table + "'")) {
+                        rs.next();
+                        assertTrue(rs.getLong(1) > 0, table + " has chunks");
+                        assertEquals(rs.getLong(1), rs.getLong(2), table + ": every chunk compressed");
+                    }
+                }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
+import io.tickengine.core.testsupport.TimescaleDb;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -177,6 +178,15 @@ class SignalsHttpTest {
         @Override
         String dbUrl() {
             return database.jdbcUrl();
+        }
+    }
+
+    /** The same scenarios on TimescaleDB: {@code market_data} and {@code ticks} are hypertables. */
+    @Nested
+    @TimescaleDb
+    class OnTimescale extends OnPostgres {
+        OnTimescale(final PgDatabase database) {
+            super(database);
         }
     }
 

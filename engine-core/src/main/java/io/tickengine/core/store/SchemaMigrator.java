@@ -22,13 +22,69 @@ import org.slf4j.LoggerFactory;
  * (name and SHA-256) in {@code schema_version}. A script already recorded with the same digest is not run again,
  * so once the schema is up to date starting the engine runs no DDL at all: it can run as a role without any
  * (PostgreSQL {@code mt5_app}). A changed script runs again (every script is idempotent).
+ *
+ * <p>TimescaleDB installed after the tables were filled: {@code market_data} and {@code ticks} stay plain tables until
+ * {@code tick-engine db init} converts them ({@link #conversions}, {@link #init}), an explicit step because it copies
+ * every row under an exclusive lock. The engine's own start ({@link #migrate}) never converts a table that holds rows.
  */
 public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final Pattern ADD_COLUMN =
             Pattern.compile("(?is)ALTER\\s+TABLE\\s+(\\w+)\\s+ADD\\s+COLUMN\\s+(\\w+)\\b.*");
 
+    /** The tables that become hypertables with TimescaleDB, and the script that creates each of them. */
+    private static final Map<String, String> HYPERTABLE_SCRIPTS = Map.of(
+            "market_data", "db/init/postgresql/001_market_data.sql", "ticks", "db/init/postgresql/005_ticks.sql");
+
+    /** The session setting that lets 001/005 convert a plain table holding rows (set by {@link #init} only). */
+    private static final String CONVERT_SETTING = "SELECT set_config('tick_engine.convert_tables', 'on', true)";
+
+    private static final String PLAIN_TABLES_SQL = "SELECT c.relname, c.reltuples::bigint FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname = ANY (?)"
+            + " AND NOT EXISTS (SELECT 1 FROM timescaledb_information.hypertables h"
+            + " WHERE h.hypertable_schema = n.nspname AND h.hypertable_name = c.relname) ORDER BY c.relname";
+
+    /** A plain table that {@code db init} will make a hypertable, with the planner's estimate of its rows. */
+    public record Conversion(String table, long estimatedRows) {
+        @Override
+        public String toString() {
+            return "convert " + table + " to a hypertable";
+        }
+    }
+
     private SchemaMigrator() {}
+
+    /**
+     * @return the tables that are plain although TimescaleDB is installed in the database (none on plain PostgreSQL
+     *     and SQLite); {@link #init} converts them.
+     */
+    public static List<Conversion> conversions(final Database database) throws SQLException {
+        if (database.dialect() != Database.Dialect.POSTGRESQL) {
+            return List.of();
+        }
+        final List<Conversion> conversions = new java.util.ArrayList<>();
+        try (Connection c = database.connect()) {
+            final boolean extension;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")) {
+                extension = rs.next();
+            }
+            if (!extension) {
+                return conversions;
+            }
+            try (PreparedStatement ps = c.prepareStatement(PLAIN_TABLES_SQL)) {
+                ps.setArray(
+                        1, c.createArrayOf("text", HYPERTABLE_SCRIPTS.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        conversions.add(new Conversion(rs.getString(1), Math.max(0, rs.getLong(2))));
+                    }
+                }
+            }
+        }
+        return conversions;
+    }
 
     /** @return the scripts of the database's dialect, in order. */
     public static List<String> scripts(final Database database) {
@@ -52,28 +108,46 @@ public final class SchemaMigrator {
     }
 
     /**
-     * Applies the dialect's pending scripts (what the engine does at start).
+     * Applies the dialect's pending scripts (what the engine does at start). Never converts a plain table that
+     * holds rows into a hypertable: that is {@link #init}'s.
      *
      * @return the scripts applied.
      */
     public static List<String> migrate(final Database database) throws SQLException {
-        return apply(database, pending(database));
+        return apply(database, pending(database), false);
     }
 
     /**
-     * What {@code tick-engine db init} does: the pending scripts, then (PostgreSQL) the roles and grants, always.
+     * What {@code tick-engine db init} does: the pending scripts, then (TimescaleDB) the conversion of plain
+     * {@code market_data}/{@code ticks} into hypertables, then (PostgreSQL) the roles and grants, always.
      *
+     * @param progress told what happens, one line per step (a conversion can take long).
      * @return the scripts applied.
      */
-    public static List<String> init(final Database database) throws SQLException {
-        final List<String> applied = new java.util.ArrayList<>(migrate(database));
+    public static List<String> init(final Database database, final java.util.function.Consumer<String> progress)
+            throws SQLException {
+        final List<String> applied = new java.util.ArrayList<>(apply(database, pending(database), false));
+        for (final Conversion conversion : conversions(database)) {
+            progress.accept("converting " + conversion.table() + " to a hypertable [estimatedRows="
+                    + conversion.estimatedRows() + "]");
+            final long startNs = System.nanoTime();
+            apply(database, List.of(HYPERTABLE_SCRIPTS.get(conversion.table())), true);
+            progress.accept(
+                    "converted " + conversion.table() + " [ms=" + (System.nanoTime() - startNs) / 1_000_000 + "]");
+        }
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
-            applied.addAll(apply(database, SchemaScripts.POSTGRESQL_ROLES));
+            applied.addAll(apply(database, SchemaScripts.POSTGRESQL_ROLES, false));
         }
         return applied;
     }
 
-    private static List<String> apply(final Database database, final List<String> pending) throws SQLException {
+    /** {@link #init} without progress lines. */
+    public static List<String> init(final Database database) throws SQLException {
+        return init(database, line -> {});
+    }
+
+    private static List<String> apply(final Database database, final List<String> pending, final boolean convert)
+            throws SQLException {
         if (pending.isEmpty()) {
             return pending;
         }
@@ -83,17 +157,22 @@ public final class SchemaMigrator {
                         + "applied_at TEXT NOT NULL)");
             }
             for (final String script : pending) {
-                apply(database, c, script);
+                apply(database, c, script, convert);
             }
         }
         return pending;
     }
 
-    private static void apply(final Database database, final Connection c, final String script) throws SQLException {
+    private static void apply(final Database database, final Connection c, final String script, final boolean convert)
+            throws SQLException {
         final String text = SchemaScripts.read(script);
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             if (database.dialect() == Database.Dialect.POSTGRESQL) {
+                if (convert) {
+                    // Local to this transaction: a pooled connection never keeps it.
+                    s.execute(CONVERT_SETTING);
+                }
                 // The simple query protocol runs a whole script, DO blocks included, in one call.
                 s.execute(text);
             } else {

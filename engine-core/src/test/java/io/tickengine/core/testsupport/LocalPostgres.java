@@ -34,6 +34,11 @@ import java.util.stream.Stream;
  * <p>PostgreSQL refuses to run as root. When the JVM runs as root, the cluster is owned by the {@code postgres} OS
  * user and every {@code initdb}/{@code pg_ctl} call runs as that user through {@code runuser} (or {@code su}).
  *
+ * <p>When the TimescaleDB library is installed beside the server ({@code <pkglibdir>/timescaledb.so}, e.g. by
+ * {@code ../shared/tools/install-timescaledb.sh}), the server preloads it with telemetry off
+ * ({@code timescaledb.telemetry_level=off}: nothing a test starts phones home). A database is plain PostgreSQL until
+ * {@code CREATE EXTENSION timescaledb} runs in it; {@link #timescaledb()} says whether it can.
+ *
  * <p>{@link #stopImmediate()} and {@link #startAgain()} simulate a crash and recovery of the database. Commits
  * acknowledged before the crash survive it: the server keeps {@code synchronous_commit=on}, because with
  * {@code fsync=off} a synchronous commit costs only a {@code write()} and turning it off would lose every commit made
@@ -67,6 +72,7 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path dataDir;
     private final Path socketDir;
     private final Path logFile;
+    private final boolean timescaledb;
     private final boolean runAsPostgresUser;
     private final Thread shutdownHook;
     private int port;
@@ -78,6 +84,7 @@ public final class LocalPostgres implements AutoCloseable {
         this.dataDir = baseDir.resolve("data");
         this.socketDir = baseDir.resolve("socket");
         this.logFile = baseDir.resolve("server.log");
+        this.timescaledb = timescaledbInstalled(binDir);
         this.runAsPostgresUser = runAsPostgresUser;
         this.shutdownHook = new Thread(this::destroyOnJvmExit, "local-postgres-shutdown");
     }
@@ -107,6 +114,24 @@ public final class LocalPostgres implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether the server preloads TimescaleDB (with telemetry off), so that {@code CREATE EXTENSION timescaledb}
+     * works in its databases.
+     */
+    public boolean timescaledb() {
+        return timescaledb;
+    }
+
+    /** Whether the TimescaleDB library is installed beside the server binaries of this machine. */
+    public static boolean timescaledbInstalled() {
+        return timescaledbInstalled(findBinDir());
+    }
+
+    private static boolean timescaledbInstalled(Path binDir) {
+        // Debian: /usr/lib/postgresql/<major>/{bin,lib}; the versioned library is loaded through timescaledb.so.
+        return Files.isRegularFile(binDir.resolveSibling("lib").resolve("timescaledb.so"));
     }
 
     /** The TCP port the server listens on (on {@code 127.0.0.1}); it stays the same across {@link #startAgain()}. */
@@ -181,7 +206,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LocalPostgres[port=" + port + ", dir=" + baseDir + ", bin=" + binDir + "]";
+        return "LocalPostgres[port=" + port + ", dir=" + baseDir + ", bin=" + binDir + ", timescaledb=" + timescaledb
+                + "]";
     }
 
     private synchronized void destroyOnJvmExit() {
@@ -254,7 +280,8 @@ public final class LocalPostgres implements AutoCloseable {
                 + " -k " + shellQuote(socketDir.toString())
                 + " -c listen_addresses=127.0.0.1"
                 + " -c fsync=off"
-                + " -c full_page_writes=off";
+                + " -c full_page_writes=off"
+                + (timescaledb ? " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off" : "");
         List<String> args = List.of(
                 "start",
                 "-D",

@@ -16,6 +16,11 @@ import java.util.Properties;
  */
 public record PgDatabase(String jdbcUrl, String user, String password, String name) {
 
+    /** Whether this is a TimescaleDB database ({@link TimescaleDb}): the harness names those {@code ts_...}. */
+    public boolean timescaledb() {
+        return name.startsWith("ts_");
+    }
+
     /** Opens a new connection to this database; the caller closes it. */
     public Connection connect() throws SQLException {
         Properties properties = new Properties();

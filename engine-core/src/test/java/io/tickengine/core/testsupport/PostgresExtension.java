@@ -10,11 +10,14 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Gives tests a real PostgreSQL database: register with {@code @ExtendWith(PostgresExtension.class)} and declare a
@@ -35,9 +38,17 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       tests with a message that says what to install; nothing is skipped.
  * </ul>
  *
+ * <p>A class annotated {@link TimescaleDb} gets a database with the TimescaleDB extension ({@code ts_...}); every
+ * other class a plain PostgreSQL one ({@code t_...}), on the same server. The local cluster preloads the TimescaleDB
+ * library with telemetry off when it is installed ({@link LocalPostgres}).
+ *
  * <p>Tests that need to stop and restart a server (outage tests) use {@link #startDedicated()} instead.
  */
-public final class PostgresExtension implements ParameterResolver {
+public final class PostgresExtension implements ParameterResolver, ExecutionCondition {
+
+    /** What to run when TimescaleDB is missing; part of every message about it. */
+    public static final String INSTALL_HINT =
+            "TimescaleDB is not installed: run ../shared/tools/install-timescaledb.sh as root (about 90 s)";
 
     /** Environment variable naming an existing server to use instead of a local cluster. */
     public static final String URL_ENV = "TICK_PG_URL";
@@ -54,6 +65,20 @@ public final class PostgresExtension implements ParameterResolver {
      */
     public static LocalPostgres startDedicated() {
         return LocalPostgres.start();
+    }
+
+    /**
+     * Skips a {@link TimescaleDb} class when the library is missing, except in CI ({@code CI=true}), where the
+     * database creation fails instead with {@link #INSTALL_HINT}.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        boolean wantsTimescale =
+                context.getTestClass().map(PostgresExtension::wantsTimescale).orElse(false);
+        if (!wantsTimescale || inCi() || externalServer() || LocalPostgres.timescaledbInstalled()) {
+            return ConditionEvaluationResult.enabled("TimescaleDB available or required");
+        }
+        return ConditionEvaluationResult.disabled(INSTALL_HINT + " (skipped outside CI; CI=true fails instead)");
     }
 
     @Override
@@ -73,7 +98,7 @@ public final class PostgresExtension implements ParameterResolver {
                 .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(
                         testClass,
-                        key -> new ClassDatabase(server, server.createDatabase(databaseName(testClass))),
+                        key -> new ClassDatabase(server, server.createDatabase(testClass)),
                         ClassDatabase.class)
                 .database();
     }
@@ -91,12 +116,25 @@ public final class PostgresExtension implements ParameterResolver {
                 "PgDatabase can only be injected within a test class [context=" + context.getUniqueId() + "]");
     }
 
-    static String databaseName(Class<?> testClass) {
+    private static boolean wantsTimescale(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, TimescaleDb.class);
+    }
+
+    private static boolean inCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    private static boolean externalServer() {
+        String url = System.getenv(URL_ENV);
+        return url != null && !url.isBlank();
+    }
+
+    private static String databaseName(Class<?> testClass, String prefix) {
         String className = testClass.getName().substring(testClass.getName().lastIndexOf('.') + 1);
         String sanitized = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         String suffix = "_" + UUID.randomUUID().toString().substring(0, 8);
-        int room = MAX_IDENTIFIER_LENGTH - "t_".length() - suffix.length();
-        return "t_" + sanitized.substring(0, Math.min(room, sanitized.length())) + suffix;
+        int room = MAX_IDENTIFIER_LENGTH - prefix.length() - suffix.length();
+        return prefix + sanitized.substring(0, Math.min(room, sanitized.length())) + suffix;
     }
 
     /** The server test databases are created on; closing it stops a local cluster. */
@@ -119,13 +157,46 @@ public final class PostgresExtension implements ParameterResolver {
             return new Server(cluster.adminJdbcUrl(), cluster);
         }
 
-        PgDatabase createDatabase(String name) {
+        PgDatabase createDatabase(Class<?> testClass) {
+            boolean timescale = wantsTimescale(testClass);
+            if (timescale && localCluster != null && !localCluster.timescaledb()) {
+                throw new IllegalStateException(
+                        INSTALL_HINT + " [test=" + testClass.getName() + ", server=" + localCluster + "]");
+            }
+            String name = databaseName(testClass, timescale ? "ts_" : "t_");
             execute("CREATE DATABASE " + LocalPostgres.quoteIdentifier(name), name);
             String url = urlFor(name);
+            if (timescale) {
+                try {
+                    createTimescaleExtension(url, name, testClass);
+                } catch (RuntimeException e) {
+                    dropDatabase(name);
+                    throw e;
+                }
+            }
             Properties parsed = org.postgresql.Driver.parseURL(url, null);
             String user = parsed == null ? "" : parsed.getProperty("user", "");
             String password = parsed == null ? "" : parsed.getProperty("password", "");
             return new PgDatabase(url, user, password, name);
+        }
+
+        private void createTimescaleExtension(String url, String name, Class<?> testClass) {
+            try (Connection connection = DriverManager.getConnection(url);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
+                try (var rs =
+                        statement.executeQuery("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'")) {
+                    rs.next();
+                    System.out.println("[postgres-extension] TimescaleDB " + rs.getString(1) + " [database=" + name
+                            + ", test=" + testClass.getName() + "]");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(
+                        "CREATE EXTENSION timescaledb failed [database=" + name + ", server=" + redacted() + "]. "
+                                + INSTALL_HINT + "; a server must start with -c shared_preload_libraries=timescaledb"
+                                + " -c timescaledb.telemetry_level=off",
+                        e);
+            }
         }
 
         void dropDatabase(String name) {

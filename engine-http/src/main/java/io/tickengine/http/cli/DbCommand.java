@@ -58,7 +58,10 @@ public final class DbCommand {
         public Integer call() throws Exception {
             final EngineContext context = config.engineContext();
             try (Database database = TickEngine.openDatabase(context)) {
-                final List<String> applied = withDatabase(context, database, () -> SchemaMigrator.init(database));
+                final List<String> applied = withDatabase(
+                        context,
+                        database,
+                        () -> SchemaMigrator.init(database, line -> out.println("db init: " + line)));
                 applied.forEach(script -> out.println("db init: applied " + script));
                 if (database.dialect() == Database.Dialect.POSTGRESQL) {
                     setPasswords(database);
@@ -115,17 +118,33 @@ public final class DbCommand {
     }
 
     /** Lists the scripts that {@code db init} would apply. */
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the schema scripts not applied yet.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Show the schema scripts not applied yet and (TimescaleDB) the tables db init would convert.")
     public static final class Status implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
 
+        private final PrintStream out;
+
+        public Status() {
+            this(System.out);
+        }
+
+        Status(final PrintStream out) {
+            this.out = out;
+        }
+
         @Override
         public Integer call() throws Exception {
             try (Database database = TickEngine.openDatabase(config.engineContext())) {
-                final List<String> pending =
-                        withDatabase(config.engineContext(), database, () -> SchemaMigrator.pending(database));
-                System.out.println(pending.isEmpty() ? "db status: up to date" : "db status: pending " + pending);
+                final List<Object> pending = withDatabase(config.engineContext(), database, () -> {
+                    final List<Object> steps = new java.util.ArrayList<>(SchemaMigrator.pending(database));
+                    steps.addAll(SchemaMigrator.conversions(database));
+                    return steps;
+                });
+                out.println(pending.isEmpty() ? "db status: up to date" : "db status: pending " + pending);
                 return pending.isEmpty() ? 0 : 3;
             }
         }

@@ -14,6 +14,7 @@ import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
+import io.tickengine.core.testsupport.TimescaleDb;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -216,6 +217,15 @@ class ImportCommandTest {
         @FieldSource("io.tickengine.http.cli.ImportCommandTest#FIXTURES")
         void shouldGiveExactCandlesWhenTheDayIsImportedAfterItsLiveTicks(final String fixture) throws Exception {
             ImportCommandTest.this.shouldGiveExactCandlesWhenTheDayIsImportedAfterItsLiveTicks(fixture);
+        }
+    }
+
+    /** The same scenarios on TimescaleDB: {@code market_data} and {@code ticks} are hypertables. */
+    @Nested
+    @TimescaleDb
+    class OnTimescale extends OnPostgres {
+        OnTimescale(final PgDatabase database) {
+            super(database);
         }
     }
 

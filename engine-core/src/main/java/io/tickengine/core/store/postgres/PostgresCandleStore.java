@@ -22,6 +22,8 @@ import java.util.List;
  * into {@code market_data} replacing whole bars, together with the resume points, in one transaction.
  */
 public final class PostgresCandleStore implements CandleStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresCandleStore.class);
+
     private static final String STAGE_DDL = "CREATE TEMP TABLE IF NOT EXISTS candle_stage ("
             + "symbol text, timeframe text, open_time timestamptz, open float8, high float8, low float8,"
             + " close float8, tick_volume int8, real_volume float8, spread float8) ON COMMIT DELETE ROWS";
@@ -57,8 +59,23 @@ public final class PostgresCandleStore implements CandleStore {
     /** 9999-12-31T23:59:59.999Z. */
     private static final long MAX_TIME_MSC = 253_402_300_799_999L;
 
-    /** The pool's connection-init SQL: the session-local staging table COPY writes into. */
-    public static final String CONNECTION_INIT_SQL = STAGE_DDL;
+    /**
+     * With TimescaleDB: no limit on the rows one transaction may decompress. Since 2.14 a write into compressed
+     * chunks fails past {@code timescaledb.max_tuples_decompressed_per_dml_transaction} (default 100,000), and a
+     * replay, an import or a rebuild that upserts candles (or deletes ticks) in old, compressed chunks would fail the
+     * same way on every retry. {@code db init} sets the same for {@code mt5_app} (900_roles.sql); this covers a
+     * pool connected as any other role.
+     */
+    static final String TIMESCALE_SESSION_SQL = "DO $$ BEGIN"
+            + " IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN"
+            + " PERFORM set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0', false);"
+            + " END IF; END $$";
+
+    /**
+     * The pool's connection-init SQL: the session-local staging table COPY writes into, and (TimescaleDB) no
+     * decompression limit.
+     */
+    public static final String CONNECTION_INIT_SQL = STAGE_DDL + ";\n" + TIMESCALE_SESSION_SQL;
 
     private final Database database;
     private final String description;
@@ -79,6 +96,7 @@ public final class PostgresCandleStore implements CandleStore {
     @Override
     public void initSchema() throws StoreException {
         try {
+            warnOfPlainTables();
             final java.util.List<String> pending = SchemaMigrator.pending(database);
             if (pending.isEmpty()) {
                 return;
@@ -91,6 +109,18 @@ public final class PostgresCandleStore implements CandleStore {
             SchemaMigrator.migrate(database);
         } catch (final SQLException e) {
             throw database.failure("cannot create the schema", "", e);
+        }
+    }
+
+    /** TimescaleDB installed after the tables were filled: the conversion is an operator's step, never done here. */
+    private void warnOfPlainTables() throws SQLException {
+        for (final SchemaMigrator.Conversion conversion : SchemaMigrator.conversions(database)) {
+            LOG.warn(
+                    "table is not a hypertable although TimescaleDB is installed: run 'tick-engine db init' to convert"
+                            + " it [table={}, estimatedRows={}, store={}]",
+                    conversion.table(),
+                    conversion.estimatedRows(),
+                    description);
         }
     }
 
