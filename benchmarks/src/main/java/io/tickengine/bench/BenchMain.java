@@ -1,6 +1,7 @@
 package io.tickengine.bench;
 
 import io.tickengine.bench.backfill.BackfillBenchmark;
+import io.tickengine.bench.jmh.JmhRunner;
 import io.tickengine.bench.load.LoadGenerator;
 import io.tickengine.bench.noop.NoopHttpServer;
 import io.tickengine.bench.report.ComparisonTable;
@@ -33,7 +34,7 @@ public final class BenchMain {
         }
         final String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
-            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "jmh" -> JmhRunner.run(rest);
             case "load" -> System.exit(LoadGenerator.run(new Args(rest)));
             case "noop" -> NoopHttpServer.run(new Args(rest));
             case "table" -> ComparisonTable.run(new Args(rest));

@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * What every JMH fork needs: the parent POM's {@code chronicle.jvm.flags} (annotation constants must be literals, so
- * they are repeated here), Chronicle analytics off, a fixed heap. Also scratch directories for journals.
+ * What every JMH fork needs: the parent POM's {@code chronicle.jvm.flags}, Chronicle analytics off, a fixed heap
+ * ({@link #FORK_ARGS}, added to every fork by {@link JmhRunner}). Also scratch directories for journals.
  */
 final class BenchJvm {
     static final String HEAP = "-Xmx2g";
@@ -27,6 +27,11 @@ final class BenchJvm {
     static final String O4 = "--add-opens=java.base/java.util=ALL-UNNAMED";
     static final String O5 = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     static final String O6 = "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED";
+
+    /** Appended to every fork's command line, before the user's own {@code -jvmArgsAppend}. */
+    static final String[] FORK_ARGS = {
+        HEAP, HEAP_MIN, NO_ANALYTICS, NO_ANNOUNCER, E1, E2, E3, E4, E5, O1, O2, O3, O4, O5, O6
+    };
 
     private BenchJvm() {}
 

@@ -39,25 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            BenchJvm.HEAP,
-            BenchJvm.HEAP_MIN,
-            BenchJvm.NO_ANALYTICS,
-            BenchJvm.NO_ANNOUNCER,
-            BenchJvm.E1,
-            BenchJvm.E2,
-            BenchJvm.E3,
-            BenchJvm.E4,
-            BenchJvm.E5,
-            BenchJvm.O1,
-            BenchJvm.O2,
-            BenchJvm.O3,
-            BenchJvm.O4,
-            BenchJvm.O5,
-            BenchJvm.O6
-        })
+@Fork(1)
 public class JournalAppendBenchmark {
     private Path journalDir;
     private Path rawDir;
