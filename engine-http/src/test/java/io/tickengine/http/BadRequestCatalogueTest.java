@@ -323,6 +323,39 @@ class BadRequestCatalogueTest {
                 400,
                 "limit",
                 null));
+        final Map<String, String> read = Map.of("X-API-Key", HttpFixture.READ_KEY);
+        cases.add(new Case(
+                "ticks without a key",
+                RawHttp.request("GET", "/ticks?symbol=EURUSD", Map.of(), null),
+                401,
+                null,
+                null));
+        cases.add(new Case(
+                "ticks without a symbol", RawHttp.request("GET", "/ticks?from=0", read, null), 400, "symbol", null));
+        cases.add(new Case(
+                "ticks with a bad symbol",
+                RawHttp.request("GET", "/ticks?symbol=EUR%20USD", read, null),
+                400,
+                "symbol",
+                null));
+        cases.add(new Case(
+                "ticks from after to",
+                RawHttp.request("GET", "/ticks?symbol=EURUSD&from=10&to=5", read, null),
+                400,
+                "from",
+                null));
+        cases.add(new Case(
+                "ticks with a bad limit",
+                RawHttp.request("GET", "/ticks?symbol=EURUSD&limit=100001", read, null),
+                400,
+                "limit",
+                null));
+        cases.add(new Case(
+                "ticks in a bad format",
+                RawHttp.request("GET", "/ticks?symbol=EURUSD&format=xml", read, null),
+                400,
+                "format",
+                null));
         return cases.stream();
     }
 

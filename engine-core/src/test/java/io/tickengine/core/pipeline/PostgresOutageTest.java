@@ -9,6 +9,7 @@ import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.testsupport.PostgresExtension;
+import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,9 +56,20 @@ class PostgresOutageTest {
             assertEquals(2L * third, feeder.accepted.get(), "ingest goes on while the database is down");
             waitFor(() -> engine.metrics().storeErrors.get() > 0, "the writer to notice the outage");
 
+            assertTrue(engine.metrics().tickStoreLag.get() >= 0, "the tick store's lag is reported");
+            waitFor(() -> engine.metrics().tickStoreUp.get() == 0, "the tick store to notice the outage");
+
             postgres.startAgain();
             feeder.feed(ticks, 2 * third, ticks.size(), 100, "outage-src", 1);
             assertEquals(ticks.size(), feeder.accepted.get());
+            // The ticks waited in the journal: the tick store catches up with all of them, each once.
+            Settle.await(engine, 60_000);
+            assertEquals(1, engine.metrics().tickStoreUp.get());
+            assertEquals(
+                    ticks.size(),
+                    engine.tickStore()
+                            .ticks(ticks.get(0).symbol(), 0, Long.MAX_VALUE, 1_000_000)
+                            .size());
         }
         // Read straight from the database: what the writer committed after the outage, no restart to help it.
         try (CandleStore store = TickEngine.openStore(PipelineFixture.context(dataDir, postgres.jdbcUrl("outage")))) {
