@@ -56,6 +56,8 @@ public final class EngineMetrics {
     public final AtomicCounter storeBatches;
     /** Store writes that failed (each is retried). Writer thread. */
     public final AtomicCounter storeErrors;
+    /** Bars the database refused for their data, set aside in {@code engine_rejected_bars}. Writer and rebuilder. */
+    public final AtomicCounter barsSetAside;
     /** 1 while the last store write succeeded, 0 after a failure. Writer thread. */
     public final AtomicCounter storeUp;
     /** Bars waiting for the store. Writer thread. */
@@ -134,6 +136,7 @@ public final class EngineMetrics {
         storeBatches = counters.newCounter("store_batches");
         storeErrors = counters.newCounter("store_errors");
         storeUp = counters.newCounter("store_up");
+        barsSetAside = counters.newCounter("bars_set_aside");
         writerBacklog = counters.newCounter("writer_backlog");
         committedJournalIndex = counters.newCounter("committed_journal_index");
         lastJournalIndex = counters.newCounter("last_journal_index");

@@ -240,7 +240,7 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
     private void write() throws StoreException {
         final int written = batch.candleCount();
         try {
-            candles.write(batch);
+            metrics.barsSetAside.getAndAddRelease(candles.write(batch));
         } finally {
             batch.clear();
         }

@@ -18,9 +18,13 @@ public interface CandleStore extends AutoCloseable {
 
     /**
      * Writes one batch in one transaction: every bar replaces the stored one whole (never adds to it), and the
-     * checkpoint, resume points and rebuild requests commit with them (completed requests are deleted). On failure nothing of the batch is committed.
+     * checkpoint, resume points and rebuild requests commit with them (completed requests are deleted). On failure
+     * nothing of the batch is committed. Bars the database refuses for their data are set aside in the same
+     * transaction ({@link RejectedBars}) instead of failing the batch.
+     *
+     * @return the number of bars set aside, 0 almost always.
      */
-    void write(StoreBatch batch) throws StoreException;
+    int write(StoreBatch batch) throws StoreException;
 
     /**
      * @param fromMsc first bar open time, inclusive.

@@ -210,8 +210,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
 
     private void flush(final long nowNs) {
         final int bars = batch.candleCount();
+        final int setAside;
         try {
-            store.write(batch);
+            setAside = store.write(batch);
         } catch (final StoreException | RuntimeException e) {
             // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
             // Before storeUp: whoever reads the store down reads its reason.
@@ -242,7 +243,10 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         final long sinceNs = oldestTickPublishNs != NONE ? oldestTickPublishNs : firstPendingNs;
         EngineMetrics.record(metrics.freshness, doneNs - sinceNs, EngineMetrics.MAX_LONG_LATENCY_NS, flushIntervalNs);
         oldestTickPublishNs = NONE;
-        metrics.candlesWritten.getAndAddRelease(bars);
+        metrics.candlesWritten.getAndAddRelease(bars - setAside);
+        if (setAside > 0) {
+            metrics.barsSetAside.getAndAddRelease(setAside);
+        }
         metrics.storeBatches.incrementRelease();
         if (batch.hasCheckpoint()) {
             committedJournalIndex = batch.journalIndex();

@@ -40,8 +40,9 @@ public record PgDatabase(String jdbcUrl, String user, String password, String na
     public void dropEngineTables() throws SQLException {
         try (Connection c = connect();
                 java.sql.Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS market_data, ticks, engine_checkpoint, engine_symbol_state,"
-                    + " engine_source_seq, engine_tick_store, engine_rebuild, schema_version CASCADE");
+            s.execute(
+                    "DROP TABLE IF EXISTS market_data, ticks, engine_checkpoint, engine_symbol_state,"
+                            + " engine_source_seq, engine_tick_store, engine_rebuild, engine_rejected_bars, schema_version CASCADE");
         }
     }
 

@@ -73,6 +73,10 @@ final class EngineCollector implements MultiCollector {
         out.metricSnapshot(counter("tick_store_batches", "Store transactions committed.", m.storeBatches));
         out.metricSnapshot(counter(
                 "tick_store_errors", "Store writes that failed; each one is retried with backoff.", m.storeErrors));
+        out.metricSnapshot(counter(
+                "tick_bars_set_aside",
+                "Bars the database refused for their data, set aside in engine_rejected_bars for an operator.",
+                m.barsSetAside));
         out.metricSnapshot(counter("tick_handler_errors", "Errors thrown by a ring handler.", m.handlerErrors));
         out.metricSnapshot(counter(
                 "tick_agent_errors",

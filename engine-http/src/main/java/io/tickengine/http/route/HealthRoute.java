@@ -52,11 +52,20 @@ public final class HealthRoute implements Route {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
         }
         final boolean ready = reasons.isEmpty();
+        final long setAside = m.barsSetAside.get();
         final StringBuilder json =
                 new StringBuilder(512).append("{\"status\":").append(ready ? "\"ok\"" : "\"unavailable\"");
         if (!ready) {
             json.append(",\"reason\":");
             Responses.quote(json, reasons);
+        }
+        if (setAside > 0) {
+            // Ingest goes on (the rest of each batch is written), but the candles are not complete: an operator's job.
+            json.append(",\"warning\":");
+            Responses.quote(
+                    json,
+                    setAside + " bars refused by the database for their data, set aside in engine_rejected_bars"
+                            + " (see the log)");
         }
         json.append(",\"journal\":{\"ticks\":")
                 .append(m.ticksJournaled.get())
@@ -84,6 +93,8 @@ public final class HealthRoute implements Route {
                 .append(m.committedJournalIndex.get())
                 .append(",\"errors\":")
                 .append(m.storeErrors.get())
+                .append(",\"barsSetAside\":")
+                .append(setAside)
                 .append("},\"tickStore\":{\"up\":")
                 .append(tickStoreUp)
                 .append(",\"committedJournalIndex\":")

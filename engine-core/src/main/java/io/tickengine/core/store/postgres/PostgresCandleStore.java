@@ -1,5 +1,6 @@
 package io.tickengine.core.store.postgres;
 
+import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
@@ -7,6 +8,7 @@ import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
 import io.tickengine.core.store.RebuildRequest;
 import io.tickengine.core.store.RecoveryState;
+import io.tickengine.core.store.RejectedBars;
 import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.StoreException;
@@ -15,6 +17,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -35,6 +40,11 @@ public final class PostgresCandleStore implements CandleStore {
             + " high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,"
             + " tick_volume = EXCLUDED.tick_volume, real_volume = EXCLUDED.real_volume,"
             + " spread = EXCLUDED.spread, updated_at = EXCLUDED.updated_at";
+    /** One bar, the same upsert: for the bar-by-bar path of a batch the database refused ({@link RejectedBars}). */
+    private static final String UPSERT_ONE_SQL = "INSERT INTO market_data (" + BinaryCopyEncoder.COLUMNS
+            + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+            + UPSERT_SQL.substring(UPSERT_SQL.indexOf(" ON CONFLICT"));
+
     private static final String SYMBOL_STATE_SQL = "INSERT INTO engine_symbol_state"
             + " (symbol, replay_from_index, replay_watermark_msc, watermark_msc, updated_at) VALUES (?, ?, ?, ?, now())"
             + " ON CONFLICT (symbol) DO UPDATE SET replay_from_index = EXCLUDED.replay_from_index,"
@@ -135,7 +145,29 @@ public final class PostgresCandleStore implements CandleStore {
     }
 
     @Override
-    public synchronized void write(final StoreBatch batch) throws StoreException {
+    public synchronized int write(final StoreBatch batch) throws StoreException {
+        try {
+            try {
+                writeWhole(batch);
+                return 0;
+            } catch (final SQLException e) {
+                if (!RejectedBars.isPermanent(e)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "batch refused for its data; writing it bar by bar to set the refused bars aside [store={},"
+                                + " bars={}, cause={}]",
+                        description,
+                        batch.candleCount(),
+                        e.getMessage());
+            }
+            return writeSettingAside(batch);
+        } catch (final SQLException e) {
+            throw database.failure("store write failed", ", bars=" + batch.candleCount(), e);
+        }
+    }
+
+    private void writeWhole(final StoreBatch batch) throws SQLException {
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try {
@@ -153,8 +185,50 @@ public final class PostgresCandleStore implements CandleStore {
                 database.abandon(c);
                 throw e;
             }
-        } catch (final SQLException e) {
-            throw database.failure("store write failed", ", bars=" + batch.candleCount(), e);
+        }
+    }
+
+    /** The batch again, in one transaction, bar by bar: bars refused for their data are set aside. */
+    private int writeSettingAside(final StoreBatch batch) throws SQLException {
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false);
+            try {
+                final int rejected;
+                try (PreparedStatement upsert = c.prepareStatement(UPSERT_ONE_SQL)) {
+                    rejected = RejectedBars.upsertBarByBar(
+                            c,
+                            batch,
+                            upsert,
+                            PostgresCandleStore::bindBar,
+                            new java.sql.Timestamp(System.currentTimeMillis()));
+                }
+                writeState(c, batch);
+                JdbcAccess.writeRebuilds(c, batch, new java.sql.Timestamp(System.currentTimeMillis()));
+                c.commit();
+                return rejected;
+            } catch (final SQLException | RuntimeException e) {
+                database.abandon(c);
+                throw e;
+            }
+        }
+    }
+
+    private static void bindBar(
+            final PreparedStatement ps, final String symbol, final String timeframe, final CandleFlyweight bar)
+            throws SQLException {
+        ps.setString(1, symbol);
+        ps.setString(2, timeframe);
+        ps.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(bar.openTimeMsc()), ZoneOffset.UTC));
+        ps.setDouble(4, bar.open());
+        ps.setDouble(5, bar.high());
+        ps.setDouble(6, bar.low());
+        ps.setDouble(7, bar.close());
+        ps.setLong(8, bar.tickVolume());
+        ps.setDouble(9, bar.realVolume());
+        if (Double.isNaN(bar.spread())) {
+            ps.setNull(10, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(10, bar.spread());
         }
     }
 

@@ -8,6 +8,7 @@ import io.tickengine.core.store.Database;
 import io.tickengine.core.store.JdbcAccess;
 import io.tickengine.core.store.RebuildRequest;
 import io.tickengine.core.store.RecoveryState;
+import io.tickengine.core.store.RejectedBars;
 import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.StoreBatch;
 import io.tickengine.core.store.StoreException;
@@ -25,6 +26,7 @@ import java.util.List;
  * writes (the writer thread), one reads (any thread, serialised); WAL lets them run side by side.
  */
 public final class SqliteCandleStore implements CandleStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqliteCandleStore.class);
     private static final String UPSERT_SQL = "INSERT INTO market_data (symbol, timeframe, open_time, open, high,"
             + " low, close, tick_volume, real_volume, spread, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET open = excluded.open, high = excluded.high,"
@@ -96,66 +98,116 @@ public final class SqliteCandleStore implements CandleStore {
     }
 
     @Override
-    public synchronized void write(final StoreBatch batch) throws StoreException {
+    public synchronized int write(final StoreBatch batch) throws StoreException {
         final long nowMsc = System.currentTimeMillis();
         try {
-            for (int i = 0, n = batch.candleCount(); i < n; i++) {
-                final CandleFlyweight bar = batch.candle(i);
-                upsert.setString(1, batch.symbols().name(bar.symbolId()));
-                upsert.setString(2, Timeframe.of(bar.timeframe()).name());
-                upsert.setLong(3, bar.openTimeMsc());
-                upsert.setDouble(4, bar.open());
-                upsert.setDouble(5, bar.high());
-                upsert.setDouble(6, bar.low());
-                upsert.setDouble(7, bar.close());
-                upsert.setLong(8, bar.tickVolume());
-                upsert.setDouble(9, bar.realVolume());
-                if (Double.isNaN(bar.spread())) {
-                    upsert.setNull(10, java.sql.Types.DOUBLE);
-                } else {
-                    upsert.setDouble(10, bar.spread());
-                }
-                upsert.setLong(11, nowMsc);
-                upsert.addBatch();
-            }
-            if (batch.candleCount() > 0) {
-                upsert.executeBatch();
-            }
-            for (int i = 0, n = batch.symbolStateCount(); i < n; i++) {
-                symbolState.setString(1, batch.symbolStateName(i));
-                symbolState.setLong(2, batch.symbolReplayFrom(i));
-                symbolState.setLong(3, batch.symbolReplayWatermark(i));
-                symbolState.setLong(4, batch.symbolWatermark(i));
-                symbolState.setLong(5, nowMsc);
-                symbolState.executeUpdate();
-            }
-            for (int i = 0, n = batch.sourceCount(); i < n; i++) {
-                source.setString(1, batch.sourceName(i));
-                source.setLong(2, batch.sourceSeq(i));
-                source.setBytes(3, batch.sourceWindow(i));
-                source.setLong(4, nowMsc);
-                source.executeUpdate();
-            }
-            if (batch.hasCheckpoint()) {
-                checkpoint.setString(1, batch.journalId());
-                checkpoint.setLong(2, batch.journalIndex());
-                checkpoint.setLong(3, nowMsc);
-                checkpoint.executeUpdate();
-            }
-            JdbcAccess.writeRebuilds(writer, batch, nowMsc);
-            writer.commit();
-        } catch (final SQLException e) {
             try {
-                upsert.clearBatch();
-                writer.rollback();
-            } catch (final SQLException ignored) {
-                // Reported through the original failure.
+                for (int i = 0, n = batch.candleCount(); i < n; i++) {
+                    final CandleFlyweight bar = batch.candle(i);
+                    bindBar(
+                            upsert,
+                            batch.symbols().name(bar.symbolId()),
+                            Timeframe.of(bar.timeframe()).name(),
+                            bar);
+                    upsert.setLong(11, nowMsc);
+                    upsert.addBatch();
+                }
+                if (batch.candleCount() > 0) {
+                    upsert.executeBatch();
+                }
+                writeState(batch, nowMsc);
+                writer.commit();
+                return 0;
+            } catch (final SQLException e) {
+                rollback();
+                if (!RejectedBars.isPermanent(e)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "batch refused for its data; writing it bar by bar to set the refused bars aside [file={},"
+                                + " bars={}, cause={}]",
+                        file,
+                        batch.candleCount(),
+                        e.getMessage());
             }
+            try {
+                // The same transaction shape, bar by bar: bars refused for their data are set aside.
+                final int rejected = RejectedBars.upsertBarByBar(
+                        writer,
+                        batch,
+                        upsert,
+                        (ps, symbol, timeframe, bar) -> {
+                            bindBar(ps, symbol, timeframe, bar);
+                            ps.setLong(11, nowMsc);
+                        },
+                        nowMsc);
+                writeState(batch, nowMsc);
+                writer.commit();
+                return rejected;
+            } catch (final SQLException e) {
+                rollback();
+                throw e;
+            }
+        } catch (final SQLException e) {
             throw new StoreException(
                     "store write failed [file=" + file + ", bars=" + batch.candleCount() + ", cause=" + e.getMessage()
                             + "]",
                     e.getMessage(),
                     e);
+        }
+    }
+
+    private static void bindBar(
+            final PreparedStatement ps, final String symbol, final String timeframe, final CandleFlyweight bar)
+            throws SQLException {
+        ps.setString(1, symbol);
+        ps.setString(2, timeframe);
+        ps.setLong(3, bar.openTimeMsc());
+        ps.setDouble(4, bar.open());
+        ps.setDouble(5, bar.high());
+        ps.setDouble(6, bar.low());
+        ps.setDouble(7, bar.close());
+        ps.setLong(8, bar.tickVolume());
+        ps.setDouble(9, bar.realVolume());
+        if (Double.isNaN(bar.spread())) {
+            ps.setNull(10, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(10, bar.spread());
+        }
+    }
+
+    /** Resume points, source seqs, checkpoint and rebuild requests, in the writer's open transaction. */
+    private void writeState(final StoreBatch batch, final long nowMsc) throws SQLException {
+        for (int i = 0, n = batch.symbolStateCount(); i < n; i++) {
+            symbolState.setString(1, batch.symbolStateName(i));
+            symbolState.setLong(2, batch.symbolReplayFrom(i));
+            symbolState.setLong(3, batch.symbolReplayWatermark(i));
+            symbolState.setLong(4, batch.symbolWatermark(i));
+            symbolState.setLong(5, nowMsc);
+            symbolState.executeUpdate();
+        }
+        for (int i = 0, n = batch.sourceCount(); i < n; i++) {
+            source.setString(1, batch.sourceName(i));
+            source.setLong(2, batch.sourceSeq(i));
+            source.setBytes(3, batch.sourceWindow(i));
+            source.setLong(4, nowMsc);
+            source.executeUpdate();
+        }
+        if (batch.hasCheckpoint()) {
+            checkpoint.setString(1, batch.journalId());
+            checkpoint.setLong(2, batch.journalIndex());
+            checkpoint.setLong(3, nowMsc);
+            checkpoint.executeUpdate();
+        }
+        JdbcAccess.writeRebuilds(writer, batch, nowMsc);
+    }
+
+    private void rollback() {
+        try {
+            upsert.clearBatch();
+            writer.rollback();
+        } catch (final SQLException ignored) {
+            // Reported through the original failure.
         }
     }
 
