@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS market_data (
     PRIMARY KEY (symbol, timeframe, open_time)
 );
 
--- With TimescaleDB: a hypertable, compressed after 30 days (bars are final long before: the late window is
+-- With TimescaleDB: a hypertable of 30-day chunks (so that most segments of the higher timeframes come near the
+-- 1,000 rows a compressed batch holds), compressed after 30 days (bars are final long before: the late window is
 -- minutes), and kept 10 years. Neither policy is set on plain PostgreSQL. Change the intervals with
 -- remove_/add_compression_policy and remove_/add_retention_policy; this script never replaces a policy it finds.
 -- No default (open_time DESC) index: the primary key serves every query of the engine.
@@ -36,7 +37,7 @@ BEGIN
             RETURN;
         END IF;
         PERFORM create_hypertable('market_data', 'open_time',
-                                  chunk_time_interval => interval '7 days', create_default_indexes => FALSE,
+                                  chunk_time_interval => interval '30 days', create_default_indexes => FALSE,
                                   if_not_exists => TRUE, migrate_data => TRUE);
         EXECUTE 'ALTER TABLE market_data SET (timescaledb.compress, '
                 || 'timescaledb.compress_segmentby = ''symbol, timeframe'', '

@@ -39,10 +39,14 @@ CREATE TABLE IF NOT EXISTS engine_rebuild (
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 
--- With TimescaleDB: a hypertable of one-day chunks, compressed after 7 days (ticks are final long before). How
--- long ticks are kept is the engine's `ticks.retention.days` (default: keep), not a policy here. No default
--- (tick_time DESC) index beside ticks_symbol_time. A plain ticks table that holds rows is converted only by
--- `tick-engine db init` (see 001_market_data.sql).
+-- With TimescaleDB: a hypertable of one-day chunks, built for ingest rate: no unique index (the engine
+-- de-duplicates before the journal), the one (symbol, tick_time, ord) index above and no default (tick_time DESC)
+-- one, compressed segment by symbol in time and arrival order one hour after a chunk ends (a chunk that late ticks
+-- or an import write into again is decompressed as needed). Change the delay as tick_owner with
+-- remove_compression_policy('ticks') and add_compression_policy('ticks', interval '6 hours'), the chunk interval
+-- with set_chunk_time_interval('ticks', interval '6 hours') (new chunks only); docs/operations.md sizes both. How
+-- long ticks are kept is the engine's `ticks.retention.days` (default: keep), not a policy here. A plain ticks
+-- table that holds rows is converted only by `tick-engine db init` (see 001_market_data.sql).
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
@@ -59,7 +63,7 @@ BEGIN
         EXECUTE 'ALTER TABLE ticks SET (timescaledb.compress, '
                 || 'timescaledb.compress_segmentby = ''symbol'', '
                 || 'timescaledb.compress_orderby = ''tick_time, ord'')';
-        PERFORM add_compression_policy('ticks', interval '7 days', if_not_exists => TRUE);
+        PERFORM add_compression_policy('ticks', interval '1 hour', if_not_exists => TRUE);
     END IF;
 END
 $$;
