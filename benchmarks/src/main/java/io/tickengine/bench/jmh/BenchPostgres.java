@@ -34,6 +34,38 @@ final class BenchPostgres implements AutoCloseable {
                 server);
     }
 
+    /**
+     * {@code CREATE EXTENSION timescaledb} in the benchmark's database, before its schema is made, so that
+     * {@code db/init} makes hypertables.
+     *
+     * @throws IllegalStateException naming the install script when the server cannot load TimescaleDB.
+     */
+    void createTimescaleExtension() {
+        if (server != null && !server.timescaledb()) {
+            throw new IllegalStateException("TimescaleDB is not installed beside the PostgreSQL server binaries: run "
+                    + "../shared/tools/install-timescaledb.sh, or give -Dbench.pg.url of a server that has it");
+        }
+        try (java.sql.Connection c = database.connect();
+                java.sql.Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
+        } catch (final java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create the timescaledb extension: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a hypertable's compression and retention policies. */
+    void removePolicies(final String hypertable) {
+        try (java.sql.Connection c = database.connect();
+                java.sql.Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("SELECT remove_compression_policy('" + hypertable + "', if_exists => true)");
+            s.execute("SELECT remove_retention_policy('" + hypertable + "', if_exists => true)");
+        } catch (final java.sql.SQLException e) {
+            throw new IllegalStateException("cannot remove the policies of " + hypertable + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         database.close();
