@@ -98,6 +98,8 @@ public final class EngineContext {
     private int dedupWindow = 32_768;
     private long shutdownTimeoutMs = 15_000;
     private int metricsSymbolsMax = io.tickengine.core.metrics.EngineMetrics.DEFAULT_TRACKED_SYMBOLS;
+    private java.util.function.UnaryOperator<io.tickengine.core.store.CandleStore> candleStoreDecorator =
+            java.util.function.UnaryOperator.identity();
     private boolean concluded;
 
     /** Applies every {@code key=value} of a properties file; unknown keys are an error. */
@@ -486,5 +488,20 @@ public final class EngineContext {
     /** @return how many symbols get their own metrics (the first ones seen). */
     public int metricsSymbolsMax() {
         return metricsSymbolsMax;
+    }
+
+    /**
+     * Wraps the candle store the engine writes to, e.g. to trace it or to inject faults in tests. Programmatic only,
+     * not a configuration key.
+     */
+    public EngineContext candleStoreDecorator(
+            final java.util.function.UnaryOperator<io.tickengine.core.store.CandleStore> decorator) {
+        this.candleStoreDecorator = decorator;
+        return this;
+    }
+
+    /** @return what wraps the engine's candle store; identity unless set. */
+    public java.util.function.UnaryOperator<io.tickengine.core.store.CandleStore> candleStoreDecorator() {
+        return candleStoreDecorator;
     }
 }

@@ -51,7 +51,10 @@ public final class EngineParts {
                 metrics);
     }
 
-    /** @return the candle writer, draining {@code toWriter} into the store (not started). */
+    /**
+     * @return the candle writer agent, draining {@code toWriter} into the store (not started); it writes nothing more
+     *     once {@code stopped} says the engine failed stop.
+     */
     public static CandleWriter writer(
             final EngineContext context,
             final CandleStore store,
@@ -60,7 +63,8 @@ public final class EngineParts {
             final NameTable sources,
             final String journalId,
             final EngineMetrics metrics,
-            final CandleWriter.IdleAction idleAction) {
+            final CandleWriter.IdleAction idleAction,
+            final java.util.function.BooleanSupplier stopped) {
         return new CandleWriter(
                 store,
                 toWriter,
@@ -72,7 +76,8 @@ public final class EngineParts {
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
                 metrics,
-                idleAction);
+                idleAction,
+                stopped);
     }
 
     /** @return the tick store writer agent, tailing {@code journal} into {@code tickStore}. */

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.slf4j.Logger;
@@ -59,6 +60,8 @@ public final class TickEngine implements AutoCloseable {
     private static final long TICK_STORE_IDLE_MS = 2;
     /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
     private static final long REBUILD_IDLE_MS = 10;
+    /** Sleep of an idle candle writer: parked, not spinning, so that on 2 cores the event loop and the ring come first. */
+    private static final long WRITER_IDLE_NS = 200_000L;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
@@ -74,6 +77,8 @@ public final class TickEngine implements AutoCloseable {
     private final TickStore tickStore;
     private final TickStoreWriter tickStoreWriter;
     private final BarRebuilder rebuilder;
+    private final FailStop failStop;
+    private final AgentRunner writerRunner;
     private final AgentRunner tickStoreRunner;
     private final AgentRunner rebuilderRunner;
     private final JournalRetention retention;
@@ -88,6 +93,7 @@ public final class TickEngine implements AutoCloseable {
             final TickJournal journal) {
         this.context = context;
         this.metrics = new EngineMetrics(context.metricsSymbolsMax());
+        this.failStop = new FailStop(metrics);
         this.symbols = new NameTable(context.namesCapacity());
         this.sources = new NameTable(context.namesCapacity());
         this.store = store;
@@ -116,12 +122,22 @@ public final class TickEngine implements AutoCloseable {
                 context.maxBatchSize(),
                 context.waitStrategy(),
                 threadFactory(),
-                new LoggingExceptionHandler(metrics),
+                new FailStopExceptionHandler(failStop, metrics),
                 journalHandler,
                 aggregator);
         journalHandler.readAheadIn(ring);
         this.writer = EngineParts.writer(
-                context, store, toWriter, symbols, sources, journal.id(), metrics, new Housekeeping());
+                context,
+                store,
+                toWriter,
+                symbols,
+                sources,
+                journal.id(),
+                metrics,
+                new Housekeeping(),
+                failStop::isStopped);
+        this.writerRunner = new AgentRunner(
+                new SleepingIdleStrategy(WRITER_IDLE_NS), failStop.handlerFor("candle writer"), null, writer);
         this.tickStore = tickStore;
         this.tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
         this.rebuilder = EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics);
@@ -148,7 +164,7 @@ public final class TickEngine implements AutoCloseable {
         final Database database = openDatabase(context);
         final CandleStore store;
         try {
-            store = openStore(context, database);
+            store = context.candleStoreDecorator().apply(openStore(context, database));
         } catch (final StoreException | RuntimeException e) {
             database.close();
             throw e;
@@ -310,7 +326,8 @@ public final class TickEngine implements AutoCloseable {
                     fromIndex,
                     journal.firstIndex());
         }
-        writer.start();
+        // Named by the agent's role (tick-writer), as the other agents are.
+        AgentRunner.startOnThread(writerRunner, daemonThreads());
         final long startNs = System.nanoTime();
         LOG.info(
                 "replaying journal [from={}, to={}, checkpoint={}]",
@@ -341,7 +358,7 @@ public final class TickEngine implements AutoCloseable {
     }
 
     private void handOverFully() {
-        JournalReplay.handOverFully(aggregator);
+        JournalReplay.handOverFully(aggregator, failStop::reason);
     }
 
     /** @return the ring producers publish to. */
@@ -414,6 +431,14 @@ public final class TickEngine implements AutoCloseable {
         return writer.storeDownReason();
     }
 
+    /**
+     * @return why ingest is stopped after an unexpected failure of a stage ({@link FailStop}), or {@code null}. Any
+     *     thread: ingest answers 503 with it, {@code /health} is red with it.
+     */
+    public String stoppedReason() {
+        return failStop.reason();
+    }
+
     /** @return the journal. */
     public TickJournal journal() {
         return journal;
@@ -434,8 +459,10 @@ public final class TickEngine implements AutoCloseable {
         if (!ring.close(timeoutMs, TimeUnit.MILLISECONDS)) {
             LOG.error("ring did not drain in time; the journal replay recovers the rest at the next start");
         }
-        if (!writer.close(timeoutMs, TimeUnit.MILLISECONDS)) {
-            LOG.error("writer did not commit everything in time; the journal replay recovers it at the next start");
+        // Stopped, then drained on this thread: the candles are committed when close returns.
+        writerRunner.close();
+        if (!writer.drain(timeoutMs, TimeUnit.MILLISECONDS)) {
+            LOG.error("writer did not commit everything; the journal replay recovers it at the next start");
         }
         // Stopped, then finished on this thread: the ticks and rebuilt bars are in the store when close returns.
         tickStoreRunner.close();
@@ -507,28 +534,31 @@ public final class TickEngine implements AutoCloseable {
         }
     }
 
-    /** Logs and counts what a ring handler throws; the handler goes on with the next event. */
-    private static final class LoggingExceptionHandler implements ExceptionHandler<TickEvent> {
+    /**
+     * What a ring handler throws stops ingest ({@link FailStop}): the handler may have half-applied the event, so
+     * carrying on would build candles that a replay would not. The journal keeps the ticks; a restart replays them.
+     */
+    private static final class FailStopExceptionHandler implements ExceptionHandler<TickEvent> {
+        private final FailStop failStop;
         private final EngineMetrics metrics;
 
-        LoggingExceptionHandler(final EngineMetrics metrics) {
+        FailStopExceptionHandler(final FailStop failStop, final EngineMetrics metrics) {
+            this.failStop = failStop;
             this.metrics = metrics;
         }
 
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final TickEvent event) {
             metrics.handlerErrors.incrementRelease();
-            LOG.error(
-                    "ring handler failed [sequence={}, symbolId={}, timeMsc={}]",
-                    sequence,
-                    event.symbolId(),
-                    event.timeMsc(),
+            failStop.stop(
+                    "ring handler [sequence=" + sequence + ", symbolId=" + event.symbolId() + ", timeMsc="
+                            + event.timeMsc() + "]",
                     ex);
         }
 
         @Override
         public void handleOnStartException(final Throwable ex) {
-            LOG.error("ring handler failed to start", ex);
+            failStop.stop("ring handler start", ex);
         }
 
         @Override

@@ -27,6 +27,16 @@ final class HttpFixture implements AutoCloseable {
             .build();
 
     HttpFixture(final Path dataDir, final String dbUrl, final String... settings) throws Exception {
+        this(dataDir, dbUrl, context -> {}, settings);
+    }
+
+    /** @param customize changes the engine's context beyond its keys, e.g. wraps its store. */
+    HttpFixture(
+            final Path dataDir,
+            final String dbUrl,
+            final java.util.function.Consumer<EngineContext> customize,
+            final String... settings)
+            throws Exception {
         final EngineContext engine = new EngineContext()
                 .set("data.dir", dataDir.toString())
                 .set("ring.size", "8192")
@@ -45,6 +55,7 @@ final class HttpFixture implements AutoCloseable {
                 engine.set(key, setting.substring(eq + 1));
             }
         }
+        customize.accept(engine);
         server = EngineServer.start(engine, http, ApiKeys.parse(KEYS));
     }
 

@@ -86,6 +86,8 @@ public final class EngineMetrics {
     public final AtomicCounter barsRebuilt;
     /** Rebuild requests handed to the writer. */
     public final AtomicCounter rebuildRequests;
+    /** 1 once a stage failed unexpectedly and ingest stopped until a restart ({@code FailStop}), else 0. */
+    public final AtomicCounter ingestStopped;
     /** Unexpected errors of the background agents (tick store writer, rebuilder); each makes the agent start over. */
     public final AtomicCounter agentErrors;
 
@@ -156,6 +158,7 @@ public final class EngineMetrics {
         barsRebuilt = counters.newCounter("bars_rebuilt");
         rebuildRequests = counters.newCounter("rebuild_requests");
         agentErrors = counters.newCounter("agent_errors");
+        ingestStopped = counters.newCounter("ingest_stopped");
     }
 
     /**

@@ -15,6 +15,8 @@ import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.tick.NameTable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 /**
@@ -56,20 +58,39 @@ public final class HistoryRebuild {
             aggregator.emitOnly(Math.max(fromMsc, journal.purgedThroughMsc()), toMsc);
             // The store's windows hold seqs whose journal files may be gone: the replay adds to them.
             JournalReplay.restoreSources(store.loadRecoveryState(), sources, aggregator, null);
-            final CandleWriter writer =
-                    EngineParts.writer(context, store, toWriter, symbols, sources, journal.id(), metrics, () -> {});
-            writer.start();
+            final java.util.concurrent.atomic.AtomicReference<String> writerFailure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            final CandleWriter writer = EngineParts.writer(
+                    context,
+                    store,
+                    toWriter,
+                    symbols,
+                    sources,
+                    journal.id(),
+                    metrics,
+                    () -> {},
+                    () -> writerFailure.get() != null);
+            final AgentRunner writerRunner = new AgentRunner(
+                    new SleepingIdleStrategy(200_000L),
+                    error -> writerFailure.compareAndSet(null, "candle writer failed (" + error + ")"),
+                    null,
+                    writer);
+            AgentRunner.startOnThread(writerRunner);
             final long[] count = {0};
             journal.replay(Long.MIN_VALUE, (record, index) -> {
                 JournalReplay.apply(aggregator, symbols, record, JournalReplay.sourceId(sources, record), index);
                 if ((++count[0] & 65_535) == 0) {
-                    JournalReplay.handOverFully(aggregator);
+                    JournalReplay.handOverFully(aggregator, writerFailure::get);
                     progress.accept(count[0]);
                 }
             });
-            JournalReplay.handOverFully(aggregator);
+            JournalReplay.handOverFully(aggregator, writerFailure::get);
             progress.accept(count[0]);
-            final boolean complete = writer.close(timeoutMs, TimeUnit.MILLISECONDS)
+            writerRunner.close();
+            if (writerFailure.get() != null) {
+                throw new IllegalStateException("replay stopped: " + writerFailure.get());
+            }
+            final boolean complete = writer.drain(timeoutMs, TimeUnit.MILLISECONDS)
                     && EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics)
                             .drain(timeoutMs, TimeUnit.MILLISECONDS);
             return new Result(count[0], metrics.candlesWritten.get() + metrics.barsRebuilt.get(), complete);

@@ -83,9 +83,19 @@ public final class JournalReplay {
         }
     }
 
-    /** Hands everything the aggregator holds to the writer, waiting while the writer's ring is full. */
-    public static void handOverFully(final CandleAggregator aggregator) {
+    /**
+     * Hands everything the aggregator holds to the writer, waiting while the writer's ring is full.
+     *
+     * @param writerStopped true once the writer failed stop: its ring will never drain.
+     * @throws IllegalStateException when the writer stopped while the aggregator waited for it.
+     */
+    public static void handOverFully(
+            final CandleAggregator aggregator, final java.util.function.Supplier<String> writerStopped) {
         while (!aggregator.handOver()) {
+            final String reason = writerStopped.get();
+            if (reason != null) {
+                throw new IllegalStateException("replay stopped: " + reason);
+            }
             LockSupport.parkNanos(100_000L);
         }
     }

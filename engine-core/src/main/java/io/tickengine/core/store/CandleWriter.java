@@ -7,21 +7,27 @@ import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.tick.NameTable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer thread: drains the aggregator's messages into a {@link StoreBatch} (newest version per bar) and
- * commits it to the store when it holds {@code batchSize} bars or its oldest bar is {@code flushInterval} old.
+ * The candle writer, an Agrona {@link Agent}: drains the aggregator's messages into a {@link StoreBatch} (newest
+ * version per bar) and commits it to the store when it holds {@code batchSize} bars or its oldest bar is
+ * {@code flushInterval} old.
  *
  * <p>A batch always ends at a checkpoint message, so the resume points committed with it cover every bar committed
- * with it. When the store fails, the batch is kept and retried with exponential backoff and jitter, while the
- * writer keeps draining (and coalescing) so the aggregator and the journal go on; no bar is dropped.
+ * with it. When the store is down ({@link StoreException}), the batch is kept and retried with exponential backoff
+ * and jitter, while the writer keeps draining (and coalescing) so the aggregator and the journal go on; no bar is
+ * dropped. Bars the database refuses for their data are set aside by the store ({@link RejectedBars}). Anything
+ * else is unexpected and fail-stop: the writer does no more work (its batch may be half-built), the runner's error
+ * handler stops ingest, and a restart replays the journal from the last committed checkpoint.
  */
-public final class CandleWriter implements Runnable, ControlledMessageHandler {
+public final class CandleWriter implements Agent, ControlledMessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CandleWriter.class);
 
     /** Called by the writer thread when it is idle, e.g. to publish a heartbeat for the aggregator. */
@@ -39,13 +45,17 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     private final long maxBackoffNs;
     private final EngineMetrics metrics;
     private final IdleAction idleAction;
-    private final Thread thread;
+    /** True once a stage of the engine failed stop: nothing more is written, a restart replays from the checkpoint. */
+    private final BooleanSupplier stopped;
 
     /** Committed replay-from index per symbol id. */
     private long[] replayFrom = new long[0];
 
-    private volatile boolean running = true;
-    private volatile long closeDeadlineNs;
+    /** Set by {@link #drain}: flush whatever is at a checkpoint, whatever its age. */
+    private boolean draining;
+    /** Set on an unexpected error: the writer's state is not to be trusted any more. */
+    private boolean failed;
+
     private volatile long committedJournalIndex = -1;
     private volatile String storeDownReason;
     private boolean atCheckpoint;
@@ -70,7 +80,8 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
             final long minBackoffNs,
             final long maxBackoffNs,
             final EngineMetrics metrics,
-            final IdleAction idleAction) {
+            final IdleAction idleAction,
+            final BooleanSupplier stopped) {
         this.store = store;
         this.fromAggregator = fromAggregator;
         this.batch = new StoreBatch(symbols, sources);
@@ -82,13 +93,12 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         this.backoffNs = minBackoffNs;
         this.metrics = metrics;
         this.idleAction = idleAction;
-        this.thread = new Thread(this, "tick-writer");
-        this.thread.setDaemon(true);
+        this.stopped = stopped;
         metrics.storeUp.setRelease(1);
     }
 
     /**
-     * Records the committed replay-from point of a symbol (restored state before {@link #start}, then each commit),
+     * Records the committed replay-from point of a symbol (restored state before the writer runs, then each commit),
      * so that {@link EngineMetrics#replayFromIndex} tells where a restart now would replay from.
      */
     public void restoreReplayFrom(final int symbolId, final long replayFromIndex) {
@@ -105,9 +115,9 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
         metrics.replayFromIndex.setRelease(min == Long.MAX_VALUE ? -1 : min);
     }
 
-    /** Starts the writer thread. */
-    public void start() {
-        thread.start();
+    @Override
+    public String roleName() {
+        return "tick-writer";
     }
 
     /** @return the last journal index whose candles are committed, -1 before the first commit. Any thread. */
@@ -124,29 +134,24 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
     }
 
     @Override
-    public void run() {
-        while (true) {
+    public int doWork() {
+        if (failed || stopped.getAsBoolean()) {
+            return 0;
+        }
+        try {
             final int read = fromAggregator.controlledRead(this, 4096);
             final long nowNs = System.nanoTime();
+            int work = read;
             if (atCheckpoint && isFlushDue(nowNs) && nowNs - nextAttemptNs >= 0) {
-                flush(nowNs);
+                work += flush(nowNs);
             }
-            if (!running) {
-                final boolean drained = fromAggregator.size() == 0 && batch.isEmpty();
-                if (drained || closeDeadlineNs - nowNs < 0) {
-                    if (!drained) {
-                        LOG.error(
-                                "writer closed before the store took everything; the journal replay will "
-                                        + "rebuild it at the next start [pendingBars={}]",
-                                batch.candleCount());
-                    }
-                    return;
-                }
-            }
-            if (read == 0) {
+            if (read == 0 && !draining) {
                 idleAction.onIdle();
-                idle();
             }
+            return work;
+        } catch (final RuntimeException | Error e) {
+            failed = true;
+            throw e;
         }
     }
 
@@ -205,18 +210,18 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
 
     private boolean isFlushDue(final long nowNs) {
         return !batch.isEmpty()
-                && (batch.candleCount() >= batchSize || nowNs - firstPendingNs >= flushIntervalNs || !running);
+                && (batch.candleCount() >= batchSize || nowNs - firstPendingNs >= flushIntervalNs || draining);
     }
 
-    private void flush(final long nowNs) {
+    private int flush(final long nowNs) {
         final int bars = batch.candleCount();
         final int setAside;
         try {
             setAside = store.write(batch);
-        } catch (final StoreException | RuntimeException e) {
+        } catch (final StoreException e) {
             // Every failed attempt, not only the first: the reason changes, e.g. from a broken connection to refused.
             // Before storeUp: whoever reads the store down reads its reason.
-            storeDownReason = e instanceof StoreException se ? se.reason() : e.toString();
+            storeDownReason = e.reason();
             metrics.storeErrors.incrementRelease();
             metrics.storeUp.setRelease(0);
             failedAttempts++;
@@ -233,7 +238,7 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
             final long jitter = ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
             nextAttemptNs = nowNs + backoffNs / 2 + jitter;
             backoffNs = Math.min(maxBackoffNs, backoffNs * 2);
-            return;
+            return 0;
         }
         final long doneNs = System.nanoTime();
         // A batch is due every flush interval: a slow write or a long outage hid the batches it delayed.
@@ -273,28 +278,36 @@ public final class CandleWriter implements Runnable, ControlledMessageHandler {
                     failedAttempts);
             failedAttempts = 0;
         }
-    }
-
-    private void idle() {
-        // Parked, not spinning: on 2 cores the writer must not compete with the event loop and the ring.
-        java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+        return 1;
     }
 
     /**
-     * Lets the writer drain everything handed to it and commit it, retrying the store until the timeout, then
-     * stops the thread. Call after the aggregator has stopped.
+     * Commits everything handed to the writer, on the caller's thread, retrying the store until the timeout. Call
+     * after the aggregator has stopped and the writer's runner is closed (shutdown).
      *
-     * @return true if everything was committed.
+     * @return true if everything was committed; false after a fail-stop or the timeout (the journal replay rebuilds
+     *     the rest at the next start).
      */
-    public boolean close(final long timeout, final TimeUnit unit) {
-        closeDeadlineNs = System.nanoTime() + unit.toNanos(timeout);
-        running = false;
-        try {
-            thread.join(unit.toMillis(timeout) + 1000);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public boolean drain(final long timeout, final TimeUnit unit) {
+        final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
+        draining = true;
+        while (!failed
+                && !stopped.getAsBoolean()
+                && !(fromAggregator.size() == 0 && batch.isEmpty())
+                && deadlineNs - System.nanoTime() > 0) {
+            if (doWork() == 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+            }
         }
-        return fromAggregator.size() == 0 && batch.isEmpty();
+        final boolean drained = !failed && !stopped.getAsBoolean() && fromAggregator.size() == 0 && batch.isEmpty();
+        if (!drained) {
+            LOG.error(
+                    "writer closed before the store took everything; the journal replay will rebuild it at the next"
+                            + " start [pendingBars={}, failed={}]",
+                    batch.candleCount(),
+                    failed);
+        }
+        return drained;
     }
 
     /** Record length of a bar message, for sizing the ring. */

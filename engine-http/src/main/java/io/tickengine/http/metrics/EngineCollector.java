@@ -111,6 +111,10 @@ final class EngineCollector implements MultiCollector {
                 "Journal records the tick store has not committed yet (they wait in the journal).",
                 m.tickStoreLag.get()));
 
+        out.metricSnapshot(gauge(
+                "tick_ingest_stopped",
+                "1 once a stage failed unexpectedly and ingest answers 503 until a restart (see /health), else 0.",
+                m.ingestStopped.get()));
         out.metricSnapshot(
                 gauge("tick_store_up", "1 while the last store write succeeded, 0 after a failure.", m.storeUp.get()));
         out.metricSnapshot(gauge("tick_writer_backlog_bars", "Bars waiting for the store.", m.writerBacklog.get()));

@@ -47,6 +47,8 @@ public final class HttpMetrics {
         RING_FULL,
         /** The engine is stopping (503). */
         SHUTTING_DOWN,
+        /** A stage of the engine failed and ingest stopped until a restart (503). */
+        STOPPED,
         /** Too many distinct symbols or sources (503). */
         NAMES_FULL,
         /** Published, but the journal could not append it (503). */

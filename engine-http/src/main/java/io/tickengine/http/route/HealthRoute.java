@@ -41,6 +41,10 @@ public final class HealthRoute implements Route {
         if (closing) {
             reasons.append("shutting down");
         }
+        final String stopped = engine.stoppedReason();
+        if (stopped != null) {
+            reasons.append(reasons.isEmpty() ? "" : "; ").append(stopped);
+        }
         if (!storeUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("store down");
             if (storeDownReason != null) {

@@ -92,6 +92,12 @@ public final class IngestBarsRoute implements Route {
             }
             return;
         }
+        final String stopped = engine.stoppedReason();
+        if (stopped != null) {
+            metrics.onIngestRejected(Reject.STOPPED, 0);
+            exchange.respond(retryLater(exchange, stopped));
+            return;
+        }
         final long result = engine.ring().tryPublishBars(buffer, new IngestAck() {
             @Override
             public void onJournaled(final int accepted, final int duplicates) {

@@ -70,6 +70,12 @@ public final class IngestTickRoute implements Route {
             exchange.respond(parseError(exchange, s.parser, parsed));
             return;
         }
+        final String stopped = engine.stoppedReason();
+        if (stopped != null) {
+            metrics.onIngestRejected(Reject.STOPPED, parsed);
+            exchange.respond(retryLater(exchange, stopped));
+            return;
+        }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
         final long result = engine.ring().tryPublish(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED) {
