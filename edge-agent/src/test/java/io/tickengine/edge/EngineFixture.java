@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
@@ -105,7 +105,7 @@ final class EngineFixture implements AutoCloseable {
 
     /** Asserts the (stopped) engine's store holds exactly the fixture's expected M1 candles. */
     void assertExpectedM1(final String fixture) throws Exception {
-        try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
+        try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
             Candles.assertExpectedM1(store, fixture);
         }
     }

@@ -3,10 +3,10 @@ package io.tickengine.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +48,7 @@ class GoldenRequestsThroughAgentTest {
                     Duration.ofSeconds(30),
                     () -> "forwarded: " + agent.status().toJson());
         }
-        try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", engineDir.toString()))) {
+        try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", engineDir.toString()))) {
             final List<CandleRow> eurusd = Candles.all(store, "EURUSD", Timeframe.M1);
             assertEquals(1, eurusd.size());
             assertEquals(20, eurusd.get(0).tickVolume(), "each of the 20 ticks once");

@@ -8,7 +8,7 @@ import io.tickengine.core.journal.JournalRetention;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.query.ViewQuery;
-import io.tickengine.core.recovery.JournalReplay;
+import io.tickengine.core.recovery.StartupRecovery;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.signal.SignalStore;
@@ -18,15 +18,10 @@ import io.tickengine.core.store.CandleWriter;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.store.TickStore;
 import io.tickengine.core.store.TickStoreWriter;
-import io.tickengine.core.store.postgres.PostgresCandleStore;
-import io.tickengine.core.store.postgres.PostgresTickStore;
-import io.tickengine.core.store.sqlite.SqliteCandleStore;
-import io.tickengine.core.store.sqlite.SqliteTickStore;
 import io.tickengine.core.tick.NameTable;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,10 +156,10 @@ public final class TickEngine implements AutoCloseable {
         if (!context.isConcluded()) {
             context.conclude();
         }
-        final Database database = openDatabase(context);
+        final Database database = Stores.openDatabase(context);
         final CandleStore store;
         try {
-            store = context.candleStoreDecorator().apply(openStore(context, database));
+            store = context.candleStoreDecorator().apply(Stores.openStore(context, database));
         } catch (final StoreException | RuntimeException e) {
             database.close();
             throw e;
@@ -172,7 +167,7 @@ public final class TickEngine implements AutoCloseable {
         final TickStore tickStore;
         final TickJournal journal;
         try {
-            tickStore = openTickStore(database);
+            tickStore = Stores.openTickStore(database);
         } catch (final StoreException | RuntimeException e) {
             store.close();
             throw e;
@@ -205,88 +200,12 @@ public final class TickEngine implements AutoCloseable {
         }
     }
 
-    /** Opens the tick store on the database the candle store uses (whose schema it has created). */
-    public static TickStore openTickStore(final Database database) throws StoreException {
-        return database.dialect() == Database.Dialect.SQLITE
-                ? new SqliteTickStore(database)
-                : new PostgresTickStore(database);
-    }
-
     private static ThreadFactory daemonThreads() {
         return runnable -> {
             final Thread t = new Thread(runnable);
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /**
-     * Opens the store the context names, creating its schema; waits up to {@code db.startup.timeout.ms} for
-     * PostgreSQL. For tools that read the store without running an engine.
-     */
-    public static CandleStore openStore(final EngineContext context) throws StoreException {
-        return openStore(context, openDatabase(context));
-    }
-
-    /** Opens the database the context names: PostgreSQL for a {@code jdbc:postgresql:} URL, else SQLite. */
-    public static Database openDatabase(final EngineContext context) {
-        final String url = context.dbUrl();
-        if (url == null || url.startsWith("jdbc:sqlite:")) {
-            return Database.sqlite(
-                    url == null
-                            ? context.dataDir().resolve("tick-engine.db")
-                            : Path.of(url.substring("jdbc:sqlite:".length())));
-        }
-        return Database.postgres(
-                url,
-                context.dbUser(),
-                context.dbPassword(),
-                context.dbPoolSize(),
-                context.dbConnectTimeoutMs(),
-                PostgresCandleStore.CONNECTION_INIT_SQL,
-                false);
-    }
-
-    /**
-     * Opens the candle store on a database, creating its schema; waits up to {@code db.startup.timeout.ms} for
-     * PostgreSQL.
-     */
-    public static CandleStore openStore(final EngineContext context, final Database database) throws StoreException {
-        if (database.dialect() == Database.Dialect.SQLITE) {
-            return new SqliteCandleStore(database);
-        }
-        final PostgresCandleStore store = new PostgresCandleStore(database, context.dbSchemaInit());
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(context.dbStartupTimeoutMs());
-        String waitingFor = null;
-        while (true) {
-            try {
-                store.initSchema();
-                return store;
-            } catch (final StoreException e) {
-                if (e.getMessage().contains("db.schema.init=false")) {
-                    store.close();
-                    throw e;
-                }
-                if (deadlineNs - System.nanoTime() < 0) {
-                    store.close();
-                    throw new StoreException(
-                            "the database is not ready within db.startup.timeout.ms [store=" + store.describe()
-                                    + ", timeoutMs=" + context.dbStartupTimeoutMs() + ", reason=" + e.reason() + "]",
-                            e.reason(),
-                            e);
-                }
-                // Logged again when the reason changes, e.g. from refused (server starting) to a wrong password.
-                if (!e.reason().equals(waitingFor)) {
-                    waitingFor = e.reason();
-                    LOG.warn(
-                            "waiting for the database [store={}, timeoutMs={}, reason={}]",
-                            store.describe(),
-                            context.dbStartupTimeoutMs(),
-                            waitingFor);
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-        }
     }
 
     private void recover(final JournalHandler journalHandler) {
@@ -296,69 +215,20 @@ public final class TickEngine implements AutoCloseable {
         } catch (final StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        JournalReplay.restoreSources(state, sources, aggregator, journalHandler);
-        long fromIndex = Long.MIN_VALUE;
-        if (journal.id().equals(state.journalId())) {
-            fromIndex = state.journalIndex() + 1;
-            metrics.committedJournalIndex.set(state.journalIndex());
-            for (final Map.Entry<String, RecoveryState.SymbolState> e :
-                    state.symbols().entrySet()) {
-                final RecoveryState.SymbolState s = e.getValue();
-                final int symbolId = symbols.intern(e.getKey());
-                final long replayFrom = s.replayFromIndex() == CandleAggregator.NO_OPEN_BAR
-                        ? state.journalIndex() + 1
-                        : s.replayFromIndex();
-                aggregator.restoreSymbol(symbolId, replayFrom, s.replayWatermarkMsc(), s.watermarkMsc());
-                writer.restoreReplayFrom(symbolId, s.replayFromIndex());
-                fromIndex = Math.min(fromIndex, replayFrom);
-            }
-        } else if (state.journalId() != null) {
-            LOG.warn(
-                    "the store's checkpoint names another journal; replaying this journal in full "
-                            + "[storeJournal={}, journal={}]",
-                    state.journalId(),
-                    journal.id());
-        }
-        if (fromIndex != Long.MIN_VALUE && fromIndex < journal.firstIndex() && journal.lastIndex() >= 0) {
-            LOG.warn(
-                    "journal files needed for an exact replay are gone; bars open at the checkpoint may be "
-                            + "incomplete [replayFrom={}, firstIndex={}]",
-                    fromIndex,
-                    journal.firstIndex());
-        }
-        // Named by the agent's role (tick-writer), as the other agents are.
+        final long fromIndex = StartupRecovery.restore(
+                state, journal, symbols, sources, aggregator, journalHandler, writer::restoreReplayFrom, metrics);
+        // The writer drains what the replay hands over. Named by the agent's role (tick-writer), as the others are.
         AgentRunner.startOnThread(writerRunner, daemonThreads());
-        final long startNs = System.nanoTime();
-        LOG.info(
-                "replaying journal [from={}, to={}, checkpoint={}]",
-                fromIndex == Long.MIN_VALUE ? "start" : Long.toString(fromIndex),
-                journal.lastIndex(),
-                state.journalIndex());
-        final long[] count = {0};
-        journal.replay(fromIndex, (record, index) -> {
-            final int sourceId = JournalReplay.sourceId(sources, record);
-            if (sourceId >= 0 && record.seq > 0) {
-                journalHandler.restoreSequence(sourceId, record.seq);
-            }
-            JournalReplay.apply(aggregator, symbols, record, sourceId, index);
-            if ((++count[0] & 4095) == 0) {
-                handOverFully();
-            }
-        });
-        handOverFully();
-        aggregator.onReplayEnd();
-        metrics.ticksReplayed.getAndAddRelease(count[0]);
-        metrics.lastJournalIndex.set(journal.lastIndex());
-        EngineMetrics.record(metrics.replayDuration, System.nanoTime() - startNs, EngineMetrics.MAX_LONG_LATENCY_NS);
-        LOG.info(
-                "journal replayed [ticks={}, openBars={}, ms={}]",
-                count[0],
-                aggregator.openBars(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-    }
-
-    private void handOverFully() {
-        JournalReplay.handOverFully(aggregator, failStop::reason);
+        StartupRecovery.replay(
+                state.journalIndex(),
+                fromIndex,
+                journal,
+                symbols,
+                sources,
+                aggregator,
+                journalHandler,
+                failStop::reason,
+                metrics);
     }
 
     /** @return the ring producers publish to. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.TickFlags;
@@ -49,7 +50,7 @@ class TickEngineShutdownTest {
                     lost.add("round " + round + ": not journaled");
                 }
             }
-            try (CandleStore store = TickEngine.openStore(context)) {
+            try (CandleStore store = Stores.openStore(context)) {
                 if (Candles.all(store, "EURUSD", Timeframe.M1).isEmpty()) {
                     lost.add("round " + round + ": no M1 bar");
                 }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.TickFiles;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class CrashRecoveryHttpTest {
         }
         assertEveryTickJournaledOnce(ticks.size(), "ea-7");
         final EngineContext context = new EngineContext().set("data.dir", dataDir.toString());
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             Candles.assertExpectedM1(store, FIXTURE);
         }
     }

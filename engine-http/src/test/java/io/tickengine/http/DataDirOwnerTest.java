@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.TickFiles;
@@ -62,7 +62,7 @@ class DataDirOwnerTest {
         try (EngineProcess restarted = EngineProcess.start(dataDir)) {
             assertEquals(0, restarted.terminate(), "the killed owner's lock is gone:\n" + restarted.output());
         }
-        try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
+        try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
             Candles.assertExpectedM1(store, FIXTURE);
         }
     }

@@ -3,9 +3,9 @@ package io.tickengine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.cli.ReplayCommand;
@@ -103,6 +103,6 @@ class ReplayCommandTest {
     }
 
     private CandleStore openStore() throws Exception {
-        return TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()));
+        return Stores.openStore(new EngineContext().set("data.dir", dataDir.toString()));
     }
 }

@@ -1,8 +1,8 @@
 package io.tickengine.ml;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public final class RealBars {
 
     /** Creates the engine's schema in {@code dataDir} and loads the bars, shifted by {@code shiftMsc}. */
     public static int loadInto(final Path dataDir, final long shiftMsc) throws Exception {
-        try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
+        try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
             store.describe();
         }
         final List<String> lines = lines();

@@ -7,6 +7,7 @@ import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.tick.TickBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,8 +135,8 @@ public final class BackfillBenchmark {
     }
 
     private static void assertSameCandles(final EngineContext clean, final EngineContext backfill) throws Exception {
-        try (CandleStore a = TickEngine.openStore(clean);
-                CandleStore b = TickEngine.openStore(backfill)) {
+        try (CandleStore a = Stores.openStore(clean);
+                CandleStore b = Stores.openStore(backfill)) {
             for (final Timeframe tf : new Timeframe[] {Timeframe.M1, Timeframe.H1}) {
                 final List<CandleRow> expected = a.candles("EURUSD", tf, 0, Long.MAX_VALUE, Integer.MAX_VALUE);
                 final List<CandleRow> actual = b.candles("EURUSD", tf, 0, Long.MAX_VALUE, Integer.MAX_VALUE);

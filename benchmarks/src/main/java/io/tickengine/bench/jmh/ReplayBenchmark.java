@@ -2,15 +2,12 @@ package io.tickengine.bench.jmh;
 
 import io.tickengine.bench.load.TickStream;
 import io.tickengine.core.candle.CandleAggregator;
-import io.tickengine.core.journal.JournalRecord;
-import io.tickengine.core.journal.JournalRecordHandler;
+import io.tickengine.core.recovery.JournalReplay;
 import io.tickengine.core.ring.BenchTickEvents;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.WaitStrategyType;
-import io.tickengine.core.tick.NameTable;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Journal replay at start-up, per tick: read a 2,000,000-tick journal from the start and rebuild every bar, as
- * {@code TickEngine} does on restart (intern names, {@code onReplayedTick}, hand bars over every 4,096 ticks), with
+ * {@code TickEngine} does on restart ({@link JournalReplay#replay}: intern names, {@code onReplayedTick}, hand bars
+ * over every 4,096 ticks), with
  * the store replaced by a thread that discards the bars. Target: at least 2 million ticks per second.
  */
 @State(Scope.Thread)
@@ -78,62 +76,22 @@ public class ReplayBenchmark {
     @Benchmark
     @OperationsPerInvocation(TICKS)
     public long replay() {
-        final Replayer replayer = new Replayer(
-                new CandleAggregator(
-                        rig.symbols,
-                        RingRig.TIMEFRAMES,
-                        60_000,
-                        0,
-                        Set.of(),
-                        rig.toWriter,
-                        RingRig.DEDUP_WINDOW,
-                        rig.metrics),
+        final CandleAggregator aggregator = new CandleAggregator(
+                rig.symbols, RingRig.TIMEFRAMES, 60_000, 0, Set.of(), rig.toWriter, RingRig.DEDUP_WINDOW, rig.metrics);
+        // The engine's own replay loop, as at start-up (no ring yet: no journal handler to tell the seqs).
+        final long count = JournalReplay.replay(
+                rig.journal,
+                Long.MIN_VALUE,
+                aggregator,
                 rig.symbols,
-                rig.sources);
-        final long count = rig.journal.replay(Long.MIN_VALUE, replayer);
-        replayer.handOverFully();
+                rig.sources,
+                null,
+                4096,
+                () -> null,
+                replayed -> {});
         if (count != TICKS) {
             throw new IllegalStateException("replayed " + count + " of " + TICKS);
         }
         return count;
-    }
-
-    /** What {@code TickEngine}'s start-up replay does with each record. */
-    private static final class Replayer implements JournalRecordHandler {
-        private final CandleAggregator aggregator;
-        private final NameTable symbols;
-        private final NameTable sources;
-        private long count;
-
-        Replayer(final CandleAggregator aggregator, final NameTable symbols, final NameTable sources) {
-            this.aggregator = aggregator;
-            this.symbols = symbols;
-            this.sources = sources;
-        }
-
-        @Override
-        public void onRecord(final JournalRecord record, final long index) {
-            final int sourceId = record.sourceLength == 0 ? -1 : sources.intern(record.source, 0, record.sourceLength);
-            final int symbolId = symbols.intern(record.symbol, 0, record.symbolLength);
-            aggregator.onReplayedTick(
-                    symbolId,
-                    record.timeMsc,
-                    record.bid,
-                    record.ask,
-                    record.last,
-                    record.volumeReal,
-                    sourceId,
-                    record.seq,
-                    index);
-            if ((++count & 4095) == 0) {
-                handOverFully();
-            }
-        }
-
-        void handOverFully() {
-            while (!aggregator.handOver()) {
-                LockSupport.parkNanos(100_000L);
-            }
-        }
     }
 }

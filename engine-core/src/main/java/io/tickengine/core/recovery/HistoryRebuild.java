@@ -2,7 +2,6 @@ package io.tickengine.core.recovery;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.EngineParts;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
@@ -10,6 +9,7 @@ import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.CandleWriter;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.store.TickStore;
 import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.tick.NameTable;
@@ -43,10 +43,10 @@ public final class HistoryRebuild {
         final EngineMetrics metrics = new EngineMetrics();
         final NameTable symbols = new NameTable(context.namesCapacity());
         final NameTable sources = new NameTable(context.namesCapacity());
-        final Database database = TickEngine.openDatabase(context);
+        final Database database = Stores.openDatabase(context);
         final long timeoutMs = context.shutdownTimeoutMs();
-        try (CandleStore store = TickEngine.openStore(context, database);
-                TickStore tickStore = TickEngine.openTickStore(database);
+        try (CandleStore store = Stores.openStore(context, database);
+                TickStore tickStore = Stores.openTickStore(database);
                 TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
             final TickStoreWriter tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
             if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
@@ -76,16 +76,8 @@ public final class HistoryRebuild {
                     null,
                     writer);
             AgentRunner.startOnThread(writerRunner);
-            final long[] count = {0};
-            journal.replay(Long.MIN_VALUE, (record, index) -> {
-                JournalReplay.apply(aggregator, symbols, record, JournalReplay.sourceId(sources, record), index);
-                if ((++count[0] & 65_535) == 0) {
-                    JournalReplay.handOverFully(aggregator, writerFailure::get);
-                    progress.accept(count[0]);
-                }
-            });
-            JournalReplay.handOverFully(aggregator, writerFailure::get);
-            progress.accept(count[0]);
+            final long count = JournalReplay.replay(
+                    journal, Long.MIN_VALUE, aggregator, symbols, sources, null, 65_536, writerFailure::get, progress);
             writerRunner.close();
             if (writerFailure.get() != null) {
                 throw new IllegalStateException("replay stopped: " + writerFailure.get());
@@ -93,7 +85,7 @@ public final class HistoryRebuild {
             final boolean complete = writer.drain(timeoutMs, TimeUnit.MILLISECONDS)
                     && EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics)
                             .drain(timeoutMs, TimeUnit.MILLISECONDS);
-            return new Result(count[0], metrics.candlesWritten.get() + metrics.barsRebuilt.get(), complete);
+            return new Result(count, metrics.candlesWritten.get() + metrics.barsRebuilt.get(), complete);
         }
     }
 }

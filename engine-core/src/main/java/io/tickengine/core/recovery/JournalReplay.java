@@ -3,19 +3,59 @@ package io.tickengine.core.recovery;
 import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.journal.JournalHandler;
 import io.tickengine.core.journal.JournalRecord;
+import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.journal.TickRecordDescriptor;
 import io.tickengine.core.store.RecoveryState;
 import io.tickengine.core.tick.NameTable;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Journal records applied to an aggregator: the one replay loop that start-up recovery ({@code TickEngine}) and the
- * history rebuild ({@link HistoryRebuild}) share. Runs on one thread, before any ring does.
+ * Journal records applied to an aggregator: the one replay loop ({@link #replay}) that start-up recovery
+ * ({@link StartupRecovery}), the history rebuild ({@link HistoryRebuild}) and the replay benchmark share. Runs on one
+ * thread, before any ring does.
  */
 public final class JournalReplay {
     private JournalReplay() {}
+
+    /**
+     * Replays the journal from {@code fromIndex} into the aggregator, handing its bars to the writer every
+     * {@code handOverEvery} records and at the end.
+     *
+     * @param journalHandler given each record's source seq (start-up), or {@code null} when no ring runs.
+     * @param writerStopped why the writer stopped, or {@code null} while it runs: a stopped writer ends the replay.
+     * @param progress told the number of records replayed at each hand-over.
+     * @return the number of records replayed.
+     */
+    public static long replay(
+            final TickJournal journal,
+            final long fromIndex,
+            final CandleAggregator aggregator,
+            final NameTable symbols,
+            final NameTable sources,
+            final JournalHandler journalHandler,
+            final int handOverEvery,
+            final Supplier<String> writerStopped,
+            final LongConsumer progress) {
+        final long[] count = {0};
+        journal.replay(fromIndex, (record, index) -> {
+            final int sourceId = sourceId(sources, record);
+            if (journalHandler != null && sourceId >= 0 && record.seq > 0) {
+                journalHandler.restoreSequence(sourceId, record.seq);
+            }
+            apply(aggregator, symbols, record, sourceId, index);
+            if (++count[0] % handOverEvery == 0) {
+                handOverFully(aggregator, writerStopped);
+                progress.accept(count[0]);
+            }
+        });
+        handOverFully(aggregator, writerStopped);
+        progress.accept(count[0]);
+        return count[0];
+    }
 
     /** @return the interned id of the record's source, -1 when it has none. */
     public static int sourceId(final NameTable sources, final JournalRecord record) {
@@ -89,8 +129,7 @@ public final class JournalReplay {
      * @param writerStopped true once the writer failed stop: its ring will never drain.
      * @throws IllegalStateException when the writer stopped while the aggregator waited for it.
      */
-    public static void handOverFully(
-            final CandleAggregator aggregator, final java.util.function.Supplier<String> writerStopped) {
+    public static void handOverFully(final CandleAggregator aggregator, final Supplier<String> writerStopped) {
         while (!aggregator.handOver()) {
             final String reason = writerStopped.get();
             if (reason != null) {

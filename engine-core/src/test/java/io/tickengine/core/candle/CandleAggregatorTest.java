@@ -7,6 +7,7 @@ import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.SyntheticTicks;
 import io.tickengine.core.tick.TickBuffer;
@@ -382,7 +383,7 @@ class CandleAggregatorTest {
         }
         assertEquals(0, engine.metrics().handlerErrors.get(), "aggregator errors");
         assertEquals(3 * symbols, engine.metrics().ticksAggregated.get());
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             for (int s = 0; s < symbols; s++) {
                 final List<CandleRow> m1 = Candles.all(store, symbolName(s), Timeframe.M1);
                 assertEquals(3, m1.size(), symbolName(s) + " M1 bars");
@@ -411,7 +412,7 @@ class CandleAggregatorTest {
             ticks.publish();
             awaitCommitted(engine);
         }
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             final var sources = store.loadRecoveryState().sources();
             assertEquals(60, sources.size());
             assertEquals(60, sources.get("src-59").lastSeq());
@@ -447,7 +448,7 @@ class CandleAggregatorTest {
 
     private static List<CandleRow> candles(final EngineContext context, final String symbol, final Timeframe tf)
             throws Exception {
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             return Candles.all(store, symbol, tf);
         }
     }

@@ -12,6 +12,7 @@ import io.tickengine.core.features.FeatureReference.Bar;
 import io.tickengine.core.features.FeatureReference.Features;
 import io.tickengine.core.features.FeatureReference.Label;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.TickFiles;
@@ -99,7 +100,7 @@ abstract class AbstractFeaturesViewsTest {
             assertEquals(sent, feeder.accepted.get());
         }
         // Opening the store applies every schema script a second time: the view scripts must be idempotent.
-        try (CandleStore store = TickEngine.openStore(context())) {
+        try (CandleStore store = Stores.openStore(context())) {
             for (final String fixture : TickFiles.FIXTURES) {
                 Candles.assertExpectedM1(store, fixture);
             }

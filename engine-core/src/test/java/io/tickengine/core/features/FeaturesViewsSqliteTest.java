@@ -13,7 +13,7 @@ class FeaturesViewsSqliteTest extends AbstractFeaturesViewsTest {
 
     @Override
     Connection connect() throws SQLException {
-        // The engine's default embedded store, see TickEngine.openStore.
+        // The engine's default embedded store, see Stores.openStore.
         return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("tick-engine.db"));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.Feeder;
@@ -56,7 +57,7 @@ abstract class AbstractPipelineTest {
             // A restart replays the open bars and rewrites them: the committed candles must not change.
             assertTrue(restarted.metrics().ticksReplayed.get() > 0);
         }
-        try (CandleStore store = TickEngine.openStore(context())) {
+        try (CandleStore store = Stores.openStore(context())) {
             Candles.assertExpectedM1(store, fixture);
             Candles.assertHigherTimeframesMatchM1(
                     store, ticks.get(0).symbol(), context.timeframes(), context.sessionOffsetMsc());
@@ -71,7 +72,7 @@ abstract class AbstractPipelineTest {
             new Feeder(engine).feed(shuffled, 0, shuffled.size(), 37, null, 0);
             assertEquals(0, engine.metrics().ticksLate.get(), "no tick inside the late window may count as late");
         }
-        try (CandleStore store = TickEngine.openStore(context())) {
+        try (CandleStore store = Stores.openStore(context())) {
             Candles.assertExpectedM1(store, fixture);
         }
     }
@@ -111,7 +112,7 @@ abstract class AbstractPipelineTest {
             // must come back as duplicates, not as second copies.
             feeder.feed(ticks, (int) acked, ticks.size(), 50, "crash-src", 1);
         }
-        try (CandleStore store = TickEngine.openStore(context())) {
+        try (CandleStore store = Stores.openStore(context())) {
             Candles.assertExpectedM1(store, fixture);
             Candles.assertHigherTimeframesMatchM1(
                     store, ticks.get(0).symbol(), context().timeframes(), 0);

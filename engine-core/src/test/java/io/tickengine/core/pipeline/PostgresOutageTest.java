@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.LocalPostgres;
@@ -72,7 +73,7 @@ class PostgresOutageTest {
                             .size());
         }
         // Read straight from the database: what the writer committed after the outage, no restart to help it.
-        try (CandleStore store = TickEngine.openStore(PipelineFixture.context(dataDir, postgres.jdbcUrl("outage")))) {
+        try (CandleStore store = Stores.openStore(PipelineFixture.context(dataDir, postgres.jdbcUrl("outage")))) {
             Candles.assertExpectedM1(store, fixture);
             Candles.assertHigherTimeframesMatchM1(
                     store,

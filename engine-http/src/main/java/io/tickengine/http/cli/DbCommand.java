@@ -1,9 +1,9 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.SchemaMigrator;
+import io.tickengine.core.store.Stores;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.util.List;
@@ -57,7 +57,7 @@ public final class DbCommand {
         @Override
         public Integer call() throws Exception {
             final EngineContext context = config.engineContext();
-            try (Database database = TickEngine.openDatabase(context)) {
+            try (Database database = Stores.openDatabase(context)) {
                 final List<String> applied = withDatabase(
                         context,
                         database,
@@ -138,7 +138,7 @@ public final class DbCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (Database database = TickEngine.openDatabase(config.engineContext())) {
+            try (Database database = Stores.openDatabase(config.engineContext())) {
                 final List<Object> pending = withDatabase(config.engineContext(), database, () -> {
                     final List<Object> steps = new java.util.ArrayList<>(SchemaMigrator.pending(database));
                     steps.addAll(SchemaMigrator.conversions(database));

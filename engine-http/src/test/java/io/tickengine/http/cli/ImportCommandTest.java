@@ -9,6 +9,7 @@ import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.PgDatabase;
@@ -168,7 +169,7 @@ class ImportCommandTest {
                             new PrintStream(err, true, StandardCharsets.UTF_8)))
                     .execute("--data-dir", data.toString(), file.toString());
             assertEquals(0, code, output());
-            try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", data.toString()))) {
+            try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", data.toString()))) {
                 if (Candles.all(store, "EURUSD", Timeframe.M1).size() != 1) {
                     lost++;
                 }
@@ -259,14 +260,14 @@ class ImportCommandTest {
 
     /** @return the number of ticks of a symbol in the tick store. */
     private long storedTicks(final String symbol) throws Exception {
-        try (io.tickengine.core.store.Database database = TickEngine.openDatabase(context());
-                io.tickengine.core.store.TickStore tickStore = TickEngine.openTickStore(database)) {
+        try (io.tickengine.core.store.Database database = Stores.openDatabase(context());
+                io.tickengine.core.store.TickStore tickStore = Stores.openTickStore(database)) {
             return tickStore.ticks(symbol, 0, Long.MAX_VALUE, 1_000_000).size();
         }
     }
 
     private CandleStore openStore() throws Exception {
-        return TickEngine.openStore(context());
+        return Stores.openStore(context());
     }
 
     private void assertExpectedM1(final String fixture) throws Exception {

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.EngineServer;
@@ -163,7 +163,7 @@ class GoldenRequestsTest {
                             .contains("no such signal"),
                     "the ack is well formed: only its signal is unknown");
         }
-        try (CandleStore store = TickEngine.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
+        try (CandleStore store = Stores.openStore(new EngineContext().set("data.dir", dataDir.toString()))) {
             final List<TickFiles.Tick> ticks =
                     TickFiles.ticks("EURUSD_20260713").subList(0, 20);
             final List<CandleRow> m1 = Candles.all(store, "EURUSD", Timeframe.M1);

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.EngineServer;
@@ -78,7 +78,7 @@ class Mql5FlowsTest {
         assertTrue(restarted);
         assertEquals(3551 + 8523, ea.accepted + ea.duplicates, "every tick acknowledged");
         final EngineContext context = new EngineContext().set("data.dir", dataDir.toString());
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             Candles.assertExpectedM1(store, "EURUSD_20260713");
             Candles.assertExpectedM1(store, "BTCUSD_20230220");
         }
@@ -108,7 +108,7 @@ class Mql5FlowsTest {
             assertEquals(600, engine.engine().metrics().ticksJournaled.get());
         }
         final EngineContext context = new EngineContext().set("data.dir", dataDir.toString());
-        try (CandleStore store = TickEngine.openStore(context)) {
+        try (CandleStore store = Stores.openStore(context)) {
             final long volume = Candles.all(store, "EURUSD", Timeframe.M1).stream()
                     .mapToLong(CandleRow::tickVolume)
                     .sum();

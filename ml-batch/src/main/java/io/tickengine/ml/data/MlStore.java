@@ -17,7 +17,7 @@ import java.sql.Timestamp;
  * {@code PRAGMA query_only}, so they cannot take the write lock even by mistake.
  */
 public final class MlStore implements AutoCloseable {
-    /** The engine's SQLite file inside its data directory ({@code TickEngine.openDatabase}). */
+    /** The engine's SQLite file inside its data directory ({@code Stores.openDatabase}). */
     public static final String SQLITE_FILE = "tick-engine.db";
 
     private final Database database;
@@ -64,7 +64,7 @@ public final class MlStore implements AutoCloseable {
     public static MlStore forEngine(final io.tickengine.core.EngineContext context) {
         final String url = context.dbUrl();
         if (url == null || url.startsWith("jdbc:sqlite:")) {
-            return new MlStore(io.tickengine.core.TickEngine.openDatabase(context), true);
+            return new MlStore(io.tickengine.core.store.Stores.openDatabase(context), true);
         }
         final boolean reader = context.dbReaderUser() != null;
         return new MlStore(

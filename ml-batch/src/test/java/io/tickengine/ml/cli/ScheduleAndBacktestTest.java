@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.CandleStore;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.ml.Cli;
@@ -80,7 +80,7 @@ class ScheduleAndBacktestTest extends TrainedModelTest {
         try (LocalPostgres server = PostgresExtension.startDedicated()) {
             server.createDatabase("ml_schedule");
             final String url = server.jdbcUrl("ml_schedule");
-            try (CandleStore store = TickEngine.openStore(new EngineContext().set("db.url", url))) {
+            try (CandleStore store = Stores.openStore(new EngineContext().set("db.url", url))) {
                 store.describe();
             }
             try (Connection c = DriverManager.getConnection(url);
