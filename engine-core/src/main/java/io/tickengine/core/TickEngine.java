@@ -55,6 +55,8 @@ public final class TickEngine implements AutoCloseable {
     private static final long TICK_STORE_IDLE_MS = 2;
     /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
     private static final long REBUILD_IDLE_MS = 10;
+    /** Sleep of the journal retention agent between two looks at the clock (it purges once an hour). */
+    private static final long RETENTION_IDLE_MS = 1_000;
     /** Sleep of an idle candle writer: parked, not spinning, so that on 2 cores the event loop and the ring come first. */
     private static final long WRITER_IDLE_NS = 200_000L;
 
@@ -76,6 +78,9 @@ public final class TickEngine implements AutoCloseable {
     private final AgentRunner writerRunner;
     private final AgentRunner tickStoreRunner;
     private final AgentRunner rebuilderRunner;
+    /** {@code null} when {@code journal.retention.days} is 0 (keep everything). */
+    private final AgentRunner retentionRunner;
+
     private final JournalRetention retention;
     private final TickRing ring;
     private volatile boolean closed;
@@ -129,7 +134,7 @@ public final class TickEngine implements AutoCloseable {
                 sources,
                 journal.id(),
                 metrics,
-                new Housekeeping(),
+                new Heartbeat(),
                 failStop::isStopped);
         this.writerRunner = new AgentRunner(
                 new SleepingIdleStrategy(WRITER_IDLE_NS), failStop.handlerFor("candle writer"), null, writer);
@@ -144,6 +149,9 @@ public final class TickEngine implements AutoCloseable {
                 new SleepingMillisIdleStrategy(TICK_STORE_IDLE_MS), errorHandler, null, tickStoreWriter);
         this.rebuilderRunner =
                 new AgentRunner(new SleepingMillisIdleStrategy(REBUILD_IDLE_MS), errorHandler, null, rebuilder);
+        this.retentionRunner = context.journalRetentionDays() > 0
+                ? new AgentRunner(new SleepingMillisIdleStrategy(RETENTION_IDLE_MS), errorHandler, null, retention)
+                : null;
         recover(journalHandler);
     }
 
@@ -183,6 +191,9 @@ public final class TickEngine implements AutoCloseable {
             final TickEngine engine = new TickEngine(context, database, store, tickStore, journal);
             AgentRunner.startOnThread(engine.tickStoreRunner, daemonThreads());
             AgentRunner.startOnThread(engine.rebuilderRunner, daemonThreads());
+            if (engine.retentionRunner != null) {
+                AgentRunner.startOnThread(engine.retentionRunner, daemonThreads());
+            }
             engine.ring.start();
             LOG.info(
                     "tick engine started [store={}, journal={}, ring={}, waitStrategy={}, timeframes={}]",
@@ -337,6 +348,9 @@ public final class TickEngine implements AutoCloseable {
         // Stopped, then finished on this thread: the ticks and rebuilt bars are in the store when close returns.
         tickStoreRunner.close();
         rebuilderRunner.close();
+        if (retentionRunner != null) {
+            retentionRunner.close();
+        }
         try {
             if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
                 LOG.error("tick store did not catch up in time; it goes on from the journal at the next start");
@@ -366,11 +380,11 @@ public final class TickEngine implements AutoCloseable {
         };
     }
 
-    /** Runs on the writer thread when it is idle. */
-    private final class Housekeeping implements CandleWriter.IdleAction {
-        private static final long PURGE_INTERVAL_NS = 3_600_000_000_000L;
-        private long nextPurgeNs = System.nanoTime() + PURGE_INTERVAL_NS;
-
+    /**
+     * Runs on the writer thread when it is idle: a heartbeat through the ring, so that the aggregator hands over
+     * what it holds and closes the bars of silent symbols.
+     */
+    private final class Heartbeat implements CandleWriter.IdleAction {
         private static final long HEARTBEAT_INTERVAL_NS = 1_000_000_000L;
         private long nextHeartbeatNs = System.nanoTime();
 
@@ -381,10 +395,6 @@ public final class TickEngine implements AutoCloseable {
             if (aggregator.isHandOverPending() || nowNs - nextHeartbeatNs >= 0) {
                 nextHeartbeatNs = nowNs + HEARTBEAT_INTERVAL_NS;
                 ring.tryPublishHeartbeat();
-            }
-            if (context.journalRetentionDays() > 0 && nowNs - nextPurgeNs >= 0) {
-                nextPurgeNs = nowNs + PURGE_INTERVAL_NS;
-                retention.purge();
             }
         }
     }

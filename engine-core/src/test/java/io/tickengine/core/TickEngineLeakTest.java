@@ -33,8 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * releaser thread; the test drains that thread's queue first, which releases only what the engine has closed.
  */
 class TickEngineLeakTest {
-    private static final Set<String> ENGINE_THREADS =
-            Set.of("tick-journal", "tick-aggregator", "tick-writer", "tick-store-writer", "bar-rebuilder");
+    private static final Set<String> ENGINE_THREADS = Set.of(
+            "tick-journal",
+            "tick-aggregator",
+            "tick-writer",
+            "tick-store-writer",
+            "bar-rebuilder",
+            "journal-retention");
     private static final long THREAD_END_TIMEOUT_MS = 10_000;
     private static final long T0 = Instant.parse("2026-07-13T10:00:00Z").toEpochMilli();
 
