@@ -382,7 +382,7 @@ public final class TickEngine implements AutoCloseable {
 
     /**
      * Runs on the writer thread when it is idle: a heartbeat through the ring, so that the aggregator hands over
-     * what it holds and closes the bars of silent symbols.
+     * what it holds (it hands over by size or time, not every ring batch) and closes the bars of silent symbols.
      */
     private final class Heartbeat implements CandleWriter.IdleAction {
         private static final long HEARTBEAT_INTERVAL_NS = 1_000_000_000L;
@@ -392,7 +392,7 @@ public final class TickEngine implements AutoCloseable {
         public void onIdle() {
             final long nowNs = System.nanoTime();
             // Also now and then without a cause: the aggregator closes the bars of silent symbols at its hand-over.
-            if (aggregator.isHandOverPending() || nowNs - nextHeartbeatNs >= 0) {
+            if (aggregator.isHandOverPending() || aggregator.isHoldingChanges() || nowNs - nextHeartbeatNs >= 0) {
                 nextHeartbeatNs = nowNs + HEARTBEAT_INTERVAL_NS;
                 ring.tryPublishHeartbeat();
             }

@@ -98,8 +98,20 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     private int rebuildsHandedOver;
 
+    /** Hand changed bars to the writer at least this often while ticks come in. */
+    static final long HAND_OVER_INTERVAL_NS = 1_000_000L;
+    /** ... or as soon as this many bars changed. */
+    static final int HAND_OVER_DIRTY_BARS = 1024;
+
     private boolean checkpointDue;
     private volatile boolean handOverPending;
+    /**
+     * Changes are held for a later hand-over (by size or time, not every ring batch); the writer's idle heartbeat
+     * makes sure they go when ticks stop.
+     */
+    private volatile boolean changesHeld;
+
+    private long lastHandOverNs = System.nanoTime();
 
     /**
      * @param timeframes the timeframes to build; all {@link Timeframe#isAggregatable()}, at least one.
@@ -261,8 +273,23 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                     event.journalIndex());
         }
         if (endOfBatch) {
-            handOver();
+            // By size or time, not after every ring batch: single-tick requests make batches of one, and handing over
+            // seven bar versions, a symbol state and a checkpoint per tick costs the writer more than the ticks.
+            if (event.type() == TickEvent.TYPE_HEARTBEAT
+                    || handOverPending
+                    || book.dirtyCount() >= HAND_OVER_DIRTY_BARS
+                    || givenBarCount > 0
+                    || System.nanoTime() - lastHandOverNs >= HAND_OVER_INTERVAL_NS) {
+                handOver();
+            } else if (!changesHeld) {
+                changesHeld = true;
+            }
         }
+    }
+
+    /** @return true while changes wait for the next hand-over (a heartbeat hands them over). Any thread. */
+    public boolean isHoldingChanges() {
+        return changesHeld;
     }
 
     @Override
@@ -433,6 +460,12 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                 && handOverRebuilds()
                 && handOverCheckpoint();
         handOverPending = !done;
+        if (done) {
+            lastHandOverNs = System.nanoTime();
+            if (changesHeld) {
+                changesHeld = false;
+            }
+        }
         return done;
     }
 
