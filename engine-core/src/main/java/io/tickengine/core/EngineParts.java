@@ -12,6 +12,9 @@ import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.tick.NameTable;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -25,6 +28,8 @@ public final class EngineParts {
     static final int TICK_STORE_BATCH = 20_000;
     /** How often the rebuilder looks for requests when it has none. */
     static final long REBUILD_POLL_MS = 50;
+    /** Sleep of an idle candle writer. */
+    static final long WRITER_IDLE_NS = 200_000L;
 
     private EngineParts() {}
 
@@ -78,6 +83,14 @@ public final class EngineParts {
                 metrics,
                 idleAction,
                 stopped);
+    }
+
+    /**
+     * @return the candle writer's runner: parked, never spinning, when idle (on 2 cores the event loop and the ring
+     *     come first), every unexpected error to {@code errorHandler}.
+     */
+    public static AgentRunner writerRunner(final CandleWriter writer, final ErrorHandler errorHandler) {
+        return new AgentRunner(new SleepingIdleStrategy(WRITER_IDLE_NS), errorHandler, null, writer);
     }
 
     /** @return the tick store writer agent, tailing {@code journal} into {@code tickStore}. */

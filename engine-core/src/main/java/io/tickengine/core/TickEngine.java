@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.slf4j.Logger;
@@ -57,8 +56,6 @@ public final class TickEngine implements AutoCloseable {
     private static final long REBUILD_IDLE_MS = 10;
     /** Sleep of the journal retention agent between two looks at the clock (it purges once an hour). */
     private static final long RETENTION_IDLE_MS = 1_000;
-    /** Sleep of an idle candle writer: parked, not spinning, so that on 2 cores the event loop and the ring come first. */
-    private static final long WRITER_IDLE_NS = 200_000L;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
@@ -136,8 +133,7 @@ public final class TickEngine implements AutoCloseable {
                 metrics,
                 new Heartbeat(),
                 failStop::isStopped);
-        this.writerRunner = new AgentRunner(
-                new SleepingIdleStrategy(WRITER_IDLE_NS), failStop.handlerFor("candle writer"), null, writer);
+        this.writerRunner = EngineParts.writerRunner(writer, failStop.handlerFor("candle writer"));
         this.tickStore = tickStore;
         this.tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
         this.rebuilder = EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics);

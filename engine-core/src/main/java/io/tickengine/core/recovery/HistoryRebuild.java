@@ -16,7 +16,6 @@ import io.tickengine.core.tick.NameTable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 /**
@@ -70,11 +69,8 @@ public final class HistoryRebuild {
                     metrics,
                     () -> {},
                     () -> writerFailure.get() != null);
-            final AgentRunner writerRunner = new AgentRunner(
-                    new SleepingIdleStrategy(200_000L),
-                    error -> writerFailure.compareAndSet(null, "candle writer failed (" + error + ")"),
-                    null,
-                    writer);
+            final AgentRunner writerRunner = EngineParts.writerRunner(
+                    writer, error -> writerFailure.compareAndSet(null, "candle writer failed (" + error + ")"));
             AgentRunner.startOnThread(writerRunner);
             final long count = JournalReplay.replay(
                     journal, Long.MIN_VALUE, aggregator, symbols, sources, null, 65_536, writerFailure::get, progress);

@@ -219,17 +219,7 @@ public final class PostgresCandleStore implements CandleStore {
         ps.setString(1, symbol);
         ps.setString(2, timeframe);
         ps.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(bar.openTimeMsc()), ZoneOffset.UTC));
-        ps.setDouble(4, bar.open());
-        ps.setDouble(5, bar.high());
-        ps.setDouble(6, bar.low());
-        ps.setDouble(7, bar.close());
-        ps.setLong(8, bar.tickVolume());
-        ps.setDouble(9, bar.realVolume());
-        if (Double.isNaN(bar.spread())) {
-            ps.setNull(10, java.sql.Types.DOUBLE);
-        } else {
-            ps.setDouble(10, bar.spread());
-        }
+        RejectedBars.bindValues(ps, 4, bar);
     }
 
     private static void writeState(final Connection c, final StoreBatch batch) throws SQLException {
