@@ -37,6 +37,9 @@ class Mql5FlowsTest {
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path files;
+
     private int port;
 
     @Test
@@ -45,12 +48,9 @@ class Mql5FlowsTest {
         final Terminal eurusd = new Terminal("EURUSD", 5, TickFiles.ticks("EURUSD_20260713"), UTC_PLUS_3);
         final Terminal btcusd = new Terminal("BTCUSD", 1, TickFiles.ticks("BTCUSD_20230220"), UTC_PLUS_3);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
-                List.of(eurusd, btcusd),
-                "mt5-1234567",
-                UTC_PLUS_3,
-                500,
-                "http://127.0.0.1:" + port + "/ingest/tick",
-                KEY);
+                List.of(eurusd, btcusd), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+        ea.serverOffsetS = UTC_PLUS_3;
+        ea.onInit();
         final Random random = new Random(7);
         EngineServer engine = start();
         int timers = 0;
@@ -97,7 +97,10 @@ class Mql5FlowsTest {
         }
         final Terminal terminal = new Terminal("EURUSD", 6, ticks);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
-                List.of(terminal), "mt5-boundary", UTC_PLUS_3, 50, "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+                List.of(terminal), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+        ea.serverOffsetS = UTC_PLUS_3;
+        ea.batchMax = 50;
+        ea.onInit();
         try (EngineServer engine = start()) {
             while (!terminal.allArrived() || ea.pendingBatches() > 0) {
                 terminal.arrive(2); // 2 of 3 ticks of a millisecond, then the third with the next one
