@@ -129,6 +129,10 @@ final class TickCollectorSimulator {
         return source;
     }
 
+    Mt5Files files() {
+        return files;
+    }
+
     /**
      * {@code StartPosition}. TimeTradeServer() before any tick is the terminal's own clock (the fixtures are of
      * different days; on a real terminal all symbols share one).
