@@ -45,6 +45,26 @@ final class Mt5Files {
         }
     }
 
+    /** FileOpen(FILE_READ|FILE_WRITE), FileSeek to the end, FileWriteString(line + "\n"). */
+    boolean append(final String name, final String line) {
+        if (failWrites.test(name)) {
+            return false;
+        }
+        try {
+            final Path file = root.resolve(name);
+            Files.createDirectories(file.getParent());
+            Files.writeString(
+                    file,
+                    line + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return true;
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
     boolean exists(final String name) {
         return Files.isRegularFile(root.resolve(name));
     }
