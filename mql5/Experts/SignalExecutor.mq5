@@ -118,10 +118,10 @@ void Handle(const string json)
    int k = Find(signalId);
    if(k < 0)
      {
-      string result, message;
-      ulong ticket;
-      double price;
-      uint retcode;
+      string result = "", message = "";
+      ulong ticket = 0;
+      double price = 0;
+      uint retcode = 0;
       if(FindOwnDeal(signalId, ticket, price))
         {
          // Traded by an earlier run, or by another terminal on this account, that did not ack.

@@ -71,7 +71,7 @@ uint    g_lastRoundTripMs = 0;
 //+------------------------------------------------------------------+
 int OnInit()
   {
-   MathSrand((uint)GetTickCount() ^ (uint)GetMicrosecondCount());
+   MathSrand((int)(GetTickCount() ^ (uint)GetMicrosecondCount()));
    g_stateFile = TE_DIR + "\\" + (InpSourceId != "" ? "collector_" + InpSourceId : "collector") + ".state";
    g_spoolDir = TE_DIR + "\\" + (InpSourceId != "" ? "spool_" + InpSourceId : "spool");
    g_offsetS = TeServerOffsetSeconds(InpServerOffsetMin);
@@ -79,6 +79,8 @@ int OnInit()
       return INIT_PARAMETERS_INCORRECT;
    bool known = LoadState();
    LoadQueue(known);
+   if(known && ArraySize(g_queue) == 0 && g_ackedLine != "" && LineSeq(g_ackedLine) < g_seq)
+      Rewind(g_spoolDir);   // the spool folder went while the terminal was closed
    if(g_sourceBase == "")
      {
       // No state and no spool: a new install (or a deleted Files folder, or another PC). A new source, so
@@ -133,7 +135,7 @@ void StartPosition(const int i)
    MqlTick same[];
    int n = CopyTicksRange(g_symbols[i], same, COPY_TICKS_ALL, newest.time_msc, newest.time_msc);
    g_lastMsc[i] = (long)newest.time_msc;
-   g_atLast[i] = MathMax(n, 1);
+   g_atLast[i] = n > 1 ? n : 1;
    g_scanMsc[i] = (long)newest.time_msc;
   }
 
@@ -223,14 +225,16 @@ void Collect()
    long seq = g_seq;
    string batch = "";
    int inBatch = 0;
-   long windowMsc = (long)MathMax(1, InpWindowMinutes) * 60000;
+   long windowMsc = (long)(InpWindowMinutes > 0 ? InpWindowMinutes : 1) * 60000;
    for(int i = 0; i < count; i++)
      {
       MqlTick newest;
       if(!SymbolInfoTick(g_symbols[i], newest))
          continue;
-      long from = MathMax(last[i], scan[i]);
-      long to = MathMin(from + windowMsc - 1, (long)newest.time_msc);
+      long from = last[i] > scan[i] ? last[i] : scan[i];
+      long to = from + windowMsc - 1;
+      if(to > (long)newest.time_msc)
+         to = (long)newest.time_msc;
       if(to < from)
          continue;
       MqlTick ticks[];
@@ -450,7 +454,7 @@ bool LoadHead()
 
 void Rewind(const string missing)
   {
-   bool sentBefore = g_queue[0] <= g_attemptedSeq;
+   bool sentBefore = g_ackedLine != "" && g_attemptedSeq > LineSeq(g_ackedLine);
    for(int i = 0; i < ArraySize(g_queue); i++)
       FileDelete(SpoolName(g_queue[i]));
    ArrayResize(g_queue, 0);
@@ -680,7 +684,7 @@ void LoadQueue(const bool knownState)
    int n = ArraySize(g_queue);
    if(n == 0)
       return;
-   string source, line, body;
+   string line;
    string newest = SpoolName(g_queue[n - 1]);
    int h = FileOpen(newest, FILE_READ | FILE_TXT | FILE_ANSI);
    if(h == INVALID_HANDLE)

@@ -55,7 +55,7 @@ string TeBrokerSymbol(const string canonical, const string map)
 string TeSafeSymbol(const string name)
   {
    string out = "";
-   int n = (int)MathMin(StringLen(name), 32);
+   int n = StringLen(name) < 32 ? StringLen(name) : 32;
    for(int i = 0; i < n; i++)
      {
       ushort c = StringGetCharacter(name, i);

@@ -73,6 +73,45 @@ class Mql5CollectorRecoveryTest {
     }
 
     @Test
+    void shouldCollectAgainTheBatchesOfASpoolFolderDeletedWhileTheTerminalWasClosed() throws Exception {
+        final Mql5Fixture fixture = new Mql5Fixture(dataDir);
+        final Terminal eurusd = terminal("EURUSD_20260713", "EURUSD", 5);
+        final TickCollectorSimulator before = collector(fixture, files, 100, eurusd);
+        before.onInit();
+        final Random random = new Random(13);
+        EngineServer engine = fixture.start();
+        for (int i = 0; i < 30; i++) {
+            eurusd.arrive(random.nextInt(40));
+            before.onTimer();
+        }
+        engine.close();
+        for (int i = 0; i < 20; i++) {
+            eurusd.arrive(random.nextInt(40));
+            before.onTimer();
+        }
+        assertTrue(before.pendingBatches() > 1);
+        // The terminal is closed, the spool folder deleted, the state file kept.
+        final Mt5Files folder = new Mt5Files(files);
+        for (final String name : folder.list("TickEngine/spool", ".json")) {
+            folder.delete("TickEngine/spool/" + name);
+        }
+        final TickCollectorSimulator after = collector(fixture, files, 100, eurusd);
+        after.onInit();
+        assertEquals(0, after.pendingBatches());
+        // The first of the lost batches had been tried (the engine was down): a new epoch, so no seq is reused.
+        assertEquals(before.source() + ".e1", after.source(), after.log.toString());
+        engine = fixture.start();
+        try {
+            Mql5Fixture.runToTheEnd(random, after, eurusd);
+        } finally {
+            engine.close();
+        }
+        assertEquals(EURUSD_TICKS, before.accepted + after.accepted);
+        assertEquals(0, before.duplicates + after.duplicates);
+        fixture.assertM1("EURUSD_20260713", "EURUSD");
+    }
+
+    @Test
     void shouldStartANewSourceInsteadOfDuplicatesWhenTheStateIsGoneAtRestart() throws Exception {
         final Mql5Fixture fixture = new Mql5Fixture(dataDir);
         final Terminal eurusd = terminal("EURUSD_20260713", "EURUSD", 5);

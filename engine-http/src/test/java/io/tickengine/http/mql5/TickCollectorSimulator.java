@@ -100,6 +100,9 @@ final class TickCollectorSimulator {
         }
         final boolean known = loadState();
         loadQueue(known);
+        if (known && queue.isEmpty() && !ackedLine.isEmpty() && lineSeq(ackedLine) < seq) {
+            rewind(spoolDir);
+        }
         if (sourceBase.isEmpty()) {
             sourceBase = sourceId.isEmpty() ? newSourceId() : sourceId;
             epoch = 0;
@@ -398,7 +401,7 @@ final class TickCollectorSimulator {
     }
 
     private void rewind(final String missing) {
-        final boolean sentBefore = queue.get(0) <= attemptedSeq;
+        final boolean sentBefore = !ackedLine.isEmpty() && attemptedSeq > lineSeq(ackedLine);
         for (final long s : queue) {
             files.delete(spoolName(s));
         }
