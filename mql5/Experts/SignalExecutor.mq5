@@ -56,6 +56,7 @@ int OnInit()
    g_journal = "TickEngine\\executor_" + g_consumer + ".txt";
    g_trade.SetExpertMagicNumber((ulong)InpMagic);
    g_trade.SetDeviationInPoints((ulong)InpDeviationPoints);
+   ArrayResize(g_ids, 0);   // globals outlive a chart or input change (OnDeinit, then OnInit)
    LoadJournal();
    TeBackoffReset(g_backoff);
    EventSetMillisecondTimer(MathMax(100, InpPollMs));

@@ -72,6 +72,14 @@ uint    g_lastRoundTripMs = 0;
 int OnInit()
   {
    MathSrand((int)(GetTickCount() ^ (uint)GetMicrosecondCount()));
+   // An EA keeps its globals across a chart or input change (OnDeinit, then OnInit): start from the files.
+   g_sourceBase = "";
+   g_epoch = 0;
+   g_seq = 0;
+   g_attemptedSeq = 0;
+   g_ackedLine = "";
+   g_headSeq = 0;
+   ArrayResize(g_parts, 0);
    g_stateFile = TE_DIR + "\\" + (InpSourceId != "" ? "collector_" + InpSourceId : "collector") + ".state";
    g_spoolDir = TE_DIR + "\\" + (InpSourceId != "" ? "spool_" + InpSourceId : "spool");
    g_offsetS = TeServerOffsetSeconds(InpServerOffsetMin);
