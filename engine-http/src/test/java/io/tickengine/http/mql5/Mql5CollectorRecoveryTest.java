@@ -73,6 +73,40 @@ class Mql5CollectorRecoveryTest {
     }
 
     @Test
+    void shouldResumeFromTheSpoolWhenOnlyTheStateFileIsLost() throws Exception {
+        final Mql5Fixture fixture = new Mql5Fixture(dataDir);
+        final Terminal eurusd = terminal("EURUSD_20260713", "EURUSD", 5);
+        final TickCollectorSimulator before = collector(fixture, files, 100, eurusd);
+        before.onInit();
+        final Random random = new Random(19);
+        EngineServer engine = fixture.start();
+        for (int i = 0; i < 30; i++) {
+            eurusd.arrive(random.nextInt(40));
+            before.onTimer();
+        }
+        engine.close();
+        for (int i = 0; i < 20; i++) {
+            eurusd.arrive(random.nextInt(40));
+            before.onTimer();
+        }
+        assertTrue(before.pendingBatches() > 1);
+        new Mt5Files(files).delete("TickEngine/collector.state");
+        final TickCollectorSimulator after = collector(fixture, files, 100, eurusd);
+        after.onInit();
+        assertEquals(before.source(), after.source(), "the source comes back from the spooled batches");
+        assertEquals(before.pendingBatches(), after.pendingBatches());
+        engine = fixture.start();
+        try {
+            Mql5Fixture.runToTheEnd(random, after, eurusd);
+        } finally {
+            engine.close();
+        }
+        assertEquals(EURUSD_TICKS, before.accepted + after.accepted);
+        assertEquals(0, before.duplicates + after.duplicates);
+        fixture.assertM1("EURUSD_20260713", "EURUSD");
+    }
+
+    @Test
     void shouldCollectAgainTheBatchesOfASpoolFolderDeletedWhileTheTerminalWasClosed() throws Exception {
         final Mql5Fixture fixture = new Mql5Fixture(dataDir);
         final Terminal eurusd = terminal("EURUSD_20260713", "EURUSD", 5);
