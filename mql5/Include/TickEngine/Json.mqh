@@ -21,6 +21,10 @@ string TeJsonString(const string value)
    return "\"" + s + "\"";
   }
 
+//--- The MqlTick flag bits the engine knows (TICK_FLAG_BID|ASK|LAST|VOLUME|BUY|SELL): any other bit a
+//--- terminal sets would get the whole request refused.
+#define TE_TICK_FLAGS 126
+
 //--- One tick: {"symbol":..,"time_msc":..,"bid":..,"ask":..,"last":..,"volume":..,"volume_real":..,
 //--- "flags":..,"source":..,"seq":..,"server_offset_s":..}. timeMscUtc is already converted to UTC.
 string TeJsonTick(const string symbol, const MqlTick &tick, const long timeMscUtc, const int digits,
@@ -33,7 +37,7 @@ string TeJsonTick(const string symbol, const MqlTick &tick, const long timeMscUt
           + ",\"last\":" + DoubleToString(tick.last, digits)
           + ",\"volume\":" + IntegerToString((long)tick.volume)
           + ",\"volume_real\":" + DoubleToString(tick.volume_real, 8)
-          + ",\"flags\":" + IntegerToString((long)tick.flags)
+          + ",\"flags\":" + IntegerToString((long)(tick.flags & TE_TICK_FLAGS))
           + ",\"source\":" + TeJsonString(source)
           + ",\"seq\":" + IntegerToString(seq)
           + ",\"server_offset_s\":" + IntegerToString(serverOffsetS) + "}";
@@ -67,6 +71,57 @@ string TeJsonAck(const string signalId, const string leaseId, const string consu
           + ",\"fill_price\":" + (fillPrice > 0 ? DoubleToString(fillPrice, 8) : "null")
           + ",\"retcode\":" + IntegerToString((long)retcode)
           + ",\"message\":" + TeJsonString(message) + "}";
+  }
+
+//--- The objects of a JSON array of flat objects ("[{..},{..}]"), as text, in order.
+int TeJsonSplitArray(const string json, string &items[])
+  {
+   ArrayResize(items, 0);
+   int len = StringLen(json);
+   int depth = 0;
+   int start = -1;
+   bool inString = false;
+   for(int i = 0; i < len; i++)
+     {
+      ushort c = StringGetCharacter(json, i);
+      if(inString)
+        {
+         if(c == '\\')
+            i++;
+         else if(c == '"')
+            inString = false;
+         continue;
+        }
+      if(c == '"')
+         inString = true;
+      else if(c == '{')
+        {
+         if(depth == 0)
+            start = i;
+         depth++;
+        }
+      else if(c == '}')
+        {
+         depth--;
+         if(depth == 0 && start >= 0)
+           {
+            int k = ArraySize(items);
+            ArrayResize(items, k + 1);
+            items[k] = StringSubstr(json, start, i - start + 1);
+            start = -1;
+           }
+        }
+     }
+   return ArraySize(items);
+  }
+
+//--- items[from .. from + count - 1] as a JSON array.
+string TeJsonJoinArray(const string &items[], const int from, const int count)
+  {
+   string out = "[";
+   for(int i = from; i < from + count; i++)
+      out += (i == from ? "" : ",") + items[i];
+   return out + "]";
   }
 
 //--- Raw text of a top-level member's value in a flat object, "" if absent (strings keep their quotes).

@@ -49,6 +49,23 @@ string TeBrokerSymbol(const string canonical, const string map)
    return canonical;
   }
 
+//--- A name the engine accepts (1-32 of [A-Za-z0-9._#+-]): every other character becomes '_', longer names are
+//--- cut at 32. A broker name such as "US 500" would otherwise get every request that holds one of its ticks
+//--- refused whole.
+string TeSafeSymbol(const string name)
+  {
+   string out = "";
+   int n = StringLen(name) < 32 ? StringLen(name) : 32;
+   for(int i = 0; i < n; i++)
+     {
+      ushort c = StringGetCharacter(name, i);
+      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                || c == '#' || c == '+' || c == '-';
+      out += ok ? ShortToString(c) : "_";
+     }
+   return out == "" ? "_" : out;
+  }
+
 //--- Broker server time minus UTC, in seconds: from the input when set (minutes), else measured and rounded
 //--- to 15 minutes (TimeTradeServer and TimeGMT are read a moment apart).
 int TeServerOffsetSeconds(const int inputMinutes)

@@ -58,10 +58,15 @@ class MlSignalLoopTest {
             final String second = MlFixture.mlBatch(predict);
             assertEquals(0, number(second, "added"), second);
 
-            final Map<String, Long> recorded = SignalExecutorSimulator.newRecord();
             final Map<String, Integer> trades = new HashMap<>();
             final SignalExecutorSimulator ea = new SignalExecutorSimulator(
-                    "http://127.0.0.1:" + server.port(), KEY, "ml-ea", recorded, trades, id -> false);
+                    "http://127.0.0.1:" + server.port(),
+                    KEY,
+                    "ml-ea",
+                    new Mt5Files(work.resolve("files")),
+                    new BrokerAccount(false),
+                    trades,
+                    id -> false);
             int leased = 0;
             while (ea.onTimer()) {
                 leased++;

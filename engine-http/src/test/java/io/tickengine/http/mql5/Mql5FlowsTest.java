@@ -37,6 +37,9 @@ class Mql5FlowsTest {
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path files;
+
     private int port;
 
     @Test
@@ -45,12 +48,9 @@ class Mql5FlowsTest {
         final Terminal eurusd = new Terminal("EURUSD", 5, TickFiles.ticks("EURUSD_20260713"), UTC_PLUS_3);
         final Terminal btcusd = new Terminal("BTCUSD", 1, TickFiles.ticks("BTCUSD_20230220"), UTC_PLUS_3);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
-                List.of(eurusd, btcusd),
-                "mt5-1234567",
-                UTC_PLUS_3,
-                500,
-                "http://127.0.0.1:" + port + "/ingest/tick",
-                KEY);
+                List.of(eurusd, btcusd), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+        ea.serverOffsetS = UTC_PLUS_3;
+        ea.onInit();
         final Random random = new Random(7);
         EngineServer engine = start();
         int timers = 0;
@@ -97,7 +97,10 @@ class Mql5FlowsTest {
         }
         final Terminal terminal = new Terminal("EURUSD", 6, ticks);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
-                List.of(terminal), "mt5-boundary", UTC_PLUS_3, 50, "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+                List.of(terminal), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
+        ea.serverOffsetS = UTC_PLUS_3;
+        ea.batchMax = 50;
+        ea.onInit();
         try (EngineServer engine = start()) {
             while (!terminal.allArrived() || ea.pendingBatches() > 0) {
                 terminal.arrive(2); // 2 of 3 ticks of a millisecond, then the third with the next one
@@ -141,18 +144,19 @@ class Mql5FlowsTest {
         }
         assertEquals(count, signals.publish(published));
 
-        final Map<String, Long> recorded = new ConcurrentHashMap<>();
+        // Two terminals on one account: their own Files folders, one deal history.
+        final BrokerAccount account = new BrokerAccount(true);
         final Map<String, Integer> trades = new ConcurrentHashMap<>();
         final Set<String> lost = ConcurrentHashMap.newKeySet();
         final String base = "http://127.0.0.1:" + port;
-        // Every 7th signal's first ack is lost, whoever leased it: it comes back after its lease and must not be
-        // traded again.
+        // Every 7th signal's first ack attempt is lost, whoever leased it: the executor sends it again until the
+        // engine confirms, and never trades the signal again.
         final java.util.function.Predicate<String> loseFirstAck =
                 id -> Integer.parseInt(id.substring(4)) % 7 == 0 && lost.add(id);
-        final SignalExecutorSimulator a =
-                new SignalExecutorSimulator(base, KEY, "exec-a", recorded, trades, loseFirstAck);
-        final SignalExecutorSimulator b =
-                new SignalExecutorSimulator(base, KEY, "exec-b", recorded, trades, loseFirstAck);
+        final SignalExecutorSimulator a = new SignalExecutorSimulator(
+                base, KEY, "exec-a", new Mt5Files(files.resolve("a")), account, trades, loseFirstAck);
+        final SignalExecutorSimulator b = new SignalExecutorSimulator(
+                base, KEY, "exec-b", new Mt5Files(files.resolve("b")), account, trades, loseFirstAck);
         int polls = 0;
         boolean restarted = false;
         final long deadlineNs = System.nanoTime() + 120_000_000_000L;
@@ -171,6 +175,7 @@ class Mql5FlowsTest {
         try (EngineServer last = engine) {
             assertEquals(count, trades.size(), "every signal traded");
             assertTrue(trades.values().stream().allMatch(n -> n == 1), "none traded twice: " + trades);
+            assertEquals(count, account.deals().size());
             assertEquals(Set.of("sig-0", "sig-7", "sig-14", "sig-21", "sig-28"), lost, "acks lost, then redelivered");
             assertTrue(
                     last.engine()

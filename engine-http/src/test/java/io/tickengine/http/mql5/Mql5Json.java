@@ -8,6 +8,9 @@ import java.math.RoundingMode;
  * spaces, numbers as MQL5's {@code DoubleToString(value, digits)} writes them (fixed decimals, rounded half up).
  */
 final class Mql5Json {
+    /** {@code TE_TICK_FLAGS}: TICK_FLAG_BID, ASK, LAST, VOLUME, BUY and SELL. */
+    static final int TICK_FLAGS = 2 | 4 | 8 | 16 | 32 | 64;
+
     private Mql5Json() {}
 
     /** MQL5's {@code DoubleToString(value, digits)}. */
@@ -36,7 +39,7 @@ final class Mql5Json {
                 + ",\"last\":" + doubleToString(last, digits)
                 + ",\"volume\":" + volume
                 + ",\"volume_real\":" + doubleToString(volumeReal, 8)
-                + ",\"flags\":" + flags
+                + ",\"flags\":" + (flags & TICK_FLAGS)
                 + ",\"source\":\"" + source + "\""
                 + ",\"seq\":" + seq
                 + ",\"server_offset_s\":" + serverOffsetS + "}";

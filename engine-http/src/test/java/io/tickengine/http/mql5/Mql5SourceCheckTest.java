@@ -119,6 +119,78 @@ class Mql5SourceCheckTest {
         }
     }
 
+    @Test
+    void shouldSortOnlyNumericArrays() throws IOException {
+        // ArraySort is documented for numeric arrays: a string[] must not be handed to it.
+        final Pattern sort = Pattern.compile("ArraySort\\((\\w+)\\)");
+        for (final Path source : sources().toList()) {
+            final String code = stripCommentsAndStrings(Files.readString(source, StandardCharsets.UTF_8));
+            final Matcher m = sort.matcher(code);
+            while (m.find()) {
+                final Matcher declared = Pattern.compile("(\\w+)\\s+" + m.group(1) + "\\s*\\[\\]")
+                        .matcher(code);
+                assertTrue(declared.find(), source + ": " + m.group(1) + " declared");
+                assertTrue(
+                        List.of("long", "int", "double", "ulong", "uint", "datetime")
+                                .contains(declared.group(1)),
+                        source + ": ArraySort on a " + declared.group(1) + " array");
+            }
+        }
+    }
+
+    @Test
+    void shouldDoWhatTheTickCollectorSimulatorModels() throws IOException {
+        final String code = Files.readString(mql5().resolve("Experts/TickCollector.mq5"), StandardCharsets.UTF_8);
+        for (final String step : List.of(
+                "FileMove(tmp, 0, name, FILE_REWRITE)", // state and spool written, then renamed
+                "CopyTicksRange(g_symbols[i], ticks, COPY_TICKS_ALL, (ulong)from, (ulong)to)", // a bounded window
+                "if(n < 0 || error != 0)", // a partial answer taken as none
+                "if(!Spool(batch + \"]\", seq, last, at, scan))", // position moves only with the batch on disk
+                "ArraySort(g_queue);", // the queue from file names, in seq order
+                "response.status == 409",
+                "response.status == 413",
+                "first && duplicates > 0 && accepted == 0",
+                "TeSafeSymbol(mapped)")) {
+            assertTrue(code.contains(step), "TickCollector.mq5 lacks: " + step);
+        }
+        final TickCollectorSimulator defaults =
+                new TickCollectorSimulator(List.of(), new Mt5Files(Path.of(".")), "", "");
+        assertEquals(Integer.toString(defaults.batchMax), inputDefault(code, "InpBatchMax"));
+        assertEquals(Integer.toString(defaults.windowMinutes), inputDefault(code, "InpWindowMinutes"));
+        assertEquals(Integer.toString(defaults.spoolMaxBatches), inputDefault(code, "InpSpoolMaxBatches"));
+        final String json = Files.readString(mql5().resolve("Include/TickEngine/Json.mqh"), StandardCharsets.UTF_8);
+        assertTrue(json.contains("#define TE_TICK_FLAGS " + Mql5Json.TICK_FLAGS), "flag mask as in Mql5Json");
+        assertTrue(json.contains("(tick.flags & TE_TICK_FLAGS)"));
+    }
+
+    @Test
+    void shouldDoWhatTheSignalExecutorSimulatorModels() throws IOException {
+        final String code = Files.readString(mql5().resolve("Experts/SignalExecutor.mq5"), StandardCharsets.UTF_8);
+        for (final String step : List.of(
+                "((ulong)0xcbf29ce4 << 32) | (ulong)0x84222325", // FNV-1a 64, as SignalExecutorSimulator.comment
+                "hash *= (ulong)0x100000001b3;",
+                "StringFormat(\"%016I64x\", hash)",
+                "if(!ResendAcks())",
+                "response.status == 404 || response.status == 409",
+                "MathFloor(size / step + 1e-7) * step",
+                "NormalizeDouble(volume, StepDigits(step))",
+                "SYMBOL_VOLUME_MAX",
+                "request.position = position;",
+                "HistorySelectByPosition(positionId)")) {
+            assertTrue(code.contains(step), "SignalExecutor.mq5 lacks: " + step);
+        }
+        assertFalse(code.contains("\"te:\" + signalId"), "the comment is a hash, not the cut id");
+        assertFalse(code.contains("PositionClose(symbol"), "no close of a whole netting position");
+        assertEquals("te:" + "cbf29ce484222325", SignalExecutorSimulator.comment(""), "FNV-1a offset basis");
+    }
+
+    private static String inputDefault(final String code, final String input) {
+        final Matcher m = Pattern.compile("input\\s+\\w+\\s+" + input + "\\s*=\\s*([^;]+);")
+                .matcher(code);
+        assertTrue(m.find(), input);
+        return m.group(1).trim();
+    }
+
     /** Replaces comments, string and character literals by spaces (keeping newlines, for line numbers). */
     static String stripCommentsAndStrings(final String code) {
         final StringBuilder out = new StringBuilder(code.length());

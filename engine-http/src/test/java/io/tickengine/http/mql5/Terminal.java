@@ -15,7 +15,9 @@ final class Terminal {
 
     private final String symbol;
     private final int digits;
+    /** All ticks, arrived or not (what a test expects the engine to end up with). */
     private final List<MqlTick> ticks = new ArrayList<>();
+
     private int arrived;
 
     /** @param serverOffsetS broker server time minus UTC. */
@@ -33,6 +35,10 @@ final class Terminal {
         this.symbol = symbol;
         this.digits = digits;
         this.ticks.addAll(serverTicks);
+    }
+
+    List<MqlTick> ticks() {
+        return ticks;
     }
 
     String symbol() {
@@ -57,14 +63,39 @@ final class Terminal {
         return arrived == 0 ? ticks.get(0).timeMsc() : ticks.get(arrived - 1).timeMsc();
     }
 
-    /** {@code CopyTicksRange(symbol, ticks, COPY_TICKS_ALL, from, 0)}. */
-    List<MqlTick> copyTicksRange(final long fromMsc) {
+    /** MQL5's {@code ERR_HISTORY_TIMEOUT}: the ticks were not synchronised in time; the answer is partial. */
+    static final int ERR_HISTORY_TIMEOUT = 4403;
+
+    /** The answer of {@code CopyTicksRange}: the ticks and {@code GetLastError()} after it. */
+    record Answer(List<MqlTick> ticks, int error) {}
+
+    private int partialAnswers;
+    int copyCalls;
+
+    /** The next {@code n} calls of {@link #copyTicksRange} answer only half the ticks, with ERR_HISTORY_TIMEOUT. */
+    void answerPartially(final int n) {
+        partialAnswers = n;
+    }
+
+    /** @return the time of the newest arrived tick ({@code SymbolInfoTick}), 0 before any. */
+    long newestMsc() {
+        return arrived == 0 ? 0 : ticks.get(arrived - 1).timeMsc();
+    }
+
+    /** {@code CopyTicksRange(symbol, ticks, COPY_TICKS_ALL, fromMsc, toMsc)}, both ends included. */
+    Answer copyTicksRange(final long fromMsc, final long toMsc) {
+        copyCalls++;
         final List<MqlTick> out = new ArrayList<>();
         for (int i = 0; i < arrived; i++) {
-            if (ticks.get(i).timeMsc() >= fromMsc) {
+            final long t = ticks.get(i).timeMsc();
+            if (t >= fromMsc && t <= toMsc) {
                 out.add(ticks.get(i));
             }
         }
-        return out;
+        if (partialAnswers > 0 && out.size() > 1) {
+            partialAnswers--;
+            return new Answer(new ArrayList<>(out.subList(0, out.size() / 2)), ERR_HISTORY_TIMEOUT);
+        }
+        return new Answer(out, 0);
     }
 }
