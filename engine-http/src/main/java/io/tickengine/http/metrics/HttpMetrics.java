@@ -47,7 +47,7 @@ public final class HttpMetrics {
         RING_FULL,
         /** The engine is stopping (503). */
         SHUTTING_DOWN,
-        /** Too many distinct symbols or sources (503). */
+        /** The symbol or source table is full ({@code names.capacity}; 422). */
         NAMES_FULL,
         /** Published, but the journal could not append it (503). */
         JOURNAL_FAILED,
