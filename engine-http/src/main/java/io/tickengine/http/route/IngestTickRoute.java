@@ -180,13 +180,7 @@ public final class IngestTickRoute implements Route {
                 exchange.respond(response);
                 return;
             }
-            final StringBuilder json = new StringBuilder(48)
-                    .append("{\"accepted\":")
-                    .append(accepted)
-                    .append(",\"duplicates\":")
-                    .append(duplicates)
-                    .append('}');
-            exchange.respond(Responses.json(exchange.alloc(), HttpResponseStatus.ACCEPTED, json));
+            exchange.respond(IngestAnswers.accepted(exchange.alloc(), accepted, duplicates));
         }
     }
 
