@@ -22,6 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.store.DatabaseProbe;
 import io.tickengine.http.metrics.Observability;
 import io.tickengine.http.route.Blocking;
 import io.tickengine.http.route.CandlesRoute;
@@ -68,6 +69,7 @@ public final class TickHttpServer implements AutoCloseable {
     private final CorsPolicy cors;
     private final Observability observability;
     private final PredictRoute predict;
+    private final DatabaseProbe databaseProbe;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel listener;
@@ -88,6 +90,8 @@ public final class TickHttpServer implements AutoCloseable {
         this.ssl = context.tlsCert() == null ? null : sslContext(context);
         this.cors = new CorsPolicy(context.corsOrigins());
         this.observability = new Observability(engine);
+        this.databaseProbe =
+                new DatabaseProbe(engine.database(), engine.context().dbConnectTimeoutMs());
         final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds(), observability.http());
         final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
         final SignalsRoutes signals = new SignalsRoutes(
@@ -110,7 +114,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .add(
                         HttpMethod.GET,
                         "/health",
-                        new HealthRoute(engine, state::isShuttingDown, context.retryAfterSeconds()));
+                        new HealthRoute(engine, state::isShuttingDown, context.retryAfterSeconds(), databaseProbe));
         ObservabilityRoutes.register(router, observability, blockingRoutes, context.metricsOpen());
     }
 
@@ -237,6 +241,7 @@ public final class TickHttpServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         blocking.shutdown();
         predict.close();
+        databaseProbe.close();
         observability.close();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
