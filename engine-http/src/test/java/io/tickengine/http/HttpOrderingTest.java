@@ -92,6 +92,27 @@ class HttpOrderingTest {
     }
 
     @Test
+    void shouldAnswerTheRequestsReadBeforeAnOversizedOneAndThenRefuseItWith413() throws Exception {
+        start("http.max.body.bytes=1024");
+        try (RawConnection connection = new RawConnection(http.port())) {
+            connection.write(get("/test/slow?ms=500")
+                    + get("/health")
+                    + "POST /ingest/tick HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n[");
+
+            final RawHttp.Response slow = connection.readResponse();
+            final RawHttp.Response health = connection.readResponse();
+            final RawHttp.Response refused = connection.readResponse();
+
+            assertEquals("{\"answer\":\"slow\"}", slow.body());
+            assertEquals(200, health.status(), health.body());
+            assertEquals(413, refused.status(), refused.body());
+            assertEquals("{\"error\":\"body too large [maxBytes=1024]\",\"status\":413}", refused.body());
+            assertTrue(connection.awaitClosedByServer(), "the connection closes after the 413");
+        }
+    }
+
+    @Test
     void shouldAnswerAPipelineOfThousandsInOrderWhileTakingOnlyWhatTheClientReads() throws Exception {
         start("http.request.timeout.ms=10000");
         final int requests = 3000;

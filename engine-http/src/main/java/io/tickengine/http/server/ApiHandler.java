@@ -76,6 +76,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private boolean readWanted;
     private boolean reading;
+    /** Set when a request arrives: tells {@link #readNext} whether a read was served from what was read before. */
+    private boolean delivered;
 
     ApiHandler(
             final Router router,
@@ -116,6 +118,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        delivered = true;
         if (!(msg instanceof FullHttpRequest request) || closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -306,16 +309,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         cors.decorate(exchange.request(), response.headers());
         final boolean open = exchange.keepAlive()
                 && !closing
-                && refusal == null
                 && !state.isShuttingDown()
                 && ctx.channel().isActive();
         response.headers().set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         if (open) {
             ctx.writeAndFlush(response, ctx.voidPromise());
+            // With a refusal pending, this answers the requests read before the refused one, then writes it.
             readNext();
-        } else if (refusal != null) {
-            ctx.write(response, ctx.voidPromise());
-            writeRefusal();
         } else {
             closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -341,9 +341,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             }
             refusal = r;
             if (current == null) {
-                writeRefusal();
+                readNext();
             }
-            // Else written once the request in flight is answered (onAnswer).
+            // Else written once the request in flight is answered (onAnswer, then readNext).
         } else if (evt instanceof IdleStateEvent) {
             if (current == null) {
                 closeNow();
@@ -366,6 +366,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      * Asks for the next request, unless the channel cannot take more answers now (the client does not read them):
      * then {@link #channelWritabilityChanged} asks once it can. A read may deliver a request that is answered at once
      * and asks again: the loop, not recursion, takes that up, so a long pipeline does not deepen the stack.
+     *
+     * <p>With a {@link #refusal} pending, the requests already read before the refused one are still answered, in
+     * order; once a read finds none left (it would wait for the socket), the refusal is written and the connection
+     * closes.
      */
     private void readNext() {
         readWanted = true;
@@ -375,11 +379,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         reading = true;
         try {
             while (readWanted && current == null && !closing && ctx.channel().isActive()) {
-                if (!ctx.channel().isWritable()) {
+                if (refusal == null && !ctx.channel().isWritable()) {
                     return;
                 }
                 readWanted = false;
+                delivered = false;
                 ctx.read();
+                if (refusal != null && !delivered) {
+                    writeRefusal();
+                    return;
+                }
             }
         } finally {
             reading = false;
