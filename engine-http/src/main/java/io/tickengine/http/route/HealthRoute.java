@@ -72,8 +72,14 @@ public final class HealthRoute implements Route {
             }
             reasons.append(" (candles wait in the writer; ticks are journaled)");
         }
-        if (databaseReason != null) {
-            reasons.append(reasons.isEmpty() ? "" : "; ").append(databaseReason);
+        // A database that refuses is already named by "store down" once the writer has met it.
+        if (databaseReason != null && (storeUp || !databaseReason.equals(storeDownReason))) {
+            reasons.append(reasons.isEmpty() ? "" : "; ");
+            if (databaseReason == notAnswering) {
+                reasons.append(notAnswering);
+            } else {
+                reasons.append("database unavailable: ").append(databaseReason);
+            }
         }
         if (!tickStoreUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
@@ -98,9 +104,7 @@ public final class HealthRoute implements Route {
                 .append(",\"remaining\":")
                 .append(remaining)
                 .append("},\"store\":{\"up\":")
-                .append(storeUp)
-                .append(",\"answering\":")
-                .append(databaseReason == null);
+                .append(storeUp);
         if (storeDownReason != null) {
             json.append(",\"reason\":");
             Responses.quote(json, storeDownReason);
@@ -113,6 +117,8 @@ public final class HealthRoute implements Route {
                 .append(m.committedJournalIndex.get())
                 .append(",\"errors\":")
                 .append(m.storeErrors.get())
+                .append(",\"answering\":")
+                .append(databaseReason == null)
                 .append("},\"tickStore\":{\"up\":")
                 .append(tickStoreUp)
                 .append(",\"committedJournalIndex\":")
