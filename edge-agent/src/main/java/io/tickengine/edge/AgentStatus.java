@@ -24,6 +24,9 @@ import java.util.Map;
  * @param lastSuccessMsc when the engine last acknowledged a batch, 0 if never.
  * @param lastError the last failure to forward, or {@code null}.
  * @param lastErrorMsc when it happened, 0 if never.
+ * @param diskFreeBytes free space on the buffer's disk, -1 if unknown.
+ * @param diskMinFreeBytes the least free space wanted there ({@code buffer.min.free.mb}); below it new ticks are
+ *     refused.
  */
 public record AgentStatus(
         String agentId,
@@ -42,14 +45,20 @@ public record AgentStatus(
         long lastSuccessMsc,
         String lastError,
         long lastErrorMsc,
-        long bufferMaxTicks) {
+        long bufferMaxTicks,
+        long diskFreeBytes,
+        long diskMinFreeBytes) {
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * @return {@code ok} (nothing waiting, or the last attempt succeeded), {@code retrying} (the last attempt to
-     *     forward failed) or {@code buffer full} (new ticks are refused).
+     *     forward failed), {@code buffer disk full} (new ticks are refused: the disk has less free space than
+     *     {@code buffer.min.free.mb}) or {@code buffer full} (new ticks are refused: {@code buffer.max.ticks}).
      */
     public String state() {
+        if (isDiskFull()) {
+            return "buffer disk full";
+        }
         if (!accepting) {
             return "buffer full";
         }
@@ -57,6 +66,11 @@ public record AgentStatus(
             return "retrying";
         }
         return "ok";
+    }
+
+    /** @return true if the buffer's disk has less free space than wanted. */
+    public boolean isDiskFull() {
+        return diskFreeBytes >= 0 && diskFreeBytes < diskMinFreeBytes;
     }
 
     /** @return the status as one JSON object. */
@@ -82,6 +96,8 @@ public record AgentStatus(
             json.writeStringField("last_error", lastError);
             json.writeNumberField("last_error_msc", lastErrorMsc);
             json.writeNumberField("buffer_max_ticks", bufferMaxTicks);
+            json.writeNumberField("disk_free_bytes", diskFreeBytes);
+            json.writeNumberField("disk_min_free_bytes", diskMinFreeBytes);
             json.writeEndObject();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -138,7 +154,9 @@ public record AgentStatus(
                 number(fields, "last_success_msc"),
                 (String) fields.get("last_error"),
                 number(fields, "last_error_msc"),
-                number(fields, "buffer_max_ticks"));
+                number(fields, "buffer_max_ticks"),
+                fields.get("disk_free_bytes") instanceof Number n ? n.longValue() : -1,
+                number(fields, "disk_min_free_bytes"));
     }
 
     private static long number(final Map<String, Object> fields, final String name) {

@@ -124,11 +124,13 @@ public final class EdgeAgent implements AutoCloseable {
         final long backlog = store.backlog();
         final long lastSuccessMsc = Math.max(stats.lastSuccessMsc(), snapshot.lastSuccessMsc());
         final boolean liveError = stats.lastErrorMsc() > 0;
+        final long diskFreeBytes = appender.disk().freeBytes();
+        final boolean diskFull = appender.disk().isLow();
         return new AgentStatus(
                 store.agentId(),
                 String.valueOf(context.engineUrl()),
                 true,
-                backlog < context.bufferMaxTicks(),
+                backlog < context.bufferMaxTicks() && !diskFull,
                 backlog,
                 snapshot.oldestUnforwardedMsc() > 0 ? Math.max(0, nowMsc - snapshot.oldestUnforwardedMsc()) : 0,
                 store.lastSeq(),
@@ -141,7 +143,9 @@ public final class EdgeAgent implements AutoCloseable {
                 lastSuccessMsc,
                 liveError ? stats.lastError() : snapshot.lastError(),
                 liveError ? stats.lastErrorMsc() : snapshot.lastErrorMsc(),
-                context.bufferMaxTicks());
+                context.bufferMaxTicks(),
+                diskFreeBytes,
+                context.bufferMinFreeBytes());
     }
 
     @Override

@@ -34,9 +34,17 @@ final class EngineFixture implements AutoCloseable {
 
     private long pastJournaled;
 
+    private final String[] settings;
+
     EngineFixture(final Path dataDir) throws Exception {
+        this(dataDir, new String[0]);
+    }
+
+    /** @param settings {@code key=value} pairs of the engine's context, e.g. {@code names.capacity=1}. */
+    EngineFixture(final Path dataDir, final String... settings) throws Exception {
         this.dataDir = dataDir;
         this.port = freeLoopbackPort();
+        this.settings = settings.clone();
         start();
     }
 
@@ -44,6 +52,10 @@ final class EngineFixture implements AutoCloseable {
     void start() throws Exception {
         final EngineContext engine =
                 new EngineContext().set("data.dir", dataDir.toString()).set("writer.flush.interval.ms", "20");
+        for (final String setting : settings) {
+            final int eq = setting.indexOf('=');
+            engine.set(setting.substring(0, eq), setting.substring(eq + 1));
+        }
         final HttpContext http =
                 new HttpContext().set("http.port", Integer.toString(port)).set("http.bind", "127.0.0.1");
         server = EngineServer.start(engine, http, ApiKeys.parse(KEYS));

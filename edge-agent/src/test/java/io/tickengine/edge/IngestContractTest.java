@@ -144,6 +144,25 @@ class IngestContractTest {
         assertEquals("buffer full", AgentStatus.fromJson(health.body()).state());
     }
 
+    @Test
+    void shouldSayBufferDiskFullOnHealthAndAnswer507WhenTheDiskHasLessFreeSpaceThanWanted() throws Exception {
+        agent.close();
+        // More free space wanted than any disk has: the disk of the buffer counts as full.
+        agent = AgentFixture.start(agentDir, AgentFixture.deadEngineUrl(), "buffer.min.free.mb=1000000000");
+
+        final HttpResponse<String> refused = post("application/json", TICK, TickSender.EA_KEY);
+        final HttpResponse<String> health = get("/health");
+
+        assertEquals(507, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("disk nearly full [buffer.min.free.mb=1000000000]"), refused.body());
+        assertEquals(503, health.statusCode(), health.body());
+        final AgentStatus status = AgentStatus.fromJson(health.body());
+        assertEquals("buffer disk full", status.state(), health.body());
+        assertTrue(status.diskFreeBytes() >= 0, health.body());
+        assertEquals(1_000_000_000L * 1024 * 1024, status.diskMinFreeBytes(), health.body());
+        assertEquals(0, agent.store().lastSeq());
+    }
+
     private HttpResponse<String> post(final String contentType, final String body, final String key) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + agent.port() + "/ingest/tick"))

@@ -62,4 +62,44 @@ class QuarantineTest {
         engine.assertJournaledExactlyOnce(agentId, lastSeq, badSeq);
         engine.assertExpectedM1(FIXTURE);
     }
+
+    @Test
+    void shouldQuarantineTicksOfASymbolTheEngineHasNoRoomForAndForwardTheRest() throws Exception {
+        final List<TickFiles.Tick> ticks = TickFiles.ticks(FIXTURE);
+        final int half = ticks.size() / 2;
+        final List<TickFiles.Tick> other = ticks.subList(0, 3).stream()
+                .map(t -> new TickFiles.Tick("GBPUSD", t.timeMsc(), t.bid(), t.ask(), t.last(), t.volume(), t.flags()))
+                .toList();
+        StoredTicks.append(agentDir, ticks, 0, half);
+        StoredTicks.append(agentDir, other, 0, other.size());
+        StoredTicks.append(agentDir, ticks, half, ticks.size());
+        final long lastSeq = ticks.size() + other.size();
+
+        // Room for one symbol only: EURUSD takes it, GBPUSD is a permanent 422.
+        final EngineFixture engine = new EngineFixture(engineDir, "names.capacity=1");
+        final String agentId;
+        try (engine;
+                EdgeAgent agent = AgentFixture.start(agentDir, engine.url(), "forward.batch.size=1000")) {
+            agentId = agent.agentId();
+            Await.until(
+                    () -> agent.store().forwardedSeq() == lastSeq,
+                    Duration.ofSeconds(60),
+                    () -> "everything else forwarded: " + agent.status().toJson());
+            final AgentStatus status = agent.status();
+            assertEquals(0, status.backlog(), status.toJson());
+            assertEquals(other.size(), status.quarantined(), status.toJson());
+            assertTrue(
+                    status.lastQuarantineReason()
+                            .startsWith(
+                                    "engine answered 422: symbol table full [limit=1, " + "setting=names.capacity]"),
+                    status.toJson());
+            assertTrue(status.toJson().contains("\"quarantined\":3"), status.toJson());
+            assertEquals(ticks.size(), engine.journaled());
+        }
+        assertEquals(
+                other.size(),
+                StoredTicks.queryLong(agentDir, "SELECT count(*) FROM quarantine WHERE symbol = 'GBPUSD'"));
+        engine.assertJournaledExactlyOnce(agentId, lastSeq, half + 1, half + 2, half + 3);
+        engine.assertExpectedM1(FIXTURE);
+    }
 }

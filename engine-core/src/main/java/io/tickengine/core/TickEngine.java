@@ -62,6 +62,7 @@ public final class TickEngine implements AutoCloseable {
     private final NameTable symbols;
     private final NameTable sources;
     private final CandleStore store;
+    private final Database database;
     private final Database readerDatabase;
     private final SignalStore signals;
     private final ViewQuery views;
@@ -94,6 +95,7 @@ public final class TickEngine implements AutoCloseable {
         this.symbols = new NameTable(context.namesCapacity());
         this.sources = new NameTable(context.namesCapacity());
         this.store = store;
+        this.database = database;
         this.journal = journal;
         this.signals = new SignalStore(database);
         final boolean dedicatedReader =
@@ -246,6 +248,11 @@ public final class TickEngine implements AutoCloseable {
     /** @return symbol names ↔ ids; producers intern symbols here. */
     public NameTable symbols() {
         return symbols;
+    }
+
+    /** @return the database of the candle and tick stores (PostgreSQL pool or SQLite file). */
+    public Database database() {
+        return database;
     }
 
     /** @return source names ↔ ids. */

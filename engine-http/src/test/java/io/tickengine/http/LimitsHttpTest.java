@@ -168,4 +168,66 @@ class LimitsHttpTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
+
+    @Test
+    void shouldAnswerAFullSymbolTableWith422NamingTheLimitAndKeepTakingKnownSymbols() throws Exception {
+        try (HttpFixture http = new HttpFixture(dataDir, null, "names.capacity=2")) {
+            assertEquals(
+                    202,
+                    http.post("/ingest/tick", "application/json", tick("EURUSD", 0))
+                            .statusCode());
+            assertEquals(
+                    202,
+                    http.post("/ingest/tick", "application/json", tick("GBPUSD", 1))
+                            .statusCode());
+
+            final java.net.http.HttpResponse<String> full = http.post(
+                    "/ingest/tick", "application/json", "[" + tick("EURUSD", 2) + "," + tick("USDJPY", 3) + "]");
+
+            assertEquals(422, full.statusCode(), full.body());
+            assertTrue(
+                    full.headers().firstValue("Retry-After").isEmpty(), "nothing to retry until the limit is raised");
+            assertEquals(
+                    "{\"error\":\"symbol table full [limit=2, setting=names.capacity]\",\"index\":1,"
+                            + "\"field\":\"symbol\",\"status\":422}",
+                    full.body());
+            assertEquals(
+                    202,
+                    http.post("/ingest/tick", "application/json", tick("EURUSD", 4))
+                            .statusCode());
+            assertEquals(3, http.server.engine().metrics().ticksJournaled.get(), "nothing of the refused request");
+
+            final java.net.http.HttpResponse<String> bars = http.post(
+                    "/ingest",
+                    "application/json",
+                    "{\"symbol\":\"USDJPY\",\"timeframe\":\"M1\",\"time_msc\":1783944000000,\"open\":150.1,"
+                            + "\"high\":150.2,\"low\":150.0,\"close\":150.1,\"tick_volume\":3,\"real_volume\":0,"
+                            + "\"spread\":2}");
+            assertEquals(422, bars.statusCode(), bars.body());
+            assertTrue(bars.body().contains("[limit=2, setting=names.capacity]"), bars.body());
+        }
+    }
+
+    @Test
+    void shouldAnswerAFullSourceTableWith422NamingTheLimit() throws Exception {
+        try (HttpFixture http = new HttpFixture(dataDir, null, "names.capacity=1")) {
+            final String first =
+                    "{\"symbol\":\"EURUSD\",\"time_msc\":1783944000093,\"bid\":1.1,\"source\":\"a\",\"seq\":1}";
+            final String second =
+                    "{\"symbol\":\"EURUSD\",\"time_msc\":1783944000094,\"bid\":1.1,\"source\":\"b\",\"seq\":1}";
+            assertEquals(
+                    202, http.post("/ingest/tick", "application/json", first).statusCode());
+
+            final java.net.http.HttpResponse<String> full = http.post("/ingest/tick", "application/json", second);
+
+            assertEquals(422, full.statusCode(), full.body());
+            assertTrue(full.body().contains("source table full [limit=1, setting=names.capacity]"), full.body());
+            assertTrue(full.body().contains("\"field\":\"source\""), full.body());
+        }
+    }
+
+    private static String tick(final String symbol, final int n) {
+        return "{\"symbol\":\"" + symbol + "\",\"time_msc\":" + (1_783_944_000_093L + n)
+                + ",\"bid\":1.14273,\"ask\":1.14277,\"flags\":6}";
+    }
 }

@@ -1,5 +1,6 @@
 package io.tickengine.http;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +25,21 @@ final class RawConnection implements AutoCloseable {
     private final InputStream in;
 
     RawConnection(final int port) throws IOException {
+        this(port, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes the socket's receive buffer, fixed before connecting (so the kernel does not grow
+     *     it), or 0 for the default: a small one makes a client that does not read push back on the server soon.
+     */
+    RawConnection(final int port, final int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(READ_TIMEOUT_MS);
-        in = socket.getInputStream();
+        in = new BufferedInputStream(socket.getInputStream());
     }
 
     /** @return a keep-alive request (no {@code Connection: close}), with Content-Length when there is a body. */

@@ -84,6 +84,9 @@ class SecurityHttpTest {
                     allowed.headers().toString());
 
             final RawHttp.Response unknown = preflight(http, "https://evil.example");
+            assertEquals(403, unknown.status(), unknown.body());
+            assertTrue(unknown.body().contains("CORS origin not allowed [origin=https://evil.example"), unknown.body());
+            assertTrue(unknown.body().contains("http.cors.origins"), unknown.body());
             assertNull(
                     unknown.headers().get("access-control-allow-origin"),
                     unknown.headers().toString());
@@ -97,6 +100,50 @@ class SecurityHttpTest {
                             null));
             assertEquals(200, get.status(), get.body());
             assertEquals("https://dash.example", get.headers().get("access-control-allow-origin"));
+        }
+    }
+
+    @Test
+    void shouldRefuseEveryPreflightWith403WhenNoOriginIsConfigured() throws Exception {
+        try (HttpFixture http = new HttpFixture(dataDir, null)) {
+            final RawHttp.Response refused = preflight(http, "https://dash.example");
+
+            assertEquals(403, refused.status(), refused.body());
+            assertTrue(refused.body().contains("CORS origin not allowed"), refused.body());
+            assertNull(
+                    refused.headers().get("access-control-allow-origin"),
+                    refused.headers().toString());
+            assertEquals(
+                    405,
+                    RawHttp.send(http.server.port(), RawHttp.request("OPTIONS", "/candles", Map.of(), null))
+                            .status(),
+                    "an OPTIONS that is no preflight is still a 405");
+        }
+    }
+
+    @Test
+    void shouldCheckEveryKeyPresentedOnOneKeptAliveConnection() throws Exception {
+        final String tick =
+                "{\"symbol\":\"EURUSD\",\"time_msc\":1783944000093,\"bid\":1.14273,\"ask\":1.14277,\"flags\":6}";
+        try (HttpFixture http = new HttpFixture(dataDir, null);
+                RawConnection connection = new RawConnection(http.server.port())) {
+            final String[] keys = {
+                HttpFixture.INGEST_KEY,
+                HttpFixture.INGEST_KEY,
+                HttpFixture.INGEST_KEY.substring(0, HttpFixture.INGEST_KEY.length() - 1) + "X",
+                HttpFixture.READ_KEY,
+                HttpFixture.INGEST_KEY
+            };
+            final int[] expected = {202, 202, 401, 403, 202};
+            for (int i = 0; i < keys.length; i++) {
+                connection.write(RawConnection.request(
+                        "POST",
+                        "/ingest/tick",
+                        Map.of("Content-Type", "application/json", "X-API-Key", keys[i]),
+                        tick));
+                final RawHttp.Response response = connection.readResponse();
+                assertEquals(expected[i], response.status(), "request " + i + ": " + response.body());
+            }
         }
     }
 

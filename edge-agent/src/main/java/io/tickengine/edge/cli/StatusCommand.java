@@ -2,6 +2,7 @@ package io.tickengine.edge.cli;
 
 import io.tickengine.edge.AgentStatus;
 import io.tickengine.edge.EdgeContext;
+import io.tickengine.edge.store.DiskSpace;
 import io.tickengine.edge.store.StoreStatus;
 import io.tickengine.edge.store.TickStore;
 import java.io.IOException;
@@ -99,11 +100,13 @@ public final class StatusCommand implements Callable<Integer> {
             final long forwardedSeq = reader.committedForwardedSeq();
             final StoreStatus.Snapshot snapshot = reader.snapshot(forwardedSeq);
             final long backlog = reader.countAbove(forwardedSeq);
+            final DiskSpace disk = DiskSpace.of(store.file(), context.bufferMinFreeBytes());
+            final long diskFreeBytes = disk.freeBytes();
             return new AgentStatus(
                     store.agentId(),
                     String.valueOf(context.engineUrl()),
                     false,
-                    backlog < context.bufferMaxTicks(),
+                    backlog < context.bufferMaxTicks() && !disk.isLow(),
                     backlog,
                     snapshot.oldestUnforwardedMsc() > 0
                             ? Math.max(0, System.currentTimeMillis() - snapshot.oldestUnforwardedMsc())
@@ -118,7 +121,9 @@ public final class StatusCommand implements Callable<Integer> {
                     snapshot.lastSuccessMsc(),
                     snapshot.lastError(),
                     snapshot.lastErrorMsc(),
-                    context.bufferMaxTicks());
+                    context.bufferMaxTicks(),
+                    diskFreeBytes,
+                    context.bufferMinFreeBytes());
         }
     }
 
@@ -156,6 +161,16 @@ public final class StatusCommand implements Callable<Integer> {
                         + (Files.exists(file)
                                 ? String.format(Locale.ROOT, " (%,d MB)", Files.size(file) / (1024 * 1024))
                                 : ""));
+        if (s.diskFreeBytes() >= 0) {
+            row(
+                    "disk free",
+                    String.format(
+                                    Locale.ROOT,
+                                    "%,d MB (at least %,d MB wanted: buffer.min.free.mb)",
+                                    s.diskFreeBytes() / (1024 * 1024),
+                                    s.diskMinFreeBytes() / (1024 * 1024))
+                            + (s.isDiskFull() ? ": new ticks are refused" : ""));
+        }
     }
 
     private void row(final String name, final String value) {

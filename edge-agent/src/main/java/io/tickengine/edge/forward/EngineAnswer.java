@@ -26,7 +26,8 @@ public record EngineAnswer(
         /** 2xx: every tick of the batch is in the engine's journal (or was already): advance the mark. */
         ACCEPTED,
         /**
-         * 400, or 409 (a seq below the engine's dedup window for this source): the engine rejects the data; the batch
+         * 400, 409 (a seq below the engine's dedup window for this source) or 422 (the engine's symbol or source
+         * table is full, until its operator raises {@code names.capacity}): the engine rejects the data; the batch
          * must not be retried as it is: quarantine.
          */
         INVALID,

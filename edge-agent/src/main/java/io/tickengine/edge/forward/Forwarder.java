@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *   <li>No answer, 429, 503 and other 5xx: the same batch again after an exponential backoff with jitter, at least
  *       the engine's {@code Retry-After}. A misconfiguration (401, 403, 404) is retried the same way: the data is
  *       fine, and the operator fixes the key or URL without restarting the agent's EA side.
- *   <li>400: the engine rejects the data. The tick it names ({@code index}) goes to quarantine with the reason and
+ *   <li>400, 409, 422 (a symbol the engine has no room for): the engine rejects the data. The tick it names ({@code index}) goes to quarantine with the reason and
  *       the rest of the batch is sent again; an answer that names no tick quarantines the whole batch. Either way
  *       the rest flows on and nothing is retried forever.
  *   <li>413: the batch is halved.

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>A request is answered {@code 202 {"accepted":n,"duplicates":d}} only once its ticks are committed to SQLite
  * ({@code synchronous=FULL}): an acknowledged tick survives a crash of the agent or of Windows. Errors use the
  * engine's body {@code {"error","index","field","status"}}: 400 invalid (nothing stored), 401/403 key, 413 too
- * large, 415 content type, 503 shutting down or buffer unavailable (with {@code Retry-After}), 507 buffer full.
+ * large, 415 content type, 422 too many distinct symbols or senders, 503 shutting down or buffer unavailable (with
+ * {@code Retry-After}), 507 buffer full.
  *
  * <p>Threads: {@code agent.threads} handlers, each with its own parser and tick buffer; commits are serialized by
  * {@link TickAppender}.
@@ -231,7 +232,18 @@ public final class IngestServer implements AutoCloseable {
         switch (code) {
             case TickParser.ERROR_TOO_MANY ->
                 error(exchange, 413, "too many ticks in one request [max=" + context.maxTicksPerRequest() + "]");
-            case TickParser.ERROR_NAMES_FULL -> retryLater(exchange, "too many distinct symbols or sources");
+            // The agent's own tables, fixed in size: permanent, like the engine's 422.
+            case TickParser.ERROR_NAMES_FULL ->
+                send(
+                        exchange,
+                        422,
+                        JsonBodies.error(
+                                422,
+                                parser.errorMessage() + " [limit=" + NAMES_CAPACITY + "]",
+                                parser.errorIndex(),
+                                parser.errorField() == null
+                                        ? null
+                                        : parser.errorField().wireName()));
             default ->
                 send(
                         exchange,

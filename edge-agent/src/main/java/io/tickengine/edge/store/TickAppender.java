@@ -3,8 +3,6 @@ package io.tickengine.edge.store;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickBuffer;
 import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +42,7 @@ public final class TickAppender implements AutoCloseable {
 
     private final TickStore store;
     private final long maxBacklog;
-    private final long minFreeBytes;
-    private final FileStore disk;
+    private final DiskSpace disk;
     private final Connection connection;
     private final Statement control;
     private final PreparedStatement insertTick;
@@ -68,8 +65,7 @@ public final class TickAppender implements AutoCloseable {
             throws SQLException, IOException {
         this.store = store;
         this.maxBacklog = maxBacklog;
-        this.minFreeBytes = minFreeBytes;
-        this.disk = Files.getFileStore(store.file());
+        this.disk = DiskSpace.of(store.file(), minFreeBytes);
         this.connection = store.connect(true);
         try {
             control = connection.createStatement();
@@ -109,7 +105,8 @@ public final class TickAppender implements AutoCloseable {
         if (store.backlog() + n > maxBacklog) {
             return new Appended(Outcome.BUFFER_FULL, 0, 0);
         }
-        if (freeBytes() < minFreeBytes) {
+        // Unknown free space: let SQLite report a full disk itself.
+        if (disk.isLow()) {
             return new Appended(Outcome.DISK_FULL, 0, 0);
         }
         final Map<String, Long> newSenderSeqs = new HashMap<>();
@@ -218,13 +215,9 @@ public final class TickAppender implements AutoCloseable {
         symbolIds[nameId] = dbId;
     }
 
-    private long freeBytes() {
-        try {
-            return disk.getUsableSpace();
-        } catch (final IOException e) {
-            // Cannot tell: let SQLite report a full disk itself.
-            return Long.MAX_VALUE;
-        }
+    /** @return the space of the buffer's disk. */
+    public DiskSpace disk() {
+        return disk;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tickengine.core.tick;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,8 +10,10 @@ import java.util.Arrays;
  * {@code int} instead of a {@code String}.
  *
  * <p>Lookups are lock-free and allocate nothing: any thread (for example every Netty event loop) may call
- * {@link #intern(byte[], int, int)} concurrently. Adding a new name copies the table under a lock; that happens
- * once per distinct name, never per tick. Ids are local to this process: the journal stores names, not ids.
+ * {@link #intern(byte[], int, int)} concurrently. Adding a new name takes a lock and is O(1): the name goes into the
+ * current arrays in place, and only when they are full are they copied into twice the room (amortised O(1) per
+ * name, as an {@code ArrayList} grows), never a copy of the table per name. Ids are local to this process: the
+ * journal stores names, not ids.
  *
  * <p>A valid name is 1 to {@link #MAX_LENGTH} characters of {@code [A-Za-z0-9._#+-]}.
  */
@@ -120,21 +124,26 @@ public final class NameTable {
     }
 
     private synchronized int add(final byte[] bytes, final int offset, final int length, final int hash) {
-        final State current = state;
+        State current = state;
         final int existing = current.find(bytes, offset, length, hash);
         if (existing >= 0) {
             return existing;
         }
-        if (current.size >= capacity) {
+        final int id = current.size;
+        if (id >= capacity) {
             return FULL;
         }
-        // Copy-on-write: readers never see a half-built table, and adding a name is rare.
-        final State next = current.copyFor(current.size + 1);
-        final int id = next.size++;
-        next.names[id] = Arrays.copyOfRange(bytes, offset, offset + length);
-        next.strings[id] = new String(next.names[id], StandardCharsets.US_ASCII);
-        next.insert(id, hash);
-        state = next;
+        if (id == current.names.length) {
+            // Doubling: each name is copied O(1) times on average, so adding one is amortised O(1).
+            current = current.grown();
+            state = current;
+        }
+        final byte[] name = Arrays.copyOfRange(bytes, offset, offset + length);
+        current.names[id] = name;
+        current.strings[id] = new String(name, StandardCharsets.US_ASCII);
+        current.size = id + 1;
+        // Published last, with release semantics: a reader that finds the slot sees the name written above.
+        current.insert(id, hash);
         return id;
     }
 
@@ -146,11 +155,19 @@ public final class NameTable {
         return h ^ (h >>> 16);
     }
 
+    /**
+     * One generation of the table: names by id and an open-addressing index with at least four slots per name, so
+     * probes stay short. Names are added in place (under the table's lock); readers never lock: a slot is written
+     * with release and read with acquire semantics, so a reader that finds an id also sees its name. A new
+     * generation replaces this one only when the names fill it.
+     */
     private static final class State {
+        private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(int[].class);
+
         final byte[][] names;
         final String[] strings;
         final int[] slots; // id + 1 per open-addressing slot, 0 = empty
-        int size;
+        volatile int size;
 
         State(final int nameCapacity) {
             names = new byte[nameCapacity][];
@@ -161,7 +178,7 @@ public final class NameTable {
         int find(final byte[] bytes, final int offset, final int length, final int hash) {
             final int mask = slots.length - 1;
             for (int i = hash & mask; ; i = (i + 1) & mask) {
-                final int slot = slots[i];
+                final int slot = (int) SLOT.getAcquire(slots, i);
                 if (slot == 0) {
                     return -1;
                 }
@@ -178,17 +195,19 @@ public final class NameTable {
             while (slots[i] != 0) {
                 i = (i + 1) & mask;
             }
-            slots[i] = id + 1;
+            SLOT.setRelease(slots, i, id + 1);
         }
 
-        State copyFor(final int minSize) {
-            final State next = new State(Math.max(names.length, Integer.highestOneBit(minSize - 1) << 1));
-            System.arraycopy(names, 0, next.names, 0, size);
-            System.arraycopy(strings, 0, next.strings, 0, size);
-            next.size = size;
-            for (int id = 0; id < size; id++) {
+        /** @return a generation with twice the room, holding the same names under the same ids. */
+        State grown() {
+            final int count = size;
+            final State next = new State(names.length * 2);
+            System.arraycopy(names, 0, next.names, 0, count);
+            System.arraycopy(strings, 0, next.strings, 0, count);
+            for (int id = 0; id < count; id++) {
                 next.insert(id, hash(names[id], 0, names[id].length));
             }
+            next.size = count;
             return next;
         }
     }

@@ -177,6 +177,51 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes every process of the server with {@code SIGSTOP}: connections stay open and nothing answers, as with a
+     * hung host or a stalled disk. The postmaster first, so that it forks no backend that escapes. Undo it with
+     * {@link #resume()}, in a {@code finally} block.
+     */
+    public synchronized void suspend() {
+        requireOpen();
+        final ProcessHandle postmaster = postmaster();
+        signal("STOP", List.of(postmaster));
+        signal("STOP", postmaster.descendants().toList());
+    }
+
+    /** Lets a {@link #suspend() suspended} server run again ({@code SIGCONT}); harmless if it runs. */
+    public synchronized void resume() {
+        requireOpen();
+        final ProcessHandle postmaster = postmaster();
+        signal("CONT", postmaster.descendants().toList());
+        signal("CONT", List.of(postmaster));
+    }
+
+    private ProcessHandle postmaster() {
+        try {
+            final long pid =
+                    Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII)
+                            .get(0)
+                            .trim());
+            return ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IllegalStateException("the server is not running [pid=" + pid + "]"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the server's pid [dataDir=" + dataDir + "]", e);
+        }
+    }
+
+    private void signal(String signal, List<ProcessHandle> processes) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        ExecResult result = exec(command, 30);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(failure("kill -" + signal + " failed", result));
+        }
+    }
+
     /** Whether the server is running right now, as reported by {@code pg_ctl status}. */
     public synchronized boolean isRunning() {
         if (closed) {

@@ -18,7 +18,7 @@ import java.io.InputStream;
  * ({@link BarValidator}); all or nothing. Off the tick path: plain streaming Jackson, one instance per thread.
  */
 public final class BarBatchParser {
-    /** Why a body was refused: HTTP-ready ({@code status} 400, 413 or 503). */
+    /** Why a body was refused: HTTP-ready ({@code status} 400, 413, or 422 for a full symbol table). */
     public record Failure(String message, int index, String field, int status) {
         Failure(final String message, final int index, final String field) {
             this(message, index, field, 400);
@@ -169,7 +169,11 @@ public final class BarBatchParser {
         }
         final int symbolId = symbols.intern(symbol);
         if (symbolId < 0) {
-            return new Failure("too many distinct symbols or sources", index, null, 503);
+            return new Failure(
+                    "symbol table full [limit=" + symbols.capacity() + ", setting=names.capacity]",
+                    index,
+                    "symbol",
+                    422);
         }
         out.add(symbolId, timeframe, time, open, high, low, close, tickVolume, realVolume, spread);
         return null;

@@ -49,7 +49,7 @@ public final class HttpMetrics {
         SHUTTING_DOWN,
         /** A stage of the engine failed and ingest stopped until a restart (503). */
         STOPPED,
-        /** Too many distinct symbols or sources (503). */
+        /** The symbol or source table is full ({@code names.capacity}; 422). */
         NAMES_FULL,
         /** Published, but the journal could not append it (503). */
         JOURNAL_FAILED,

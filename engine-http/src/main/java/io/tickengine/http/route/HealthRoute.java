@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.security.Scope;
+import io.tickengine.core.store.DatabaseProbe;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -11,16 +13,29 @@ import java.util.function.BooleanSupplier;
  * reasons otherwise (shutting down, or store down with the database's own reason, e.g. {@code connection refused
  * [host=…, port=…]}: ticks are still journaled then, candles wait). Always reports the ring's free slots and the
  * store's lag. Open: no key.
+ *
+ * <p>The database is asked too ({@link DatabaseProbe}): one that has not answered within {@code db.connect.timeout.ms}
+ * (hung, not refusing) makes the answer 503 {@code database not answering}, given after that timeout at the latest;
+ * the writer waiting on it would not notice. The answer is written on the event loop; nothing here blocks.
  */
 public final class HealthRoute implements Route {
     private final TickEngine engine;
     private final BooleanSupplier shuttingDown;
     private final String retryAfterSeconds;
+    private final DatabaseProbe probe;
+    private final String notAnswering;
 
-    public HealthRoute(final TickEngine engine, final BooleanSupplier shuttingDown, final int retryAfterSeconds) {
+    public HealthRoute(
+            final TickEngine engine,
+            final BooleanSupplier shuttingDown,
+            final int retryAfterSeconds,
+            final DatabaseProbe probe) {
         this.engine = engine;
         this.shuttingDown = shuttingDown;
         this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.probe = probe;
+        this.notAnswering =
+                "database not answering [timeoutMs=" + probe.timeoutMs() + ", setting=db.connect.timeout.ms]";
     }
 
     @Override
@@ -30,6 +45,15 @@ public final class HealthRoute implements Route {
 
     @Override
     public void handle(final Exchange exchange) {
+        probe.check()
+                .copy()
+                .completeOnTimeout(notAnswering, probe.timeoutMs(), TimeUnit.MILLISECONDS)
+                .whenComplete((databaseReason, error) -> exchange.eventLoop()
+                        .execute(() -> answer(exchange, error != null ? error.toString() : databaseReason)));
+    }
+
+    /** @param databaseReason why the database did not answer the probe, or {@code null} if it did. */
+    private void answer(final Exchange exchange, final String databaseReason) {
         final EngineMetrics m = engine.metrics();
         final boolean storeUp = m.storeUp.get() == 1;
         final boolean tickStoreUp = m.tickStoreUp.get() == 1;
@@ -51,6 +75,15 @@ public final class HealthRoute implements Route {
                 reasons.append(": ").append(storeDownReason);
             }
             reasons.append(" (candles wait in the writer; ticks are journaled)");
+        }
+        // A database that refuses is already named by "store down" once the writer has met it.
+        if (databaseReason != null && (storeUp || !databaseReason.equals(storeDownReason))) {
+            reasons.append(reasons.isEmpty() ? "" : "; ");
+            if (databaseReason == notAnswering) {
+                reasons.append(notAnswering);
+            } else {
+                reasons.append("database unavailable: ").append(databaseReason);
+            }
         }
         if (!tickStoreUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
@@ -99,6 +132,8 @@ public final class HealthRoute implements Route {
                 .append(m.storeErrors.get())
                 .append(",\"barsSetAside\":")
                 .append(setAside)
+                .append(",\"answering\":")
+                .append(databaseReason == null)
                 .append("},\"tickStore\":{\"up\":")
                 .append(tickStoreUp)
                 .append(",\"committedJournalIndex\":")

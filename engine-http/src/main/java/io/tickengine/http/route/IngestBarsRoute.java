@@ -76,9 +76,14 @@ public final class IngestBarsRoute implements Route {
                         buffer,
                         System.currentTimeMillis());
         if (failure != null) {
-            if (failure.status() == 503) {
+            if (failure.status() == 422) {
                 metrics.onIngestRejected(Reject.NAMES_FULL, 0);
-                exchange.respond(retryLater(exchange, failure.message()));
+                exchange.respond(Responses.error(
+                        exchange.alloc(),
+                        HttpResponseStatus.UNPROCESSABLE_ENTITY,
+                        failure.message(),
+                        failure.index(),
+                        failure.field()));
             } else {
                 metrics.onIngestRejected(failure.status() == 413 ? Reject.TOO_LARGE : Reject.INVALID, 0);
                 exchange.respond(Responses.error(

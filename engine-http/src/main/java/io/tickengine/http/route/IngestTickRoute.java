@@ -21,7 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * of them or none, and answer {@code 202 {"accepted":n,"duplicates":d}} once the journal has them.
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
- * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. A seq below its
+ * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. A full symbol or
+ * source table ({@code names.capacity}) is {@code 422}: retrying cannot help until the limit is raised. A seq below its
  * source's dedup window is {@code 409}, and nothing of the request is taken. Refusals are counted by reason
  * ({@link HttpMetrics}).
  */
@@ -106,8 +107,15 @@ public final class IngestTickRoute implements Route {
                 status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
             }
             case TickParser.ERROR_NAMES_FULL -> {
+                // Permanent until the operator raises the limit: a 4xx, so that no client retries it forever.
                 metrics.onIngestRejected(Reject.NAMES_FULL, 0);
-                return retryLater(exchange, "too many distinct symbols or sources");
+                return Responses.error(
+                        exchange.alloc(),
+                        HttpResponseStatus.UNPROCESSABLE_ENTITY,
+                        parser.errorMessage() + " [limit=" + engine.context().namesCapacity()
+                                + ", setting=names.capacity]",
+                        parser.errorIndex(),
+                        parser.errorField() == null ? null : parser.errorField().wireName());
             }
             default -> {
                 metrics.onIngestRejected(Reject.INVALID, 0);
@@ -178,13 +186,7 @@ public final class IngestTickRoute implements Route {
                 exchange.respond(response);
                 return;
             }
-            final StringBuilder json = new StringBuilder(48)
-                    .append("{\"accepted\":")
-                    .append(accepted)
-                    .append(",\"duplicates\":")
-                    .append(duplicates)
-                    .append('}');
-            exchange.respond(Responses.json(exchange.alloc(), HttpResponseStatus.ACCEPTED, json));
+            exchange.respond(IngestAnswers.accepted(exchange.alloc(), accepted, duplicates));
         }
     }
 

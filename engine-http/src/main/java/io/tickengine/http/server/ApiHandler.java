@@ -1,18 +1,22 @@
 package io.tickengine.http.server;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -21,110 +25,170 @@ import io.netty.util.ReferenceCountUtil;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.security.Scope;
 import io.tickengine.http.metrics.HttpMetrics;
-import io.tickengine.http.route.Exchange;
 import io.tickengine.http.route.Responses;
 import io.tickengine.http.route.Route;
 import io.tickengine.http.security.RateLimiter;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a connection: checks the request (decoding errors, route, method, key, scope, rate), hands it
- * to its route, and writes the answer. One request at a time per connection: pipelined requests wait their turn,
- * so answers that come later (journal acknowledgements, queries) keep request order.
+ * The last handler of a connection: takes up one request at a time as an {@link HttpExchange}, checks it (decoding
+ * errors, CORS preflight, route, method, key, scope, rate), hands it to its route, and writes the answer.
+ *
+ * <p>The channel does not read on its own (auto-read off, a {@code FlowControlHandler} in front of this handler):
+ * the next request is read only once the current one is answered and the channel is writable again. So answers
+ * keep request order, however late a route answers, and a client that pipelines without reading its answers holds
+ * at most one request and the socket's buffers of the server's memory; TCP pushes back on it. A guard's refusal
+ * ({@link Guards.Refusal}: 408, 413) is written in the same order, after the answer in flight, and then the
+ * connection closes.
  *
  * <p>Every answer is counted by route and status code, and an ingest route's 2xx answer records the time since the
- * request was taken up ({@link HttpMetrics}); nothing of that allocates.
+ * request was taken up ({@link HttpMetrics}); nothing of that allocates. One instance per connection.
  */
-final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange {
+final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final String API_KEY_HEADER = "X-API-Key";
+    /** The most bytes one read takes from the socket. */
+    static final int MAX_READ_BYTES = 64 * 1024;
+    /**
+     * The most requests one read can hold (the shortest, {@code "GET / HTTP/1.0\n\n"}, is 16 bytes): the HTTP
+     * codec's pipeline depth, since a read is only asked for once every request of the read before is answered.
+     */
+    static final int MAX_REQUESTS_PER_READ = MAX_READ_BYTES / 16;
+
     private static final String BEARER = "Bearer ";
 
     private final Router router;
-    private final ApiKeys keys;
+    private final KeyCheck keys;
     private final RateLimiter rateLimiter;
     private final ServerState state;
     private final HttpMetrics metrics;
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
+    private final CorsPolicy cors;
     private ChannelHandlerContext ctx;
-    private FullHttpRequest current;
-    private ApiKeys.Entry key;
-    private boolean keepAlive;
-    private long receivedNs;
-    private int routeIndex;
-    private Route route;
+    /** The request taken up and not answered yet, or {@code null}. */
+    private HttpExchange current;
+    /** A guard's refusal to write once {@link #current} is answered; the connection then closes. */
+    private Guards.Refusal refusal;
+    /** True once the connection is to close: nothing more is read or answered. */
+    private boolean closing;
+
+    private boolean readWanted;
+    private boolean reading;
+    /** Set when a request arrives: tells {@link #readNext} whether a read was served from what was read before. */
+    private boolean delivered;
 
     ApiHandler(
             final Router router,
             final ApiKeys keys,
             final RateLimiter rateLimiter,
             final ServerState state,
-            final HttpMetrics metrics) {
+            final HttpMetrics metrics,
+            final CorsPolicy cors) {
         this.router = router;
-        this.keys = keys;
+        this.keys = new KeyCheck(keys);
         this.rateLimiter = rateLimiter;
         this.state = state;
         this.metrics = metrics;
+        this.cors = cors;
+    }
+
+    /** @return the HTTP codec of a connection served by this handler. */
+    static HttpServerCodec codec(final HttpDecoderConfig decoder) {
+        return new HttpServerCodec(decoder, MAX_REQUESTS_PER_READ);
+    }
+
+    /** @return the read buffer sizing of a connection served by this handler: at most {@link #MAX_READ_BYTES}. */
+    static RecvByteBufAllocator readBuffers() {
+        return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
     }
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        ctx.fireChannelActive();
+        readNext();
     }
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
+        delivered = true;
+        if (!(msg instanceof FullHttpRequest request) || closing) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (current != null) {
-            waiting.add(request);
+            // Cannot happen with the flow control in front: one request per read asked for.
+            LOG.error(
+                    "request read while another is open; closing [remote={}]",
+                    ctx.channel().remoteAddress());
+            request.release();
+            closeNow();
             return;
         }
-        begin(request);
-    }
-
-    private void begin(final FullHttpRequest request) {
-        current = request;
-        key = null;
-        receivedNs = System.nanoTime();
-        routeIndex = 0;
-        route = null;
-        keepAlive = HttpUtil.isKeepAlive(request) && !state.isShuttingDown();
+        final HttpExchange exchange = new HttpExchange(
+                this, request, System.nanoTime(), HttpUtil.isKeepAlive(request) && !state.isShuttingDown());
+        current = exchange;
         state.requestStarted();
         try {
-            dispatch(request);
+            dispatch(exchange, request);
         } catch (final RuntimeException e) {
             LOG.error("request failed [method={}, uri={}]", request.method(), request.uri(), e);
-            if (current == request) {
-                respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
+            if (!exchange.isAnswered()) {
+                exchange.respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
             }
         }
     }
 
-    private void dispatch(final FullHttpRequest request) {
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        // A read that completed no request (part of one, or a TLS record): read on while nothing is in flight.
+        if (current == null) {
+            readNext();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && readWanted) {
+            readNext();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void dispatch(final HttpExchange exchange, final FullHttpRequest request) {
         final DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
-            keepAlive = false; // the decoder's state is unknown after a failure: never read on
-            respond(decodingError(decoded.cause()));
+            // The decoder's state is unknown after a failure: answer, then close.
+            closing = true;
+            exchange.respond(decodingError(decoded.cause()));
             return;
         }
         final String uri = request.uri();
         final int query = uri.indexOf('?');
         final String path = query < 0 ? uri : uri.substring(0, query);
         final Map<HttpMethod, Route> byMethod = router.byPath(path);
+        if (CorsPolicy.isPreflight(request)) {
+            exchange.routed(byMethod == null ? 0 : metrics.routeIndex(router.pattern(path)), null);
+            exchange.respond(cors.preflight(request, alloc()));
+            return;
+        }
         if (byMethod == null) {
-            respond(Responses.error(alloc(), HttpResponseStatus.NOT_FOUND, "no such endpoint [path=" + path + "]"));
+            exchange.respond(
+                    Responses.error(alloc(), HttpResponseStatus.NOT_FOUND, "no such endpoint [path=" + path + "]"));
             return;
         }
         // The route's pattern, never the raw path: a client must not be able to mint label values.
-        routeIndex = metrics.routeIndex(router.pattern(path));
+        final int routeIndex = metrics.routeIndex(router.pattern(path));
         final Route route = byMethod.get(request.method());
+        exchange.routed(routeIndex, route);
         if (route == null) {
             final FullHttpResponse response = Responses.error(
                     alloc(),
@@ -134,33 +198,33 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
                     .set(
                             HttpHeaderNames.ALLOW,
                             byMethod.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
-            respond(response);
+            exchange.respond(response);
             return;
         }
-        this.route = route;
         final Scope scope = route.scope();
-        if (scope != null && !authorize(request, scope)) {
+        if (scope != null && !authorize(exchange, request, scope)) {
             return;
         }
-        route.handle(this);
+        route.handle(exchange);
     }
 
-    private boolean authorize(final FullHttpRequest request, final Scope scope) {
+    private boolean authorize(final HttpExchange exchange, final FullHttpRequest request, final Scope scope) {
         final String presented = presentedKey(request);
         if (presented == null || presented.isEmpty()) {
             rejectIngest(scope, HttpMetrics.Reject.UNAUTHORIZED);
-            respond(Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "missing API key: send X-API-Key"));
+            exchange.respond(
+                    Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "missing API key: send X-API-Key"));
             return false;
         }
         final ApiKeys.Entry entry = keys.authenticate(presented);
         if (entry == null) {
             rejectIngest(scope, HttpMetrics.Reject.UNAUTHORIZED);
-            respond(Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "unknown API key"));
+            exchange.respond(Responses.error(alloc(), HttpResponseStatus.UNAUTHORIZED, "unknown API key"));
             return false;
         }
         if (!entry.scopes().contains(scope) && !entry.scopes().contains(Scope.ADMIN)) {
             rejectIngest(scope, HttpMetrics.Reject.FORBIDDEN);
-            respond(Responses.error(
+            exchange.respond(Responses.error(
                     alloc(),
                     HttpResponseStatus.FORBIDDEN,
                     "API key lacks scope [scope=" + scope.name().toLowerCase(java.util.Locale.ROOT) + "]"));
@@ -175,10 +239,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
                     .set(
                             HttpHeaderNames.RETRY_AFTER,
                             Long.toString(Math.max(1, (waitNs + 999_999_999L) / 1_000_000_000L)));
-            respond(response);
+            exchange.respond(response);
             return false;
         }
-        key = entry;
+        exchange.authenticated(entry);
         return true;
     }
 
@@ -220,74 +284,131 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
                 "malformed HTTP request: " + (cause == null ? "unknown" : cause.getMessage()));
     }
 
-    @Override
-    public FullHttpRequest request() {
-        return current;
-    }
-
-    @Override
-    public ApiKeys.Entry key() {
-        return key;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
+    ByteBufAllocator alloc() {
         return ctx.alloc();
     }
 
-    @Override
-    public EventLoop eventLoop() {
+    EventLoop eventLoop() {
         return ctx.channel().eventLoop();
     }
 
-    @Override
-    public void respond(final FullHttpResponse response) {
-        final FullHttpRequest answered = current;
-        current = null;
-        if (answered == null) {
+    /** Writes the answer of {@code exchange} (its first {@code respond}), then reads the next request or closes. */
+    void onAnswer(final HttpExchange exchange, final FullHttpResponse response) {
+        if (exchange != current) {
+            // The connection closed while the route worked: nobody to answer.
             ReferenceCountUtil.release(response);
             return;
         }
-        answered.release();
+        current = null;
         state.requestEnded();
         final int code = response.status().code();
-        metrics.onResponse(routeIndex, code);
-        if (route != null && route.scope() == Scope.INGEST && code >= 200 && code < 300) {
-            metrics.onAcknowledged(receivedNs, System.nanoTime());
+        metrics.onResponse(exchange.routeIndex(), code);
+        if (exchange.isIngest() && code >= 200 && code < 300) {
+            metrics.onAcknowledged(exchange.receivedNs(), System.nanoTime());
         }
-        final boolean open =
-                keepAlive && !state.isShuttingDown() && ctx.channel().isActive();
+        cors.decorate(exchange.request(), response.headers());
+        final boolean open = exchange.keepAlive()
+                && !closing
+                && !state.isShuttingDown()
+                && ctx.channel().isActive();
         response.headers().set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        if (!open) {
+        if (open) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+            // With a refusal pending, this answers the requests read before the refused one, then writes it.
+            readNext();
+        } else {
+            closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            releaseWaiting();
-            return;
         }
-        ctx.writeAndFlush(response);
-        final FullHttpRequest next = waiting.poll();
-        if (next != null) {
-            begin(next);
-        }
+    }
+
+    /** A second answer to an exchange, or one after its connection closed: dropped, and logged as the bug it is. */
+    void onLateAnswer(final HttpExchange exchange, final int statusCode) {
+        LOG.warn(
+                "answer dropped: its request was already answered or its connection closed "
+                        + "[method={}, uri={}, status={}, remote={}]",
+                exchange.request().method(),
+                exchange.request().uri(),
+                statusCode,
+                ctx.channel().remoteAddress());
     }
 
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-        if (evt instanceof IdleStateEvent && current == null) {
-            ctx.close();
+        if (evt instanceof Guards.Refusal r) {
+            if (closing || refusal != null) {
+                return;
+            }
+            refusal = r;
+            if (current == null) {
+                readNext();
+            }
+            // Else written once the request in flight is answered (onAnswer, then readNext).
+        } else if (evt instanceof IdleStateEvent) {
+            if (current == null) {
+                closeNow();
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }
     }
 
+    private void writeRefusal() {
+        closing = true;
+        metrics.onResponse(0, refusal.status().code());
+        final FullHttpResponse response = Responses.error(alloc(), refusal.status(), refusal.message());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        // Through the whole pipeline from here: the HTTP encoder sits before this handler.
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Asks for the next request, unless the channel cannot take more answers now (the client does not read them):
+     * then {@link #channelWritabilityChanged} asks once it can. A read may deliver a request that is answered at once
+     * and asks again: the loop, not recursion, takes that up, so a long pipeline does not deepen the stack.
+     *
+     * <p>With a {@link #refusal} pending, the requests already read before the refused one are still answered, in
+     * order; once a read finds none left (it would wait for the socket), the refusal is written and the connection
+     * closes.
+     */
+    private void readNext() {
+        readWanted = true;
+        if (reading) {
+            return;
+        }
+        reading = true;
+        try {
+            while (readWanted && current == null && !closing && ctx.channel().isActive()) {
+                if (refusal == null && !ctx.channel().isWritable()) {
+                    return;
+                }
+                readWanted = false;
+                delivered = false;
+                ctx.read();
+                if (refusal != null && !delivered) {
+                    writeRefusal();
+                    return;
+                }
+            }
+        } finally {
+            reading = false;
+        }
+    }
+
+    private void closeNow() {
+        closing = true;
+        ctx.close();
+    }
+
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        closing = true;
         if (current != null) {
-            // The answer may still come (journal acknowledgement); respond() then finds no request and drops it.
-            current.release();
+            // The answer may still come (journal acknowledgement); the exchange then drops it.
+            current.abandon();
             current = null;
             state.requestEnded();
         }
-        releaseWaiting();
         ctx.fireChannelInactive();
     }
 
@@ -295,13 +416,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter implements Exchange 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.debug(
                 "connection error, closing [remote={}, cause={}]", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
-    }
-
-    private void releaseWaiting() {
-        FullHttpRequest r;
-        while ((r = waiting.poll()) != null) {
-            r.release();
-        }
+        closeNow();
     }
 }

@@ -2,13 +2,11 @@ package io.tickengine.http.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
@@ -16,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tickengine.http.metrics.HttpMetrics;
-import io.tickengine.http.route.Responses;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -71,33 +68,69 @@ final class Guards {
     }
 
     /**
-     * A request must arrive whole within a deadline, counted from its first byte, however slowly it trickles in.
-     * {@link #bytes()} sits before the HTTP decoder and starts the clock; {@link #messages()} sits after it and
-     * stops the clock at the request's last content. One instance per connection.
+     * A refusal that ends the connection, raised by a guard ({@link ReceiveDeadline}, {@link BodyLimit}) and written
+     * by {@link ApiHandler} in request order: after the answer of a request still in flight, never before it.
+     */
+    record Refusal(HttpResponseStatus status, String message) {}
+
+    /**
+     * A request must arrive whole within a deadline, counted from its first byte, however slowly it trickles in; time
+     * when the server itself is not reading (an answer still in flight, a client that does not read its answers) does
+     * not count. {@link #bytes()} sits before the HTTP decoder and starts the clock; {@link #messages()} sits after it
+     * and stops the clock at the request's last content. When the deadline passes, a {@link Refusal} (408) travels
+     * to {@link ApiHandler}, which writes it in order and closes.
+     *
+     * <p>One instance per connection, with one timer for the connection, not one per request: it is armed when a
+     * request starts and none is armed, and when it fires for a request that has since ended it is not re-armed
+     * until the next one starts.
      */
     static final class ReceiveDeadline {
+        private final long timeoutNs;
         private final long timeoutMs;
-        private final HttpMetrics metrics;
+        private final Runnable check = this::check;
+        private ChannelHandlerContext messagesCtx;
         private ScheduledFuture<?> timer;
+        /** When the request being received started (less the time the server was not reading), 0 between requests. */
+        private long startedNs;
+        /** When the server stopped reading (a read completed and none is requested yet), 0 while it reads. */
+        private long pausedNs;
 
-        ReceiveDeadline(final long timeoutMs, final HttpMetrics metrics) {
+        ReceiveDeadline(final long timeoutMs) {
             this.timeoutMs = timeoutMs;
-            this.metrics = metrics;
+            this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         }
 
         ChannelHandler bytes() {
-            return new ChannelInboundHandlerAdapter() {
+            return new ChannelDuplexHandler() {
                 @Override
                 public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-                    if (timer == null) {
-                        timer = ctx.executor().schedule(() -> expire(ctx), timeoutMs, TimeUnit.MILLISECONDS);
-                    }
+                    start(ctx, System.nanoTime());
                     ctx.fireChannelRead(msg);
                 }
 
                 @Override
+                public void channelReadComplete(final ChannelHandlerContext ctx) {
+                    pausedNs = nonZero(System.nanoTime());
+                    ctx.fireChannelReadComplete();
+                }
+
+                @Override
+                public void read(final ChannelHandlerContext ctx) {
+                    if (pausedNs != 0) {
+                        if (startedNs != 0) {
+                            startedNs = nonZero(startedNs + (System.nanoTime() - pausedNs));
+                        }
+                        pausedNs = 0;
+                    }
+                    ctx.read();
+                }
+
+                @Override
                 public void channelInactive(final ChannelHandlerContext ctx) {
-                    cancel();
+                    if (timer != null) {
+                        timer.cancel(false);
+                        timer = null;
+                    }
                     ctx.fireChannelInactive();
                 }
             };
@@ -106,57 +139,70 @@ final class Guards {
         ChannelHandler messages() {
             return new ChannelInboundHandlerAdapter() {
                 @Override
+                public void handlerAdded(final ChannelHandlerContext ctx) {
+                    messagesCtx = ctx;
+                }
+
+                @Override
                 public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
                     if (msg instanceof LastHttpContent) {
-                        cancel();
+                        startedNs = 0;
+                    } else if (msg instanceof HttpRequest) {
+                        // The head of a request whose body is still to come, read with the end of the one before.
+                        start(ctx, System.nanoTime());
                     }
                     ctx.fireChannelRead(msg);
                 }
             };
         }
 
-        private void cancel() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
+        private void start(final ChannelHandlerContext ctx, final long nowNs) {
+            if (startedNs == 0) {
+                startedNs = nonZero(nowNs);
+            }
+            if (timer == null) {
+                timer = ctx.executor().schedule(check, timeoutNs, TimeUnit.NANOSECONDS);
             }
         }
 
-        private void expire(final ChannelHandlerContext ctx) {
+        private void check() {
             timer = null;
-            metrics.onResponse(0, HttpResponseStatus.REQUEST_TIMEOUT.code());
-            final FullHttpResponse response = Responses.error(
-                    ctx.alloc(),
-                    HttpResponseStatus.REQUEST_TIMEOUT,
-                    "request not received in time [timeoutMs=" + timeoutMs + "]");
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            // From the channel, not this context: this handler sits before the HTTP encoder, and the response must
-            // pass through it.
-            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            if (startedNs == 0 || !messagesCtx.channel().isActive()) {
+                return;
+            }
+            final long nowNs = System.nanoTime();
+            final long leftNs = pausedNs != 0 ? timeoutNs : startedNs + timeoutNs - nowNs;
+            if (leftNs > 0) {
+                timer = messagesCtx.executor().schedule(check, leftNs, TimeUnit.NANOSECONDS);
+                return;
+            }
+            startedNs = 0;
+            messagesCtx.fireUserEventTriggered(new Refusal(
+                    HttpResponseStatus.REQUEST_TIMEOUT, "request not received in time [timeoutMs=" + timeoutMs + "]"));
+        }
+
+        private static long nonZero(final long ns) {
+            return ns == 0 ? 1 : ns;
         }
     }
 
-    /** Aggregates a request body up to the limit; a larger one gets the engine's JSON 413 and the connection closes. */
+    /**
+     * Aggregates a request body up to the limit; a larger one gets the engine's JSON 413 (a {@link Refusal}, written
+     * in order by {@link ApiHandler}) and the connection closes.
+     */
     static final class BodyLimit extends HttpObjectAggregator {
         private final int maxBytes;
-        private final HttpMetrics metrics;
 
-        BodyLimit(final int maxBytes, final HttpMetrics metrics) {
+        BodyLimit(final int maxBytes) {
             super(maxBytes);
             this.maxBytes = maxBytes;
-            this.metrics = metrics;
         }
 
         @Override
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized) {
             if (oversized instanceof HttpRequest) {
-                metrics.onResponse(0, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
-                final FullHttpResponse response = Responses.error(
-                        ctx.alloc(),
-                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "body too large [maxBytes=" + maxBytes + "]");
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                ctx.fireUserEventTriggered(new Refusal(
+                        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large [maxBytes=" + maxBytes + "]"));
             } else {
                 ctx.close();
             }

@@ -17,7 +17,8 @@ import java.util.Set;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>http.port</td><td>18001</td><td>listen port (0 = any free port, printed at start)</td></tr>
  *   <tr><td>http.bind</td><td>0.0.0.0</td><td>listen address</td></tr>
- *   <tr><td>http.io.threads</td><td>0</td><td>event loop threads, 0 = Netty's default (twice the cores)</td></tr>
+ *   <tr><td>http.io.threads</td><td>0</td><td>event loop threads, 0 = the cores less one (at least 1): the journal and
+ *       writer threads need a core too</td></tr>
  *   <tr><td>http.api.keys</td><td>(none)</td><td>key entries, see {@code ApiKeys}</td></tr>
  *   <tr><td>http.api.key.file</td><td>(none)</td><td>file of key entries, one per line</td></tr>
  *   <tr><td>http.rate.limit.per.second</td><td>0</td><td>requests a second per key, 0 = unlimited</td></tr>
@@ -210,8 +211,9 @@ public final class HttpContext {
         return bind;
     }
 
+    /** @return the event loop threads: {@code http.io.threads}, or the cores less one (at least 1) when it is 0. */
     public int ioThreads() {
-        return ioThreads;
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /** @return the key entries from {@code http.api.keys} / {@code TICK_API_KEYS}, or {@code null}. */

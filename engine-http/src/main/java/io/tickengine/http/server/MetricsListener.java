@@ -3,11 +3,13 @@ package io.tickengine.http.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tickengine.core.security.ApiKeys;
@@ -42,11 +44,13 @@ final class MetricsListener {
             final ApiKeys keys,
             final RateLimiter rateLimiter,
             final ServerState state,
-            final HttpMetrics metrics)
+            final HttpMetrics metrics,
+            final CorsPolicy cors)
             throws InterruptedException {
         final Channel channel = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, ApiHandler.readBuffers())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
@@ -57,9 +61,10 @@ final class MetricsListener {
                                 .addLast(
                                         "idle",
                                         new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
-                                .addLast("http", new HttpServerCodec())
+                                .addLast("http", ApiHandler.codec(new HttpDecoderConfig()))
                                 .addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES))
-                                .addLast("api", new ApiHandler(router, keys, rateLimiter, state, metrics));
+                                .addLast("one-at-a-time", new FlowControlHandler())
+                                .addLast("api", new ApiHandler(router, keys, rateLimiter, state, metrics, cors));
                     }
                 })
                 .bind(context.bind(), context.metricsPort())

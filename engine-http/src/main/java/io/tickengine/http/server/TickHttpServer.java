@@ -14,10 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.cors.CorsConfig;
-import io.netty.handler.codec.http.cors.CorsConfigBuilder;
-import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -25,6 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.store.DatabaseProbe;
 import io.tickengine.http.metrics.Observability;
 import io.tickengine.http.route.Blocking;
 import io.tickengine.http.route.CandlesRoute;
@@ -48,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's HTTP front: Netty on NIO event loops, one pipeline per connection
- * ({@code [TLS] -> connection limit -> receive deadline -> HTTP codec -> body limit -> [CORS] -> API}), routes
+ * ({@code [TLS] -> connection limit -> receive deadline -> HTTP codec -> body limit -> one request at a time
+ * -> API}), routes
  * for ingest, candles and health, and a small executor for routes that must block (queries).
  *
  * <p>Shutdown is in two steps so no acknowledged tick is lost: {@link #stopAccepting()} closes the listening socket
@@ -67,9 +66,10 @@ public final class TickHttpServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final ChannelGroup channels = new DefaultChannelGroup("tick-http", GlobalEventExecutor.INSTANCE);
     private final SslContext ssl;
-    private final CorsConfig cors;
+    private final CorsPolicy cors;
     private final Observability observability;
     private final PredictRoute predict;
+    private final DatabaseProbe databaseProbe;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private Channel listener;
@@ -88,13 +88,10 @@ public final class TickHttpServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(256),
                 new DefaultThreadFactory("tick-query", true));
         this.ssl = context.tlsCert() == null ? null : sslContext(context);
-        this.cors = context.corsOrigins().isEmpty()
-                ? null
-                : CorsConfigBuilder.forOrigins(context.corsOrigins().toArray(new String[0]))
-                        .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS)
-                        .allowedRequestHeaders("Content-Type", ApiHandler.API_KEY_HEADER)
-                        .build();
+        this.cors = new CorsPolicy(context.corsOrigins());
         this.observability = new Observability(engine);
+        this.databaseProbe =
+                new DatabaseProbe(engine.database(), engine.context().dbConnectTimeoutMs());
         final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds(), observability.http());
         final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
         final SignalsRoutes signals = new SignalsRoutes(
@@ -117,7 +114,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .add(
                         HttpMethod.GET,
                         "/health",
-                        new HealthRoute(engine, state::isShuttingDown, context.retryAfterSeconds()));
+                        new HealthRoute(engine, state::isShuttingDown, context.retryAfterSeconds(), databaseProbe));
         ObservabilityRoutes.register(router, observability, blockingRoutes, context.metricsOpen());
     }
 
@@ -149,6 +146,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, ApiHandler.readBuffers())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
@@ -157,20 +155,19 @@ public final class TickHttpServer implements AutoCloseable {
                         if (ssl != null) {
                             p.addLast("tls", ssl.newHandler(ch.alloc()));
                         }
-                        final Guards.ReceiveDeadline deadline =
-                                new Guards.ReceiveDeadline(context.requestTimeoutMs(), observability.http());
+                        final Guards.ReceiveDeadline deadline = new Guards.ReceiveDeadline(context.requestTimeoutMs());
                         p.addLast("connection-limit", connectionLimit)
                                 .addLast(
                                         "idle",
                                         new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
                                 .addLast("deadline-bytes", deadline.bytes())
-                                .addLast("http", new HttpServerCodec(decoder))
+                                .addLast("http", ApiHandler.codec(decoder))
                                 .addLast("deadline-messages", deadline.messages())
-                                .addLast("body", new Guards.BodyLimit(context.maxBodyBytes(), observability.http()));
-                        if (cors != null) {
-                            p.addLast("cors", new CorsHandler(cors));
-                        }
-                        p.addLast("api", new ApiHandler(router, keys, rateLimiter, state, observability.http()));
+                                .addLast("body", new Guards.BodyLimit(context.maxBodyBytes()))
+                                .addLast("one-at-a-time", new FlowControlHandler())
+                                .addLast(
+                                        "api",
+                                        new ApiHandler(router, keys, rateLimiter, state, observability.http(), cors));
                     }
                 });
         listener = bootstrap.bind(context.bind(), context.port()).sync().channel();
@@ -184,7 +181,16 @@ public final class TickHttpServer implements AutoCloseable {
             final Router metricsRouter = new Router()
                     .add(HttpMethod.GET, "/metrics", router.byPath("/metrics").get(HttpMethod.GET));
             metricsListener = MetricsListener.start(
-                    acceptor, workers, context, ssl, metricsRouter, keys, rateLimiter, state, observability.http());
+                    acceptor,
+                    workers,
+                    context,
+                    ssl,
+                    metricsRouter,
+                    keys,
+                    rateLimiter,
+                    state,
+                    observability.http(),
+                    cors);
         }
         return this;
     }
@@ -235,6 +241,7 @@ public final class TickHttpServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         blocking.shutdown();
         predict.close();
+        databaseProbe.close();
         observability.close();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -1,0 +1,90 @@
+package io.tickengine.http.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.flow.FlowControlHandler;
+import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.security.Scope;
+import io.tickengine.http.metrics.HttpMetrics;
+import io.tickengine.http.route.Exchange;
+import io.tickengine.http.route.Responses;
+import io.tickengine.http.route.Route;
+import io.tickengine.http.security.RateLimiter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The connection handler on an {@link EmbeddedChannel}: one request at a time, each answered once, nothing leaked. */
+class ApiHandlerTest {
+    private final List<Exchange> held = new ArrayList<>();
+
+    @Test
+    void shouldTakeUpTheNextRequestOnlyOnceTheCurrentOneIsAnsweredAndDropALateSecondAnswer() {
+        final Router router = new Router().add(HttpMethod.GET, "/held", new Route() {
+            @Override
+            public Scope scope() {
+                return null;
+            }
+
+            @Override
+            public void handle(final Exchange exchange) {
+                held.add(exchange);
+            }
+        });
+        final EmbeddedChannel channel = new EmbeddedChannel(
+                new FlowControlHandler(),
+                new ApiHandler(
+                        router,
+                        ApiKeys.none(),
+                        new RateLimiter(0, 0, 1),
+                        new ServerState(),
+                        new HttpMetrics(),
+                        new CorsPolicy(List.of())));
+
+        channel.writeInbound(request("/held?n=1"), request("/held?n=2"));
+
+        assertEquals(1, held.size(), "the second request waits until the first is answered");
+        final Exchange first = held.get(0);
+        first.respond(answer(first, "one"));
+        assertEquals(2, held.size());
+        assertEquals("one", body(channel.readOutbound()));
+
+        final FullHttpResponse late = answer(first, "late");
+        first.respond(late);
+        assertEquals(0, late.refCnt(), "a second answer is released, not written");
+        assertNull(channel.readOutbound(), "and not sent as the answer of the request after it");
+
+        final Exchange second = held.get(1);
+        second.respond(answer(second, "two"));
+        assertEquals("two", body(channel.readOutbound()));
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    private static FullHttpRequest request(final String uri) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.buffer(0));
+    }
+
+    private static FullHttpResponse answer(final Exchange exchange, final String text) {
+        return Responses.body(exchange.alloc(), HttpResponseStatus.OK, text, "text/plain");
+    }
+
+    private static String body(final Object response) {
+        final FullHttpResponse r = (FullHttpResponse) response;
+        try {
+            return r.content().toString(StandardCharsets.UTF_8);
+        } finally {
+            r.release();
+        }
+    }
+}
