@@ -2,9 +2,12 @@ package io.tickengine.http;
 
 import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.http.cli.BackupCommand;
 import io.tickengine.http.cli.DbCommand;
 import io.tickengine.http.cli.ImportCommand;
+import io.tickengine.http.cli.MaintainCommand;
 import io.tickengine.http.cli.ReplayCommand;
+import io.tickengine.http.cli.RestoreCommand;
 import io.tickengine.http.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,10 +16,21 @@ import picocli.CommandLine.Command;
 @Command(
         name = "tick-engine",
         mixinStandardHelpOptions = true,
-        version = "tick-engine 0.1.0",
+        version = "tick-engine " + TickEngineMain.VERSION,
         description = "Latency-optimised ingestion engine for MetaTrader 5 ticks.",
-        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class, DbCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ImportCommand.class,
+            ReplayCommand.class,
+            DbCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            MaintainCommand.class
+        })
 public final class TickEngineMain {
+    /** This build's version, as {@code --version} prints it and backups record it. */
+    public static final String VERSION = "0.1.0";
+
     private TickEngineMain() {}
 
     public static void main(final String[] args) {
