@@ -6,12 +6,13 @@ import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.Database;
+import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.TickStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -126,18 +127,16 @@ public final class MaintainCommand implements Callable<Integer> {
         return keep;
     }
 
-    private void ticks(final EngineContext context, final Database database) throws SQLException {
+    private void ticks(final EngineContext context, final Database database) throws StoreException {
         if (context.ticksRetentionDays() == 0) {
             out.println("maintain: ticks kept (ticks.retention.days=0)");
             return;
         }
         final long olderThanMsc = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(context.ticksRetentionDays());
-        try (Connection c = database.connect();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM ticks WHERE time_msc < ?")) {
-            ps.setLong(1, olderThanMsc);
+        try (TickStore ticks = TickEngine.openTickStore(database)) {
             out.printf(
                     "maintain: ticks past retention deleted [rows=%d, days=%d]%n",
-                    ps.executeUpdate(), context.ticksRetentionDays());
+                    ticks.deleteOlderThan(olderThanMsc), context.ticksRetentionDays());
         }
     }
 
