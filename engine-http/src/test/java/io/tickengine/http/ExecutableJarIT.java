@@ -1,6 +1,7 @@
 package io.tickengine.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,12 +58,23 @@ class ExecutableJarIT {
                 if (line.startsWith("tick-engine: api-key=")) {
                     key = line.substring("tick-engine: api-key=".length()).trim();
                 }
+                if (line.startsWith("tick-engine: generated API key written to ")) {
+                    // Not a terminal: the key is in a file only this user may read, never in the output.
+                    final Path first =
+                            workDir.resolve("data").resolve(io.tickengine.http.cli.RunCommand.FIRST_KEY_FILE);
+                    key = java.nio.file.Files.readString(first).trim();
+                    assertTrue(
+                            java.nio.file.Files.getPosixFilePermissions(first)
+                                    .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")),
+                            "the first key's file is the owner's only");
+                }
                 if (line.startsWith("tick-engine: port=")) {
                     port = Integer.parseInt(
                             line.substring("tick-engine: port=".length()).trim());
                 }
             }
-            assertNotNull(key, "a generated key is printed:\n" + output);
+            assertNotNull(key, "a generated key is written to a file:\n" + output);
+            assertFalse(output.toString().contains("api-key=" + key), "never printed without a terminal");
             assertTrue(port > 0, "the port is printed:\n" + output);
             final Thread drain = new Thread(() -> {
                 try {

@@ -7,7 +7,11 @@ import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,13 +25,20 @@ import picocli.CommandLine.Option;
         description = {
             "Run the engine: HTTP ingest, journal, candles, store.",
             "Embedded default: journal and SQLite under ./data, port 18001. With no API key configured",
-            "(TICK_API_KEYS, --set http.api.key.file=FILE), a key is generated, printed once, and only its",
-            "SHA-256 digest is kept (DATA_DIR/api-keys).",
+            "(TICK_API_KEYS, --set http.api.key.file=FILE), a key is generated and written to DATA_DIR/api-key.first",
+            "(readable by this user only; printed too when standard output is a terminal); only its SHA-256",
+            "digest is kept (DATA_DIR/api-keys).",
             "One process owns a data dir: a second run, import or replay on it exits 2 naming the owner's pid."
         })
 public final class RunCommand implements Callable<Integer> {
     /** File in the data dir holding the generated key's digest. */
     public static final String KEY_FILE = "api-keys";
+
+    /**
+     * File in the data dir holding the plain key generated at the first start, for the operator to read once: it is
+     * printed only when standard output is a terminal, never into a service's log.
+     */
+    public static final String FIRST_KEY_FILE = "api-key.first";
 
     @Mixin
     ConfigOptions config;
@@ -108,9 +119,35 @@ public final class RunCommand implements Callable<Integer> {
             return keys;
         }
         final Path keyFile = engine.dataDir().resolve(KEY_FILE);
+        final boolean terminal = System.console() != null;
         return ApiKeys.loadOrGenerate(keyFile, key -> {
-            out.println("tick-engine: generated API key (shown once, only its digest is stored in " + keyFile + "):");
-            out.println("tick-engine: api-key=" + key);
+            final Path plain = engine.dataDir().resolve(FIRST_KEY_FILE);
+            writeOwnerOnly(plain, key + "\n");
+            out.println("tick-engine: generated API key written to " + plain + " (readable by this user only; only its"
+                    + " digest is kept, in " + keyFile + "): read it, then delete the file");
+            if (terminal) {
+                out.println("tick-engine: api-key=" + key);
+            }
         });
+    }
+
+    /**
+     * Writes a secret into a new file that only this user may read (POSIX mode 0600 from creation on), replacing an
+     * older one.
+     */
+    static void writeOwnerOnly(final Path file, final String text) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (final UnsupportedOperationException notPosix) {
+                // Windows: the data dir's own ACL protects it.
+                Files.createFile(file);
+            }
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write the generated key [file=" + file + "]", e);
+        }
     }
 }
