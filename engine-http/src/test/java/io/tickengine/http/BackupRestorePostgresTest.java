@@ -37,6 +37,12 @@ class BackupRestorePostgresTest extends AbstractBackupRestoreTest {
                 s.execute("CREATE DATABASE " + name);
             }
             target = source.jdbcUrl().replaceFirst("/" + source.name() + "(?=\\?|$)", "/" + name);
+            if (source.timescaledb()) {
+                try (Connection c = java.sql.DriverManager.getConnection(target, source.user(), source.password());
+                        Statement s = c.createStatement()) {
+                    s.execute("CREATE EXTENSION IF NOT EXISTS timescaledb");
+                }
+            }
             final ChildJvm.Exited init = EngineProcess.run("db", "init", "--db-url", target);
             assertEquals(0, init.code(), init.output());
         }
