@@ -39,11 +39,11 @@ import picocli.CommandLine.Option;
         name = "backup",
         mixinStandardHelpOptions = true,
         description = {
-            "Back up a data dir while the engine runs: the journal, the store (SQLite copy or PostgreSQL tables),",
-            "the key digests, the --config file and the models, with a manifest and SHA-256 checksums.",
-            "DIR must not exist or be empty; the backup is written beside it and renamed into place when complete,",
-            "so a failed backup (full disk, unwritable dir) leaves nothing. The engine is not affected.",
-            "Check a backup with: tick-engine backup verify DIR"
+            "Back up a data dir while the engine runs.",
+            "Copies the journal, the store (SQLite copy or PostgreSQL tables), the key digests, the --config file",
+            "and the models, with a manifest and SHA-256 checksums. DIR must not exist or be empty; the backup is",
+            "written beside it and renamed into place when complete, so a failed backup (full disk, unwritable",
+            "dir) leaves nothing. The engine is not affected. Check a backup with: tick-engine backup verify DIR"
         },
         subcommands = BackupVerifyCommand.class)
 public final class BackupCommand implements Callable<Integer> {

@@ -42,9 +42,10 @@ import picocli.CommandLine.Mixin;
         name = "maintain",
         mixinStandardHelpOptions = true,
         description = {
-            "Housekeeping, safe while the engine runs: journal purge (what can go and why the rest stays),",
-            "tick retention (ticks.retention.days), VACUUM (ANALYZE) and TimescaleDB compression status on",
-            "PostgreSQL, checkpoint and vacuum on SQLite. Prints what it did and the bytes it freed."
+            "Housekeeping, safe while the engine runs; changes no candle.",
+            "Journal purge (what can go and why the rest stays), tick retention (ticks.retention.days),",
+            "VACUUM (ANALYZE) and TimescaleDB compression status on PostgreSQL, checkpoint and vacuum on SQLite.",
+            "Prints what it did and the bytes it freed."
         })
 public final class MaintainCommand implements Callable<Integer> {
     @Mixin

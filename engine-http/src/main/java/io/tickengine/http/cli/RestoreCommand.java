@@ -33,10 +33,11 @@ import picocli.CommandLine.Option;
         name = "restore",
         mixinStandardHelpOptions = true,
         description = {
-            "Restore a backup into a data dir (and, for a PostgreSQL backup, the database of --db-url, whose schema",
-            "tick-engine db init made; run restore as the tables' owner, e.g. tick_owner).",
-            "Refuses a target that holds data unless --force, a backup that fails its checksums, and one made by a",
-            "newer schema. Then start the engine on the data dir: it replays to the state the backup held."
+            "Restore a backup into a new data dir (and database).",
+            "A PostgreSQL backup goes into the database of --db-url, whose schema tick-engine db init made; run",
+            "restore as the tables' owner, e.g. tick_owner. Refuses a target that holds data unless --force, a",
+            "backup that fails its checksums, and one made by a newer schema. Then start the engine on the data",
+            "dir: it replays to the state the backup held."
         })
 public final class RestoreCommand implements Callable<Integer> {
     @Mixin
