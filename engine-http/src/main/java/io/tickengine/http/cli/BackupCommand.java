@@ -1,8 +1,8 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.store.Database;
+import io.tickengine.core.store.Stores;
 import io.tickengine.http.TickEngineMain;
 import io.tickengine.http.backup.BackupException;
 import io.tickengine.http.backup.BackupManifest;
@@ -110,7 +110,7 @@ public final class BackupCommand implements Callable<Integer> {
         try {
             FileTrees.delete(partial);
             Files.createDirectories(partial);
-            try (Database database = TickEngine.openDatabase(context)) {
+            try (Database database = Stores.openDatabase(context)) {
                 StoreCopy.backup(database, partial, manifest, line -> out.println("backup: " + line));
             }
             final JournalCopy.Range range = JournalCopy.copy(

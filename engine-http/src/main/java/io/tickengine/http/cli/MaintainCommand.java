@@ -1,12 +1,12 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.StoreException;
+import io.tickengine.core.store.Stores;
 import io.tickengine.core.store.TickStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,7 +71,7 @@ public final class MaintainCommand implements Callable<Integer> {
         } catch (final DataDirInUseException e) {
             out.println("maintain: the engine is running [" + e.getMessage() + "]: online steps only");
         }
-        try (Database database = TickEngine.openDatabase(context)) {
+        try (Database database = Stores.openDatabase(context)) {
             final long journalIndex = journal(context, database, lock != null);
             ticks(context, database);
             if (database.dialect() == Database.Dialect.POSTGRESQL) {
@@ -134,7 +134,7 @@ public final class MaintainCommand implements Callable<Integer> {
             return;
         }
         final long olderThanMsc = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(context.ticksRetentionDays());
-        try (TickStore ticks = TickEngine.openTickStore(database)) {
+        try (TickStore ticks = Stores.openTickStore(database)) {
             out.printf(
                     "maintain: ticks past retention deleted [rows=%d, days=%d]%n",
                     ticks.deleteOlderThan(olderThanMsc), context.ticksRetentionDays());

@@ -1,10 +1,10 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.SchemaMigrator;
+import io.tickengine.core.store.Stores;
 import io.tickengine.http.backup.BackupException;
 import io.tickengine.http.backup.BackupManifest;
 import io.tickengine.http.backup.FileTrees;
@@ -85,7 +85,7 @@ public final class RestoreCommand implements Callable<Integer> {
             try {
                 FileTrees.delete(journalPartial);
                 FileTrees.copy(from.resolve("journal"), journalPartial);
-                try (Database database = TickEngine.openDatabase(context)) {
+                try (Database database = Stores.openDatabase(context)) {
                     if (postgres) {
                         final List<String> pending =
                                 DbCommand.withDatabase(context, database, () -> SchemaMigrator.pending(database));
