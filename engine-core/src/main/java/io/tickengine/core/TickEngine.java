@@ -5,6 +5,7 @@ import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.core.journal.JournalHandler;
 import io.tickengine.core.journal.JournalRetention;
+import io.tickengine.core.journal.JournalSpace;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.query.ViewQuery;
@@ -69,6 +70,7 @@ public final class TickEngine implements AutoCloseable {
     private final SignalStore signals;
     private final ViewQuery views;
     private final TickJournal journal;
+    private final JournalSpace journalSpace;
     private final CandleAggregator aggregator;
     private final CandleWriter writer;
     private final TickStore tickStore;
@@ -109,8 +111,13 @@ public final class TickEngine implements AutoCloseable {
 
         final OneToOneRingBuffer toWriter = EngineParts.writerRing(context);
         this.aggregator = EngineParts.aggregator(context, symbols, toWriter, metrics);
-        final JournalHandler journalHandler =
-                new JournalHandler(journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics);
+        if (journal.tailCut() != null) {
+            metrics.journalTailCuts.increment();
+            metrics.journalTailCutBytes.getAndAdd(journal.tailCut().damagedBytes());
+        }
+        this.journalSpace = new JournalSpace(journal.dir(), context.journalMinFreeBytes(), metrics);
+        final JournalHandler journalHandler = new JournalHandler(
+                journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics, journalSpace);
         this.ring = new TickRing(
                 context.ringSize(),
                 context.maxBatchSize(),
@@ -412,6 +419,11 @@ public final class TickEngine implements AutoCloseable {
     /** @return why the last store write failed, in plain words, or {@code null} while the store is up. Any thread. */
     public String storeDownReason() {
         return writer.storeDownReason();
+    }
+
+    /** @return the journal's free-space gate. */
+    public JournalSpace journalSpace() {
+        return journalSpace;
     }
 
     /** @return the journal. */
