@@ -4,6 +4,7 @@ import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.http.cli.DbCommand;
 import io.tickengine.http.cli.ImportCommand;
+import io.tickengine.http.cli.JournalCommand;
 import io.tickengine.http.cli.ReplayCommand;
 import io.tickengine.http.cli.RunCommand;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tick-engine 0.1.0",
         description = "Latency-optimised ingestion engine for MetaTrader 5 ticks.",
-        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class, DbCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, ReplayCommand.class, DbCommand.class, JournalCommand.class
+        })
 public final class TickEngineMain {
     private TickEngineMain() {}
 

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.InternalAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -92,6 +93,19 @@ public final class JournalTail {
                     + ", problem=" + problem + ", wholeDocuments=" + wholeDocuments + ", damagedBytes=" + damagedBytes
                     + "]";
         }
+    }
+
+    /**
+     * @param rollCycle the name of the journal's roll cycle ({@code journal.roll.cycle}), e.g. {@code FAST_DAILY}.
+     * @return one check per cycle file of the journal in {@code dir}, oldest first; empty if there are none.
+     */
+    public static List<FileCheck> verify(final Path dir, final String rollCycle) {
+        return verify(dir, RollCycles.valueOf(rollCycle));
+    }
+
+    /** Cuts every damaged cycle file; see {@link #repair(Path, RollCycle)}. Never while the engine runs. */
+    public static List<FileCheck> repair(final Path dir, final String rollCycle) {
+        return repair(dir, RollCycles.valueOf(rollCycle));
     }
 
     /** @return one check per cycle file of the journal in {@code dir}, oldest first; empty if there are none. */
