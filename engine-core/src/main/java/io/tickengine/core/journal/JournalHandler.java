@@ -30,6 +30,10 @@ import org.agrona.collections.IntArrayList;
  * Any failure of an append, {@link Error}s included (a memory-mapped write on a full disk faults with
  * {@code InternalError}), or of the sync is answered the same way, never as journaled; the records of the request
  * after the failure are not written and no seq of them is recorded, so a resend is taken, not answered as duplicates.
+ * A failed append also stops the journal for good (fail-stop): after a fault inside a document, Chronicle's appender
+ * keeps its write lock and its position cannot be trusted (appending on writes documents where readers never find
+ * them, so acknowledged ticks would be lost). Every later request is refused until a restart, whose start cuts the
+ * torn tail ({@link JournalTail}) and appends again. The free-space gate keeps a full disk from getting that far.
  */
 public final class JournalHandler implements EventHandler<TickEvent> {
     private final TickJournal journal;
@@ -50,7 +54,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
 
     private long lastAppendedIndex = -1;
-    private boolean appendsFailing;
+    // Set by the first failed append: the journal takes nothing more until a restart.
+    private String writeFailure;
     private long failedAppends;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
@@ -123,7 +128,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         if (event.type() == TickEvent.TYPE_TICK) {
             if (atRequestStart) {
                 atRequestStart = false;
-                if (checkSpace()) {
+                if (checkWritable() && checkSpace()) {
                     checkRequest(sequence);
                 }
             }
@@ -131,7 +136,9 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         } else if (event.type() == TickEvent.TYPE_BAR || event.type() == TickEvent.TYPE_REPLACE) {
             if (atRequestStart) {
                 atRequestStart = false;
-                checkSpace();
+                if (checkWritable()) {
+                    checkSpace();
+                }
             }
             onBar(event);
         }
@@ -173,6 +180,15 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             }
         }
         endRecord(event);
+    }
+
+    /** @return true unless an append failed before (then the request is refused whole until a restart). */
+    private boolean checkWritable() {
+        if (writeFailure == null) {
+            return true;
+        }
+        requestFailure = writeFailure;
+        return false;
     }
 
     /** @return true if the journal has room for the request starting now; else the request is refused whole. */
@@ -281,9 +297,6 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         if (space != null) {
             space.onAppended(length);
         }
-        if (appendsFailing) {
-            onAppendsRecovered();
-        }
     }
 
     private void onAppendFailed(final TickEvent event, final Throwable e) {
@@ -291,22 +304,19 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         event.markDuplicate();
         metrics.journalErrors.incrementRelease();
         failedAppends++;
-        if (requestFailure == null) {
-            requestFailure = "journal append failed [cause=" + e + "]";
-        }
-        // Logged when appends start failing, not for each record: journalErrors counts them.
-        if (!appendsFailing) {
-            appendsFailing = true;
+        if (writeFailure == null) {
+            writeFailure = "journal write failed; ingest stopped until the engine restarts [cause=" + e + "]";
             metrics.journalFailing.setRelease(1);
-            LOG.error("journal appends failing [symbolId={}, timeMsc={}]", event.symbolId(), event.timeMsc(), e);
+            LOG.error(
+                    "journal write failed: ingest refused until a restart, whose start cuts the torn tail "
+                            + "[symbolId={}, timeMsc={}]",
+                    event.symbolId(),
+                    event.timeMsc(),
+                    e);
         }
-    }
-
-    private void onAppendsRecovered() {
-        appendsFailing = false;
-        metrics.journalFailing.setRelease(0);
-        LOG.info("journal appending again [failedRecords={}]", failedAppends);
-        failedAppends = 0;
+        if (requestFailure == null) {
+            requestFailure = writeFailure;
+        }
     }
 
     private void endRecord(final TickEvent event) {

@@ -268,7 +268,8 @@ public final class TickJournal implements AutoCloseable {
             }
             // From (inclusive) to (exclusive): the same count as after `index` up to `last` inclusive.
             return queue.countExcerpts(index, last);
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | InternalError e) {
+            // InternalError: Chronicle may write index entries while counting, which faults on a full disk.
             return -1;
         }
     }
@@ -331,6 +332,16 @@ public final class TickJournal implements AutoCloseable {
          * @return the number of records read; 0 when the cursor is at the end.
          */
         public int poll(final JournalRecordHandler handler, final int limit) {
+            try {
+                return pollRecords(handler, limit);
+            } catch (final InternalError e) {
+                // A fault of the memory-mapped file (Chronicle indexes as it reads, which faults on a full disk): an
+                // ordinary failure for the poller, not the end of its thread.
+                throw new JournalException("journal read failed [nextIndex=" + nextIndex + ", cause=" + e + "]", e);
+            }
+        }
+
+        private int pollRecords(final JournalRecordHandler handler, final int limit) {
             if (!positioned) {
                 if (!position(tailer, nextIndex)) {
                     return 0;

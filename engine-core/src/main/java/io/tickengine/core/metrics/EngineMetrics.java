@@ -42,7 +42,7 @@ public final class EngineMetrics {
     public final AtomicCounter journalRefused;
     /** 1 while the journal's file system has less free space than {@code journal.min.free.mb}, else 0. */
     public final AtomicCounter journalDiskFull;
-    /** 1 while the journal's last append failed, else 0. Journal thread. */
+    /** 1 once an append failed: the journal refuses every request until a restart. Journal thread. */
     public final AtomicCounter journalFailing;
     /** Free bytes on the journal's file system at the last look, -1 before the first. */
     public final AtomicCounter journalFreeBytes;
