@@ -68,7 +68,9 @@ final class EngineCollector implements MultiCollector {
                 "1 while the journal's file system has less free space than journal.min.free.mb (ingest refused).",
                 m.journalDiskFull.get()));
         out.metricSnapshot(gauge(
-                "tick_journal_failing", "1 while the journal's last append failed, else 0.", m.journalFailing.get()));
+                "tick_journal_failing",
+                "1 once a journal append failed: ingest refused until a restart.",
+                m.journalFailing.get()));
         out.metricSnapshot(gauge(
                 "tick_journal_free_bytes",
                 "Free bytes on the journal's file system at the last look, -1 before the first.",

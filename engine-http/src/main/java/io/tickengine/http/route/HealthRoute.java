@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health}: liveness and readiness. 200 when the engine accepts ticks and the store is up; 503 with the
- * reasons otherwise (shutting down; {@code journal: disk full} or {@code journal: appends failing}, when ingest is
+ * reasons otherwise (shutting down; {@code journal: disk full} or {@code journal: write failed}, when ingest is
  * refused as not journaled; or store down with the database's own reason, e.g. {@code connection refused
  * [host=…, port=…]}: ticks are still journaled then, candles wait). Always reports the ring's free slots, the
  * store's lag, the journal's free space and a tail cut at start. Open: no key.
@@ -54,7 +54,8 @@ public final class HealthRoute implements Route {
                     .append(space.describe())
                     .append(" (ingest refused until space is freed)");
         } else if (appendsFailing) {
-            reasons.append(reasons.isEmpty() ? "" : "; ").append("journal: appends failing (ingest refused)");
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("journal: write failed (ingest refused until the engine restarts; see the log)");
         }
         if (!storeUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("store down");
@@ -82,7 +83,7 @@ public final class HealthRoute implements Route {
                 .append(",\"lastIndex\":")
                 .append(m.lastJournalIndex.get())
                 .append(",\"state\":")
-                .append(diskFull ? "\"disk full\"" : appendsFailing ? "\"appends failing\"" : "\"ok\"")
+                .append(diskFull ? "\"disk full\"" : appendsFailing ? "\"write failed\"" : "\"ok\"")
                 .append(",\"refused\":")
                 .append(m.journalRefused.get())
                 .append(",\"freeBytes\":")
