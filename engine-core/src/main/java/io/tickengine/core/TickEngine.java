@@ -169,7 +169,7 @@ public final class TickEngine implements AutoCloseable {
             throw e;
         }
         try {
-            journal = TickJournal.open(context.journalDir(), context.journalRollCycle());
+            journal = TickJournal.openAsOwner(context.journalDir(), context.journalRollCycle());
         } catch (final RuntimeException e) {
             tickStore.close();
             store.close();

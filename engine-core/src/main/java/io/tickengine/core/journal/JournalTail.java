@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds and cuts a damaged journal tail: a last document left half-written by a crash or a full disk, overwritten,
- * or cut short by a truncated file. Used by {@link TickJournal#open} on the newest cycle file before Chronicle
+ * or cut short by a truncated file. Used by {@link TickJournal#openAsOwner} on the newest cycle file before Chronicle
  * touches it (so a start always succeeds) and by {@code tick-engine journal verify|repair} on every cycle file.
  *
  * <p>A cycle file is a sequence of Chronicle documents, each behind a 4-byte little-endian header: the length in

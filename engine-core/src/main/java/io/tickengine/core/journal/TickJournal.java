@@ -57,13 +57,28 @@ public final class TickJournal implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the journal in {@code dir}. A damaged tail of the newest cycle file (a crash or a full disk
-     * mid-write, an overwritten or truncated file) is cut at the last whole document first ({@link JournalTail}), so
-     * the journal always opens; {@link #tailCut()} reports the cut. The caller owns the directory (its data dir lock).
+     * Opens (or creates) the journal in {@code dir} as it is, for a reader or a writer; another process may be
+     * appending to it. A damaged tail is not touched: see {@link #openAsOwner}.
      *
      * @param rollCycle one of Chronicle's {@link RollCycles} names, e.g. {@code FAST_DAILY} or {@code FAST_HOURLY}.
      */
     public static TickJournal open(final Path dir, final String rollCycle) {
+        return open(dir, rollCycle, false);
+    }
+
+    /**
+     * Opens (or creates) the journal in {@code dir} for its one writer, which owns the directory (the data dir lock;
+     * no other process appends): a damaged tail of the newest cycle file (a crash or a full disk mid-write, an
+     * overwritten or truncated file) is first cut at the last whole document ({@link JournalTail}), so the journal
+     * always opens; {@link #tailCut()} reports the cut.
+     *
+     * @param rollCycle one of Chronicle's {@link RollCycles} names, e.g. {@code FAST_DAILY} or {@code FAST_HOURLY}.
+     */
+    public static TickJournal openAsOwner(final Path dir, final String rollCycle) {
+        return open(dir, rollCycle, true);
+    }
+
+    private static TickJournal open(final Path dir, final String rollCycle, final boolean cutTornTail) {
         final RollCycle cycle;
         try {
             cycle = RollCycles.valueOf(rollCycle);
@@ -73,7 +88,8 @@ public final class TickJournal implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             final String id = readOrCreateId(dir.resolve(ID_FILE));
-            final JournalTail.FileCheck tail = JournalTail.cutTornTail(dir, cycle);
+            // Only the owner may cut: another process may be in the middle of a write.
+            final JournalTail.FileCheck tail = cutTornTail ? JournalTail.cutTornTail(dir, cycle) : null;
             final SingleChronicleQueue queue =
                     SingleChronicleQueueBuilder.binary(dir).rollCycle(cycle).build();
             LOG.info(

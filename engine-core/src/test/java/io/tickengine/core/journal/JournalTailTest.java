@@ -72,7 +72,12 @@ class JournalTailTest {
         assertEquals(file, damage.file());
         assertTrue(damage.wholeDocuments() > 0 && damage.wholeDocuments() < TICKS, damage.describe());
         final List<Long> indices = new ArrayList<>();
-        try (TickJournal journal = TickJournal.open(journalDir(), "FAST_DAILY")) {
+        try (TickJournal reader = TickJournal.open(journalDir(), "FAST_DAILY")) {
+            assertNull(reader.tailCut(), "a reader never cuts");
+        }
+        assertTrue(
+                JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0).isDamaged());
+        try (TickJournal journal = TickJournal.openAsOwner(journalDir(), "FAST_DAILY")) {
             assertNotNull(journal.tailCut(), "the cut is reported");
             assertEquals(damage.damageIndex(), journal.tailCut().damageIndex());
             journal.replay(Long.MIN_VALUE, (record, index) -> indices.add(index));
