@@ -56,7 +56,6 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private long lastAppendedIndex = -1;
     // Set by the first failed append: the journal takes nothing more until a restart.
     private String writeFailure;
-    private long failedAppends;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
     // The index of the tick refused for its seq, or -1: then a non-null requestFailure is a journal failure.
@@ -303,7 +302,6 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
         event.markDuplicate();
         metrics.journalErrors.incrementRelease();
-        failedAppends++;
         if (writeFailure == null) {
             writeFailure = "journal write failed; ingest stopped until the engine restarts [cause=" + e + "]";
             metrics.journalFailing.setRelease(1);

@@ -84,7 +84,7 @@ public final class HealthRoute implements Route {
                 .append(m.lastJournalIndex.get())
                 .append(",\"state\":")
                 .append(diskFull ? "\"disk full\"" : appendsFailing ? "\"write failed\"" : "\"ok\"")
-                .append(",\"refused\":")
+                .append(",\"notJournaled\":")
                 .append(m.journalRefused.get())
                 .append(",\"freeBytes\":")
                 .append(space.freeBytes())
