@@ -26,6 +26,9 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
+ *   <tr><td>journal.min.free.mb</td><td>256</td><td>free space the journal's file system must keep: below it ingest
+ *       is refused ({@code 503 not journaled: disk full}) before Chronicle's memory-mapped write can fault; it
+ *       resumes by itself once space is freed; 0 turns the check off</td></tr>
  *   <tr><td>ticks.retention.days</td><td>0</td><td>delete stored ticks (the {@code ticks} table) older than this;
  *       0 keeps them all</td></tr>
  *   <tr><td>ticks.store.busy.duty</td><td>0.1</td><td>the largest share of time the tick store writer works while
@@ -69,6 +72,7 @@ public final class EngineContext {
     private boolean journalSync;
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
+    private long journalMinFreeMb = 256;
     private int ticksRetentionDays;
     private double ticksStoreBusyDuty = 0.1;
     private int ringSize = 65_536;
@@ -134,6 +138,7 @@ public final class EngineContext {
             "journal.sync",
             "journal.roll.cycle",
             "journal.retention.days",
+            "journal.min.free.mb",
             "ticks.retention.days",
             "ticks.store.busy.duty",
             "ring.size",
@@ -176,6 +181,7 @@ public final class EngineContext {
                 case "journal.sync" -> journalSync = parseBoolean(value);
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
+                case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
                 case "ticks.retention.days" -> ticksRetentionDays = Integer.parseInt(value);
                 case "ticks.store.busy.duty" -> ticksStoreBusyDuty = Double.parseDouble(value);
                 case "ring.size" -> ringSize = Integer.parseInt(value);
@@ -241,6 +247,11 @@ public final class EngineContext {
                 sessionOffsetMsc / 60_000,
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
+        require(
+                journalMinFreeMb >= 0 && journalMinFreeMb <= 1L << 30,
+                "journal.min.free.mb",
+                journalMinFreeMb,
+                "0..1073741824 (0 turns the free-space check off)");
         require(ticksRetentionDays >= 0, "ticks.retention.days", ticksRetentionDays, ">= 0");
         require(
                 ticksStoreBusyDuty > 0 && ticksStoreBusyDuty <= 1,
@@ -364,6 +375,11 @@ public final class EngineContext {
 
     public String journalRollCycle() {
         return journalRollCycle;
+    }
+
+    /** @return free bytes the journal's file system must keep before ingest is refused; 0 = no check. */
+    public long journalMinFreeBytes() {
+        return journalMinFreeMb * 1024 * 1024;
     }
 
     public int journalRetentionDays() {

@@ -5,6 +5,7 @@ import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.core.journal.JournalHandler;
 import io.tickengine.core.journal.JournalRetention;
+import io.tickengine.core.journal.JournalSpace;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.query.ViewQuery;
@@ -67,6 +68,7 @@ public final class TickEngine implements AutoCloseable {
     private final SignalStore signals;
     private final ViewQuery views;
     private final TickJournal journal;
+    private final JournalSpace journalSpace;
     private final CandleAggregator aggregator;
     private final CandleWriter writer;
     private final TickStore tickStore;
@@ -114,8 +116,13 @@ public final class TickEngine implements AutoCloseable {
 
         final OneToOneRingBuffer toWriter = EngineParts.writerRing(context);
         this.aggregator = EngineParts.aggregator(context, symbols, toWriter, metrics);
-        final JournalHandler journalHandler =
-                new JournalHandler(journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics);
+        if (journal.tailCut() != null) {
+            metrics.journalTailCuts.increment();
+            metrics.journalTailCutBytes.getAndAdd(journal.tailCut().damagedBytes());
+        }
+        this.journalSpace = new JournalSpace(journal.dir(), context.journalMinFreeBytes(), metrics);
+        final JournalHandler journalHandler = new JournalHandler(
+                journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics, journalSpace);
         this.ring = new TickRing(
                 context.ringSize(),
                 context.maxBatchSize(),
@@ -179,7 +186,7 @@ public final class TickEngine implements AutoCloseable {
             throw e;
         }
         try {
-            journal = TickJournal.open(context.journalDir(), context.journalRollCycle());
+            journal = TickJournal.openAsOwner(context.journalDir(), context.journalRollCycle());
         } catch (final RuntimeException e) {
             tickStore.close();
             store.close();
@@ -321,6 +328,11 @@ public final class TickEngine implements AutoCloseable {
      */
     public String stoppedReason() {
         return failStop.reason();
+    }
+
+    /** @return the journal's free-space gate. */
+    public JournalSpace journalSpace() {
+        return journalSpace;
     }
 
     /** @return the journal. */

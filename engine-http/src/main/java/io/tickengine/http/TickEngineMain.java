@@ -5,6 +5,7 @@ import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.http.cli.BackupCommand;
 import io.tickengine.http.cli.DbCommand;
 import io.tickengine.http.cli.ImportCommand;
+import io.tickengine.http.cli.JournalCommand;
 import io.tickengine.http.cli.MaintainCommand;
 import io.tickengine.http.cli.ReplayCommand;
 import io.tickengine.http.cli.RestoreCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             ReplayCommand.class,
             DbCommand.class,
+            JournalCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
             MaintainCommand.class

@@ -23,6 +23,17 @@ import org.agrona.collections.IntArrayList;
  * every seq against the window as it will stand when the request's highest seq is in: a request holding such a
  * tick journals nothing and records no seq. A seq is recorded only once its tick is journaled, so a failed append
  * needs no undo.
+ *
+ * <h2>Failing safe</h2>
+ * Before a request's first record the {@link JournalSpace} gate looks at the free space: below the margin the whole
+ * request is refused ({@link IngestAck#onFailed}, {@code 503 not journaled: disk full}) and nothing of it is written.
+ * Any failure of an append, {@link Error}s included (a memory-mapped write on a full disk faults with
+ * {@code InternalError}), or of the sync is answered the same way, never as journaled; the records of the request
+ * after the failure are not written and no seq of them is recorded, so a resend is taken, not answered as duplicates.
+ * A failed append also stops the journal for good (fail-stop): after a fault inside a document, Chronicle's appender
+ * keeps its write lock and its position cannot be trusted (appending on writes documents where readers never find
+ * them, so acknowledged ticks would be lost). Every later request is refused until a restart, whose start cuts the
+ * torn tail ({@link JournalTail}) and appends again. The free-space gate keeps a full disk from getting that far.
  */
 public final class JournalHandler implements EventHandler<TickEvent> {
     private final TickJournal journal;
@@ -31,6 +42,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private final boolean sync;
     private final EngineMetrics metrics;
     private final SourceSequences sequences;
+    private final JournalSpace space;
     // The request being checked: its sources, and per source (by id) its lowest and highest seq in it.
     private final IntArrayList requestSources = new IntArrayList();
     private boolean[] requestListed = new boolean[16];
@@ -42,8 +54,8 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalHandler.class);
 
     private long lastAppendedIndex = -1;
-    private boolean appendsFailing;
-    private long failedAppends;
+    // Set by the first failed append: the journal takes nothing more until a restart.
+    private String writeFailure;
     private String requestFailure;
     private String[] pendingFailures = new String[64];
     // The index of the tick refused for its seq, or -1: then a non-null requestFailure is a journal failure.
@@ -57,6 +69,7 @@ public final class JournalHandler implements EventHandler<TickEvent> {
     private long[] pendingPublishNs = new long[64];
     private int pendingCount;
 
+    /** A handler without the free-space gate (benchmarks, tests). */
     public JournalHandler(
             final TickJournal journal,
             final NameTable symbols,
@@ -64,6 +77,19 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             final boolean sync,
             final int dedupWindow,
             final EngineMetrics metrics) {
+        this(journal, symbols, sources, sync, dedupWindow, metrics, null);
+    }
+
+    /** @param space the free-space gate, or {@code null} for none. */
+    public JournalHandler(
+            final TickJournal journal,
+            final NameTable symbols,
+            final NameTable sources,
+            final boolean sync,
+            final int dedupWindow,
+            final EngineMetrics metrics,
+            final JournalSpace space) {
+        this.space = space;
         this.sequences = new SourceSequences(dedupWindow);
         this.journal = journal;
         this.symbols = symbols;
@@ -101,10 +127,18 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         if (event.type() == TickEvent.TYPE_TICK) {
             if (atRequestStart) {
                 atRequestStart = false;
-                checkRequest(sequence);
+                if (checkWritable() && checkSpace()) {
+                    checkRequest(sequence);
+                }
             }
             onTick(event);
         } else if (event.type() == TickEvent.TYPE_BAR || event.type() == TickEvent.TYPE_REPLACE) {
+            if (atRequestStart) {
+                atRequestStart = false;
+                if (checkWritable()) {
+                    checkSpace();
+                }
+            }
             onBar(event);
         }
         if (endOfBatch) {
@@ -137,16 +171,33 @@ public final class JournalHandler implements EventHandler<TickEvent> {
                 }
                 requestAccepted++;
                 metrics.ticksJournaled.incrementRelease();
-                metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
-                if (appendsFailing) {
-                    onAppendsRecovered();
-                }
+                onAppended();
                 metrics.symbols.onTick(event.symbolId(), event.timeMsc());
-            } catch (final RuntimeException e) {
+            } catch (final RuntimeException | Error e) {
+                // Error too: a memory-mapped write on a full disk faults with InternalError (SIGBUS).
                 onAppendFailed(event, e);
             }
         }
         endRecord(event);
+    }
+
+    /** @return true unless an append failed before (then the request is refused whole until a restart). */
+    private boolean checkWritable() {
+        if (writeFailure == null) {
+            return true;
+        }
+        requestFailure = writeFailure;
+        return false;
+    }
+
+    /** @return true if the journal has room for the request starting now; else the request is refused whole. */
+    private boolean checkSpace() {
+        if (space == null || space.hasRoom(System.nanoTime())) {
+            return true;
+        }
+        // Refused before anything of the request is written: no append, no seq recorded.
+        requestFailure = space.describe();
+        return false;
     }
 
     /**
@@ -232,35 +283,38 @@ public final class JournalHandler implements EventHandler<TickEvent> {
             event.journalIndex(lastAppendedIndex);
             requestAccepted++;
             metrics.barsJournaled.incrementRelease();
-            metrics.journalBytes.getAndAddRelease(journal.lastRecordLength());
-            if (appendsFailing) {
-                onAppendsRecovered();
-            }
-        } catch (final RuntimeException e) {
+            onAppended();
+        } catch (final RuntimeException | Error e) {
             onAppendFailed(event, e);
         }
         endRecord(event);
     }
 
-    private void onAppendFailed(final TickEvent event, final RuntimeException e) {
-        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
-        event.markDuplicate();
-        metrics.journalErrors.incrementRelease();
-        failedAppends++;
-        if (requestFailure == null) {
-            requestFailure = "journal append failed: " + e.getMessage();
-        }
-        // Logged when appends start failing, not for each record: journalErrors counts them.
-        if (!appendsFailing) {
-            appendsFailing = true;
-            LOG.error("journal appends failing [symbolId={}, timeMsc={}]", event.symbolId(), event.timeMsc(), e);
+    private void onAppended() {
+        final int length = journal.lastRecordLength();
+        metrics.journalBytes.getAndAddRelease(length);
+        if (space != null) {
+            space.onAppended(length);
         }
     }
 
-    private void onAppendsRecovered() {
-        appendsFailing = false;
-        LOG.info("journal appending again [failedRecords={}]", failedAppends);
-        failedAppends = 0;
+    private void onAppendFailed(final TickEvent event, final Throwable e) {
+        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
+        event.markDuplicate();
+        metrics.journalErrors.incrementRelease();
+        if (writeFailure == null) {
+            writeFailure = "journal write failed; ingest stopped until the engine restarts [cause=" + e + "]";
+            metrics.journalFailing.setRelease(1);
+            LOG.error(
+                    "journal write failed: ingest refused until a restart, whose start cuts the torn tail "
+                            + "[symbolId={}, timeMsc={}]",
+                    event.symbolId(),
+                    event.timeMsc(),
+                    e);
+        }
+        if (requestFailure == null) {
+            requestFailure = writeFailure;
+        }
     }
 
     private void endRecord(final TickEvent event) {
@@ -284,15 +338,27 @@ public final class JournalHandler implements EventHandler<TickEvent> {
         if (pendingCount == 0) {
             return;
         }
+        String syncFailure = null;
         if (sync) {
-            journal.sync();
+            try {
+                journal.sync();
+            } catch (final RuntimeException | Error e) {
+                // Written to the mapped file (it survives a crash of this process) but not known to be on disk: the
+                // promise of journal.sync is not kept, so none of the batch is acknowledged.
+                syncFailure = "journal sync failed [cause=" + e + "]";
+                metrics.journalErrors.incrementRelease();
+                LOG.error("journal sync failed; the batch is answered as not journaled", e);
+            }
         }
         final long nowNs = System.nanoTime();
         for (int i = 0; i < pendingCount; i++) {
             final IngestAck ack = pendingAcks[i];
             pendingAcks[i] = null;
             EngineMetrics.record(metrics.journalLatency, nowNs - pendingPublishNs[i], EngineMetrics.MAX_LATENCY_NS);
-            final String failure = pendingFailures[i];
+            final String failure = pendingFailures[i] != null ? pendingFailures[i] : syncFailure;
+            if (failure != null && pendingRefusedIndex[i] < 0) {
+                metrics.journalRefused.incrementRelease();
+            }
             if (failure == null) {
                 ack.onJournaled(pendingAccepted[i], pendingDuplicates[i]);
             } else {

@@ -44,21 +44,41 @@ public final class TickJournal implements AutoCloseable {
     private final Path dir;
     private final String id;
     private final SingleChronicleQueue queue;
+    private final JournalTail.FileCheck tailCut;
     private ExcerptAppender appender;
     private int lastRecordLength;
 
-    private TickJournal(final Path dir, final String id, final SingleChronicleQueue queue) {
+    private TickJournal(
+            final Path dir, final String id, final SingleChronicleQueue queue, final JournalTail.FileCheck tailCut) {
         this.dir = dir;
         this.id = id;
         this.queue = queue;
+        this.tailCut = tailCut;
     }
 
     /**
-     * Opens (or creates) the journal in {@code dir}.
+     * Opens (or creates) the journal in {@code dir} as it is, for a reader or a writer; another process may be
+     * appending to it. A damaged tail is not touched: see {@link #openAsOwner}.
      *
      * @param rollCycle one of Chronicle's {@link RollCycles} names, e.g. {@code FAST_DAILY} or {@code FAST_HOURLY}.
      */
     public static TickJournal open(final Path dir, final String rollCycle) {
+        return open(dir, rollCycle, false);
+    }
+
+    /**
+     * Opens (or creates) the journal in {@code dir} for its one writer, which owns the directory (the data dir lock;
+     * no other process appends): a damaged tail of the newest cycle file (a crash or a full disk mid-write, an
+     * overwritten or truncated file) is first cut at the last whole document ({@link JournalTail}), so the journal
+     * always opens; {@link #tailCut()} reports the cut.
+     *
+     * @param rollCycle one of Chronicle's {@link RollCycles} names, e.g. {@code FAST_DAILY} or {@code FAST_HOURLY}.
+     */
+    public static TickJournal openAsOwner(final Path dir, final String rollCycle) {
+        return open(dir, rollCycle, true);
+    }
+
+    private static TickJournal open(final Path dir, final String rollCycle, final boolean cutTornTail) {
         final RollCycle cycle;
         try {
             cycle = RollCycles.valueOf(rollCycle);
@@ -68,6 +88,8 @@ public final class TickJournal implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             final String id = readOrCreateId(dir.resolve(ID_FILE));
+            // Only the owner may cut: another process may be in the middle of a write.
+            final JournalTail.FileCheck tail = cutTornTail ? JournalTail.cutTornTail(dir, cycle) : null;
             final SingleChronicleQueue queue =
                     SingleChronicleQueueBuilder.binary(dir).rollCycle(cycle).build();
             LOG.info(
@@ -77,7 +99,7 @@ public final class TickJournal implements AutoCloseable {
                     rollCycle,
                     queue.firstIndex(),
                     queue.lastIndex());
-            return new TickJournal(dir, id, queue);
+            return new TickJournal(dir, id, queue, tail != null && tail.isDamaged() ? tail : null);
         } catch (final IOException | RuntimeException e) {
             throw new JournalException("cannot open journal [dir=" + dir + ", cause=" + e + "]", e);
         }
@@ -86,6 +108,11 @@ public final class TickJournal implements AutoCloseable {
     /** @return a random id made when this journal was created; the store's checkpoint names it. */
     public String id() {
         return id;
+    }
+
+    /** @return what was cut from a damaged tail when this journal was opened, or {@code null} if it was whole. */
+    public JournalTail.FileCheck tailCut() {
+        return tailCut;
     }
 
     /** @return the directory. */
@@ -105,22 +132,28 @@ public final class TickJournal implements AutoCloseable {
         final byte[] symbol = symbols.bytes(event.symbolId());
         final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
         try (DocumentContext dc = appender.writingDocument()) {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeLong(event.timeMsc());
-            bytes.writeDouble(event.bid());
-            bytes.writeDouble(event.ask());
-            bytes.writeDouble(event.last());
-            bytes.writeLong(event.volume());
-            bytes.writeDouble(event.volumeReal());
-            bytes.writeLong(event.seq());
-            bytes.writeInt(event.flags());
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) (source == null ? 0 : source.length));
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_TICK);
-            bytes.write(symbol);
-            if (source != null) {
-                bytes.write(source);
+            try {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeLong(event.timeMsc());
+                bytes.writeDouble(event.bid());
+                bytes.writeDouble(event.ask());
+                bytes.writeDouble(event.last());
+                bytes.writeLong(event.volume());
+                bytes.writeDouble(event.volumeReal());
+                bytes.writeLong(event.seq());
+                bytes.writeInt(event.flags());
+                bytes.writeByte((byte) symbol.length);
+                bytes.writeByte((byte) (source == null ? 0 : source.length));
+                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+                bytes.writeByte(TickRecordDescriptor.KIND_TICK);
+                bytes.write(symbol);
+                if (source != null) {
+                    bytes.write(source);
+                }
+            } catch (final RuntimeException | Error e) {
+                // Without this, closing the context would commit a half-written document.
+                dc.rollbackOnClose();
+                throw e;
             }
         }
         lastRecordLength = TickRecordDescriptor.length(symbol.length, source == null ? 0 : source.length);
@@ -138,21 +171,27 @@ public final class TickJournal implements AutoCloseable {
         }
         final byte[] symbol = symbols.bytes(event.symbolId());
         try (DocumentContext dc = appender.writingDocument()) {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeLong(event.timeMsc());
-            bytes.writeDouble(event.barOpen());
-            bytes.writeDouble(event.barHigh());
-            bytes.writeDouble(event.barLow());
-            bytes.writeDouble(event.barClose());
-            bytes.writeDouble(event.barRealVolume());
-            bytes.writeLong(event.barTickVolume());
-            bytes.writeInt(event.barTimeframe());
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) 0);
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_BAR);
-            bytes.writeDouble(event.barSpread());
-            bytes.write(symbol);
+            try {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeLong(event.timeMsc());
+                bytes.writeDouble(event.barOpen());
+                bytes.writeDouble(event.barHigh());
+                bytes.writeDouble(event.barLow());
+                bytes.writeDouble(event.barClose());
+                bytes.writeDouble(event.barRealVolume());
+                bytes.writeLong(event.barTickVolume());
+                bytes.writeInt(event.barTimeframe());
+                bytes.writeByte((byte) symbol.length);
+                bytes.writeByte((byte) 0);
+                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+                bytes.writeByte(TickRecordDescriptor.KIND_BAR);
+                bytes.writeDouble(event.barSpread());
+                bytes.write(symbol);
+            } catch (final RuntimeException | Error e) {
+                // Without this, closing the context would commit a half-written document.
+                dc.rollbackOnClose();
+                throw e;
+            }
         }
         lastRecordLength = TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length;
         return appender.lastIndexAppended();
@@ -171,20 +210,26 @@ public final class TickJournal implements AutoCloseable {
         }
         final byte[] symbol = symbols.bytes(event.symbolId());
         try (DocumentContext dc = appender.writingDocument()) {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeLong(event.timeMsc());
-            bytes.writeLong(event.replaceToMsc());
-            bytes.writeLong(event.replaceBeforeIndex());
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeInt(0);
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) 0);
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
-            bytes.write(symbol);
+            try {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeLong(event.timeMsc());
+                bytes.writeLong(event.replaceToMsc());
+                bytes.writeLong(event.replaceBeforeIndex());
+                bytes.writeLong(0);
+                bytes.writeLong(0);
+                bytes.writeLong(0);
+                bytes.writeLong(0);
+                bytes.writeInt(0);
+                bytes.writeByte((byte) symbol.length);
+                bytes.writeByte((byte) 0);
+                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+                bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
+                bytes.write(symbol);
+            } catch (final RuntimeException | Error e) {
+                // Without this, closing the context would commit a half-written document.
+                dc.rollbackOnClose();
+                throw e;
+            }
         }
         lastRecordLength = TickRecordDescriptor.HEADER_LENGTH + symbol.length;
         return appender.lastIndexAppended();
@@ -239,7 +284,8 @@ public final class TickJournal implements AutoCloseable {
             }
             // From (inclusive) to (exclusive): the same count as after `index` up to `last` inclusive.
             return queue.countExcerpts(index, last);
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | InternalError e) {
+            // InternalError: Chronicle may write index entries while counting, which faults on a full disk.
             return -1;
         }
     }
@@ -302,6 +348,16 @@ public final class TickJournal implements AutoCloseable {
          * @return the number of records read; 0 when the cursor is at the end.
          */
         public int poll(final JournalRecordHandler handler, final int limit) {
+            try {
+                return pollRecords(handler, limit);
+            } catch (final InternalError e) {
+                // A fault of the memory-mapped file (Chronicle indexes as it reads, which faults on a full disk): an
+                // ordinary failure for the poller, not the end of its thread.
+                throw new JournalException("journal read failed [nextIndex=" + nextIndex + ", cause=" + e + "]", e);
+            }
+        }
+
+        private int pollRecords(final JournalRecordHandler handler, final int limit) {
             if (!positioned) {
                 if (!position(tailer, nextIndex)) {
                     return 0;
@@ -407,7 +463,8 @@ public final class TickJournal implements AutoCloseable {
         LOG.info("journal closed [dir={}]", dir);
     }
 
-    private static long parseCycleStart(final String stamp, final DateTimeFormatter format) {
+    /** @return the start (epoch ms, UTC) of the cycle a file name stamp names, in the roll cycle's format. */
+    static long parseCycleStart(final String stamp, final DateTimeFormatter format) {
         final java.time.temporal.TemporalAccessor parsed = format.parse(stamp);
         final int hour = parsed.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY)
                 ? parsed.get(java.time.temporal.ChronoField.HOUR_OF_DAY)

@@ -38,6 +38,18 @@ public final class EngineMetrics {
     public final AtomicCounter journalBytes;
     /** Ticks the journal failed to append (answered 503, not aggregated). Journal thread. */
     public final AtomicCounter journalErrors;
+    /** Requests (and bar batches) answered {@code 503 not journaled}: disk full or a failed append. Journal thread. */
+    public final AtomicCounter journalRefused;
+    /** 1 while the journal's file system has less free space than {@code journal.min.free.mb}, else 0. */
+    public final AtomicCounter journalDiskFull;
+    /** 1 once an append failed: the journal refuses every request until a restart. Journal thread. */
+    public final AtomicCounter journalFailing;
+    /** Free bytes on the journal's file system at the last look, -1 before the first. */
+    public final AtomicCounter journalFreeBytes;
+    /** Damaged journal tails cut at start-up (torn or overwritten last documents). Start-up thread. */
+    public final AtomicCounter journalTailCuts;
+    /** Bytes cut from damaged journal tails at start-up. Start-up thread. */
+    public final AtomicCounter journalTailCutBytes;
     /** Ticks dropped because their source had sent that seq before. Journal thread. */
     public final AtomicCounter ticksDuplicate;
     /** Ticks older than the late window: journaled, not aggregated. Aggregator thread. */
@@ -128,6 +140,13 @@ public final class EngineMetrics {
         ticksDuplicate = counters.newCounter("ticks_duplicate");
         journalBytes = counters.newCounter("journal_bytes");
         journalErrors = counters.newCounter("journal_errors");
+        journalRefused = counters.newCounter("journal_refused");
+        journalDiskFull = counters.newCounter("journal_disk_full");
+        journalFailing = counters.newCounter("journal_failing");
+        journalFreeBytes = counters.newCounter("journal_free_bytes");
+        journalFreeBytes.set(-1);
+        journalTailCuts = counters.newCounter("journal_tail_cuts");
+        journalTailCutBytes = counters.newCounter("journal_tail_cut_bytes");
         barsJournaled = counters.newCounter("bars_journaled");
         ticksLate = counters.newCounter("ticks_late");
         ticksNoPrice = counters.newCounter("ticks_no_price");

@@ -46,7 +46,7 @@ public final class HistoryRebuild {
         final long timeoutMs = context.shutdownTimeoutMs();
         try (CandleStore store = Stores.openStore(context, database);
                 TickStore tickStore = Stores.openTickStore(database);
-                TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
+                TickJournal journal = TickJournal.openAsOwner(context.journalDir(), context.journalRollCycle())) {
             final TickStoreWriter tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
             if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw new StoreException("the tick store did not catch up with the journal in time [timeoutMs="

@@ -16,10 +16,12 @@ public interface IngestAck {
     void onJournaled(int accepted, int duplicates);
 
     /**
-     * Some tick of the publish call could not be journaled (e.g. disk full): it is not acknowledged and not
-     * aggregated, and the client must be told to retry. Called instead of {@link #onJournaled}, on the journal
-     * thread. Ticks of the call that were journaled stay journaled: a retry without {@code seq} may count them
-     * twice, which is why senders should number their ticks.
+     * Some tick of the publish call could not be journaled: it is not acknowledged and not aggregated, no seq of it
+     * is recorded, and the client must be told to retry ({@code 503 not journaled}). Called instead of
+     * {@link #onJournaled}, on the journal thread. With less free space than {@code journal.min.free.mb}
+     * ({@code reason} starts with {@code disk full}) nothing of the call was written. After a failed append or sync,
+     * ticks of the call journaled before it stay journaled: a retry without {@code seq} may count them twice, which
+     * is why senders should number their ticks.
      */
     default void onFailed(final String reason) {
         // Callers that cannot tell anyone (tests, importers that check the counters) ignore it.

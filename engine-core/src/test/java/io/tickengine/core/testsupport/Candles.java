@@ -2,6 +2,7 @@ package io.tickengine.core.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tickengine.core.candle.BarMath;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
@@ -25,6 +26,47 @@ public final class Candles {
         final List<TickFiles.Candle> expected = TickFiles.expectedM1(fixture);
         final List<CandleRow> actual = all(store, expected.get(0).symbol(), Timeframe.M1);
         assertEquals(render(expected), renderRows(actual), "M1 candles of " + fixture);
+    }
+
+    /**
+     * Asserts the store's M1 bars of the ticks' symbol equal the bars {@code ticks} give, bar for bar: the candles of
+     * exactly these ticks (e.g. the acknowledged ones), computed here with {@link BarMath}'s rules (bid price, ties in
+     * a millisecond broken by the list order, as by seq).
+     */
+    public static void assertM1OfTicks(final CandleStore store, final List<TickFiles.Tick> ticks)
+            throws StoreException {
+        final String symbol = ticks.get(0).symbol();
+        assertEquals(render(m1Of(ticks)), renderRows(all(store, symbol, Timeframe.M1)), "M1 candles of the ticks");
+    }
+
+    /** @return the M1 candles {@code ticks} give (each counted once), in time order. */
+    public static List<TickFiles.Candle> m1Of(final List<TickFiles.Tick> ticks) {
+        final List<TickFiles.Tick> inOrder = new ArrayList<>(ticks);
+        // Stable: ticks of one millisecond keep their list order, as their seqs order them.
+        inOrder.sort(java.util.Comparator.comparingLong(TickFiles.Tick::timeMsc));
+        final Map<Long, TickFiles.Candle> bars = new LinkedHashMap<>();
+        for (final TickFiles.Tick t : inOrder) {
+            final double price = BarMath.price(false, t.bid(), t.last());
+            if (!(price > 0)) {
+                continue;
+            }
+            final long open = Timeframe.M1.openTime(t.timeMsc(), 0);
+            final TickFiles.Candle bar = bars.get(open);
+            bars.put(
+                    open,
+                    bar == null
+                            ? new TickFiles.Candle(t.symbol(), "M1", open, price, price, price, price, 1)
+                            : new TickFiles.Candle(
+                                    t.symbol(),
+                                    "M1",
+                                    open,
+                                    bar.open(),
+                                    Math.max(bar.high(), price),
+                                    Math.min(bar.low(), price),
+                                    price,
+                                    bar.tickVolume() + 1));
+        }
+        return new ArrayList<>(bars.values());
     }
 
     /** Asserts every higher timeframe equals its M1 bars recombined. */

@@ -59,6 +59,28 @@ final class EngineCollector implements MultiCollector {
                 counter("tick_bars_journaled", "Whole bars (backfill) appended to the journal.", m.barsJournaled));
         out.metricSnapshot(counter(
                 "tick_journal_errors", "Ticks and bars the journal failed to append (answered 503).", m.journalErrors));
+        out.metricSnapshot(counter(
+                "tick_journal_refused_requests",
+                "Requests answered 503 not journaled: disk full, or an append or sync that failed.",
+                m.journalRefused));
+        out.metricSnapshot(gauge(
+                "tick_journal_disk_full",
+                "1 while the journal's file system has less free space than journal.min.free.mb (ingest refused).",
+                m.journalDiskFull.get()));
+        out.metricSnapshot(gauge(
+                "tick_journal_failing",
+                "1 once a journal append failed: ingest refused until a restart.",
+                m.journalFailing.get()));
+        out.metricSnapshot(gauge(
+                "tick_journal_free_bytes",
+                "Free bytes on the journal's file system at the last look, -1 before the first.",
+                m.journalFreeBytes.get()));
+        out.metricSnapshot(counter(
+                "tick_journal_tail_cuts", "Damaged journal tails cut at start-up (see /health).", m.journalTailCuts));
+        out.metricSnapshot(counter(
+                "tick_journal_tail_cut_bytes",
+                "Bytes of damaged journal tails cut at start-up.",
+                m.journalTailCutBytes));
         out.metricSnapshot(CounterSnapshot.builder()
                 .name("tick_journal_appended_bytes")
                 .help("Bytes of the records appended to the journal since start.")

@@ -2,6 +2,8 @@ package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.journal.JournalSpace;
+import io.tickengine.core.journal.JournalTail;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.store.DatabaseProbe;
@@ -10,9 +12,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /health}: liveness and readiness. 200 when the engine accepts ticks and the store is up; 503 with the
- * reasons otherwise (shutting down, or store down with the database's own reason, e.g. {@code connection refused
- * [host=…, port=…]}: ticks are still journaled then, candles wait). Always reports the ring's free slots and the
- * store's lag. Open: no key.
+ * reasons otherwise (shutting down; {@code journal: disk full} or {@code journal: write failed}, when ingest is
+ * refused as not journaled; a stage that failed stop ({@code FailStop}); or store down with the database's own
+ * reason, e.g. {@code connection refused [host=…, port=…]}: ticks are still journaled then, candles wait). Always
+ * reports the ring's free slots, the store's lag, the journal's free space and a tail cut at start. Open: no key.
  *
  * <p>The database is asked too ({@link DatabaseProbe}): one that has not answered within {@code db.connect.timeout.ms}
  * (hung, not refusing) makes the answer 503 {@code database not answering}, given after that timeout at the latest;
@@ -61,9 +64,22 @@ public final class HealthRoute implements Route {
         final boolean closing = shuttingDown.getAsBoolean() || engine.ring().isClosed();
         final long remaining = engine.ring().remainingCapacity();
         final int ringSize = engine.ring().size();
+        final JournalSpace space = engine.journalSpace();
+        final boolean diskFull = space.isFull();
+        final boolean appendsFailing = m.journalFailing.get() == 1;
+        final JournalTail.FileCheck tailCut = engine.journal().tailCut();
         final StringBuilder reasons = new StringBuilder();
         if (closing) {
             reasons.append("shutting down");
+        }
+        if (diskFull) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("journal: ")
+                    .append(space.describe())
+                    .append(" (ingest refused until space is freed)");
+        } else if (appendsFailing) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("journal: write failed (ingest refused until the engine restarts; see the log)");
         }
         final String stopped = engine.stoppedReason();
         if (stopped != null) {
@@ -112,7 +128,21 @@ public final class HealthRoute implements Route {
                 .append(m.journalErrors.get())
                 .append(",\"lastIndex\":")
                 .append(m.lastJournalIndex.get())
-                .append("},\"ring\":{\"size\":")
+                .append(",\"state\":")
+                .append(diskFull ? "\"disk full\"" : appendsFailing ? "\"write failed\"" : "\"ok\"")
+                .append(",\"notJournaled\":")
+                .append(m.journalRefused.get())
+                .append(",\"freeBytes\":")
+                .append(space.freeBytes())
+                .append(",\"minFreeBytes\":")
+                .append(space.minFreeBytes())
+                .append(",\"tailCut\":");
+        if (tailCut == null) {
+            json.append("null");
+        } else {
+            Responses.quote(json, tailCut.describe());
+        }
+        json.append("},\"ring\":{\"size\":")
                 .append(ringSize)
                 .append(",\"remaining\":")
                 .append(remaining)

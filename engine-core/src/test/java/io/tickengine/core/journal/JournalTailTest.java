@@ -1,0 +1,150 @@
+package io.tickengine.core.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickengine.core.EngineContext;
+import io.tickengine.core.TickEngine;
+import io.tickengine.core.testsupport.SyntheticTicks;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.openhft.chronicle.queue.RollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A damaged journal tail (last bytes overwritten, file truncated mid-document) is found, named, and cut at the last
+ * whole document, keeping every index before it; the journal then opens and takes appends at the next index.
+ */
+class JournalTailTest {
+    private static final long T0 = Instant.parse("2026-07-13T10:00:00Z").toEpochMilli();
+    private static final int TICKS = 400;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldFindNoDamageInAWholeJournal() throws Exception {
+        journalTicks(TICKS);
+        final List<JournalTail.FileCheck> checks = JournalTail.verify(journalDir(), RollCycles.FAST_DAILY);
+        assertEquals(1, checks.size());
+        assertFalse(checks.get(0).isDamaged(), checks.get(0).describe());
+        assertEquals(TICKS, checks.get(0).wholeDocuments());
+    }
+
+    @Test
+    void shouldCutAnOverwrittenTailAtTheLastWholeDocument() throws Exception {
+        journalTicks(TICKS);
+        final Path file = onlyCycleFile();
+        final long end = writtenEnd(file);
+        final byte[] garbage = new byte[4096];
+        new Random(12).nextBytes(garbage);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(end - garbage.length);
+            raf.write(garbage);
+        }
+        assertCutAndReopens(file);
+    }
+
+    @Test
+    void shouldCutAFileTruncatedMidDocument() throws Exception {
+        journalTicks(TICKS);
+        final Path file = onlyCycleFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(writtenEnd(file) - 30);
+        }
+        assertCutAndReopens(file);
+    }
+
+    private void assertCutAndReopens(final Path file) throws Exception {
+        final JournalTail.FileCheck damage =
+                JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
+        assertTrue(damage.isDamaged(), damage.describe());
+        assertEquals(file, damage.file());
+        assertTrue(damage.wholeDocuments() > 0 && damage.wholeDocuments() < TICKS, damage.describe());
+        final List<Long> indices = new ArrayList<>();
+        try (TickJournal reader = TickJournal.open(journalDir(), "FAST_DAILY")) {
+            assertNull(reader.tailCut(), "a reader never cuts");
+        }
+        assertTrue(
+                JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0).isDamaged());
+        try (TickJournal journal = TickJournal.openAsOwner(journalDir(), "FAST_DAILY")) {
+            assertNotNull(journal.tailCut(), "the cut is reported");
+            assertEquals(damage.damageIndex(), journal.tailCut().damageIndex());
+            journal.replay(Long.MIN_VALUE, (record, index) -> indices.add(index));
+        }
+        assertEquals(damage.wholeDocuments(), indices.size(), "every whole document kept");
+        for (int i = 1; i < indices.size(); i++) {
+            assertEquals(indices.get(i - 1) + 1, indices.get(i), "indexes kept as they were");
+        }
+        assertEquals(damage.damageIndex(), indices.get(indices.size() - 1) + 1);
+        try (var damaged = Files.list(journalDir().resolve(JournalTail.DAMAGED_DIR))) {
+            assertEquals(1, damaged.count(), "the damaged file is kept aside");
+        }
+        // The engine starts on the cut journal and appends at the index after the cut.
+        try (TickEngine engine = TickEngine.start(context())) {
+            assertNull(engine.journal().tailCut(), "nothing left to cut");
+            final SyntheticTicks ticks = new SyntheticTicks(engine);
+            ticks.tick("EURUSD", T0 + 10_000, 1.5, 1.75).publish();
+            assertEquals(1, ticks.accepted);
+            assertEquals(damage.damageIndex(), engine.journal().lastIndex());
+        }
+        final JournalTail.FileCheck after =
+                JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
+        assertFalse(after.isDamaged(), after.describe());
+        assertEquals(damage.wholeDocuments() + 1, after.wholeDocuments());
+    }
+
+    private void journalTicks(final int count) throws Exception {
+        try (TickEngine engine = TickEngine.start(context())) {
+            final SyntheticTicks ticks = new SyntheticTicks(engine);
+            int accepted = 0;
+            for (int i = 0; i < count; i++) {
+                ticks.add("EURUSD", T0 + i, 1.1 + i * 1e-5, 1.2, 0, 0, 0, 3, "term-01", i + 1);
+                if (i % 50 == 49 || i == count - 1) {
+                    accepted += ticks.publish().accepted;
+                }
+            }
+            assertEquals(count, accepted);
+        }
+    }
+
+    private Path journalDir() {
+        return dataDir.resolve("journal");
+    }
+
+    private Path onlyCycleFile() throws IOException {
+        final List<Path> files = JournalTail.cycleFiles(journalDir());
+        assertEquals(1, files.size(), files.toString());
+        return files.get(0);
+    }
+
+    /** @return the end of the written bytes: past the last non-zero byte (the file is pre-sized with zeros). */
+    static long writtenEnd(final Path file) throws IOException {
+        final byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private EngineContext context() {
+        return new EngineContext()
+                .set("data.dir", dataDir.toString())
+                .set("journal.roll.cycle", "FAST_DAILY")
+                .set("ring.size", "1024")
+                .set("ring.max.batch", "64")
+                .set("writer.flush.interval.ms", "20")
+                .set("writer.ring.bytes", "65536");
+    }
+}
