@@ -34,6 +34,8 @@ class SymbolsHttpTest {
             Pattern.compile("\"open\":([^,]+),\"high\":([^,]+),\"low\":([^,]+),\"close\":([^,]+),.*?\"spread\":([^,]+),"
                     + "\"spread_points\":([^}]+)}");
 
+    private static final Pattern BID = Pattern.compile("\"bid\":([^,]+),");
+
     abstract static class Scenarios {
         @TempDir
         Path dataDir;
@@ -98,6 +100,16 @@ class SymbolsHttpTest {
                 }
                 assertEquals(TickFiles.expectedM1("EURUSD_20260713").size(), candles, byCanonical);
                 assertEquals(HttpFixture.expectedM1("EURUSD_20260713"), http.candlesM1("EURUSD"));
+
+                final String ticksBody = http.get("/ticks?symbol=EURUSD.m&limit=100000", HttpFixture.READ_KEY)
+                        .body();
+                final Matcher bid = BID.matcher(ticksBody);
+                int stored = 0;
+                while (bid.find()) {
+                    stored++;
+                    assertTrue(new BigDecimal(bid.group(1)).scale() <= 5, "5 digits: " + bid.group(0));
+                }
+                assertEquals(ticks.size(), stored, "every tick found by the broker name");
             }
         }
 

@@ -78,13 +78,13 @@ public final class CandlesRoute implements Route {
                     .append("\",\"time_msc\":")
                     .append(r.openTimeMsc())
                     .append(",\"open\":")
-                    .append(price(spec, r.open()))
+                    .append(Prices.rounded(spec, r.open()))
                     .append(",\"high\":")
-                    .append(price(spec, r.high()))
+                    .append(Prices.rounded(spec, r.high()))
                     .append(",\"low\":")
-                    .append(price(spec, r.low()))
+                    .append(Prices.rounded(spec, r.low()))
                     .append(",\"close\":")
-                    .append(price(spec, r.close()))
+                    .append(Prices.rounded(spec, r.close()))
                     .append(",\"tick_volume\":")
                     .append(r.tickVolume())
                     .append(",\"real_volume\":")
@@ -107,13 +107,13 @@ public final class CandlesRoute implements Route {
                     .append(',')
                     .append(r.openTimeMsc())
                     .append(',')
-                    .append(price(spec, r.open()))
+                    .append(Prices.rounded(spec, r.open()))
                     .append(',')
-                    .append(price(spec, r.high()))
+                    .append(Prices.rounded(spec, r.high()))
                     .append(',')
-                    .append(price(spec, r.low()))
+                    .append(Prices.rounded(spec, r.low()))
                     .append(',')
-                    .append(price(spec, r.close()))
+                    .append(Prices.rounded(spec, r.close()))
                     .append(',')
                     .append(r.tickVolume())
                     .append(',')
@@ -125,9 +125,5 @@ public final class CandlesRoute implements Route {
                     .append('\n');
         }
         return csv;
-    }
-
-    private static double price(final SymbolSpec spec, final double price) {
-        return spec == null ? price : spec.round(price);
     }
 }

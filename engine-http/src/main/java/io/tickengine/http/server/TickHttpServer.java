@@ -109,7 +109,7 @@ public final class TickHttpServer implements AutoCloseable {
                         "/ingest",
                         new IngestBarsRoute(engine, context.retryAfterSeconds(), observability.http()))
                 .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), engine.symbolSpecs(), blockingRoutes))
-                .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), blockingRoutes))
+                .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), engine.symbolSpecs(), blockingRoutes))
                 .add(HttpMethod.POST, "/symbols", symbols.post())
                 .add(HttpMethod.GET, "/symbols", symbols.list())
                 .add(HttpMethod.POST, "/signals", signals.publish())
