@@ -33,6 +33,16 @@ public final class SymbolStore {
             + " currency_profit = excluded.currency_profit, currency_margin = excluded.currency_margin,"
             + " description = excluded.description, updated_at = excluded.updated_at";
 
+    /**
+     * The distinct symbols of {@code market_data} by a loose index scan over its primary key (symbol first): one
+     * index probe per symbol, however many bars there are, on PostgreSQL and SQLite alike.
+     */
+    private static final String STORED = "WITH RECURSIVE s(symbol) AS ("
+            + " SELECT (SELECT min(symbol) FROM market_data)"
+            + " UNION ALL SELECT (SELECT min(m.symbol) FROM market_data m WHERE m.symbol > s.symbol)"
+            + " FROM s WHERE s.symbol IS NOT NULL)"
+            + " SELECT symbol FROM s WHERE symbol IS NOT NULL";
+
     private final Database database;
     private final boolean postgres;
     /** By broker name; replaced whole, never changed in place. {@code null} until loaded. */
@@ -98,6 +108,42 @@ public final class SymbolStore {
             next.put(s.name(), s);
         }
         byName = Map.copyOf(next);
+    }
+
+    /** @return the names candles are stored under, in order: imported and live symbols alike. Blocking JDBC. */
+    public List<String> storedNames() throws SQLException {
+        final List<String> names = new ArrayList<>();
+        try (Connection c = database.connect();
+                PreparedStatement ps = c.prepareStatement(STORED);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * @return the open time of the newest stored bar of {@code symbol} and {@code timeframe}, epoch ms, or -1 when
+     *     there is none: one probe of the primary key. Blocking JDBC.
+     */
+    public long lastOpenMsc(final String symbol, final String timeframe) throws SQLException {
+        final String sql = postgres
+                ? "SELECT (extract(epoch FROM max(open_time)) * 1000)::bigint FROM market_data"
+                        + " WHERE symbol = ? AND timeframe = ?"
+                : "SELECT max(open_time) FROM market_data WHERE symbol = ? AND timeframe = ?";
+        try (Connection c = database.connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, symbol);
+            ps.setString(2, timeframe);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                final long last = rs.getLong(1);
+                return rs.wasNull() ? -1 : last;
+            }
+        }
     }
 
     /** @return every stored symbol, by broker name. */

@@ -112,6 +112,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), engine.symbolSpecs(), blockingRoutes))
                 .add(HttpMethod.POST, "/symbols", symbols.post())
                 .add(HttpMethod.GET, "/symbols", symbols.list())
+                .add(HttpMethod.GET, "/symbols/stored", symbols.stored())
                 .add(HttpMethod.POST, "/signals", signals.publish())
                 .add(HttpMethod.GET, "/signals/next", signals.next())
                 .add(HttpMethod.POST, "/signals/ack", signals.ack())
