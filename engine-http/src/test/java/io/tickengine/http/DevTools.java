@@ -136,15 +136,22 @@ final class DevTools implements AutoCloseable {
         return field(answer, "value");
     }
 
-    /** Waits until a JavaScript condition is true; fails with {@code describe}'s value after {@code timeout}. */
+    /**
+     * Waits until a JavaScript condition is true; fails with {@code describe}'s value after {@code timeout}. A
+     * condition that throws (the page is still loading: no body yet) counts as false.
+     */
     void await(final String condition, final Duration timeout, final String describe) throws Exception {
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
-        while (!"true".equals(evaluate(condition))) {
+        while (!"true".equals(evaluate(guarded(condition)))) {
             if (System.nanoTime() - deadlineNs > 0) {
-                throw new AssertionError("timed out waiting for " + condition + ": " + evaluate(describe));
+                throw new AssertionError("timed out waiting for " + condition + ": " + evaluate(guarded(describe)));
             }
             LockSupport.parkNanos(100_000_000L);
         }
+    }
+
+    private static String guarded(final String expression) {
+        return "(() => { try { return (" + expression + "); } catch (e) { return 'not yet: ' + e; } })()";
     }
 
     /** @return a PNG of the page area {@code x, y, width, height} in CSS pixels. */
