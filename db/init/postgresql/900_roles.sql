@@ -71,9 +71,10 @@ GRANT SELECT, INSERT, DELETE ON engine_rebuild TO mt5_app;
 GRANT USAGE ON SEQUENCE engine_rebuild_id_seq TO mt5_app;
 -- Bars the database refused, set aside for an operator.
 GRANT SELECT, INSERT, UPDATE ON engine_rejected_bars TO mt5_app;
+GRANT SELECT, INSERT, UPDATE ON symbols TO mt5_app;
 
 -- Readers: what /query may show.
-GRANT SELECT ON market_data, ticks, signals, signals_ack, engine_rejected_bars TO tick_reader;
+GRANT SELECT ON market_data, ticks, signals, signals_ack, engine_rejected_bars, symbols TO tick_reader;
 
 -- Feature views, when they exist (created by their own migration).
 DO $$

@@ -3,6 +3,7 @@ package io.tickengine.core;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.WaitStrategyType;
 import io.tickengine.core.tick.SourceSequences;
+import io.tickengine.core.time.ServerTimeZone;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +41,10 @@ import java.util.Set;
  *   <tr><td>candles.timeframes</td><td>M1,M5,M15,M30,H1,H4,D1</td><td>timeframes built from ticks</td></tr>
  *   <tr><td>candles.late.window.ms</td><td>60000</td><td>how long after a bar closes a tick still updates it</td></tr>
  *   <tr><td>candles.session.offset.minutes</td><td>0</td><td>D1/W1 start, minutes east of UTC (UTC+2 = 120)</td></tr>
+ *   <tr><td>server.tz</td><td>UTC</td><td>the broker's server time zone, for MT5 times given in server time (the
+ *       default of {@code tick-engine import --server-tz}): an IANA id ({@code Europe/Athens}), a fixed offset
+ *       ({@code UTC+2}) or {@code NY+7}, UTC+2 and UTC+3 while New York observes daylight saving; see
+ *       {@link ServerTimeZone}</td></tr>
  *   <tr><td>candles.last.price.symbols</td><td>(none)</td><td>symbols whose bars use {@code last}, not bid</td></tr>
  *   <tr><td>db.url</td><td>(none: SQLite in data.dir)</td><td>{@code jdbc:postgresql://…} or
  *       {@code jdbc:sqlite:FILE}</td></tr>
@@ -83,6 +88,7 @@ public final class EngineContext {
     private long lateWindowMsc = 60_000;
     private long sessionOffsetMsc;
     private Set<String> lastPriceSymbols = Set.of();
+    private ServerTimeZone serverTz = ServerTimeZone.UTC;
     private String dbUrl;
     private String dbUser;
     private String dbPassword;
@@ -148,6 +154,7 @@ public final class EngineContext {
             "candles.late.window.ms",
             "candles.session.offset.minutes",
             "candles.last.price.symbols",
+            "server.tz",
             "db.url",
             "db.user",
             "db.password",
@@ -191,6 +198,7 @@ public final class EngineContext {
                 case "candles.late.window.ms" -> lateWindowMsc = Long.parseLong(value);
                 case "candles.session.offset.minutes" -> sessionOffsetMsc = Long.parseLong(value) * 60_000L;
                 case "candles.last.price.symbols" -> lastPriceSymbols = parseList(value);
+                case "server.tz" -> serverTz = ServerTimeZone.parse(value);
                 case "db.url" -> dbUrl = value.isEmpty() ? null : value;
                 case "db.user" -> dbUser = value.isEmpty() ? null : value;
                 case "db.password" -> dbPassword = value.isEmpty() ? null : value;
@@ -418,6 +426,11 @@ public final class EngineContext {
 
     public long sessionOffsetMsc() {
         return sessionOffsetMsc;
+    }
+
+    /** @return the broker's server time zone ({@code server.tz}); {@link ServerTimeZone#UTC} unless set. */
+    public ServerTimeZone serverTz() {
+        return serverTz;
     }
 
     public Set<String> lastPriceSymbols() {

@@ -22,6 +22,7 @@ import io.tickengine.core.store.StoreException;
 import io.tickengine.core.store.Stores;
 import io.tickengine.core.store.TickStore;
 import io.tickengine.core.store.TickStoreWriter;
+import io.tickengine.core.symbol.SymbolStore;
 import io.tickengine.core.tick.NameTable;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,7 @@ public final class TickEngine implements AutoCloseable {
     private final Database database;
     private final Database readerDatabase;
     private final SignalStore signals;
+    private final SymbolStore symbolSpecs;
     private final ViewQuery views;
     private final TickJournal journal;
     private final JournalSpace journalSpace;
@@ -100,6 +102,7 @@ public final class TickEngine implements AutoCloseable {
         this.database = database;
         this.journal = journal;
         this.signals = new SignalStore(database);
+        this.symbolSpecs = new SymbolStore(database);
         final boolean dedicatedReader =
                 database.dialect() == Database.Dialect.POSTGRESQL && context.dbReaderUser() != null;
         this.readerDatabase = dedicatedReader
@@ -290,6 +293,11 @@ public final class TickEngine implements AutoCloseable {
     /** @return the last journal index whose ticks are in the tick store, -1 if none. */
     public long tickStoreIndex() {
         return tickStoreWriter.committedIndex();
+    }
+
+    /** @return symbol metadata and the canonical-name map ({@code POST /symbols}). */
+    public SymbolStore symbolSpecs() {
+        return symbolSpecs;
     }
 
     /** @return the trading signals queue. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.ring.WaitStrategyType;
+import io.tickengine.core.time.ServerTimeZone;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -256,6 +257,25 @@ class EngineContextTest {
         assertEquals(Set.of("SBER", "GAZP"), c.lastPriceSymbols());
         assertEquals(900, c.writerBackoffMaxMs());
         assertEquals("jdbc:sqlite:/srv/ticks/candles.db", c.dbUrl());
+    }
+
+    @Test
+    void shouldSetTheServerTimeZoneFromKeyAndEnvironment() {
+        assertEquals(ServerTimeZone.UTC, new EngineContext().serverTz());
+        assertEquals(
+                ServerTimeZone.parse("NY+7"),
+                new EngineContext()
+                        .loadEnvironment(Map.of("TICK_SERVER_TZ", "NY+7"))
+                        .serverTz());
+        assertEquals(
+                "Europe/Athens",
+                new EngineContext()
+                        .set("server.tz", " Europe/Athens ")
+                        .serverTz()
+                        .id());
+        final IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new EngineContext().set("server.tz", "Mars/Olympus"));
+        assertTrue(e.getMessage().startsWith("invalid value [key=server.tz, value=Mars/Olympus"), e.getMessage());
     }
 
     @Test

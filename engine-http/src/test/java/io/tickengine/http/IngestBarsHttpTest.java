@@ -55,14 +55,14 @@ class IngestBarsHttpTest {
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1000, 1.1050, 1.0950, 1.1020, 100, 5.5, "0.0001"));
             http.awaitCommitted();
             assertEquals(
-                    "EURUSD,M1," + NOON_MSC + ",1.1,1.105,1.095,1.102,100,5.5,1.0E-4\n", candlesCsv(http, "EURUSD"));
+                    "EURUSD,M1," + NOON_MSC + ",1.1,1.105,1.095,1.102,100,5.5,1.0E-4,\n", candlesCsv(http, "EURUSD"));
 
             // Narrower range and fewer ticks: a merge would keep the old high, low and volumes.
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1010, 1.1030, 1.1000, 1.1005, 40, 0, "0.0002"));
             http.awaitCommitted();
 
             assertEquals(
-                    "EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,2.0E-4\n", candlesCsv(http, "EURUSD"));
+                    "EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,2.0E-4,\n", candlesCsv(http, "EURUSD"));
         }
     }
 
@@ -75,7 +75,7 @@ class IngestBarsHttpTest {
             post(http, bar("EURUSD", "M1", NOON_MSC, 1.1010, 1.1030, 1.1000, 1.1005, 40, 0, "null"));
             http.awaitCommitted();
 
-            assertEquals("EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,\n", candlesCsv(http, "EURUSD"));
+            assertEquals("EURUSD,M1," + NOON_MSC + ",1.101,1.103,1.1,1.1005,40,0.0,,\n", candlesCsv(http, "EURUSD"));
         }
     }
 
@@ -237,7 +237,10 @@ class IngestBarsHttpTest {
         return r.body().substring(r.body().indexOf('\n') + 1);
     }
 
-    /** @return the expected bars as {@code GET /candles} renders them in CSV: real_volume 0.0, spread empty. */
+    /**
+     * @return the expected bars as {@code GET /candles} renders them in CSV: real_volume 0.0, spread and spread_points
+     *     empty.
+     */
     private static String expectedCsv(final List<TickFiles.Candle> candles) {
         final StringBuilder csv = new StringBuilder();
         for (final TickFiles.Candle c : candles) {
@@ -252,6 +255,7 @@ class IngestBarsHttpTest {
                             Double.toString(c.close()),
                             Long.toString(c.tickVolume()),
                             "0.0",
+                            "",
                             ""))
                     .append('\n');
         }

@@ -15,7 +15,8 @@ public final class SchemaScripts {
             "db/init/postgresql/003_signals.sql",
             "db/init/postgresql/004_features.sql",
             "db/init/postgresql/005_ticks.sql",
-            "db/init/postgresql/006_rejected_bars.sql");
+            "db/init/postgresql/006_rejected_bars.sql",
+            "db/init/postgresql/007_symbols.sql");
     /**
      * PostgreSQL roles and grants: applied by {@code tick-engine db init} only (it needs a role that may create
      * roles), every time, after the scripts above, so grants cover every table and view there is.
@@ -27,7 +28,8 @@ public final class SchemaScripts {
             "db/init/sqlite/002_signals.sql",
             "db/init/sqlite/003_features.sql",
             "db/init/sqlite/004_ticks.sql",
-            "db/init/sqlite/005_rejected_bars.sql");
+            "db/init/sqlite/005_rejected_bars.sql",
+            "db/init/sqlite/006_symbols.sql");
 
     private SchemaScripts() {}
 

@@ -23,9 +23,28 @@ public final class Candles {
 
     /** Asserts the store's M1 bars of the fixture equal its expected file, bar for bar. */
     public static void assertExpectedM1(final CandleStore store, final String fixture) throws StoreException {
-        final List<TickFiles.Candle> expected = TickFiles.expectedM1(fixture);
+        assertExpectedM1(store, fixture, 0);
+    }
+
+    /**
+     * Asserts the store's M1 bars equal the fixture's expected file with every open time moved by {@code shiftMsc}
+     * (whole minutes), for the fixture's ticks moved by as much.
+     */
+    public static void assertExpectedM1(final CandleStore store, final String fixture, final long shiftMsc)
+            throws StoreException {
+        final List<TickFiles.Candle> expected = TickFiles.expectedM1(fixture).stream()
+                .map(c -> new TickFiles.Candle(
+                        c.symbol(),
+                        c.timeframe(),
+                        c.openTimeMsc() + shiftMsc,
+                        c.open(),
+                        c.high(),
+                        c.low(),
+                        c.close(),
+                        c.tickVolume()))
+                .toList();
         final List<CandleRow> actual = all(store, expected.get(0).symbol(), Timeframe.M1);
-        assertEquals(render(expected), renderRows(actual), "M1 candles of " + fixture);
+        assertEquals(render(expected), renderRows(actual), "M1 candles of " + fixture + " moved by " + shiftMsc);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.tickengine.core.datadir.DataDirInUseException;
 import io.tickengine.core.datadir.DataDirLock;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.tick.TickBuffer;
+import io.tickengine.core.time.ServerTimeZone;
 import io.tickengine.http.importer.BarFileReader;
 import io.tickengine.http.importer.FileFormat;
 import io.tickengine.http.importer.ImportException;
@@ -60,10 +61,18 @@ public final class ImportCommand implements Callable<Integer> {
     String timeframe;
 
     @Option(
+            names = "--server-tz",
+            paramLabel = "ZONE",
+            description = "MT5 files are in broker server time: its time zone, an IANA id (Europe/Athens), a fixed "
+                    + "offset (UTC+2) or NY+7 (UTC+2, UTC+3 while New York observes daylight saving). Each time is "
+                    + "converted with the offset in force then. Default: the server.tz key, UTC unless set.")
+    String serverTz;
+
+    @Option(
             names = "--server-offset-minutes",
-            defaultValue = "0",
-            description = "MT5 files are in broker server time: minutes east of UTC (UTC+2 = 120). Default 0.")
-    int serverOffsetMinutes;
+            hidden = true,
+            description = "Deprecated: a fixed offset, wrong across a daylight-saving switch; use --server-tz.")
+    Integer serverOffsetMinutes;
 
     @Option(
             names = "--point",
@@ -92,7 +101,7 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final EngineContext context = config.engineContext();
         ImportOptions options = ImportOptions.defaults()
-                .withServerOffsetMinutes(serverOffsetMinutes)
+                .withServerTz(serverTimeZone(context))
                 .withSessionOffsetMinutes((int) (context.sessionOffsetMsc() / 60_000L));
         if (symbol != null) {
             options = options.withSymbol(symbol);
@@ -145,6 +154,32 @@ public final class ImportCommand implements Callable<Integer> {
         }
         out.println("import: done");
         return 0;
+    }
+
+    /** {@code --server-tz}, else the deprecated {@code --server-offset-minutes}, else {@code server.tz}. */
+    private ServerTimeZone serverTimeZone(final EngineContext context) {
+        if (serverTz != null && serverOffsetMinutes != null) {
+            throw new IllegalArgumentException(
+                    "give --server-tz or the deprecated --server-offset-minutes, not both [server-tz=" + serverTz
+                            + ", server-offset-minutes=" + serverOffsetMinutes + "]");
+        }
+        if (serverTz != null) {
+            try {
+                return ServerTimeZone.parse(serverTz);
+            } catch (final IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid --server-tz: " + e.getMessage(), e);
+            }
+        }
+        if (serverOffsetMinutes != null) {
+            final ServerTimeZone fixed = ImportOptions.defaults()
+                    .withServerOffsetMinutes(serverOffsetMinutes)
+                    .serverTz();
+            err.println("tick-engine: --server-offset-minutes is deprecated and wrong across a daylight-saving "
+                    + "switch: use --server-tz " + fixed.id() + ", or --server-tz NY+7 for a broker at UTC+2/UTC+3 "
+                    + "on New York's dates");
+            return fixed;
+        }
+        return context.serverTz();
     }
 
     private static DataDirLock lock(final EngineContext context) {

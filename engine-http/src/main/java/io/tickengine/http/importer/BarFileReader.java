@@ -2,6 +2,7 @@ package io.tickengine.http.importer;
 
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.tick.TickValidator;
+import io.tickengine.core.time.ServerTimeZone;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -9,7 +10,7 @@ import java.nio.file.Path;
  * Reads MetaTrader 5's "Export bars" file ({@link FileFormat#MT5_BARS}), UTF-8 or UTF-16 with a byte order mark,
  * into validated {@link ImportedBar}s.
  *
- * <p>Bar times are the broker's server time, shifted to UTC by {@link ImportOptions#serverOffsetMinutes()}; a file
+ * <p>Bar times are the broker's server time, converted to UTC with {@link ImportOptions#serverTz()}; a file
  * without a {@code <TIME>} column (D1 and longer) has bars at server midnight. Each bar must open on its timeframe's
  * boundary, {@link Timeframe#openTime(long, long)} with {@link ImportOptions#sessionOffsetMinutes()}.
  *
@@ -54,7 +55,7 @@ public final class BarFileReader implements AutoCloseable {
     private final LineSource source;
     private final String symbol;
     private final Timeframe timeframe;
-    private final long serverOffsetMsc;
+    private final ServerTimeZone serverTz;
     private final long sessionOffsetMsc;
     private final long nowMsc;
     private final int columns;
@@ -62,6 +63,8 @@ public final class BarFileReader implements AutoCloseable {
     private final Fields row = new Fields();
     private final Mt5Time time = new Mt5Time();
     private long barsRead;
+    /** The UTC open time of the previous bar, to read the hour repeated at an autumn switch in order. */
+    private long lastOpenTimeMsc = Long.MIN_VALUE;
 
     private BarFileReader(
             final LineSource source,
@@ -74,7 +77,7 @@ public final class BarFileReader implements AutoCloseable {
         this.source = source;
         this.symbol = symbol;
         this.timeframe = timeframe;
-        this.serverOffsetMsc = options.serverOffsetMsc();
+        this.serverTz = options.serverTz();
         this.sessionOffsetMsc = options.sessionOffsetMsc();
         this.nowMsc = nowMsc;
         this.columns = columns;
@@ -130,7 +133,7 @@ public final class BarFileReader implements AutoCloseable {
         }
         row.split(line, FileFormat.MT5_BARS.separator());
         Header.checkFieldCount(source, BAD_BAR, row, columns, positions, FIELDS);
-        final long openTimeMsc = localTimeMsc(source, row, positions, time) - serverOffsetMsc;
+        final long openTimeMsc = serverTz.toUtcMsc(localTimeMsc(source, row, positions, time), lastOpenTimeMsc);
         final double open = price(OPEN);
         final double high = price(HIGH);
         final double low = price(LOW);
@@ -162,6 +165,7 @@ public final class BarFileReader implements AutoCloseable {
             throw source.error(BAD_BAR, FIELDS[SPREAD], text(SPREAD), "negative or too large");
         }
         barsRead++;
+        lastOpenTimeMsc = openTimeMsc;
         return new ImportedBar(
                 symbol, timeframe, openTimeMsc, open, high, low, close, tickVolume, realVolume, (int) spread);
     }

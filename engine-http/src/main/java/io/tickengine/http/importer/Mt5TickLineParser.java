@@ -3,6 +3,7 @@ package io.tickengine.http.importer;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.TickField;
 import io.tickengine.core.tick.TickValidator;
+import io.tickengine.core.time.ServerTimeZone;
 
 /**
  * Rows of MetaTrader 5's "Export ticks" file. MT5 writes a price only when its flag bit says it changed and leaves
@@ -24,11 +25,14 @@ final class Mt5TickLineParser implements TickLineParser {
 
     private final LineSource source;
     private final int symbolId;
-    private final long serverOffsetMsc;
+    private final ServerTimeZone serverTz;
     private final long nowMsc;
     private final int columns;
     private final int[] positions;
     private final Mt5Time time = new Mt5Time();
+
+    /** The UTC time of the previous tick, to read the hour repeated at an autumn switch in order. */
+    private long lastTimeMsc = Long.MIN_VALUE;
 
     private double lastBid;
     private double lastAsk;
@@ -38,12 +42,12 @@ final class Mt5TickLineParser implements TickLineParser {
             final LineSource source,
             final Fields header,
             final int symbolId,
-            final long serverOffsetMsc,
+            final ServerTimeZone serverTz,
             final long nowMsc)
             throws ImportException {
         this.source = source;
         this.symbolId = symbolId;
-        this.serverOffsetMsc = serverOffsetMsc;
+        this.serverTz = serverTz;
         this.nowMsc = nowMsc;
         this.columns = header.count();
         this.positions = Header.positions(source, header, NAMES);
@@ -63,7 +67,7 @@ final class Mt5TickLineParser implements TickLineParser {
         if (timeOfDayMsc == Mt5Time.INVALID) {
             throw source.error(BAD_TICK, FIELDS[TIME], row.text(positions[TIME]), "not a time HH:mm:ss.SSS");
         }
-        final long timeMsc = dateMsc + timeOfDayMsc - serverOffsetMsc;
+        final long timeMsc = serverTz.toUtcMsc(dateMsc + timeOfDayMsc, lastTimeMsc);
         final double bid = number(row, BID, lastBid);
         final double ask = number(row, ASK, lastAsk);
         final double last = number(row, LAST, lastLast);
@@ -76,6 +80,7 @@ final class Mt5TickLineParser implements TickLineParser {
             throw invalid(bad, row, bid, ask, last, volumeReal, flags);
         }
         out.add(symbolId, timeMsc, bid, ask, last, volume, volumeReal, flags, TickBuffer.NO_SOURCE, TickBuffer.NO_SEQ);
+        lastTimeMsc = timeMsc;
         lastBid = bid;
         lastAsk = ask;
         lastLast = last;

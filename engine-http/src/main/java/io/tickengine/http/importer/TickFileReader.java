@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * bad lines may go on calling {@code next}, which continues after the bad line; prices carried forward in an MT5 file
  * are those of the last good line.
  *
- * <p>MT5 files are stamped in the broker's server time, shifted to UTC by {@link ImportOptions#serverOffsetMinutes()},
+ * <p>MT5 files are stamped in the broker's server time, converted to UTC with {@link ImportOptions#serverTz()},
  * and name no symbol: it comes from {@link ImportOptions#symbol()} or the file name ({@code EURUSD_…}).
  *
  * <p>One thread; builds no objects per tick beyond the line's {@code String} and one per price it parses.
@@ -77,7 +77,7 @@ public final class TickFileReader implements AutoCloseable {
             final TickLineParser parser = format == FileFormat.ENGINE_CSV
                     ? new EngineCsvLineParser(source, header, symbols, sources, nowMsc)
                     : new Mt5TickLineParser(
-                            source, header, symbolId(file, options, symbols), options.serverOffsetMsc(), nowMsc);
+                            source, header, symbolId(file, options, symbols), options.serverTz(), nowMsc);
             return new TickFileReader(source, format, parser, options.batchSize());
         } catch (final IOException | ImportException | RuntimeException e) {
             source.close();

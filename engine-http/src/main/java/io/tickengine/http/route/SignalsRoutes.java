@@ -1,8 +1,6 @@
 package io.tickengine.http.route;
 
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.signal.Ack;
@@ -12,7 +10,6 @@ import io.tickengine.core.signal.Signal;
 import io.tickengine.core.signal.SignalStore;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.http.codec.SignalJson;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,12 +36,12 @@ public final class SignalsRoutes {
     /** @return {@code POST /signals}. */
     public Route publish() {
         return route(Scope.SIGNALS, exchange -> {
-            if (!isJson(exchange)) {
+            if (!JsonRequests.isJson(exchange)) {
                 return;
             }
             final List<Signal> signals;
             try {
-                signals = SignalJson.readSignals(body(exchange), System.currentTimeMillis());
+                signals = SignalJson.readSignals(JsonRequests.body(exchange), System.currentTimeMillis());
             } catch (final SignalJson.Invalid e) {
                 badRequest(exchange, e);
                 return;
@@ -91,12 +88,12 @@ public final class SignalsRoutes {
     /** @return {@code POST /signals/ack}. */
     public Route ack() {
         return route(Scope.SIGNALS, exchange -> {
-            if (!isJson(exchange)) {
+            if (!JsonRequests.isJson(exchange)) {
                 return;
             }
             final Ack ack;
             try {
-                ack = SignalJson.readAck(body(exchange), System.currentTimeMillis());
+                ack = SignalJson.readAck(JsonRequests.body(exchange), System.currentTimeMillis());
             } catch (final SignalJson.Invalid e) {
                 badRequest(exchange, e);
                 return;
@@ -158,28 +155,6 @@ public final class SignalsRoutes {
                 return Responses.json(exchange.alloc(), HttpResponseStatus.OK, json.append(']'));
             });
         });
-    }
-
-    private static boolean isJson(final Exchange exchange) {
-        final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(),
-                    HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported media type: use application/json"));
-            return false;
-        }
-        return true;
-    }
-
-    private static InputStream body(final Exchange exchange) {
-        final io.netty.buffer.ByteBuf content = exchange.request().content();
-        int length = content.readableBytes();
-        // MQL5's StringToCharArray leaves a NUL at the end of the body.
-        while (length > 0 && content.getByte(content.readerIndex() + length - 1) == 0) {
-            length--;
-        }
-        return new ByteBufInputStream(content.slice(content.readerIndex(), length));
     }
 
     private static void badRequest(final Exchange exchange, final SignalJson.Invalid e) {

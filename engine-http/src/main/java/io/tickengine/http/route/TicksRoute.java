@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.store.TickRow;
 import io.tickengine.core.store.TickStore;
+import io.tickengine.core.symbol.SymbolSpec;
+import io.tickengine.core.symbol.SymbolStore;
 import java.util.List;
 
 /**
@@ -11,6 +13,9 @@ import java.util.List;
  * order, with the ingest field names; {@code from}/{@code to} in epoch ms, inclusive. The query runs on the blocking
  * executor, never on the event loop. The tick store runs behind the journal: a tick just acknowledged shows here
  * once the tick store has caught up ({@code tick_store_lag_records}).
+ *
+ * <p>As for {@link CandlesRoute}: a broker name is mapped to its canonical name, and prices are rounded to the
+ * symbol's digits when known.
  */
 public final class TicksRoute implements Route {
     /** Most ticks one request may ask for. */
@@ -19,10 +24,12 @@ public final class TicksRoute implements Route {
     private static final String CSV_HEADER = "symbol,time_msc,bid,ask,last,volume,volume_real,flags,source,seq\n";
 
     private final TickStore store;
+    private final SymbolStore symbols;
     private final Blocking blocking;
 
-    public TicksRoute(final TickStore store, final Blocking blocking) {
+    public TicksRoute(final TickStore store, final SymbolStore symbols, final Blocking blocking) {
         this.store = store;
+        this.symbols = symbols;
         this.blocking = blocking;
     }
 
@@ -42,14 +49,17 @@ public final class TicksRoute implements Route {
             return;
         }
         blocking.run(exchange, "tick query", () -> {
-            final List<TickRow> rows = store.ticks(query.symbol(), query.fromMsc(), query.toMsc(), query.limit());
+            final String stored = symbols.canonical(query.symbol());
+            final List<TickRow> rows = store.ticks(stored, query.fromMsc(), query.toMsc(), query.limit());
+            final SymbolSpec spec = symbols.specOf(stored);
             return query.csv()
-                    ? Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(rows), "text/csv")
-                    : Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(rows));
+                    ? Responses.body(exchange.alloc(), HttpResponseStatus.OK, toCsv(rows, spec), "text/csv")
+                    : Responses.json(exchange.alloc(), HttpResponseStatus.OK, toJson(rows, spec));
         });
     }
 
-    static StringBuilder toJson(final List<TickRow> rows) {
+    /** @param spec the symbol's digits, or {@code null} for stored values as they are. */
+    static StringBuilder toJson(final List<TickRow> rows, final SymbolSpec spec) {
         final StringBuilder json = new StringBuilder(64 + rows.size() * 180).append('[');
         for (int i = 0; i < rows.size(); i++) {
             final TickRow r = rows.get(i);
@@ -58,11 +68,11 @@ public final class TicksRoute implements Route {
             json.append(",\"time_msc\":")
                     .append(r.timeMsc())
                     .append(",\"bid\":")
-                    .append(r.bid())
+                    .append(Prices.rounded(spec, r.bid()))
                     .append(",\"ask\":")
-                    .append(r.ask())
+                    .append(Prices.rounded(spec, r.ask()))
                     .append(",\"last\":")
-                    .append(r.last())
+                    .append(Prices.rounded(spec, r.last()))
                     .append(",\"volume\":")
                     .append(r.volume())
                     .append(",\"volume_real\":")
@@ -79,18 +89,18 @@ public final class TicksRoute implements Route {
         return json.append(']');
     }
 
-    static StringBuilder toCsv(final List<TickRow> rows) {
+    static StringBuilder toCsv(final List<TickRow> rows, final SymbolSpec spec) {
         final StringBuilder csv = new StringBuilder(CSV_HEADER.length() + rows.size() * 100).append(CSV_HEADER);
         for (final TickRow r : rows) {
             csv.append(r.symbol())
                     .append(',')
                     .append(r.timeMsc())
                     .append(',')
-                    .append(r.bid())
+                    .append(Prices.rounded(spec, r.bid()))
                     .append(',')
-                    .append(r.ask())
+                    .append(Prices.rounded(spec, r.ask()))
                     .append(',')
-                    .append(r.last())
+                    .append(Prices.rounded(spec, r.last()))
                     .append(',')
                     .append(r.volume())
                     .append(',')

@@ -33,6 +33,7 @@ import io.tickengine.http.route.ObservabilityRoutes;
 import io.tickengine.http.route.PredictRoute;
 import io.tickengine.http.route.QueryRoute;
 import io.tickengine.http.route.SignalsRoutes;
+import io.tickengine.http.route.SymbolsRoutes;
 import io.tickengine.http.route.TicksRoute;
 import io.tickengine.http.security.RateLimiter;
 import java.net.InetSocketAddress;
@@ -96,6 +97,7 @@ public final class TickHttpServer implements AutoCloseable {
         final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
         final SignalsRoutes signals = new SignalsRoutes(
                 engine.signals(), blockingRoutes, engine.context().signalsLeaseMs());
+        final SymbolsRoutes symbols = new SymbolsRoutes(engine.symbolSpecs(), blockingRoutes);
         this.predict = new PredictRoute(engine.context(), context.predictModelDir(engine.context()), blockingRoutes);
         router.add(HttpMethod.POST, "/ingest/tick", ingest)
                 .add(HttpMethod.POST, "/ingest/ticks", ingest)
@@ -103,8 +105,11 @@ public final class TickHttpServer implements AutoCloseable {
                         HttpMethod.POST,
                         "/ingest",
                         new IngestBarsRoute(engine, context.retryAfterSeconds(), observability.http()))
-                .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), blockingRoutes))
-                .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), blockingRoutes))
+                .add(HttpMethod.GET, "/candles", new CandlesRoute(engine.store(), engine.symbolSpecs(), blockingRoutes))
+                .add(HttpMethod.GET, "/ticks", new TicksRoute(engine.tickStore(), engine.symbolSpecs(), blockingRoutes))
+                .add(HttpMethod.POST, "/symbols", symbols.post())
+                .add(HttpMethod.GET, "/symbols", symbols.list())
+                .add(HttpMethod.GET, "/symbols/stored", symbols.stored())
                 .add(HttpMethod.POST, "/signals", signals.publish())
                 .add(HttpMethod.GET, "/signals/next", signals.next())
                 .add(HttpMethod.POST, "/signals/ack", signals.ack())

@@ -1,6 +1,8 @@
-// Tick Engine status page: polls GET /status and GET /candles on this origin (nothing else) and draws the figures
-// and an M1 candlestick chart per symbol on canvases. The page reports on itself in <body data-*> (requests made,
-// requests failed, script errors) so a headless browser test can read it from the DOM.
+// Tick Engine status page: polls GET /status, /symbols, /symbols/stored and /candles on this origin (nothing else)
+// and draws the figures, a chart of any stored symbol and timeframe picked by the user, and an M1 candlestick chart
+// per live symbol, on canvases. The API key is typed into the login box and kept in sessionStorage, never in the
+// URL. The page reports on itself in <body data-*> (requests made, requests failed, script errors, the picked
+// chart's bars) so a headless browser test can read it from the DOM.
 "use strict";
 
 const STATUS_EVERY_MS = 2000;
@@ -8,10 +10,16 @@ const CANDLES_EVERY = 2; // status rounds per candles refresh
 const MAX_CHARTS = 6;
 const BARS = 60;
 const KEY = "tickEngineKey";
+const PICK = "tickEnginePick";
+const PICKER_EVERY = 5; // candle refreshes per reload of the symbol list
+const TIMEFRAME_MS = { M1: 60000, M5: 300000, M15: 900000, M30: 1800000, H1: 3600000, H4: 14400000,
+  D1: 86400000, W1: 604800000, MN1: 2678400000 };
 
 const report = { requests: 0, failed: 0, errors: 0 };
 let previous = null;
 let round = 0;
+let candleRounds = 0;
+let timer = null;
 
 function problem(text) {
   const li = document.createElement("li");
@@ -38,21 +46,14 @@ if ("PerformanceObserver" in window) {
   }).observe({ type: "resource", buffered: true });
 }
 
-function takeKeyFromFragment() {
-  const match = /(?:^#|&)key=([^&]+)/.exec(location.hash);
-  if (match) {
-    sessionStorage.setItem(KEY, decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-}
-
 async function get(url) {
   report.requests++;
   try {
     const response = await fetch(url, { headers: { "X-API-Key": sessionStorage.getItem(KEY) || "" }, cache: "no-store" });
     if (response.status === 401 || response.status === 403) {
       sessionStorage.removeItem(KEY);
-      askForKey();
+      askForKey(response.status === 401 ? "Unknown key: check it and log in again."
+        : "This key lacks the read scope: use a key with the read scope.");
       return null;
     }
     if (!response.ok) {
@@ -70,10 +71,15 @@ async function get(url) {
   }
 }
 
-function askForKey() {
+function askForKey(message) {
   document.body.dataset.state = "need-key";
   document.getElementById("main").hidden = true;
+  document.getElementById("logout").hidden = true;
   document.getElementById("key-form").hidden = false;
+  const p = document.getElementById("key-problem");
+  p.textContent = message || "";
+  p.hidden = !message;
+  document.getElementById("key").focus();
 }
 
 function text(id, value) {
@@ -138,7 +144,9 @@ function chartFor(symbol) {
   return box;
 }
 
-function draw(canvas, bars) {
+// bars oldest first. By time: each bar in its slot of barMs, gaps left empty (live M1 charts); by index: bars side by
+// side, the newest at the right (the picked chart, where weekends and months of unequal length would leave holes).
+function draw(canvas, bars, barMs = 60000, byIndex = false) {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 560;
   const height = canvas.clientHeight || 220;
@@ -168,9 +176,11 @@ function draw(canvas, bars) {
     g.beginPath(); g.moveTo(left, py); g.lineTo(left + plotW, py); g.stroke();
     g.fillText(price.toFixed(digits), left + plotW + 6, py + 4);
   }
-  const first = bars[bars.length - 1].time_msc - (BARS - 1) * 60000;
-  for (const b of bars) {
-    const slot = Math.round((b.time_msc - first) / 60000);
+  const first = bars[bars.length - 1].time_msc - (BARS - 1) * barMs;
+  const slotOf = (b, i) => byIndex ? BARS - bars.length + i : Math.round((b.time_msc - first) / barMs);
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i];
+    const slot = slotOf(b, i);
     if (slot < 0) { continue; }
     const cx = left + step * slot + step / 2;
     const up = b.close >= b.open;
@@ -180,10 +190,85 @@ function draw(canvas, bars) {
     g.fillRect(cx - step * 0.35, bodyTop, step * 0.7, Math.max(1, y(Math.min(b.open, b.close)) - bodyTop));
   }
   g.fillStyle = "#8b96a3";
+  const label = (t) => barMs >= 86400000 ? new Date(t).toISOString().substring(0, 10)
+    : barMs >= 3600000 ? new Date(t).toISOString().substring(5, 16).replace("T", " ")
+      : new Date(t).toISOString().substring(11, 16);
   for (let slot = 0; slot < BARS; slot += 15) {
-    const label = new Date(first + slot * 60000).toISOString().substring(11, 16);
-    g.fillText(label, left + step * slot, height - 5);
+    const i = slot - (BARS - bars.length);
+    const t = byIndex ? (i >= 0 ? bars[i].time_msc : null) : first + slot * barMs;
+    if (t !== null) { g.fillText(label(t), left + step * slot, height - 5); }
   }
+}
+
+function option(select, value) {
+  const o = document.createElement("option");
+  o.value = o.textContent = value;
+  select.appendChild(o);
+}
+
+// The picker's symbols: every name with stored candles (imported history too) and every canonical name of /symbols.
+async function loadPicker(liveSymbols) {
+  const [meta, stored] = await Promise.all([get("/symbols"), get("/symbols/stored")]);
+  if (!meta || !stored) { return; }
+  const names = new Set(stored.map((s) => s.symbol));
+  for (const m of meta) { names.add(m.canonical); }
+  const select = document.getElementById("symbol");
+  const chosen = select.value || sessionStorage.getItem(PICK + ".symbol")
+    || (liveSymbols.length ? liveSymbols[0].symbol : "") || (stored.length ? stored[0].symbol : "");
+  const sorted = [...names].sort();
+  if (sorted.join() !== [...select.options].map((o) => o.value).join()) {
+    select.replaceChildren();
+    for (const name of sorted) { option(select, name); }
+  }
+  if (sorted.includes(chosen)) { select.value = chosen; }
+}
+
+function showEmpty(message) {
+  const empty = document.getElementById("picked-empty");
+  empty.textContent = message;
+  empty.hidden = !message;
+  document.getElementById("picked-canvas").style.display = message ? "none" : "block";
+}
+
+async function refreshPicked() {
+  const symbol = document.getElementById("symbol").value;
+  const tf = document.getElementById("tf").value;
+  const d = document.body.dataset;
+  if (!symbol) {
+    d.pickedBars = 0;
+    text("picked-title", "");
+    showEmpty("No candles stored yet. Attach TickCollector.mq5 to a chart in MetaTrader 5 (docs/mt5-setup.md), "
+      + "or import history: tick-engine import --server-tz NY+7 EURUSD_ticks.csv");
+    return;
+  }
+  const info = await get(`/symbols/stored?tf=${tf}&symbol=${encodeURIComponent(symbol)}`);
+  if (!info) { return; }
+  const last = info.length ? info[0].last_msc : null;
+  if (last === null) {
+    d.pickedBars = 0;
+    d.picked = symbol + ":" + tf;
+    text("picked-title", `${symbol} ${tf}`);
+    showEmpty(`No ${tf} candles of ${symbol}. Pick another timeframe (candles.timeframes lists those built from `
+      + `ticks), or send ${tf} bars with BackfillHistory.mq5 in Bars mode.`);
+    return;
+  }
+  const barMs = TIMEFRAME_MS[tf];
+  const from = Math.max(0, last - (BARS - 1) * barMs);
+  const bars = await get(`/candles?symbol=${encodeURIComponent(symbol)}&tf=${tf}&from=${from}&limit=${BARS}`);
+  if (!bars) { return; }
+  showEmpty("");
+  const newest = bars.length ? bars[bars.length - 1] : null;
+  text("picked-title", `${symbol} ${tf}  ${newest ? newest.close : ""}  ·  ${bars.length} bars · last `
+    + (newest ? new Date(newest.time_msc).toISOString().substring(0, 16).replace("T", " ") + " UTC" : "–"));
+  draw(document.getElementById("picked-canvas"), bars, barMs, true);
+  d.picked = symbol + ":" + tf;
+  d.pickedBars = bars.length;
+}
+
+function pick() {
+  sessionStorage.setItem(PICK + ".symbol", document.getElementById("symbol").value);
+  sessionStorage.setItem(PICK + ".tf", document.getElementById("tf").value);
+  refreshPicked();
 }
 
 async function refreshCandles(symbols) {
@@ -208,7 +293,12 @@ async function tick() {
     document.getElementById("main").hidden = false;
     document.getElementById("key-form").hidden = true;
     showStatus(status);
+    document.getElementById("logout").hidden = false;
     if (round++ % CANDLES_EVERY === 0) {
+      if (candleRounds++ % PICKER_EVERY === 0) {
+        await loadPicker(status.symbols);
+      }
+      await refreshPicked();
       await refreshCandles(status.symbols);
     }
     if (document.body.dataset.state !== "need-key") {
@@ -216,18 +306,38 @@ async function tick() {
     }
   }
   if (document.body.dataset.state !== "need-key") {
-    setTimeout(tick, STATUS_EVERY_MS);
+    timer = setTimeout(tick, STATUS_EVERY_MS);
   }
 }
 
+function restart() {
+  clearTimeout(timer);
+  round = 0;
+  candleRounds = 0;
+  tick();
+}
+
 function start() {
-  takeKeyFromFragment();
+  if (/(?:^#|&)key=/.test(location.hash)) {
+    // Keys in links are no longer read: drop it from the address bar and the history.
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   document.getElementById("key-form").addEventListener("submit", (e) => {
     e.preventDefault();
     sessionStorage.setItem(KEY, document.getElementById("key").value);
+    document.getElementById("key").value = "";
     document.body.dataset.state = "loading";
-    tick();
+    restart();
   });
+  document.getElementById("logout").addEventListener("click", () => {
+    sessionStorage.removeItem(KEY);
+    clearTimeout(timer);
+    askForKey("Logged out.");
+  });
+  const tf = sessionStorage.getItem(PICK + ".tf");
+  if (tf && TIMEFRAME_MS[tf]) { document.getElementById("tf").value = tf; }
+  document.getElementById("symbol").addEventListener("change", pick);
+  document.getElementById("tf").addEventListener("change", pick);
   if (sessionStorage.getItem(KEY)) {
     tick();
   } else {

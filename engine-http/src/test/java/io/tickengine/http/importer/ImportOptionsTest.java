@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.time.ServerTimeZone;
 import org.junit.jupiter.api.Test;
 
 class ImportOptionsTest {
@@ -14,7 +15,7 @@ class ImportOptionsTest {
 
         assertNull(options.symbol());
         assertNull(options.timeframe());
-        assertEquals(0, options.serverOffsetMsc());
+        assertEquals(ServerTimeZone.UTC, options.serverTz());
         assertEquals(0, options.sessionOffsetMsc());
         assertEquals(ImportOptions.DEFAULT_BATCH_SIZE, options.batchSize());
     }
@@ -28,8 +29,11 @@ class ImportOptionsTest {
                 .withSessionOffsetMinutes(120)
                 .withBatchSize(10);
 
-        assertEquals(new ImportOptions("XAUUSD", Timeframe.H1, 180, 120, 10), options);
-        assertEquals(10_800_000L, options.serverOffsetMsc());
+        assertEquals(new ImportOptions("XAUUSD", Timeframe.H1, ServerTimeZone.parse("UTC+03:00"), 120, 10), options);
+        assertEquals(10_800_000L, options.serverTz().offsetMscAt(0));
+        assertEquals(
+                ServerTimeZone.parse("NY+7"),
+                options.withServerTz(ServerTimeZone.parse("NY+7")).serverTz());
         assertEquals(7_200_000L, options.sessionOffsetMsc());
     }
 
@@ -46,7 +50,7 @@ class ImportOptionsTest {
                 "invalid import option [key=symbol, value=EUR USD, expected=1-32 of [A-Za-z0-9._#+-]]",
                 symbol.getMessage());
         assertEquals(
-                "invalid import option [key=serverOffsetMinutes, value=1440, expected=between -1439 and 1439]",
+                "invalid import option [key=serverOffsetMinutes, value=1440, expected=between -1080 and 1080]",
                 offset.getMessage());
         assertEquals("invalid import option [key=batchSize, value=0, expected=>= 1]", batch.getMessage());
     }
