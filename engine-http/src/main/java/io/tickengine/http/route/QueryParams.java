@@ -1,6 +1,7 @@
 package io.tickengine.http.route;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tickengine.core.tick.NameTable;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,18 @@ public final class QueryParams {
             throw new BadParameter(name, "missing parameter " + name);
         }
         return value;
+    }
+
+    /**
+     * @return the {@code symbol} parameter, checked as the engine checks names ({@link NameTable#isValid}), or
+     *     {@code null} when absent and not required.
+     */
+    public String symbol(final boolean required) {
+        final String symbol = required ? required("symbol") : string("symbol", null);
+        if (symbol != null && !NameTable.isValid(symbol)) {
+            throw new BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
+        }
+        return symbol;
     }
 
     /** @return the parameter as a long within [min, max], or {@code fallback} when absent. */

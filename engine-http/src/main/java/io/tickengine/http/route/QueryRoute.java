@@ -3,7 +3,6 @@ package io.tickengine.http.route;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.query.ViewQuery;
 import io.tickengine.core.security.Scope;
-import io.tickengine.core.tick.NameTable;
 import java.util.List;
 import java.util.Map;
 
@@ -53,10 +52,7 @@ public final class QueryRoute implements Route {
                             || io.tickengine.core.candle.Timeframe.parse(timeframe) == null)) {
                 throw new QueryParams.BadParameter("tf", "tf only for market_data: M1..D1, W1 or MN1");
             }
-            symbol = params.string("symbol", null);
-            if (symbol != null && !NameTable.isValid(symbol)) {
-                throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-            }
+            symbol = params.symbol(false);
             from = params.longValue("from", 0, 0, Long.MAX_VALUE);
             to = params.longValue("to", Long.MAX_VALUE, 0, Long.MAX_VALUE);
             limit = (int) params.longValue("limit", 1000, 1, ViewQuery.MAX_ROWS);

@@ -1,6 +1,5 @@
 package io.tickengine.http.route;
 
-import io.tickengine.core.tick.NameTable;
 import java.util.Locale;
 
 /**
@@ -13,10 +12,7 @@ record RangeQuery(String symbol, long fromMsc, long toMsc, int limit, boolean cs
      * @throws QueryParams.BadParameter naming the first bad parameter.
      */
     static RangeQuery parse(final QueryParams params, final int maxLimit) {
-        final String symbol = params.required("symbol");
-        if (!NameTable.isValid(symbol)) {
-            throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-        }
+        final String symbol = params.symbol(true);
         final long from = params.longValue("from", 0, 0, Long.MAX_VALUE);
         final long to = params.longValue("to", Long.MAX_VALUE, 0, Long.MAX_VALUE);
         if (from > to) {

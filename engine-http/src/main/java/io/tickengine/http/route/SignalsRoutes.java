@@ -8,7 +8,6 @@ import io.tickengine.core.signal.AckOutcome;
 import io.tickengine.core.signal.Lease;
 import io.tickengine.core.signal.Signal;
 import io.tickengine.core.signal.SignalStore;
-import io.tickengine.core.tick.NameTable;
 import io.tickengine.http.codec.SignalJson;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +34,7 @@ public final class SignalsRoutes {
 
     /** @return {@code POST /signals}. */
     public Route publish() {
-        return route(Scope.SIGNALS, exchange -> {
+        return Route.of(Scope.SIGNALS, exchange -> {
             if (!JsonRequests.isJson(exchange)) {
                 return;
             }
@@ -58,7 +57,7 @@ public final class SignalsRoutes {
 
     /** @return {@code GET /signals/next?consumer=&symbol=}. */
     public Route next() {
-        return route(Scope.SIGNALS, exchange -> {
+        return Route.of(Scope.SIGNALS, exchange -> {
             final QueryParams params = new QueryParams(exchange.request().uri());
             final String consumer;
             final String symbol;
@@ -67,10 +66,7 @@ public final class SignalsRoutes {
                 if (!SignalJson.ID.matcher(consumer).matches()) {
                     throw new QueryParams.BadParameter("consumer", "invalid consumer: 1-64 of [A-Za-z0-9._:-]");
                 }
-                symbol = params.string("symbol", null);
-                if (symbol != null && !NameTable.isValid(symbol)) {
-                    throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-                }
+                symbol = params.symbol(false);
             } catch (final QueryParams.BadParameter e) {
                 badRequest(exchange, e);
                 return;
@@ -87,7 +83,7 @@ public final class SignalsRoutes {
 
     /** @return {@code POST /signals/ack}. */
     public Route ack() {
-        return route(Scope.SIGNALS, exchange -> {
+        return Route.of(Scope.SIGNALS, exchange -> {
             if (!JsonRequests.isJson(exchange)) {
                 return;
             }
@@ -131,15 +127,12 @@ public final class SignalsRoutes {
 
     /** @return {@code GET /signals/latest?symbol=&limit=}. */
     public Route latest() {
-        return route(Scope.READ, exchange -> {
+        return Route.of(Scope.READ, exchange -> {
             final QueryParams params = new QueryParams(exchange.request().uri());
             final String symbol;
             final int limit;
             try {
-                symbol = params.string("symbol", null);
-                if (symbol != null && !NameTable.isValid(symbol)) {
-                    throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-                }
+                symbol = params.symbol(false);
                 limit = (int) params.longValue("limit", 100, 1, MAX_LATEST);
             } catch (final QueryParams.BadParameter e) {
                 badRequest(exchange, e);
@@ -166,19 +159,5 @@ public final class SignalsRoutes {
     private static void badRequest(final Exchange exchange, final QueryParams.BadParameter e) {
         exchange.respond(
                 Responses.error(exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
-    }
-
-    private static Route route(final Scope scope, final java.util.function.Consumer<Exchange> handler) {
-        return new Route() {
-            @Override
-            public Scope scope() {
-                return scope;
-            }
-
-            @Override
-            public void handle(final Exchange exchange) {
-                handler.accept(exchange);
-            }
-        };
     }
 }

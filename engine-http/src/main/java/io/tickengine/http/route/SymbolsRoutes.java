@@ -7,7 +7,6 @@ import io.tickengine.core.symbol.InvalidSymbol;
 import io.tickengine.core.symbol.SymbolSpec;
 import io.tickengine.core.symbol.SymbolSpecs;
 import io.tickengine.core.symbol.SymbolStore;
-import io.tickengine.core.tick.NameTable;
 import io.tickengine.http.codec.SymbolJson;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class SymbolsRoutes {
 
     /** @return {@code POST /symbols}: {@code 200 {"stored":n}}. */
     public Route post() {
-        return route(Scope.INGEST, exchange -> {
+        return Route.of(Scope.INGEST, exchange -> {
             if (!JsonRequests.isJson(exchange)) {
                 return;
             }
@@ -53,13 +52,10 @@ public final class SymbolsRoutes {
 
     /** @return {@code GET /symbols[?symbol=]}: every symbol, or those a broker or canonical name finds. */
     public Route list() {
-        return route(Scope.READ, exchange -> {
+        return Route.of(Scope.READ, exchange -> {
             final String symbol;
             try {
-                symbol = new QueryParams(exchange.request().uri()).string("symbol", null);
-                if (symbol != null && !NameTable.isValid(symbol)) {
-                    throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-                }
+                symbol = new QueryParams(exchange.request().uri()).symbol(false);
             } catch (final QueryParams.BadParameter e) {
                 exchange.respond(Responses.error(
                         exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
@@ -78,7 +74,7 @@ public final class SymbolsRoutes {
      *     {@code [{"symbol":"BTCUSD","last_msc":1676894340000}]}.
      */
     public Route stored() {
-        return route(Scope.READ, exchange -> {
+        return Route.of(Scope.READ, exchange -> {
             final QueryParams params = new QueryParams(exchange.request().uri());
             final Timeframe tf;
             final String symbol;
@@ -88,10 +84,7 @@ public final class SymbolsRoutes {
                     throw new QueryParams.BadParameter(
                             "tf", "unknown timeframe: M1, M5, M15, M30, H1, H4, D1, W1 or MN1");
                 }
-                symbol = params.string("symbol", null);
-                if (symbol != null && !NameTable.isValid(symbol)) {
-                    throw new QueryParams.BadParameter("symbol", "invalid symbol: 1-32 of [A-Za-z0-9._#+-]");
-                }
+                symbol = params.symbol(false);
             } catch (final QueryParams.BadParameter e) {
                 exchange.respond(Responses.error(
                         exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
@@ -116,19 +109,5 @@ public final class SymbolsRoutes {
     private static io.netty.handler.codec.http.FullHttpResponse badRequest(
             final Exchange exchange, final InvalidSymbol e) {
         return Responses.error(exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), e.index(), e.field());
-    }
-
-    private static Route route(final Scope scope, final java.util.function.Consumer<Exchange> handler) {
-        return new Route() {
-            @Override
-            public Scope scope() {
-                return scope;
-            }
-
-            @Override
-            public void handle(final Exchange exchange) {
-                handler.accept(exchange);
-            }
-        };
     }
 }
