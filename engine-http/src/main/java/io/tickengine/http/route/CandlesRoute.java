@@ -52,8 +52,7 @@ public final class CandlesRoute implements Route {
                 throw new QueryParams.BadParameter("tf", "unknown timeframe: M1, M5, M15, M30, H1, H4, D1, W1 or MN1");
             }
         } catch (final QueryParams.BadParameter e) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            exchange.respond(Responses.badParameter(exchange.alloc(), e));
             return;
         }
         blocking.run(exchange, "candle query", () -> {

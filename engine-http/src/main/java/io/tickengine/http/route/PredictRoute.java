@@ -62,8 +62,7 @@ public final class PredictRoute implements Route, AutoCloseable {
             }
             tf = params.string("tf", FeatureView.TIMEFRAME).toUpperCase(Locale.ROOT);
         } catch (final QueryParams.BadParameter e) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            exchange.respond(Responses.badParameter(exchange.alloc(), e));
             return;
         }
         blocking.run(exchange, "predict", () -> predict(exchange, symbol, tf));

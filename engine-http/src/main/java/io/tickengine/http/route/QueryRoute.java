@@ -57,8 +57,7 @@ public final class QueryRoute implements Route {
             to = params.longValue("to", Long.MAX_VALUE, 0, Long.MAX_VALUE);
             limit = (int) params.longValue("limit", 1000, 1, ViewQuery.MAX_ROWS);
         } catch (final QueryParams.BadParameter e) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            exchange.respond(Responses.badParameter(exchange.alloc(), e));
             return;
         }
         blocking.run(exchange, "view query", () -> {

@@ -58,6 +58,11 @@ public final class Responses {
         return error(alloc, status, message, -1, null);
     }
 
+    /** @return 400 {@code {"error":message,"field":"parameter"}} for a bad query parameter. */
+    public static FullHttpResponse badParameter(final ByteBufAllocator alloc, final QueryParams.BadParameter e) {
+        return error(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter());
+    }
+
     /**
      * @param index the offending tick's index in the request, or -1.
      * @param field the offending field's wire name, or {@code null}.

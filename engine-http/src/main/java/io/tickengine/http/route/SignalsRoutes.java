@@ -157,7 +157,6 @@ public final class SignalsRoutes {
     }
 
     private static void badRequest(final Exchange exchange, final QueryParams.BadParameter e) {
-        exchange.respond(
-                Responses.error(exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+        exchange.respond(Responses.badParameter(exchange.alloc(), e));
     }
 }

@@ -57,8 +57,7 @@ public final class SymbolsRoutes {
             try {
                 symbol = new QueryParams(exchange.request().uri()).symbol(false);
             } catch (final QueryParams.BadParameter e) {
-                exchange.respond(Responses.error(
-                        exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+                exchange.respond(Responses.badParameter(exchange.alloc(), e));
                 return;
             }
             blocking.run(exchange, "symbols list", () -> {
@@ -86,8 +85,7 @@ public final class SymbolsRoutes {
                 }
                 symbol = params.symbol(false);
             } catch (final QueryParams.BadParameter e) {
-                exchange.respond(Responses.error(
-                        exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+                exchange.respond(Responses.badParameter(exchange.alloc(), e));
                 return;
             }
             blocking.run(exchange, "stored symbols", () -> {

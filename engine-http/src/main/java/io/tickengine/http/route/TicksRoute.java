@@ -44,8 +44,7 @@ public final class TicksRoute implements Route {
         try {
             query = RangeQuery.parse(new QueryParams(exchange.request().uri()), MAX_LIMIT);
         } catch (final QueryParams.BadParameter e) {
-            exchange.respond(Responses.error(
-                    exchange.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), -1, e.parameter()));
+            exchange.respond(Responses.badParameter(exchange.alloc(), e));
             return;
         }
         blocking.run(exchange, "tick query", () -> {
