@@ -111,7 +111,10 @@ class DatabaseErrorsHttpTest {
             postgres.stopImmediate();
             try {
                 post(http, ticks, 500, 1000);
-                awaitCondition(() -> health(http).body().contains(refused), "/health to name the refused port");
+                // The database probe may name the refused port first ("database unavailable"); wait for the writer.
+                awaitCondition(
+                        () -> health(http).body().contains("store down: " + refused),
+                        "/health to name the refused port as the store's reason");
                 final HttpResponse<String> health = health(http);
                 assertEquals(503, health.statusCode(), health.body());
                 assertTrue(
