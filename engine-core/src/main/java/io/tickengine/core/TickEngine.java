@@ -1,9 +1,11 @@
 package io.tickengine.core;
 
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import io.tickengine.core.candle.CandleAggregator;
+import io.tickengine.core.ingest.IngestGate;
+import io.tickengine.core.ingest.JournalSyncHandler;
 import io.tickengine.core.journal.ChronicleSettings;
-import io.tickengine.core.journal.JournalHandler;
 import io.tickengine.core.journal.JournalRetention;
 import io.tickengine.core.journal.JournalSpace;
 import io.tickengine.core.journal.TickJournal;
@@ -24,6 +26,8 @@ import io.tickengine.core.store.TickStore;
 import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.symbol.SymbolStore;
 import io.tickengine.core.tick.NameTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,14 +39,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tick pipeline, assembled: {@code producers -> ring -> journal handler -> candle aggregator -> writer -> store},
- * and behind the journal the tick store writer and the bar rebuilder (Agrona agents). Its parts are made by
+ * The tick pipeline, assembled: {@code producers -> ingest gate (journal) -> ring -> candle aggregator -> writer ->
+ * store}, and behind the journal the tick store writer and the bar rebuilder (Agrona agents). Its parts are made by
  * {@link EngineParts}; the journal replay is {@link io.tickengine.core.recovery.JournalReplay}, the purge
  * {@link io.tickengine.core.journal.JournalRetention}.
  *
  * <p>{@link #start} opens the stores and the journal, replays the journal from the store's resume points (so every
  * open bar is rebuilt exactly, see {@link CandleAggregator}), then starts the writer, the agents and the ring.
- * Producers publish through {@link #ring()}. {@link #close()} stops accepting, drains the ring, flushes the writer,
+ * Producers offer requests to {@link #gate()}. {@link #close()} stops accepting, drains the ring, flushes the writer,
  * lets the tick store catch up and the rebuilds finish, and closes the journal and the stores.
  */
 public final class TickEngine implements AutoCloseable {
@@ -85,6 +89,7 @@ public final class TickEngine implements AutoCloseable {
 
     private final JournalRetention retention;
     private final TickRing ring;
+    private final IngestGate gate;
     private volatile boolean closed;
 
     private TickEngine(
@@ -124,17 +129,27 @@ public final class TickEngine implements AutoCloseable {
             metrics.journalTailCutBytes.getAndAdd(journal.tailCut().damagedBytes());
         }
         this.journalSpace = new JournalSpace(journal.dir(), context.journalMinFreeBytes(), metrics);
-        final JournalHandler journalHandler = new JournalHandler(
-                journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics, journalSpace);
+        // journal.sync: the group-commit syncer answers, then the aggregator; else the gate answers and the ring
+        // carries aggregation alone.
+        final List<EventHandler<TickEvent>> handlers = new ArrayList<>(2);
+        final JournalSyncHandler syncer = context.journalSync() ? new JournalSyncHandler(metrics) : null;
+        if (syncer != null) {
+            handlers.add(syncer);
+        }
+        handlers.add(aggregator);
         this.ring = new TickRing(
                 context.ringSize(),
                 context.maxBatchSize(),
                 context.waitStrategy(),
-                threadFactory(),
+                threadFactory(context.journalSync()),
                 new FailStopExceptionHandler(failStop, metrics),
-                journalHandler,
-                aggregator);
-        journalHandler.readAheadIn(ring);
+                handlers,
+                context.journalSync());
+        this.gate = new IngestGate(
+                ring, journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics, journalSpace);
+        if (syncer != null) {
+            syncer.syncThrough(gate);
+        }
         this.writer = EngineParts.writer(
                 context,
                 store,
@@ -160,7 +175,7 @@ public final class TickEngine implements AutoCloseable {
         this.retentionRunner = context.journalRetentionDays() > 0
                 ? new AgentRunner(new SleepingMillisIdleStrategy(RETENTION_IDLE_MS), errorHandler, null, retention)
                 : null;
-        recover(journalHandler);
+        recover();
     }
 
     /**
@@ -227,7 +242,7 @@ public final class TickEngine implements AutoCloseable {
         };
     }
 
-    private void recover(final JournalHandler journalHandler) {
+    private void recover() {
         final RecoveryState state;
         try {
             state = store.loadRecoveryState();
@@ -235,7 +250,7 @@ public final class TickEngine implements AutoCloseable {
             throw new IllegalStateException(e.getMessage(), e);
         }
         final long fromIndex = StartupRecovery.restore(
-                state, journal, symbols, sources, aggregator, journalHandler, writer::restoreReplayFrom, metrics);
+                state, journal, symbols, sources, aggregator, gate, writer::restoreReplayFrom, metrics);
         // The writer drains what the replay hands over. Named by the agent's role (tick-writer), as the others are.
         AgentRunner.startOnThread(writerRunner, daemonThreads());
         StartupRecovery.replay(
@@ -245,12 +260,17 @@ public final class TickEngine implements AutoCloseable {
                 symbols,
                 sources,
                 aggregator,
-                journalHandler,
+                gate,
                 failStop::reason,
                 metrics);
     }
 
-    /** @return the ring producers publish to. */
+    /** @return the gate producers offer their requests to: it journals them and publishes them to the ring. */
+    public IngestGate gate() {
+        return gate;
+    }
+
+    /** @return the ring behind the gate (its size and free slots, for health and metrics). */
     public TickRing ring() {
         return ring;
     }
@@ -392,9 +412,10 @@ public final class TickEngine implements AutoCloseable {
         LOG.info("tick engine stopped");
     }
 
-    private ThreadFactory threadFactory() {
+    private static ThreadFactory threadFactory(final boolean sync) {
         final AtomicInteger n = new AtomicInteger();
-        final String[] names = {"tick-journal", "tick-aggregator"};
+        final String[] names =
+                sync ? new String[] {"tick-journal-sync", "tick-aggregator"} : new String[] {"tick-aggregator"};
         return runnable -> {
             final int i = n.getAndIncrement();
             final Thread t = new Thread(runnable, i < names.length ? names[i] : "tick-handler-" + i);

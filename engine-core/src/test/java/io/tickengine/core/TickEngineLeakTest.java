@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TickEngineLeakTest {
     private static final Set<String> ENGINE_THREADS = Set.of(
-            "tick-journal",
+            "tick-journal-sync",
             "tick-aggregator",
             "tick-writer",
             "tick-store-writer",
@@ -112,7 +112,9 @@ class TickEngineLeakTest {
                 .set("ring.size", "1024")
                 .set("ring.max.batch", "64")
                 .set("writer.flush.interval.ms", "20")
-                .set("writer.ring.bytes", "65536");
+                .set("writer.ring.bytes", "65536")
+                // Every thread the engine can have: the syncer only runs with journal.sync.
+                .set("journal.sync", "true");
     }
 
     private static List<Thread> newEngineThreads(final Set<Thread> before) {

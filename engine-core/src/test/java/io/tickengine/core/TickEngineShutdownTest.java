@@ -43,7 +43,7 @@ class TickEngineShutdownTest {
                     .set("ring.max.batch", "64")
                     .set("writer.ring.bytes", "65536");
             try (TickEngine engine = TickEngine.start(context)) {
-                assertTrue(engine.ring().tryPublish(oneTick(engine), null) >= 0, "published");
+                assertTrue(engine.gate().tryPublish(oneTick(engine), null) >= 0, "published");
             }
             try (TickJournal journal = TickJournal.open(context.journalDir(), context.journalRollCycle())) {
                 if (journal.lastIndex() < 0) {

@@ -23,15 +23,16 @@ class BackPressureHttpTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhenTheRingIsFullAndKeepServingOthers() throws Exception {
-        try (HttpFixture http = new HttpFixture(dataDir, null, "ring.size=1024", "ring.max.batch=256")) {
+        try (HttpFixture http = new HttpFixture(dataDir, null, "ring.size=1024", "ring.max.batch=256", "journal.sync=true")) {
             final TickEngine engine = http.server.engine();
             final CountDownLatch stall = new CountDownLatch(1);
             final CountDownLatch stalled = new CountDownLatch(1);
             final TickBuffer ticks = new TickBuffer(256);
             final int symbol = engine.symbols().intern("EURUSD");
             ticks.add(symbol, 1_783_944_000_000L, 1.1, 1.2, 0, 0, 0, 6, TickBuffer.NO_SOURCE, TickBuffer.NO_SEQ);
-            // The journal thread completes acknowledgements; one that blocks holds the whole ring still.
-            assertTrue(engine.ring().tryPublish(ticks, (accepted, duplicates) -> {
+            // With journal.sync the ring's first handler (the syncer) completes acknowledgements; one that blocks holds
+            // the whole ring still.
+            assertTrue(engine.gate().tryPublish(ticks, (accepted, duplicates) -> {
                         stalled.countDown();
                         try {
                             stall.await(60, TimeUnit.SECONDS);
@@ -41,7 +42,7 @@ class BackPressureHttpTest {
                     })
                     >= 0);
             assertTrue(stalled.await(10, TimeUnit.SECONDS));
-            while (engine.ring().tryPublish(ticks, null) != TickRing.BACK_PRESSURED) {
+            while (engine.gate().tryPublish(ticks, null) != TickRing.BACK_PRESSURED) {
                 // fill every remaining slot
             }
 

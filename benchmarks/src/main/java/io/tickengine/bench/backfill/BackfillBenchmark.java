@@ -125,7 +125,7 @@ public final class BackfillBenchmark {
                         TickBuffer.NO_SEQ);
             }
             long result;
-            while ((result = engine.ring().tryPublish(buffer, null)) == TickRing.BACK_PRESSURED) {
+            while ((result = engine.gate().tryPublish(buffer, null)) == TickRing.BACK_PRESSURED) {
                 LockSupport.parkNanos(100_000L);
             }
             if (result < 0) {

@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The hot path end to end, per tick: parse a JSON body (as an event loop does) → {@code tryPublish} → journal
- * handler (Chronicle append, ack) → candle aggregator (7 timeframes, off-heap bars). The benchmark thread plays the
+ * The hot path end to end, per tick: parse a JSON body (as an event loop does) → ingest gate (dedup, Chronicle
+ * append, publish, ack on the same thread) → candle aggregator (7 timeframes, off-heap bars, on the ring's thread). The benchmark thread plays the
  * event loop; a full ring makes it spin and retry, so the score is the pipeline's sustained rate. Run with
  * {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per tick by every thread of the fork (JMH
  * sums all threads), the target is at most 1.
@@ -111,7 +111,7 @@ public class HotPathBenchmark {
             throw new IllegalStateException("parse failed [code=" + parsed + ", error=" + parser.errorMessage() + "]");
         }
         long result;
-        while ((result = rig.ring.tryPublish(ticks, ack)) == TickRing.BACK_PRESSURED) {
+        while ((result = rig.gate.tryPublish(ticks, ack)) == TickRing.BACK_PRESSURED) {
             Thread.onSpinWait();
         }
         return result;

@@ -78,7 +78,7 @@ public class ReplayBenchmark {
     public long replay() {
         final CandleAggregator aggregator = new CandleAggregator(
                 rig.symbols, RingRig.TIMEFRAMES, 60_000, 0, Set.of(), rig.toWriter, RingRig.DEDUP_WINDOW, rig.metrics);
-        // The engine's own replay loop, as at start-up (no ring yet: no journal handler to tell the seqs).
+        // The engine's own replay loop, as at start-up (no ring yet: no ingest gate to tell the seqs).
         final long count = JournalReplay.replay(
                 rig.journal,
                 Long.MIN_VALUE,

@@ -3,7 +3,7 @@ package io.tickengine.bench.jmh;
 import com.lmax.disruptor.ExceptionHandler;
 import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.candle.Timeframe;
-import io.tickengine.core.journal.JournalHandler;
+import io.tickengine.core.ingest.IngestGate;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.ring.TickEvent;
@@ -21,8 +21,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The engine's tick pipeline as {@code TickEngine} assembles it (ring, journal handler, candle aggregator with the
- * default timeframes), with the store replaced by a thread that drains and discards the aggregator's messages: what
+ * The engine's tick pipeline as {@code TickEngine} assembles it (ingest gate with its journal, ring, candle
+ * aggregator with the default timeframes, {@code journal.sync} off), with the store replaced by a thread that drains and discards the aggregator's messages: what
  * the suites measure ends at the aggregator.
  */
 final class RingRig implements AutoCloseable {
@@ -42,18 +42,19 @@ final class RingRig implements AutoCloseable {
 
     final CandleAggregator aggregator;
     final TickRing ring;
+    /** The gate requests are offered to; {@code null} without a ring. */
+    final IngestGate gate;
+
     private final Thread drainer;
     private volatile boolean running = true;
 
-    /** @param withRing false for an aggregator alone (no ring, no journal handler thread). */
+    /** @param withRing false for an aggregator alone (no ring, no handler thread). */
     RingRig(final boolean withRing, final WaitStrategyType waitStrategy) {
         dir = BenchJvm.scratchDir("tick-bench-");
         journal = TickJournal.open(dir, "FAST_HOURLY");
         toWriter = new OneToOneRingBuffer(
                 new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 1024 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
         aggregator = new CandleAggregator(symbols, TIMEFRAMES, 60_000, 0, Set.of(), toWriter, DEDUP_WINDOW, metrics);
-        final JournalHandler journalHandler =
-                new JournalHandler(journal, symbols, sources, false, DEDUP_WINDOW, metrics);
         ring = withRing
                 ? new TickRing(
                         65_536,
@@ -65,12 +66,12 @@ final class RingRig implements AutoCloseable {
                             return t;
                         },
                         new Failing(),
-                        journalHandler,
-                        aggregator)
+                        java.util.List.of(aggregator),
+                        false)
                 : null;
-        if (ring != null) {
-            journalHandler.readAheadIn(ring);
-        }
+        gate = ring != null
+                ? new IngestGate(ring, journal, symbols, sources, false, DEDUP_WINDOW, metrics, null)
+                : null;
         drainer = new Thread(this::drain, "bench-writer");
         drainer.setDaemon(true);
         drainer.start();

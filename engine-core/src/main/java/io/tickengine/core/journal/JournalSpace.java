@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * quarter of the margin has been appended since the last look (so the journal's own writes never eat the margin
  * between two looks), and at every request while full, so that ingest resumes by itself as soon as space is freed.
  *
- * <p>Threading: {@link #hasRoom} and {@link #onAppended} belong to the journal handler thread; {@link #isFull},
+ * <p>Threading: {@link #hasRoom} and {@link #onAppended} are called under the ingest gate's lock; {@link #isFull},
  * {@link #freeBytes} and {@link #describe} may be read from any thread.
  */
 public final class JournalSpace {

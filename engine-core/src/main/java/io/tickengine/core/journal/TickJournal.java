@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The tick journal: a Chronicle Queue in a directory, one document per tick in the layout of
  * {@link TickRecordDescriptor}.
  *
- * <p>Threading: {@link #append} and {@link #sync} belong to the journal handler thread (the appender is created on
- * first use by that thread); {@link #replay} runs before the ring starts; {@link #purge} may run on any one thread.
+ * <p>Threading: {@link #append} and {@link #sync} are called by one thread at a time, under the ingest gate's lock
+ * (any thread may hold it; the appender's own single-thread check is off for that reason); {@link #replay} runs
+ * before any request is offered; {@link #purge} may run on any one thread.
  * A document is in the memory-mapped file once {@link #append} returns, so it survives a crash of this process;
  * {@link #sync} also forces it to disk, for power-loss durability.
  */
@@ -121,13 +122,13 @@ public final class TickJournal implements AutoCloseable {
     }
 
     /**
-     * Appends one tick. Journal handler thread only.
+     * Appends one tick. Under the ingest gate's lock.
      *
      * @return the tick's journal index.
      */
     public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
         if (appender == null) {
-            appender = queue.createAppender();
+            createAppender();
         }
         final byte[] symbol = symbols.bytes(event.symbolId());
         final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
@@ -161,13 +162,13 @@ public final class TickJournal implements AutoCloseable {
     }
 
     /**
-     * Appends one bar ({@link TickEvent#TYPE_BAR}). Journal handler thread only.
+     * Appends one bar ({@link TickEvent#TYPE_BAR}). Under the ingest gate's lock.
      *
      * @return the bar's journal index.
      */
     public long appendBar(final TickEvent event, final NameTable symbols) {
         if (appender == null) {
-            appender = queue.createAppender();
+            createAppender();
         }
         final byte[] symbol = symbols.bytes(event.symbolId());
         try (DocumentContext dc = appender.writingDocument()) {
@@ -200,13 +201,13 @@ public final class TickJournal implements AutoCloseable {
     /**
      * Appends a replace record ({@link TickEvent#TYPE_REPLACE}): the ticks of the symbol within
      * {@code [event.timeMsc(), event.replaceToMsc()]} journaled before index {@code event.replaceBeforeIndex()} are
-     * void. Journal handler thread only.
+     * void. Under the ingest gate's lock.
      *
      * @return the record's journal index.
      */
     public long appendReplace(final TickEvent event, final NameTable symbols) {
         if (appender == null) {
-            appender = queue.createAppender();
+            createAppender();
         }
         final byte[] symbol = symbols.bytes(event.symbolId());
         try (DocumentContext dc = appender.writingDocument()) {
@@ -235,12 +236,18 @@ public final class TickJournal implements AutoCloseable {
         return appender.lastIndexAppended();
     }
 
-    /** @return the length in bytes of the record appended last. Journal handler thread only. */
+    private void createAppender() {
+        appender = queue.createAppender();
+        // Appends come from whichever thread holds the ingest gate's lock; the lock orders them.
+        appender.singleThreadedCheckDisabled(true);
+    }
+
+    /** @return the length in bytes of the record appended last. Under the ingest gate's lock. */
     public int lastRecordLength() {
         return lastRecordLength;
     }
 
-    /** Forces what was appended to disk. Journal handler thread only. */
+    /** Forces what was appended to disk. Under the ingest gate's lock. */
     public void sync() {
         if (appender != null) {
             appender.sync();

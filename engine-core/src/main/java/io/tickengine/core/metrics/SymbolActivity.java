@@ -14,7 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0 ticks journaled (int64) | 8 newest tick time, epoch ms (int64, {@link Long#MIN_VALUE} = none)
  * </pre>
  *
- * <p>Threading: {@link #onTick} belongs to one thread (the journal handler) and stores with release semantics;
+ * <p>Threading: {@link #onTick} is called by one thread at a time (under the ingest gate's lock) and stores with release semantics;
  * any thread may read.
  */
 public final class SymbolActivity {

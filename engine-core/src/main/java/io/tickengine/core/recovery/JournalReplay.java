@@ -1,7 +1,7 @@
 package io.tickengine.core.recovery;
 
 import io.tickengine.core.candle.CandleAggregator;
-import io.tickengine.core.journal.JournalHandler;
+import io.tickengine.core.ingest.IngestGate;
 import io.tickengine.core.journal.JournalRecord;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.journal.TickRecordDescriptor;
@@ -25,7 +25,7 @@ public final class JournalReplay {
      * Replays the journal from {@code fromIndex} into the aggregator, handing its bars to the writer every
      * {@code handOverEvery} records and at the end.
      *
-     * @param journalHandler given each record's source seq (start-up), or {@code null} when no ring runs.
+     * @param gate given each record's source seq (start-up), or {@code null} when no ring runs.
      * @param writerStopped why the writer stopped, or {@code null} while it runs: a stopped writer ends the replay.
      * @param progress told the number of records replayed at each hand-over.
      * @return the number of records replayed.
@@ -36,15 +36,15 @@ public final class JournalReplay {
             final CandleAggregator aggregator,
             final NameTable symbols,
             final NameTable sources,
-            final JournalHandler journalHandler,
+            final IngestGate gate,
             final int handOverEvery,
             final Supplier<String> writerStopped,
             final LongConsumer progress) {
         final long[] count = {0};
         journal.replay(fromIndex, (record, index) -> {
             final int sourceId = sourceId(sources, record);
-            if (journalHandler != null && sourceId >= 0 && record.seq > 0) {
-                journalHandler.restoreSequence(sourceId, record.seq);
+            if (gate != null && sourceId >= 0 && record.seq > 0) {
+                gate.restoreSequence(sourceId, record.seq);
             }
             apply(aggregator, symbols, record, sourceId, index);
             if (++count[0] % handOverEvery == 0) {
@@ -66,21 +66,21 @@ public final class JournalReplay {
      * Puts each source's seqs back as the store has them, before the journal replay adds the seqs journaled after
      * the checkpoint.
      *
-     * @param journalHandler {@code null} when no ring runs (history rebuild).
+     * @param gate {@code null} when no ring runs (history rebuild).
      */
     public static void restoreSources(
             final RecoveryState state,
             final NameTable sources,
             final CandleAggregator aggregator,
-            final JournalHandler journalHandler) {
+            final IngestGate gate) {
         for (final Map.Entry<String, RecoveryState.SourceState> source :
                 state.sources().entrySet()) {
             final int id = sources.intern(source.getKey());
             final RecoveryState.SourceState s = source.getValue();
             final UnsafeBuffer window = s.window() == null ? null : new UnsafeBuffer(s.window());
             final int length = s.window() == null ? 0 : s.window().length;
-            if (journalHandler != null) {
-                journalHandler.restoreSource(id, s.lastSeq(), window, length);
+            if (gate != null) {
+                gate.restoreSource(id, s.lastSeq(), window, length);
             }
             aggregator.restoreSource(id, s.lastSeq(), window, length);
         }

@@ -1,7 +1,7 @@
 package io.tickengine.core.recovery;
 
 import io.tickengine.core.candle.CandleAggregator;
-import io.tickengine.core.journal.JournalHandler;
+import io.tickengine.core.ingest.IngestGate;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.store.RecoveryState;
@@ -31,7 +31,7 @@ public final class StartupRecovery {
     private StartupRecovery() {}
 
     /**
-     * Restores the committed state into the aggregator and the journal handler.
+     * Restores the committed state into the aggregator and the ingest gate's dedup.
      *
      * @return the journal index the replay starts from; {@code Long.MIN_VALUE} for the whole journal.
      */
@@ -41,10 +41,10 @@ public final class StartupRecovery {
             final NameTable symbols,
             final NameTable sources,
             final CandleAggregator aggregator,
-            final JournalHandler journalHandler,
+            final IngestGate gate,
             final ReplayFromSink writer,
             final EngineMetrics metrics) {
-        JournalReplay.restoreSources(state, sources, aggregator, journalHandler);
+        JournalReplay.restoreSources(state, sources, aggregator, gate);
         long fromIndex = Long.MIN_VALUE;
         if (journal.id().equals(state.journalId())) {
             fromIndex = state.journalIndex() + 1;
@@ -89,7 +89,7 @@ public final class StartupRecovery {
             final NameTable symbols,
             final NameTable sources,
             final CandleAggregator aggregator,
-            final JournalHandler journalHandler,
+            final IngestGate gate,
             final Supplier<String> writerStopped,
             final EngineMetrics metrics) {
         final long startNs = System.nanoTime();
@@ -99,15 +99,7 @@ public final class StartupRecovery {
                 journal.lastIndex(),
                 checkpointIndex);
         final long count = JournalReplay.replay(
-                journal,
-                fromIndex,
-                aggregator,
-                symbols,
-                sources,
-                journalHandler,
-                HAND_OVER_EVERY,
-                writerStopped,
-                replayed -> {});
+                journal, fromIndex, aggregator, symbols, sources, gate, HAND_OVER_EVERY, writerStopped, replayed -> {});
         aggregator.onReplayEnd();
         metrics.ticksReplayed.getAndAddRelease(count);
         metrics.lastJournalIndex.set(journal.lastIndex());

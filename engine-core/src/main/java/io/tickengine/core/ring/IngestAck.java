@@ -1,11 +1,13 @@
 package io.tickengine.core.ring;
 
 /**
- * Completion of one {@link TickRing#tryPublish} call: told once every tick of the call is in the journal (and synced
- * to disk when {@code journal.sync} is on).
+ * The answer to one request offered to the ingest gate ({@code io.tickengine.core.ingest.IngestGate}): told once
+ * every record of it is in the journal (and synced to disk when {@code journal.sync} is on), or why not.
  *
- * <p>Called on the journal handler thread, at the end of a batch. It must not block: hand the answer to the thread
- * that owns the request (for example {@code channel.eventLoop().execute(..)}).
+ * <p>Without {@code journal.sync} it is told on the thread that offered the request, before the offer returns (an
+ * event loop answers in the same task). With it, a journaled request is told on the syncer thread after the group
+ * commit; it must not block there: hand the answer to the thread that owns the request (for example
+ * {@code channel.eventLoop().execute(..)}).
  */
 @FunctionalInterface
 public interface IngestAck {
@@ -18,7 +20,7 @@ public interface IngestAck {
     /**
      * Some tick of the publish call could not be journaled: it is not acknowledged and not aggregated, no seq of it
      * is recorded, and the client must be told to retry ({@code 503 not journaled}). Called instead of
-     * {@link #onJournaled}, on the journal thread. With less free space than {@code journal.min.free.mb}
+     * {@link #onJournaled}. With less free space than {@code journal.min.free.mb}
      * ({@code reason} starts with {@code disk full}) nothing of the call was written. After a failed append or sync,
      * ticks of the call journaled before it stay journaled: a retry without {@code seq} may count them twice, which
      * is why senders should number their ticks.
@@ -30,7 +32,7 @@ public interface IngestAck {
     /**
      * A tick of the publish call has a {@code seq} below its source's dedup window: whether that seq was accepted
      * before is no longer known, so the whole call is refused: none of its ticks is journaled and no seq is
-     * recorded. Called instead of {@link #onJournaled}, on the journal thread. Resending it changes nothing; the
+     * recorded. Called instead of {@link #onJournaled}. Resending it changes nothing; the
      * sender must drop or re-number that tick (HTTP 409).
      *
      * @param index the tick's index in the call.

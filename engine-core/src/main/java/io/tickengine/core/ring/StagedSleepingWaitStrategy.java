@@ -10,9 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link WaitStrategyType#SLEEPING}: a sleeping wait whose backoff depends on the handler's place in the chain.
  *
  * <ul>
- *   <li>The first handler (the journal, which waits on the ring's cursor) is on the acknowledgement path: it spins,
- *       then yields, then parks for the shortest time, as Disruptor's {@code SleepingWaitStrategy} does.
- *   <li>Handlers after it (the aggregator) only feed the store, which commits every 100 ms: they spin briefly, then
+ *   <li>The first handler (it waits on the ring's cursor), when it is on the acknowledgement path (the group-commit
+ *       syncer of {@code journal.sync=true}): it spins, then yields, then parks for the shortest time, as
+ *       Disruptor's {@code SleepingWaitStrategy} does.
+ *   <li>Handlers off that path (the aggregator) only feed the store, which commits every 100 ms: they spin briefly, then
  *       park for {@code downstreamParkNs} without yielding. On 2 cores the yield phase was pure cost: a profile of
  *       single-tick ingest showed the aggregator thread using as much CPU as the journal thread, most of it in
  *       {@code sched_yield}. Waking less often also hands the aggregator larger batches, so it hands bars to the
@@ -28,10 +29,15 @@ final class StagedSleepingWaitStrategy implements WaitStrategy {
     private static final int DOWNSTREAM_SPINS = 100;
 
     private final long downstreamParkNs;
+    private final boolean firstOnAckPath;
 
-    /** @param downstreamParkNs how long a handler after the first parks when it has nothing to do. */
-    StagedSleepingWaitStrategy(final long downstreamParkNs) {
+    /**
+     * @param downstreamParkNs how long a handler off the acknowledgement path parks when it has nothing to do.
+     * @param firstOnAckPath true if the first handler answers requests (then it waits the short way).
+     */
+    StagedSleepingWaitStrategy(final long downstreamParkNs, final boolean firstOnAckPath) {
         this.downstreamParkNs = downstreamParkNs;
+        this.firstOnAckPath = firstOnAckPath;
     }
 
     @Override
@@ -39,7 +45,7 @@ final class StagedSleepingWaitStrategy implements WaitStrategy {
             final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
             throws AlertException {
         // Disruptor hands the first handler's barrier the cursor itself as its dependent sequence.
-        final boolean first = dependentSequence == cursor;
+        final boolean first = firstOnAckPath && dependentSequence == cursor;
         int counter = 0;
         long available;
         while ((available = dependentSequence.get()) < sequence) {

@@ -6,15 +6,14 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.tickengine.core.candle.BarBuffer;
-import io.tickengine.core.tick.TickBuffer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Disruptor ring between the producers (HTTP event loops, importers) and the handler chain
- * {@code journal -> aggregator}.
+ * The Disruptor ring between the ingest gate ({@code io.tickengine.core.ingest.IngestGate}, which journals every
+ * request before it publishes it) and the handlers behind the journal: the candle aggregator, after the group-commit
+ * syncer when {@code journal.sync} is on.
  *
  * <p>{@link #tryPublish} never waits: it claims all slots of a request at once or none, and reports a full ring as
  * {@link #BACK_PRESSURED} (Aeron's {@code Publication.offer} style), so an event loop is never blocked. Safe to call
@@ -39,6 +38,8 @@ public final class TickRing {
     /**
      * @param size slots, a power of two.
      * @param maxBatchSize the most ticks one publish call may carry; at most half the ring.
+     * @param handlers the handlers, each after the one before it (at least one).
+     * @param firstOnAckPath true if the first handler completes acknowledgements (it then waits the short way).
      */
     public TickRing(
             final int size,
@@ -46,8 +47,8 @@ public final class TickRing {
             final WaitStrategyType waitStrategy,
             final ThreadFactory threadFactory,
             final ExceptionHandler<TickEvent> exceptionHandler,
-            final EventHandler<TickEvent> journalHandler,
-            final EventHandler<TickEvent> aggregator) {
+            final java.util.List<EventHandler<TickEvent>> handlers,
+            final boolean firstOnAckPath) {
         if (Integer.bitCount(size) != 1 || size < 4) {
             throw new IllegalArgumentException("ring size must be a power of two >= 4 [size=" + size + "]");
         }
@@ -61,9 +62,16 @@ public final class TickRing {
             handlerThreads.add(thread);
             return thread;
         };
-        this.disruptor = new Disruptor<>(TickEvent::new, size, tracked, ProducerType.MULTI, waitStrategy.create());
+        this.disruptor =
+                new Disruptor<>(TickEvent::new, size, tracked, ProducerType.MULTI, waitStrategy.create(firstOnAckPath));
         disruptor.setDefaultExceptionHandler(exceptionHandler);
-        disruptor.handleEventsWith(journalHandler).then(aggregator);
+        if (handlers.isEmpty()) {
+            throw new IllegalArgumentException("a ring needs a handler");
+        }
+        var group = disruptor.handleEventsWith(handlers.get(0));
+        for (int i = 1; i < handlers.size(); i++) {
+            group = group.then(handlers.get(i));
+        }
         this.ringBuffer = disruptor.getRingBuffer();
     }
 
@@ -88,62 +96,22 @@ public final class TickRing {
     }
 
     /**
-     * Publishes every tick of {@code ticks}, or none.
-     *
-     * @param ack told when all of them are journaled; may be {@code null}.
-     * @return the sequence of the last tick published, or {@link #BACK_PRESSURED}, {@link #CLOSED} or
-     *     {@link #TOO_LARGE}.
+     * Fills slot {@code e} from item {@code i} of a batch, inside {@link #tryPublish}: after the slot's request fields
+     * are reset and before it is published. One shared instance per kind, without capture.
      */
-    public long tryPublish(final TickBuffer ticks, final IngestAck ack) {
-        return tryPublish(TICKS, ticks, ticks.size(), ack);
-    }
-
-    /**
-     * Publishes every bar of {@code bars}, or none: bars given whole (history backfill), journaled and then written
-     * as they are, replacing the stored bar.
-     *
-     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
-     */
-    public long tryPublishBars(final BarBuffer bars, final IngestAck ack) {
-        return tryPublish(BARS, bars, bars.size(), ack);
-    }
-
-    /** Fills slot {@code e} from item {@code i} of a batch. Stateless: one shared instance per kind, no capture. */
-    private interface Translator<T> {
+    public interface Translator<T> {
         void translate(T batch, int i, TickEvent e);
     }
 
-    private static final Translator<TickBuffer> TICKS = (ticks, i, e) -> {
-        e.type = TickEvent.TYPE_TICK;
-        e.symbolId = ticks.symbolId(i);
-        e.timeMsc = ticks.timeMsc(i);
-        e.bid = ticks.bid(i);
-        e.ask = ticks.ask(i);
-        e.last = ticks.last(i);
-        e.volume = ticks.volume(i);
-        e.volumeReal = ticks.volumeReal(i);
-        e.flags = ticks.flags(i);
-        e.sourceId = ticks.sourceId(i);
-        e.seq = ticks.seq(i);
-    };
-
-    private static final Translator<BarBuffer> BARS = (bars, i, e) -> {
-        e.type = TickEvent.TYPE_BAR;
-        e.symbolId = bars.symbolId(i);
-        e.timeMsc = bars.openTimeMsc(i);
-        e.barTimeframe = bars.timeframe(i);
-        e.barOpen = bars.open(i);
-        e.barHigh = bars.high(i);
-        e.barLow = bars.low(i);
-        e.barClose = bars.close(i);
-        e.barTickVolume = bars.tickVolume(i);
-        e.barRealVolume = bars.realVolume(i);
-        e.barSpread = bars.spread(i);
-        e.sourceId = -1;
-        e.seq = 0;
-    };
-
-    private <T> long tryPublish(final Translator<T> translator, final T batch, final int n, final IngestAck ack) {
+    /**
+     * Publishes {@code n} events filled by {@code translator} from {@code batch}, all or none: the slots are claimed
+     * together and published by one call.
+     *
+     * @param ack set on the last event, for a handler to complete; may be {@code null}.
+     * @return the sequence of the last event published, or {@link #BACK_PRESSURED}, {@link #CLOSED} or
+     *     {@link #TOO_LARGE}.
+     */
+    public <T> long tryPublish(final Translator<T> translator, final T batch, final int n, final IngestAck ack) {
         if (n < 1) {
             throw new IllegalArgumentException("nothing to publish");
         }
@@ -164,80 +132,26 @@ public final class TickRing {
             }
             final long lo = hi - (n - 1);
             final long nowNs = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                final TickEvent e = ringBuffer.get(lo + i);
-                translator.translate(batch, i, e);
-                e.endsRequest = i == n - 1;
-                e.ack = e.endsRequest ? ack : null;
-                e.publishNs = nowNs;
-                e.duplicate = false;
-                e.journalIndex = -1;
+            try {
+                for (int i = 0; i < n; i++) {
+                    final TickEvent e = ringBuffer.get(lo + i);
+                    e.endsRequest = i == n - 1;
+                    e.ack = e.endsRequest ? ack : null;
+                    e.publishNs = nowNs;
+                    e.duplicate = false;
+                    e.journalIndex = -1;
+                    e.requestAccepted = 0;
+                    e.requestDuplicates = 0;
+                    translator.translate(batch, i, e);
+                }
+            } finally {
+                // Claimed slots must be published whatever happened, or the ring stalls behind them.
+                ringBuffer.publish(lo, hi);
             }
-            ringBuffer.publish(lo, hi);
             return hi;
         } finally {
             activePublishers.getAndDecrement();
         }
-    }
-
-    /**
-     * Publishes a replace record ({@link TickEvent#TYPE_REPLACE}): the symbol's ticks within
-     * {@code [fromMsc, toMsc]} journaled before {@code beforeIndex} become void once it is journaled.
-     *
-     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
-     */
-    public long tryPublishReplace(
-            final int symbolId, final long fromMsc, final long toMsc, final long beforeIndex, final IngestAck ack) {
-        activePublishers.getAndIncrement();
-        try {
-            if (closed) {
-                return CLOSED;
-            }
-            final long sequence;
-            try {
-                sequence = ringBuffer.tryNext();
-            } catch (final InsufficientCapacityException e) {
-                return BACK_PRESSURED;
-            }
-            final TickEvent e = ringBuffer.get(sequence);
-            e.type = TickEvent.TYPE_REPLACE;
-            e.symbolId = symbolId;
-            e.timeMsc = fromMsc;
-            e.replaceToMsc = toMsc;
-            e.replaceBeforeIndex = beforeIndex;
-            e.sourceId = -1;
-            e.seq = 0;
-            e.endsRequest = true;
-            e.ack = ack;
-            e.publishNs = System.nanoTime();
-            e.duplicate = false;
-            e.journalIndex = -1;
-            ringBuffer.publish(sequence);
-            return sequence;
-        } finally {
-            activePublishers.getAndDecrement();
-        }
-    }
-
-    /**
-     * The event at {@code sequence} once it is published, for the first handler reading ahead to the end of the
-     * request whose first event it holds. A request's slots are claimed together and published by one call, so
-     * the wait is the few instructions the producer has left of that call.
-     *
-     * <p>Handler thread only, for sequences of a request it has begun: their slots cannot be reused before the
-     * handler passes them.
-     */
-    public TickEvent published(final long sequence) {
-        int spins = 0;
-        while (!ringBuffer.isAvailable(sequence)) {
-            // On 2 cores the producer may be descheduled mid-publish: let it run.
-            if (++spins > 100) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        return ringBuffer.get(sequence);
     }
 
     /**

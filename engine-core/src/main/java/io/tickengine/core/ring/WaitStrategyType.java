@@ -8,8 +8,9 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 /** How the ring's handler threads wait for work. */
 public enum WaitStrategyType {
     /**
-     * The journal handler spins, then yields, then parks briefly: low latency while busy and little CPU while idle;
-     * the handlers after it (off the acknowledgement path) spin briefly and then park for 200 µs, never yielding. The
+     * A first handler on the acknowledgement path (the syncer of {@code journal.sync=true}) spins, then yields, then
+     * parks briefly: low latency while busy and little CPU while idle; handlers off that path (the aggregator) spin
+     * briefly and then park for 200 µs, never yielding. The
      * default, because on a 2-core machine a spinning handler would steal the core the event loop needs. See
      * {@link StagedSleepingWaitStrategy}.
      */
@@ -24,8 +25,11 @@ public enum WaitStrategyType {
     /** How long the aggregator parks when idle under {@link #SLEEPING}. */
     private static final long DOWNSTREAM_PARK_NS = 200_000L;
 
-    /** @return a new strategy instance of this type. */
-    public WaitStrategy create() {
+    /**
+     * @param firstOnAckPath true if the ring's first handler completes acknowledgements.
+     * @return a new strategy instance of this type.
+     */
+    public WaitStrategy create(final boolean firstOnAckPath) {
         switch (this) {
             case BLOCKING:
                 return new BlockingWaitStrategy();
@@ -35,7 +39,7 @@ public enum WaitStrategyType {
                 return new BusySpinWaitStrategy();
             case SLEEPING:
             default:
-                return new StagedSleepingWaitStrategy(DOWNSTREAM_PARK_NS);
+                return new StagedSleepingWaitStrategy(DOWNSTREAM_PARK_NS, firstOnAckPath);
         }
     }
 }

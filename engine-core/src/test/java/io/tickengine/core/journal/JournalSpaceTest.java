@@ -66,7 +66,7 @@ class JournalSpaceTest {
             ticks.add(symbol, T0 + i, 1.1, 1.2, 0, 0, 0, TickFlags.BID | TickFlags.ASK, source, i + 1);
         }
         final CompletableFuture<String> answer = new CompletableFuture<>();
-        final long result = engine.ring().tryPublish(ticks, new IngestAck() {
+        final long result = engine.gate().tryPublish(ticks, new IngestAck() {
             @Override
             public void onJournaled(final int accepted, final int duplicates) {
                 answer.complete("journaled: " + accepted + " accepted, " + duplicates + " duplicates");

@@ -34,12 +34,12 @@ class TickRingTest {
         final EventHandler<TickEvent> stalled = (event, sequence, endOfBatch) -> release.await();
         ring = newRing(16, 8, stalled);
         final TickBuffer batch = batchOf(8);
-        assertTrue(ring.tryPublish(batch, null) >= 0);
-        assertTrue(ring.tryPublish(batch, null) >= 0);
+        assertTrue(publish(batch, null) >= 0);
+        assertTrue(publish(batch, null) >= 0);
 
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
             final long startNs = System.nanoTime();
-            final long result = ring.tryPublish(batch, null);
+            final long result = publish(batch, null);
             final long elapsedNs = System.nanoTime() - startNs;
             assertEquals(TickRing.BACK_PRESSURED, result);
             // Not a performance claim (that is JMH's job): only proof that the call returned instead of waiting.
@@ -59,14 +59,14 @@ class TickRingTest {
             }
         });
         final TickBuffer batch = batchOf(8);
-        assertTrue(ring.tryPublish(batch, null) >= 0);
-        assertTrue(ring.tryPublish(batch, null) >= 0);
-        assertEquals(TickRing.BACK_PRESSURED, ring.tryPublish(batchOf(1), null));
+        assertTrue(publish(batch, null) >= 0);
+        assertTrue(publish(batch, null) >= 0);
+        assertEquals(TickRing.BACK_PRESSURED, publish(batchOf(1), null));
         release.countDown();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         long result;
         do {
-            result = ring.tryPublish(batch, (accepted, duplicates) -> journaled.countDown());
+            result = publish(batch, (accepted, duplicates) -> journaled.countDown());
         } while (result == TickRing.BACK_PRESSURED && System.nanoTime() - deadlineNs < 0);
         assertTrue(result >= 0);
         assertTrue(journaled.await(5, TimeUnit.SECONDS));
@@ -76,9 +76,9 @@ class TickRingTest {
     @Test
     void shouldRefuseBatchesLargerThanItsLimitAndAnythingAfterClose() {
         ring = newRing(16, 8, (event, sequence, endOfBatch) -> {});
-        assertEquals(TickRing.TOO_LARGE, ring.tryPublish(batchOf(9), null));
+        assertEquals(TickRing.TOO_LARGE, publish(batchOf(9), null));
         ring.close(5, TimeUnit.SECONDS);
-        assertEquals(TickRing.CLOSED, ring.tryPublish(batchOf(1), null));
+        assertEquals(TickRing.CLOSED, publish(batchOf(1), null));
     }
 
     private static TickRing newRing(final int size, final int maxBatch, final EventHandler<TickEvent> first) {
@@ -88,10 +88,15 @@ class TickRingTest {
                 WaitStrategyType.SLEEPING,
                 DaemonThreadFactory.INSTANCE,
                 new FailingExceptionHandler(),
-                first,
-                (event, sequence, endOfBatch) -> {});
+                java.util.List.of(first, (event, sequence, endOfBatch) -> {}),
+                true);
         ring.start();
         return ring;
+    }
+
+    /** Publishes the ticks as they are, as the ingest gate does after it has journaled them. */
+    private long publish(final TickBuffer ticks, final IngestAck ack) {
+        return ring.tryPublish((batch, i, e) -> e.fillTick(batch, i), ticks, ticks.size(), ack);
     }
 
     private static TickBuffer batchOf(final int n) {

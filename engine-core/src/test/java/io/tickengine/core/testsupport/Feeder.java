@@ -66,7 +66,7 @@ public final class Feeder {
         final CountDownLatch journaled = new CountDownLatch(1);
         final long deadlineNs = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            final long result = engine.ring().tryPublish(buffer, (ok, dup) -> {
+            final long result = engine.gate().tryPublish(buffer, (ok, dup) -> {
                 accepted.addAndGet(ok);
                 duplicates.addAndGet(dup);
                 journaled.countDown();

@@ -96,7 +96,7 @@ public final class SyntheticTicks {
         final AtomicInteger duplicatesBox = new AtomicInteger();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(ACK_TIMEOUT_S);
         while (true) {
-            final long result = engine.ring().tryPublish(buffer, (ok, dup) -> {
+            final long result = engine.gate().tryPublish(buffer, (ok, dup) -> {
                 acceptedBox.set(ok);
                 duplicatesBox.set(dup);
                 journaled.countDown();

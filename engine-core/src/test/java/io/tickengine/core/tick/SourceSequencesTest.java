@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SourceSequencesTest {
     private static final int SOURCE = 3;
 
-    /** Accepts {@code seq} if new, as the journal handler does. */
+    /** Accepts {@code seq} if new, as the ingest gate does. */
     private static int offer(final SourceSequences sequences, final int sourceId, final long seq) {
         final int outcome = sequences.check(sourceId, seq);
         if (outcome == NEW) {

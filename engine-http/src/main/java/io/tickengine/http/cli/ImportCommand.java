@@ -212,7 +212,7 @@ public final class ImportCommand implements Callable<Integer> {
                     ProgressBar.create(out, file.getFileName().toString(), "ticks", reader.sizeBytes());
             int n;
             while ((n = reader.next(
-                            read, Math.min(options.batchSize(), engine.ring().maxBatchSize())))
+                            read, Math.min(options.batchSize(), engine.gate().maxBatchSize())))
                     > 0) {
                 labelled.clear();
                 for (int i = 0; i < n; i++) {
@@ -232,7 +232,7 @@ public final class ImportCommand implements Callable<Integer> {
                             own ? read.sourceId(i) : sourceId,
                             own ? read.seq(i) : TickBuffer.NO_SEQ);
                 }
-                publish(engine, () -> engine.ring().tryPublish(labelled, null));
+                publish(engine, () -> engine.gate().tryPublish(labelled, null));
                 ticks += n;
                 progress.update(reader.bytesRead(), ticks);
             }
@@ -271,7 +271,7 @@ public final class ImportCommand implements Callable<Integer> {
                 final long[] range = e.getValue();
                 ImportCommand.publish(
                         engine,
-                        () -> engine.ring().tryPublishReplace(e.getKey(), range[0], range[1], beforeIndex, ack));
+                        () -> engine.gate().tryPublishReplace(e.getKey(), range[0], range[1], beforeIndex, ack));
                 final String failure = journaled.join();
                 if (failure != null) {
                     throw new IllegalStateException("the replace record was not journaled [symbol="
@@ -284,7 +284,7 @@ public final class ImportCommand implements Callable<Integer> {
     private void importBars(final TickEngine engine, final Path file, final ImportOptions options)
             throws IOException, ImportException {
         final BarBuffer buffer = new BarBuffer(options.batchSize());
-        final int batch = Math.min(options.batchSize(), engine.ring().maxBatchSize());
+        final int batch = Math.min(options.batchSize(), engine.gate().maxBatchSize());
         long bars = 0;
         try (BarFileReader reader = BarFileReader.open(file, options, System.currentTimeMillis())) {
             final ProgressBar progress =
@@ -304,14 +304,14 @@ public final class ImportCommand implements Callable<Integer> {
                         bar.realVolume(),
                         point == null ? Double.NaN : bar.spreadPoints() * point);
                 if (buffer.size() == batch) {
-                    publish(engine, () -> engine.ring().tryPublishBars(buffer, null));
+                    publish(engine, () -> engine.gate().tryPublishBars(buffer, null));
                     bars += buffer.size();
                     buffer.clear();
                     progress.update(reader.bytesRead(), bars);
                 }
             }
             if (buffer.size() > 0) {
-                publish(engine, () -> engine.ring().tryPublishBars(buffer, null));
+                publish(engine, () -> engine.gate().tryPublishBars(buffer, null));
                 bars += buffer.size();
             }
             progress.finish(bars);

@@ -41,7 +41,7 @@ public final class IngestBarsRoute implements Route {
             protected BarBatchParser initialValue() {
                 return new BarBatchParser(
                         engine.symbols(),
-                        engine.ring().maxBatchSize(),
+                        engine.gate().maxBatchSize(),
                         engine.context().sessionOffsetMsc());
             }
         };
@@ -103,7 +103,7 @@ public final class IngestBarsRoute implements Route {
             exchange.respond(retryLater(exchange, stopped));
             return;
         }
-        final long result = engine.ring().tryPublishBars(buffer, new IngestAck() {
+        final long result = engine.gate().tryPublishBars(buffer, new IngestAck() {
             @Override
             public void onJournaled(final int accepted, final int duplicates) {
                 exchange.eventLoop()
@@ -128,7 +128,7 @@ public final class IngestBarsRoute implements Route {
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too many bars in one request [max=" + engine.ring().maxBatchSize() + "]"));
+                    "too many bars in one request [max=" + engine.gate().maxBatchSize() + "]"));
         }
     }
 

@@ -17,8 +17,9 @@ import io.tickengine.http.metrics.HttpMetrics.Reject;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * {@code POST /ingest/tick} (and {@code /ingest/ticks}): parse the body in place, validate every tick, publish all
- * of them or none, and answer {@code 202 {"accepted":n,"duplicates":d}} once the journal has them.
+ * {@code POST /ingest/tick} (and {@code /ingest/ticks}): parse the body in place, validate every tick, offer them to
+ * the ingest gate (journaled and published all or none, on this event loop), and answer
+ * {@code 202 {"accepted":n,"duplicates":d}} in the same task (after the group commit with {@code journal.sync}).
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
  * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. A full symbol or
@@ -40,7 +41,7 @@ public final class IngestTickRoute implements Route {
             @Override
             protected Scratch initialValue() {
                 return new Scratch(new TickParser(
-                        engine.symbols(), engine.sources(), engine.ring().maxBatchSize()));
+                        engine.symbols(), engine.sources(), engine.gate().maxBatchSize()));
             }
         };
     }
@@ -78,7 +79,7 @@ public final class IngestTickRoute implements Route {
             return;
         }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
-        final long result = engine.ring().tryPublish(s.ticks, ack);
+        final long result = engine.gate().tryPublish(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED) {
             metrics.onIngestRejected(Reject.RING_FULL, parsed);
             exchange.respond(retryLater(exchange, "ring full: try again"));
@@ -90,9 +91,9 @@ public final class IngestTickRoute implements Route {
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too many ticks in one request [max=" + engine.ring().maxBatchSize() + "]"));
+                    "too many ticks in one request [max=" + engine.gate().maxBatchSize() + "]"));
         }
-        // Published: the journal thread completes `ack`, which answers on this event loop.
+        // Else `ack` has answered already (on this event loop, in this task), or the journal syncer will.
     }
 
     private FullHttpResponse retryLater(final Exchange exchange, final String message) {
@@ -150,20 +151,29 @@ public final class IngestTickRoute implements Route {
         public void onJournaled(final int accepted, final int duplicates) {
             this.accepted = accepted;
             this.duplicates = duplicates;
-            exchange.eventLoop().execute(this);
+            answer();
         }
 
         @Override
         public void onFailed(final String reason) {
             this.failure = reason;
-            exchange.eventLoop().execute(this);
+            answer();
         }
 
         @Override
         public void onSeqBelowWindow(final int index, final String reason) {
             this.failure = reason;
             this.refusedIndex = index;
-            exchange.eventLoop().execute(this);
+            answer();
+        }
+
+        /** In the same task when the gate answered on this event loop; else (the journal syncer) handed to it. */
+        private void answer() {
+            if (exchange.eventLoop().inEventLoop()) {
+                run();
+            } else {
+                exchange.eventLoop().execute(this);
+            }
         }
 
         @Override

@@ -1,0 +1,476 @@
+package io.tickengine.core.ingest;
+
+import io.tickengine.core.candle.BarBuffer;
+import io.tickengine.core.journal.JournalSpace;
+import io.tickengine.core.journal.TickJournal;
+import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.ring.IngestAck;
+import io.tickengine.core.ring.TickEvent;
+import io.tickengine.core.ring.TickRing;
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.SourceSequences;
+import io.tickengine.core.tick.TickBuffer;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a request becomes journaled: one short critical section on the thread that offers it (an event loop, an
+ * importer), holding claim, dedup, append and publish, so the answer is known when {@code tryPublish} returns and the
+ * event loop writes it in the same task. The ring behind the gate carries only aggregation and storage.
+ *
+ * <pre>
+ *   lock → journal writable? room on disk? → seq below the window? → claim the ring's slots (or 503)
+ *        → per record: dedup (source, seq) → append → fill the slot → publish all → unlock → answer
+ * </pre>
+ *
+ * <h2>Seqs out of order, and all or nothing</h2>
+ * A tick with a {@code seq} is journaled once ({@link SourceSequences}: any order within the window below its
+ * source's highest seq). A seq below the window refuses the whole request ({@link IngestAck#onSeqBelowWindow}): every
+ * seq is checked against the window as it will stand when the request's highest seq is in, before anything of it is
+ * journaled or any seq recorded. A seq is recorded only once its tick is journaled, so a failed append needs no undo.
+ *
+ * <h2>Failing safe</h2>
+ * Before a request's first record the {@link JournalSpace} gate looks at the free space: below the margin the whole
+ * request is refused ({@link IngestAck#onFailed}, {@code 503 not journaled: disk full}) and nothing of it is written.
+ * Any failure of an append, {@link Error}s included (a memory-mapped write on a full disk faults with
+ * {@code InternalError}), or of the sync is answered the same way, never as journaled; the records of the request
+ * after the failure are not written and no seq of them is recorded, so a resend is taken, not answered as duplicates.
+ * A failed append also stops the journal for good (fail-stop): after a fault inside a document, Chronicle's appender
+ * keeps its write lock and its position cannot be trusted. Every later request is refused until a restart, whose
+ * start cuts the torn tail and appends again. The free-space gate keeps a full disk from getting that far.
+ *
+ * <h2>{@code journal.sync=true}</h2>
+ * A journaled request's answer rides its last slot to the {@link JournalSyncHandler}, the ring's first handler, which
+ * forces the journal to disk once per batch (group commit) and then answers; the aggregator runs after it, so nothing
+ * reaches the store before it is on disk.
+ *
+ * <p>Thread-safe: any number of threads may offer requests. The lock is held for the appends of one request, a few
+ * microseconds per tick; with the default single event loop it is never contended.
+ */
+public final class IngestGate {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestGate.class);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TickRing ring;
+    private final TickJournal journal;
+    private final NameTable symbols;
+    private final NameTable sources;
+    private final boolean sync;
+    private final EngineMetrics metrics;
+    private final SourceSequences sequences;
+    private final JournalSpace space;
+
+    // The request being checked: its sources, and per source (by id) its lowest and highest seq in it.
+    private final IntArrayList requestSources = new IntArrayList();
+    private boolean[] requestListed = new boolean[16];
+    private long[] requestMinSeq = new long[16];
+    private long[] requestMaxSeq = new long[16];
+
+    // The request being journaled (under the lock).
+    private int accepted;
+    private int duplicates;
+    private String failure;
+    private int refusedIndex;
+    private long lastAppendedIndex = -1;
+    // Set by the first failed append: the journal takes nothing more until a restart.
+    private volatile String writeFailure;
+
+    private final TickRing.Translator<TickBuffer> journalTick = this::journalTick;
+    private final TickRing.Translator<BarBuffer> journalBar = this::journalBar;
+    private final TickRing.Translator<long[]> journalReplace = this::journalReplace;
+
+    /**
+     * @param space the free-space gate, or {@code null} for none (benchmarks, tests).
+     * @param sync true if an answer waits for the journal's sync ({@link JournalSyncHandler} must then be the ring's
+     *     first handler).
+     */
+    public IngestGate(
+            final TickRing ring,
+            final TickJournal journal,
+            final NameTable symbols,
+            final NameTable sources,
+            final boolean sync,
+            final int dedupWindow,
+            final EngineMetrics metrics,
+            final JournalSpace space) {
+        this.ring = ring;
+        this.journal = journal;
+        this.symbols = symbols;
+        this.sources = sources;
+        this.sync = sync;
+        this.sequences = new SourceSequences(dedupWindow);
+        this.metrics = metrics;
+        this.space = space;
+    }
+
+    /** @return the most records one request may carry. */
+    public int maxBatchSize() {
+        return ring.maxBatchSize();
+    }
+
+    /**
+     * Journals every tick of {@code ticks} that its source has not sent before, and publishes them all, or refuses
+     * the request whole.
+     *
+     * @param ack told the answer: on this thread before the method returns, or on the syncer thread with
+     *     {@code journal.sync}; may be {@code null}.
+     * @return {@code >= 0} when {@code ack} has the answer (journaled or refused), or {@link TickRing#BACK_PRESSURED},
+     *     {@link TickRing#CLOSED} or {@link TickRing#TOO_LARGE}, when nothing happened and {@code ack} is not told.
+     */
+    public long tryPublish(final TickBuffer ticks, final IngestAck ack) {
+        final int n = ticks.size();
+        if (n > ring.maxBatchSize()) {
+            return TickRing.TOO_LARGE;
+        }
+        final long startNs = System.nanoTime();
+        final long result;
+        final int accepted;
+        final int duplicates;
+        final String failure;
+        final int refusedIndex;
+        lock.lock();
+        try {
+            beginRequest();
+            if (isWritable() && hasRoom() && seqsInWindow(ticks)) {
+                result = ring.tryPublish(journalTick, ticks, n, sync ? ack : null);
+            } else {
+                result = 0;
+            }
+            accepted = this.accepted;
+            duplicates = this.duplicates;
+            failure = this.failure;
+            refusedIndex = this.refusedIndex;
+            endRequest();
+        } finally {
+            lock.unlock();
+        }
+        return answer(result, ack, accepted, duplicates, failure, refusedIndex, startNs);
+    }
+
+    /**
+     * Journals and publishes every bar of {@code bars} (bars given whole, history backfill: written as they are,
+     * replacing the stored bar), or refuses the request whole.
+     *
+     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
+     */
+    public long tryPublishBars(final BarBuffer bars, final IngestAck ack) {
+        if (bars.size() > ring.maxBatchSize()) {
+            return TickRing.TOO_LARGE;
+        }
+        final long startNs = System.nanoTime();
+        final long result;
+        final int accepted;
+        final String failure;
+        lock.lock();
+        try {
+            beginRequest();
+            result = isWritable() && hasRoom() ? ring.tryPublish(journalBar, bars, bars.size(), sync ? ack : null) : 0;
+            accepted = this.accepted;
+            failure = this.failure;
+            endRequest();
+        } finally {
+            lock.unlock();
+        }
+        return answer(result, ack, accepted, 0, failure, -1, startNs);
+    }
+
+    /**
+     * Journals and publishes a replace record: the symbol's ticks within {@code [fromMsc, toMsc]} journaled before
+     * {@code beforeIndex} become void once it is journaled (an import that replaces a range).
+     *
+     * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
+     */
+    public long tryPublishReplace(
+            final int symbolId, final long fromMsc, final long toMsc, final long beforeIndex, final IngestAck ack) {
+        final long startNs = System.nanoTime();
+        final long result;
+        final int accepted;
+        final String failure;
+        lock.lock();
+        try {
+            beginRequest();
+            // Rare (one per imported range): the array is the replace record's arguments.
+            final long[] replace = {symbolId, fromMsc, toMsc, beforeIndex};
+            result = isWritable() && hasRoom() ? ring.tryPublish(journalReplace, replace, 1, sync ? ack : null) : 0;
+            accepted = this.accepted;
+            failure = this.failure;
+            endRequest();
+        } finally {
+            lock.unlock();
+        }
+        return answer(result, ack, accepted, 0, failure, -1, startNs);
+    }
+
+    /**
+     * Forces what was journaled to disk ({@code journal.sync}), excluding appends meanwhile: the group commit of the
+     * {@link JournalSyncHandler}.
+     */
+    void sync() {
+        lock.lock();
+        try {
+            journal.sync();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return why the journal takes nothing until a restart (an append failed), or {@code null}. */
+    public String writeFailure() {
+        return writeFailure;
+    }
+
+    /** Puts a source back as the store has it ({@link SourceSequences#restore}), before the replay. */
+    public void restoreSource(final int sourceId, final long mark, final DirectBuffer window, final int length) {
+        lock.lock();
+        try {
+            sequences.restore(sourceId, mark, window, 0, length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records a journaled seq while replaying the journal, before any request is offered. */
+    public void restoreSequence(final int sourceId, final long seq) {
+        lock.lock();
+        try {
+            sequences.accept(sourceId, seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long answer(
+            final long result,
+            final IngestAck ack,
+            final int accepted,
+            final int duplicates,
+            final String failure,
+            final int refusedIndex,
+            final long startNs) {
+        if (result < 0) {
+            return result;
+        }
+        if (failure != null && refusedIndex < 0) {
+            metrics.journalRefused.incrementRelease();
+        }
+        if (ack != null) {
+            if (refusedIndex >= 0) {
+                ack.onSeqBelowWindow(refusedIndex, failure);
+            } else if (failure != null) {
+                ack.onFailed(failure);
+            } else if (!sync) {
+                ack.onJournaled(accepted, duplicates);
+            }
+            // Else journaled, with the answer on its last slot: the syncer tells it after the group commit.
+        }
+        if (failure == null && !sync) {
+            EngineMetrics.record(metrics.journalLatency, System.nanoTime() - startNs, EngineMetrics.MAX_LATENCY_NS);
+        }
+        return result;
+    }
+
+    private void beginRequest() {
+        accepted = 0;
+        duplicates = 0;
+        failure = null;
+        refusedIndex = -1;
+    }
+
+    private void endRequest() {
+        if (lastAppendedIndex >= 0) {
+            metrics.lastJournalIndex.setRelease(lastAppendedIndex);
+        }
+    }
+
+    /** @return true unless an append failed before (then the request is refused whole until a restart). */
+    private boolean isWritable() {
+        final String failed = writeFailure;
+        if (failed == null) {
+            return true;
+        }
+        failure = failed;
+        return false;
+    }
+
+    /** @return true if the journal has room for the request; else it is refused whole, before anything is written. */
+    private boolean hasRoom() {
+        if (space == null || space.hasRoom(System.nanoTime())) {
+            return true;
+        }
+        failure = space.describe();
+        return false;
+    }
+
+    /**
+     * @return false, with the request refused, if a seq of it is below its source's window as the window will stand
+     *     after the request: {@code max(mark, request's highest seq) - window}.
+     */
+    private boolean seqsInWindow(final TickBuffer ticks) {
+        final int n = ticks.size();
+        for (int i = 0; i < n; i++) {
+            final long seq = ticks.seq(i);
+            if (seq > 0) {
+                noteRequestSeq(ticks.sourceId(i), seq);
+            }
+        }
+        if (requestSources.isEmpty()) {
+            return true;
+        }
+        boolean below = false;
+        for (int i = 0, s = requestSources.size(); i < s; i++) {
+            final int sourceId = requestSources.getInt(i);
+            below |= requestMinSeq[sourceId] <= top(sourceId) - sequences.window();
+            requestListed[sourceId] = false;
+        }
+        if (below) {
+            for (int i = 0; i < n; i++) {
+                final long seq = ticks.seq(i);
+                if (seq > 0 && seq <= top(ticks.sourceId(i)) - sequences.window()) {
+                    refuse(i, ticks.sourceId(i), seq);
+                    break;
+                }
+            }
+        }
+        requestSources.clear();
+        return !below;
+    }
+
+    private long top(final int sourceId) {
+        return Math.max(sequences.highWaterMark(sourceId), requestMaxSeq[sourceId]);
+    }
+
+    private void noteRequestSeq(final int sourceId, final long seq) {
+        if (sourceId >= requestMinSeq.length) {
+            final int capacity = Math.max(sourceId + 1, requestMinSeq.length * 2);
+            requestMinSeq = Arrays.copyOf(requestMinSeq, capacity);
+            requestMaxSeq = Arrays.copyOf(requestMaxSeq, capacity);
+            requestListed = Arrays.copyOf(requestListed, capacity);
+        }
+        if (!requestListed[sourceId]) {
+            requestListed[sourceId] = true;
+            requestSources.addInt(sourceId);
+            requestMinSeq[sourceId] = seq;
+            requestMaxSeq[sourceId] = seq;
+        } else if (seq < requestMinSeq[sourceId]) {
+            requestMinSeq[sourceId] = seq;
+        } else if (seq > requestMaxSeq[sourceId]) {
+            requestMaxSeq[sourceId] = seq;
+        }
+    }
+
+    private void refuse(final int index, final int sourceId, final long seq) {
+        final long top = top(sourceId);
+        // Refusals are rare and answered once per request: the message may allocate.
+        failure = "seq below the dedup window [source=" + sources.name(sourceId) + ", seq=" + seq + ", window="
+                + Math.max(1, top - sequences.window() + 1) + ".." + top + "]";
+        refusedIndex = index;
+    }
+
+    /** Slot {@code e} gets tick {@code i}: journaled unless its source sent that seq before, or the journal failed. */
+    private void journalTick(final TickBuffer ticks, final int i, final TickEvent e) {
+        e.fillTick(ticks, i);
+        if (failure != null) {
+            // The journal failed earlier in this request (the client is told to resend it all): nothing more of it
+            // may be journaled or record a seq (the resend would be taken for duplicates).
+            e.markDuplicate();
+        } else {
+            final long seq = e.seq();
+            final int sourceId = e.sourceId();
+            if (seq > 0 && sequences.check(sourceId, seq) != SourceSequences.NEW) {
+                e.markDuplicate();
+                duplicates++;
+                metrics.ticksDuplicate.incrementRelease();
+            } else if (append(e)) {
+                if (seq > 0) {
+                    sequences.accept(sourceId, seq);
+                }
+                metrics.ticksJournaled.incrementRelease();
+                metrics.symbols.onTick(e.symbolId(), e.timeMsc());
+            }
+        }
+        endRecord(e);
+    }
+
+    private void journalBar(final BarBuffer bars, final int i, final TickEvent e) {
+        e.fillBar(bars, i);
+        if (failure != null) {
+            e.markDuplicate();
+        } else if (append(e)) {
+            metrics.barsJournaled.incrementRelease();
+        }
+        endRecord(e);
+    }
+
+    private void journalReplace(final long[] replace, final int i, final TickEvent e) {
+        e.fillReplace((int) replace[0], replace[1], replace[2], replace[3]);
+        if (failure != null) {
+            e.markDuplicate();
+        } else {
+            append(e);
+        }
+        endRecord(e);
+    }
+
+    /** @return true if {@code e} is journaled; false if the append failed (the journal is then stopped). */
+    private boolean append(final TickEvent e) {
+        final long index;
+        try {
+            switch (e.type()) {
+                case TickEvent.TYPE_TICK -> index = journal.append(e, symbols, sources);
+                case TickEvent.TYPE_BAR -> index = journal.appendBar(e, symbols);
+                default -> index = journal.appendReplace(e, symbols);
+            }
+        } catch (final RuntimeException | Error ex) {
+            // Error too: a memory-mapped write on a full disk faults with InternalError (SIGBUS).
+            onAppendFailed(e, ex);
+            return false;
+        }
+        lastAppendedIndex = index;
+        e.journalIndex(index);
+        accepted++;
+        onAppended();
+        return true;
+    }
+
+    /** On a request's last slot: the answer for the syncer, or none when the request is answered as failed now. */
+    private void endRecord(final TickEvent e) {
+        if (e.endsRequest()) {
+            if (failure == null) {
+                e.requestOutcome(accepted, duplicates);
+            } else {
+                e.dropAck();
+            }
+        }
+    }
+
+    private void onAppended() {
+        final int length = journal.lastRecordLength();
+        metrics.journalBytes.getAndAddRelease(length);
+        if (space != null) {
+            space.onAppended(length);
+        }
+    }
+
+    private void onAppendFailed(final TickEvent e, final Throwable cause) {
+        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
+        e.markDuplicate();
+        metrics.journalErrors.incrementRelease();
+        if (writeFailure == null) {
+            writeFailure = "journal write failed; ingest stopped until the engine restarts [cause=" + cause + "]";
+            metrics.journalFailing.setRelease(1);
+            LOG.error(
+                    "journal write failed: ingest refused until a restart, whose start cuts the torn tail "
+                            + "[symbolId={}, timeMsc={}]",
+                    e.symbolId(),
+                    e.timeMsc(),
+                    cause);
+        }
+        if (failure == null) {
+            failure = writeFailure;
+        }
+    }
+}
