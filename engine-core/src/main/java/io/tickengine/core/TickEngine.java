@@ -146,7 +146,15 @@ public final class TickEngine implements AutoCloseable {
                 handlers,
                 context.journalSync());
         this.gate = new IngestGate(
-                ring, journal, symbols, sources, context.journalSync(), context.dedupWindow(), metrics, journalSpace);
+                ring,
+                journal,
+                symbols,
+                sources,
+                context.journalSync(),
+                context.dedupWindow(),
+                metrics,
+                journalSpace,
+                failStop::stop);
         if (syncer != null) {
             syncer.syncThrough(gate);
         }

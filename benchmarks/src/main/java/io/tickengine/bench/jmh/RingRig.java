@@ -70,7 +70,7 @@ final class RingRig implements AutoCloseable {
                         false)
                 : null;
         gate = ring != null
-                ? new IngestGate(ring, journal, symbols, sources, false, DEDUP_WINDOW, metrics, null)
+                ? new IngestGate(ring, journal, symbols, sources, false, DEDUP_WINDOW, metrics, null, RingRig::failed)
                 : null;
         drainer = new Thread(this::drain, "bench-writer");
         drainer.setDaemon(true);
@@ -101,6 +101,12 @@ final class RingRig implements AutoCloseable {
             ex.printStackTrace();
             Runtime.getRuntime().halt(3);
         }
+    }
+
+    /** A failed append makes the numbers meaningless: print it and stop the fork. */
+    private static void failed(final String stage, final Throwable cause) {
+        cause.printStackTrace();
+        Runtime.getRuntime().halt(3);
     }
 
     private void drain() {

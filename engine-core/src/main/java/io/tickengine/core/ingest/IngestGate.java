@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * Any failure of an append, {@link Error}s included (a memory-mapped write on a full disk faults with
  * {@code InternalError}), or of the sync is answered the same way, never as journaled; the records of the request
  * after the failure are not written and no seq of them is recorded, so a resend is taken, not answered as duplicates.
- * A failed append also stops the journal for good (fail-stop): after a fault inside a document, Chronicle's appender
- * keeps its write lock and its position cannot be trusted. Every later request is refused until a restart, whose
- * start cuts the torn tail and appends again. The free-space gate keeps a full disk from getting that far.
+ * A failed append also stops ingest (the engine's fail-stop, told through the {@link StopSwitch}): after a fault inside
+ * a document, Chronicle's appender keeps its write lock and its position cannot be trusted. Every later request is
+ * refused until a restart, whose start cuts the torn tail and appends again. The free-space gate keeps a full disk from getting that far.
  *
  * <h2>{@code journal.sync=true}</h2>
  * A journaled request's answer rides its last slot to the {@link JournalSyncHandler}, the ring's first handler, which
@@ -63,6 +63,7 @@ public final class IngestGate {
     private final EngineMetrics metrics;
     private final SourceSequences sequences;
     private final JournalSpace space;
+    private final StopSwitch stopSwitch;
 
     // The request being checked: its sources, and per source (by id) its lowest and highest seq in it.
     private final IntArrayList requestSources = new IntArrayList();
@@ -83,8 +84,15 @@ public final class IngestGate {
     private final TickRing.Translator<BarBuffer> journalBar = this::journalBar;
     private final TickRing.Translator<long[]> journalReplace = this::journalReplace;
 
+    /** Told the first failed append: the engine's fail-stop, which refuses ingest until a restart. */
+    @FunctionalInterface
+    public interface StopSwitch {
+        void stop(String stage, Throwable cause);
+    }
+
     /**
      * @param space the free-space gate, or {@code null} for none (benchmarks, tests).
+     * @param stopSwitch told the first failed append (the engine's fail-stop).
      * @param sync true if an answer waits for the journal's sync ({@link JournalSyncHandler} must then be the ring's
      *     first handler).
      */
@@ -96,7 +104,8 @@ public final class IngestGate {
             final boolean sync,
             final int dedupWindow,
             final EngineMetrics metrics,
-            final JournalSpace space) {
+            final JournalSpace space,
+            final StopSwitch stopSwitch) {
         this.ring = ring;
         this.journal = journal;
         this.symbols = symbols;
@@ -105,6 +114,7 @@ public final class IngestGate {
         this.sequences = new SourceSequences(dedupWindow);
         this.metrics = metrics;
         this.space = space;
+        this.stopSwitch = stopSwitch;
     }
 
     /** @return the most records one request may carry. */
@@ -468,6 +478,9 @@ public final class IngestGate {
                     e.symbolId(),
                     e.timeMsc(),
                     cause);
+            // One stop-until-restart for the whole engine: ingest answers 503 and /health is red, as for any stage
+            // that fails in a way it cannot recover from.
+            stopSwitch.stop("journal: write", cause);
         }
         if (failure == null) {
             failure = writeFailure;

@@ -77,10 +77,8 @@ public final class HealthRoute implements Route {
                     .append("journal: ")
                     .append(space.describe())
                     .append(" (ingest refused until space is freed)");
-        } else if (appendsFailing) {
-            reasons.append(reasons.isEmpty() ? "" : "; ")
-                    .append("journal: write failed (ingest refused until the engine restarts; see the log)");
         }
+        // A failed append stops ingest through the fail-stop: its reason names the journal.
         final String stopped = engine.stoppedReason();
         if (stopped != null) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append(stopped);

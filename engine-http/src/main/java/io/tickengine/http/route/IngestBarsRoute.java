@@ -100,7 +100,7 @@ public final class IngestBarsRoute implements Route {
         final String stopped = engine.stoppedReason();
         if (stopped != null) {
             metrics.onIngestRejected(Reject.STOPPED, 0);
-            exchange.respond(retryLater(exchange, stopped));
+            exchange.respond(retryLater(exchange, "not journaled: " + stopped));
             return;
         }
         final long result = engine.gate().tryPublishBars(buffer, new IngestAck() {

@@ -75,7 +75,7 @@ public final class IngestTickRoute implements Route {
         final String stopped = engine.stoppedReason();
         if (stopped != null) {
             metrics.onIngestRejected(Reject.STOPPED, parsed);
-            exchange.respond(retryLater(exchange, stopped));
+            exchange.respond(retryLater(exchange, "not journaled: " + stopped));
             return;
         }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
