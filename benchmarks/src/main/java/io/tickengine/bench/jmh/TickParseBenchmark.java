@@ -8,9 +8,11 @@ import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -23,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tick parsing and validation, per tick: bodies of one tick ({@link #single}) and of 1,000 ({@link #batch1000}) in
- * JSON, NDJSON and CSV, made from the real ticks. Scores are ticks per second.
+ * JSON, NDJSON and CSV, made from the real ticks. Scores are ticks per second; the {@code bytes} rows next to them
+ * are the bytes of body parsed per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +48,18 @@ public class TickParseBenchmark {
     private int nextSingle;
     private int nextBatch;
 
+    /** Bytes of body parsed: JMH reports the counter as a rate, the parser's bytes/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Parsed {
+        public long bytes;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            bytes = 0;
+        }
+    }
+
     @Setup
     public void setUp() {
         final TickStream stream = TickData.stream();
@@ -57,24 +72,25 @@ public class TickParseBenchmark {
     }
 
     @Benchmark
-    public int single() {
+    public int single(final Parsed parsed) {
         final int r = nextSingle;
         nextSingle = r + 1 == singles.count ? 0 : r + 1;
-        return parse(singles, r);
+        return parse(singles, r, parsed);
     }
 
     @Benchmark
     @OperationsPerInvocation(1000)
-    public int batch1000() {
+    public int batch1000(final Parsed parsed) {
         // Skip the last, shorter request of the set so every invocation parses exactly 1,000 ticks.
         final int r = nextBatch;
         nextBatch = r + 2 >= batches.count ? 0 : r + 1;
-        return parse(batches, r);
+        return parse(batches, r, parsed);
     }
 
-    private int parse(final RequestSet set, final int r) {
+    private int parse(final RequestSet set, final int r, final Parsed counter) {
         final int offset = set.offset[r];
         final int length = set.offset[r + 1] - offset;
+        counter.bytes += length;
         body.wrap(set.data, offset, length);
         final int parsed = parser.parse(body, 0, length, parserFormat, ticks, nowMsc);
         if (parsed < 0) {
