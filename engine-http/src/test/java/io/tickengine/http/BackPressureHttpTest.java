@@ -23,7 +23,8 @@ class BackPressureHttpTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhenTheRingIsFullAndKeepServingOthers() throws Exception {
-        try (HttpFixture http = new HttpFixture(dataDir, null, "ring.size=1024", "ring.max.batch=256", "journal.sync=true")) {
+        try (HttpFixture http =
+                new HttpFixture(dataDir, null, "ring.size=1024", "ring.max.batch=256", "journal.sync=true")) {
             final TickEngine engine = http.server.engine();
             final CountDownLatch stall = new CountDownLatch(1);
             final CountDownLatch stalled = new CountDownLatch(1);
