@@ -3,6 +3,8 @@
 #   (a) a no-op Netty HTTP server that answers 202 and does nothing (the ceiling of HTTP on this box),
 #   (b) tick-engine, acknowledging after the journal,
 #   (c) QuestDB (its server jar from Maven Central, telemetry off) ingesting the same ticks over ILP/HTTP,
+# then the core's targets: single ticks at 1, 8, 32 and 128 connections against a 1-loop and a default-loop no-op
+# server, a sustained full-speed batch run (its share of refused requests), 5,000 symbols against one, idle CPU;
 # then the JMH ratios (allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, tick store write vs
 # raw COPY, replay rate), a journal replay on engine restart and the bar rebuild of a backfill sent after live ticks
 # against a clean import (BACKFILL_TICKS, default 1,000,000; 0 skips it). Prints the table (also OUT/table.md) and writes OUT/latency-*.png.
@@ -11,7 +13,8 @@
 #   SKIP_BUILD=1 JMH=0 DURATION=10 benchmarks/compare.sh
 #
 # Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
-# SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD.
+# SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD,
+# SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips), IDLE (s).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +28,10 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
 QUESTDB_VERSION=${QUESTDB_VERSION:-9.3.4}
 TICKS=${TICKS:-$ROOT/../shared/data/ticks}
 JMH=${JMH:-1}
+SWEEP=${SWEEP-1 8 32 128}
+SUSTAINED=${SUSTAINED:-300}
+SYMBOLS=${SYMBOLS:-5000}
+IDLE=${IDLE:-20}
 KEY=bench-key-0123456789abcdef
 
 # log, free_port, wait_http, stop_server (a trap stops the server on exit)
@@ -80,7 +87,21 @@ wait_http "$PORT" /
 load noop-single noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
 load noop-batch noop "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" 2004-01-01
 load noop-fixed noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2006-01-01 --rate "$(rate_of noop-single)"
+for c in $SWEEP; do
+    CONNECTIONS=$c load "noopd-single-c$c" noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
+done
 stop_server
+if [[ -n "$SWEEP" ]]; then
+    log "no-op Netty server, one event loop (as the engine on 2 cores)"
+    PORT=$(free_port)
+    $BENCH noop --port "$PORT" --io-threads 1 >"$OUT/noop1.log" 2>&1 &
+    SERVER_PID=$!
+    wait_http "$PORT" /
+    for c in $SWEEP; do
+        CONNECTIONS=$c load "noop1-single-c$c" noop "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
+    done
+    stop_server
+fi
 
 # (b) tick-engine: embedded SQLite store, journal under OUT, ack after journal
 log "tick-engine"
@@ -93,10 +114,47 @@ start_engine() {
     wait_http "$PORT" /health
 }
 start_engine
+# Idle CPU: the engine's CPU time over IDLE seconds with nothing to do, as a share of one core.
+if [[ "$IDLE" != 0 ]]; then
+    sleep 5
+    ticks_per_s=$(getconf CLK_TCK)
+    cpu() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+    before=$(cpu)
+    sleep "$IDLE"
+    after=$(cpu)
+    awk -v a="$before" -v b="$after" -v hz="$ticks_per_s" -v s="$IDLE" \
+        'BEGIN {printf "percent=%.2f seconds=%d\n", (b - a) / hz / s * 100, s}' >"$OUT/idle-cpu.txt"
+fi
 load engine-single tick-engine "http://127.0.0.1:$PORT/ingest/tick" json 1 2002-01-01
 load engine-batch tick-engine "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" 2004-01-01
 load engine-fixed tick-engine "http://127.0.0.1:$PORT/ingest/tick" json 1 2006-01-01 --rate "$(rate_of engine-single)"
+for c in $SWEEP; do
+    CONNECTIONS=$c load "engine-single-c$c" tick-engine "http://127.0.0.1:$PORT/ingest/tick" json 1 2008-01-01
+done
 stop_server
+# The next runs use data dirs of their own: ENGINE_DATA keeps the journal for the restart replay below.
+MAIN_DATA=$ENGINE_DATA
+if [[ "$SUSTAINED" != 0 ]]; then
+    log "tick-engine: ${SUSTAINED}s of full-speed batches (share of refused requests)"
+    ENGINE_DATA="$OUT/engine-data-sustained"
+    start_engine
+    DURATION=$SUSTAINED load engine-sustained tick-engine "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" 2010-01-01
+    stop_server
+fi
+if [[ "$SYMBOLS" != 0 ]]; then
+    log "tick-engine: batches over $SYMBOLS symbols against one symbol"
+    for n in 1 "$SYMBOLS"; do
+        ENGINE_DATA="$OUT/engine-data-symbols-$n"
+        start_engine
+        TICKS="generated:$n" load "engine-symbols-$n" tick-engine "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" \
+            2012-01-01
+        stop_server
+        rm -rf "$ENGINE_DATA"
+    done
+    echo "symbols=$SYMBOLS" >"$OUT/symbols.txt"
+fi
+rm -rf "$OUT/engine-data-sustained"
+ENGINE_DATA=$MAIN_DATA
 
 # Journal replay on restart: without the store's checkpoint the engine replays its whole journal.
 log "tick-engine restart: full journal replay"

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Prints the comparison table (Markdown) from the files one run of {@code benchmarks/compare.sh} leaves in its
  * results directory: {@code {noop,engine,questdb}-{single,batch}.json} and {@code engine-fixed.json} (load
- * generator), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
+ * generator), {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
+ * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}.json}, {@code idle-cpu.txt}
+ * ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
  * {@code env.txt}. {@code table --dir DIR}; missing files leave their rows out.
  */
 public final class ComparisonTable {
@@ -63,8 +65,43 @@ public final class ComparisonTable {
         row("fixed rate: latency p50 / p99 / p99.9 (us)", noopFixed, engineFixed, null, null, false);
         out.append('\n');
 
+        final int[] sweep = sweep();
+        if (sweep.length > 0) {
+            out.append("| single tick per request, requests/s | no-op, 1 event loop | no-op, default loops |"
+                    + " tick-engine |\n| --- | ---: | ---: | ---: |\n");
+            for (final int c : sweep) {
+                final LoadResult one = load("noop1-single-c" + c);
+                final LoadResult def = load("noopd-single-c" + c);
+                final LoadResult engine = load("engine-single-c" + c);
+                out.append("| ").append(c).append(c == 1 ? " connection" : " connections");
+                for (final LoadResult r : new LoadResult[] {one, def, engine}) {
+                    out.append(" | ")
+                            .append(r == null ? "-" : String.format(Locale.ROOT, "%,.0f", r.requestsPerSecond()));
+                    if (r != null && r.errors() > 0) {
+                        out.append(" (").append(r.errors()).append(" errors)");
+                    }
+                }
+                out.append(" |\n");
+            }
+            out.append('\n');
+        }
+
         final Map<String, double[]> jmh = jmh();
         out.append("| target | measured | goal | met |\n| --- | ---: | ---: | :---: |\n");
+        for (final int c : sweep) {
+            final LoadResult one = load("noop1-single-c" + c);
+            final LoadResult def = load("noopd-single-c" + c);
+            final LoadResult engine = load("engine-single-c" + c);
+            if (engine != null && one != null && def != null) {
+                final double r1 = engine.requestsPerSecond() / one.requestsPerSecond();
+                final double rd = engine.requestsPerSecond() / def.requestsPerSecond();
+                target(
+                        "single-tick requests/s at " + c + " connections: tick-engine / no-op (1 loop / default loops)",
+                        ratio(r1) + " / " + ratio(rd),
+                        ">= 0.8x",
+                        r1 >= 0.8 && rd >= 0.8);
+            }
+        }
         if (engineSingle != null && noopSingle != null) {
             final double r = engineSingle.requestsPerSecond() / noopSingle.requestsPerSecond();
             target("single-tick requests/s: tick-engine / no-op Netty", ratio(r), ">= 0.8x", r >= 0.8);
@@ -82,6 +119,50 @@ public final class ComparisonTable {
                     String.format(Locale.ROOT, "%.0f us", engineFixed.p99Us()),
                     "<= 1,000 us",
                     engineFixed.p99Us() <= 1000 && engineFixed.errors() == 0);
+        }
+        final LoadResult sustained = load("engine-sustained");
+        if (sustained != null && sustained.requests() > 0) {
+            final double share = 100.0 * sustained.errors() / sustained.requests();
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f s of full-speed 1,000-tick requests: refused (non-2xx) share (%,d of %,d)",
+                            sustained.seconds(),
+                            sustained.errors(),
+                            sustained.requests()),
+                    String.format(Locale.ROOT, "%.3f%%", share),
+                    "<= 0.1%",
+                    share <= 0.1);
+        }
+        final Path symbolsFile = dir.resolve("symbols.txt");
+        if (Files.exists(symbolsFile)) {
+            final String n = keyValues(Files.readString(symbolsFile, StandardCharsets.UTF_8))
+                    .get("symbols");
+            final LoadResult one = load("engine-symbols-1");
+            final LoadResult many = load("engine-symbols-" + n);
+            if (one != null && many != null && one.ticksPerSecond() > 0) {
+                final double r = many.ticksPerSecond() / one.ticksPerSecond();
+                target(
+                        String.format(
+                                Locale.ROOT,
+                                "1,000-tick requests over %s symbols / one symbol (%,.0f vs %,.0f ticks/s)",
+                                n,
+                                many.ticksPerSecond(),
+                                one.ticksPerSecond()),
+                        ratio(r),
+                        ">= 0.8x",
+                        r >= 0.8);
+            }
+        }
+        final Path idle = dir.resolve("idle-cpu.txt");
+        if (Files.exists(idle)) {
+            final Map<String, String> kv = keyValues(Files.readString(idle, StandardCharsets.UTF_8));
+            final double percent = Double.parseDouble(kv.getOrDefault("percent", "0"));
+            target(
+                    "idle CPU of the engine, share of one core (" + kv.getOrDefault("seconds", "?") + " s)",
+                    String.format(Locale.ROOT, "%.2f%%", percent),
+                    "<= 2%",
+                    percent <= 2);
         }
         final double[] alloc = jmh.get(JMH + "HotPathBenchmark.parsePublishJournalAggregate:gc.alloc.rate.norm");
         if (alloc != null) {
@@ -229,6 +310,20 @@ public final class ComparisonTable {
 
     private static String ratio(final double r) {
         return String.format(Locale.ROOT, "%.2fx", r);
+    }
+
+    /** @return the connection counts of the single-tick sweep found in the directory, ascending. */
+    private int[] sweep() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return new int[0];
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.startsWith("engine-single-c") && f.endsWith(".json"))
+                    .mapToInt(f -> Integer.parseInt(f.substring("engine-single-c".length(), f.length() - 5)))
+                    .sorted()
+                    .toArray();
+        }
     }
 
     private LoadResult load(final String name) throws IOException {
