@@ -68,7 +68,6 @@ public final class EngineParts {
             final NameTable sources,
             final String journalId,
             final EngineMetrics metrics,
-            final CandleWriter.IdleAction idleAction,
             final java.util.function.BooleanSupplier stopped) {
         return new CandleWriter(
                 store,
@@ -81,7 +80,6 @@ public final class EngineParts {
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
                 metrics,
-                idleAction,
                 stopped);
     }
 

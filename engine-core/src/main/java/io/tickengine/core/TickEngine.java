@@ -159,15 +159,7 @@ public final class TickEngine implements AutoCloseable {
             syncer.syncThrough(gate);
         }
         this.writer = EngineParts.writer(
-                context,
-                store,
-                toWriter,
-                symbols,
-                sources,
-                journal.id(),
-                metrics,
-                new Heartbeat(),
-                failStop::isStopped);
+                context, store, toWriter, symbols, sources, journal.id(), metrics, failStop::isStopped);
         this.writerRunner = EngineParts.writerRunner(writer, failStop.handlerFor("candle writer"));
         this.tickStore = tickStore;
         this.tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
@@ -430,25 +422,6 @@ public final class TickEngine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /**
-     * Runs on the writer thread when it is idle: a heartbeat through the ring, so that the aggregator hands over
-     * what it holds (it hands over by size or time, not every ring batch) and closes the bars of silent symbols.
-     */
-    private final class Heartbeat implements CandleWriter.IdleAction {
-        private static final long HEARTBEAT_INTERVAL_NS = 1_000_000_000L;
-        private long nextHeartbeatNs = System.nanoTime();
-
-        @Override
-        public void onIdle() {
-            final long nowNs = System.nanoTime();
-            // Also now and then without a cause: the aggregator closes the bars of silent symbols at its hand-over.
-            if (aggregator.isHandOverPending() || aggregator.isHoldingChanges() || nowNs - nextHeartbeatNs >= 0) {
-                nextHeartbeatNs = nowNs + HEARTBEAT_INTERVAL_NS;
-                ring.tryPublishHeartbeat();
-            }
-        }
     }
 
     /** Logs and counts what a background agent throws; the agent starts over from its committed position. */

@@ -102,14 +102,16 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     static final long HAND_OVER_INTERVAL_NS = 1_000_000L;
     /** ... or as soon as this many bars changed. */
     static final int HAND_OVER_DIRTY_BARS = 1024;
+    /** With no tick at all, hand over this often anyway: the bars of silent symbols close at a hand-over. */
+    static final long SILENT_HAND_OVER_NS = 1_000_000_000L;
 
     private boolean checkpointDue;
-    private volatile boolean handOverPending;
+    private boolean handOverPending;
     /**
-     * Changes are held for a later hand-over (by size or time, not every ring batch); the writer's idle heartbeat
-     * makes sure they go when ticks stop.
+     * Changes are held for a later hand-over (by size or time, not every ring batch); the ring's idle timeout
+     * ({@link #onTimeout}) makes sure they go when ticks stop.
      */
-    private volatile boolean changesHeld;
+    private boolean changesHeld;
 
     private long lastHandOverNs = System.nanoTime();
 
@@ -242,7 +244,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
 
     @Override
     public void onEvent(final TickEvent event, final long sequence, final boolean endOfBatch) {
-        if (oldestPublishNs == NONE && event.type() != TickEvent.TYPE_HEARTBEAT && !event.isDuplicate()) {
+        if (oldestPublishNs == NONE && !event.isDuplicate()) {
             oldestPublishNs = event.publishNs();
         }
         if (event.type() == TickEvent.TYPE_BAR && !event.isDuplicate()) {
@@ -275,8 +277,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         if (endOfBatch) {
             // By size or time, not after every ring batch: single-tick requests make batches of one, and handing over
             // seven bar versions, a symbol state and a checkpoint per tick costs the writer more than the ticks.
-            if (event.type() == TickEvent.TYPE_HEARTBEAT
-                    || handOverPending
+            if (handOverPending
                     || book.dirtyCount() >= HAND_OVER_DIRTY_BARS
                     || givenBarCount > 0
                     || System.nanoTime() - lastHandOverNs >= HAND_OVER_INTERVAL_NS) {
@@ -287,9 +288,16 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         }
     }
 
-    /** @return true while changes wait for the next hand-over (a heartbeat hands them over). Any thread. */
-    public boolean isHoldingChanges() {
-        return changesHeld;
+    /**
+     * The ring has had no event for a while ({@link io.tickengine.core.ring.WaitStrategyType#IDLE_TIMEOUT_NS}): hands
+     * over what is held or waits for room in the writer's ring, and now and then (every
+     * {@link #SILENT_HAND_OVER_NS}) hands over without a cause, which closes the bars of silent symbols.
+     */
+    @Override
+    public void onTimeout(final long sequence) {
+        if (handOverPending || changesHeld || System.nanoTime() - lastHandOverNs >= SILENT_HAND_OVER_NS) {
+            handOver();
+        }
     }
 
     @Override
@@ -307,11 +315,6 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             Thread.onSpinWait();
             Thread.yield();
         }
-    }
-
-    /** @return true if changed bars are waiting for room in the writer's ring (a heartbeat event will retry). */
-    public boolean isHandOverPending() {
-        return handOverPending;
     }
 
     /** @return the number of open bars held. */

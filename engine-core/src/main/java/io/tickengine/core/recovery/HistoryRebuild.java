@@ -67,7 +67,6 @@ public final class HistoryRebuild {
                     sources,
                     journal.id(),
                     metrics,
-                    () -> {},
                     () -> writerFailure.get() != null);
             final AgentRunner writerRunner = EngineParts.writerRunner(
                     writer, error -> writerFailure.compareAndSet(null, "candle writer failed (" + error + ")"));

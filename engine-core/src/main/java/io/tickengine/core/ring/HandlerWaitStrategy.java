@@ -3,71 +3,97 @@ package io.tickengine.core.ring;
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@link WaitStrategyType#SLEEPING}: a sleeping wait whose backoff depends on the handler's place in the chain.
+ * How the ring's handlers wait, for every {@link WaitStrategyType} but {@code BLOCKING}, with a timeout: a handler
+ * that has waited {@code timeoutNs} without an event is told ({@code onTimeout}), so it can do its idle work (the
+ * aggregator hands over held bars and closes the bars of silent symbols) without anyone publishing into the ring.
  *
+ * <p>{@link WaitStrategyType#SLEEPING} backs off by the handler's place:
  * <ul>
- *   <li>The first handler (it waits on the ring's cursor), when it is on the acknowledgement path (the group-commit
- *       syncer of {@code journal.sync=true}): it spins, then yields, then parks for the shortest time, as
- *       Disruptor's {@code SleepingWaitStrategy} does.
- *   <li>Handlers off that path (the aggregator) only feed the store, which commits every 100 ms: they spin briefly, then
- *       park for {@code downstreamParkNs} without yielding. On 2 cores the yield phase was pure cost: a profile of
- *       single-tick ingest showed the aggregator thread using as much CPU as the journal thread, most of it in
- *       {@code sched_yield}. Waking less often also hands the aggregator larger batches, so it hands bars to the
- *       writer once per batch rather than once per tick.
+ *   <li>the first handler, when it is on the acknowledgement path (the group-commit syncer of {@code journal.sync}):
+ *       spins, then yields, then parks for the shortest time, as Disruptor's {@code SleepingWaitStrategy} does;
+ *   <li>handlers off that path (the aggregator) only feed the store, which commits every 100 ms: they spin briefly,
+ *       then park for {@code downstreamParkNs} without yielding. On 2 cores the yield phase was pure cost: a profile of
+ *       single-tick ingest showed the aggregator using as much CPU as the journal thread, most of it in
+ *       {@code sched_yield}.
  * </ul>
- *
- * Never blocks a publisher: nothing is signalled on publish.
+ * {@code YIELDING} spins, then yields; {@code BUSY_SPIN} only spins. Never blocks a publisher: nothing is signalled on
+ * publish.
  */
-final class StagedSleepingWaitStrategy implements WaitStrategy {
-    private static final int FIRST_SPINS = 100;
+final class HandlerWaitStrategy implements WaitStrategy {
+    private static final int SPINS = 100;
     private static final int FIRST_YIELDS = 100;
     private static final long FIRST_PARK_NS = 100;
-    private static final int DOWNSTREAM_SPINS = 100;
 
+    private final WaitStrategyType type;
     private final long downstreamParkNs;
     private final boolean firstOnAckPath;
+    private final long timeoutNs;
 
     /**
-     * @param downstreamParkNs how long a handler off the acknowledgement path parks when it has nothing to do.
+     * @param downstreamParkNs how long a {@code SLEEPING} handler off the acknowledgement path parks at a time.
      * @param firstOnAckPath true if the first handler answers requests (then it waits the short way).
+     * @param timeoutNs how long a handler waits for an event before it is told of the timeout.
      */
-    StagedSleepingWaitStrategy(final long downstreamParkNs, final boolean firstOnAckPath) {
+    HandlerWaitStrategy(
+            final WaitStrategyType type,
+            final long downstreamParkNs,
+            final boolean firstOnAckPath,
+            final long timeoutNs) {
+        this.type = type;
         this.downstreamParkNs = downstreamParkNs;
         this.firstOnAckPath = firstOnAckPath;
+        this.timeoutNs = timeoutNs;
     }
 
     @Override
     public long waitFor(
             final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
-            throws AlertException {
+            throws AlertException, TimeoutException {
         // Disruptor hands the first handler's barrier the cursor itself as its dependent sequence.
-        final boolean first = firstOnAckPath && dependentSequence == cursor;
+        final boolean shortWait = type != WaitStrategyType.SLEEPING || (firstOnAckPath && dependentSequence == cursor);
         int counter = 0;
+        long deadlineNs = 0;
         long available;
         while ((available = dependentSequence.get()) < sequence) {
             barrier.checkAlert();
-            if (first) {
-                if (counter < FIRST_SPINS) {
-                    Thread.onSpinWait();
-                } else if (counter < FIRST_SPINS + FIRST_YIELDS) {
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(FIRST_PARK_NS);
-                }
-            } else if (counter < DOWNSTREAM_SPINS) {
+            if (counter < SPINS) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(downstreamParkNs);
+                // Past the first spins only: an event that is about to come costs no clock read.
+                final long nowNs = System.nanoTime();
+                if (deadlineNs == 0) {
+                    deadlineNs = nowNs + timeoutNs;
+                } else if (nowNs - deadlineNs >= 0) {
+                    throw TimeoutException.INSTANCE;
+                }
+                pause(shortWait, counter);
             }
             if (counter < Integer.MAX_VALUE) {
                 counter++;
             }
         }
         return available;
+    }
+
+    private void pause(final boolean shortWait, final int counter) {
+        switch (type) {
+            case BUSY_SPIN -> Thread.onSpinWait();
+            case YIELDING -> Thread.yield();
+            default -> {
+                if (!shortWait) {
+                    LockSupport.parkNanos(downstreamParkNs);
+                } else if (counter < SPINS + FIRST_YIELDS) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(FIRST_PARK_NS);
+                }
+            }
+        }
     }
 
     @Override

@@ -10,8 +10,6 @@ package io.tickengine.core.ring;
 public final class TickEvent {
     /** A tick to journal and aggregate. */
     public static final int TYPE_TICK = 1;
-    /** No tick: wakes the handlers so they can finish work left over from an earlier batch. */
-    public static final int TYPE_HEARTBEAT = 2;
     /** A whole bar to journal and store as given (history backfill); {@link #timeMsc} is its open time. */
     public static final int TYPE_BAR = 3;
     /**

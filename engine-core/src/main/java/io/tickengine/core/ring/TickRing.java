@@ -154,36 +154,6 @@ public final class TickRing {
         }
     }
 
-    /**
-     * Publishes a heartbeat, which lets the handlers finish work left over when no tick follows.
-     *
-     * @return true if published, false if the ring is full or closed (then there is work coming anyway, or none).
-     */
-    public boolean tryPublishHeartbeat() {
-        activePublishers.getAndIncrement();
-        try {
-            if (closed) {
-                return false;
-            }
-            final long sequence;
-            try {
-                sequence = ringBuffer.tryNext();
-            } catch (final InsufficientCapacityException e) {
-                return false;
-            }
-            final TickEvent e = ringBuffer.get(sequence);
-            e.type = TickEvent.TYPE_HEARTBEAT;
-            e.endsRequest = false;
-            e.ack = null;
-            e.duplicate = false;
-            e.journalIndex = -1;
-            ringBuffer.publish(sequence);
-            return true;
-        } finally {
-            activePublishers.getAndDecrement();
-        }
-    }
-
     /** @return true once {@link #close} has begun. */
     public boolean isClosed() {
         return closed;

@@ -1,18 +1,19 @@
 package io.tickengine.core.ring;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.YieldingWaitStrategy;
+import java.util.concurrent.TimeUnit;
 
-/** How the ring's handler threads wait for work. */
+/**
+ * How the ring's handler threads wait for work. Every type times out after {@link #IDLE_TIMEOUT_NS} without an event,
+ * so that a handler does its idle work ({@code onTimeout}) with nothing published.
+ */
 public enum WaitStrategyType {
     /**
      * A first handler on the acknowledgement path (the syncer of {@code journal.sync=true}) spins, then yields, then
      * parks briefly: low latency while busy and little CPU while idle; handlers off that path (the aggregator) spin
-     * briefly and then park for 200 µs, never yielding. The
-     * default, because on a 2-core machine a spinning handler would steal the core the event loop needs. See
-     * {@link StagedSleepingWaitStrategy}.
+     * briefly and then park for 200 µs, never yielding. The default, because on a 2-core machine a spinning handler
+     * would steal the core the event loop needs. See {@link HandlerWaitStrategy}.
      */
     SLEEPING,
     /** Lock and condition: the least CPU, the most latency. */
@@ -24,22 +25,17 @@ public enum WaitStrategyType {
 
     /** How long the aggregator parks when idle under {@link #SLEEPING}. */
     private static final long DOWNSTREAM_PARK_NS = 200_000L;
+    /** How long a handler waits without an event before its {@code onTimeout}. */
+    public static final long IDLE_TIMEOUT_NS = 10_000_000L;
 
     /**
      * @param firstOnAckPath true if the ring's first handler completes acknowledgements.
      * @return a new strategy instance of this type.
      */
     public WaitStrategy create(final boolean firstOnAckPath) {
-        switch (this) {
-            case BLOCKING:
-                return new BlockingWaitStrategy();
-            case YIELDING:
-                return new YieldingWaitStrategy();
-            case BUSY_SPIN:
-                return new BusySpinWaitStrategy();
-            case SLEEPING:
-            default:
-                return new StagedSleepingWaitStrategy(DOWNSTREAM_PARK_NS, firstOnAckPath);
+        if (this == BLOCKING) {
+            return new TimeoutBlockingWaitStrategy(IDLE_TIMEOUT_NS, TimeUnit.NANOSECONDS);
         }
+        return new HandlerWaitStrategy(this, DOWNSTREAM_PARK_NS, firstOnAckPath, IDLE_TIMEOUT_NS);
     }
 }

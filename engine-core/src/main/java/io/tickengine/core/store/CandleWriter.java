@@ -30,11 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class CandleWriter implements Agent, ControlledMessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CandleWriter.class);
 
-    /** Called by the writer thread when it is idle, e.g. to publish a heartbeat for the aggregator. */
-    public interface IdleAction {
-        void onIdle();
-    }
-
     private final CandleStore store;
     private final RingBuffer fromAggregator;
     private final StoreBatch batch;
@@ -44,7 +39,6 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
     private final long minBackoffNs;
     private final long maxBackoffNs;
     private final EngineMetrics metrics;
-    private final IdleAction idleAction;
     /** True once a stage of the engine failed stop: nothing more is written, a restart replays from the checkpoint. */
     private final BooleanSupplier stopped;
 
@@ -80,7 +74,6 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             final long minBackoffNs,
             final long maxBackoffNs,
             final EngineMetrics metrics,
-            final IdleAction idleAction,
             final BooleanSupplier stopped) {
         this.store = store;
         this.fromAggregator = fromAggregator;
@@ -92,7 +85,6 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
         this.maxBackoffNs = maxBackoffNs;
         this.backoffNs = minBackoffNs;
         this.metrics = metrics;
-        this.idleAction = idleAction;
         this.stopped = stopped;
         metrics.storeUp.setRelease(1);
     }
@@ -144,9 +136,6 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             int work = read;
             if (atCheckpoint && isFlushDue(nowNs) && nowNs - nextAttemptNs >= 0) {
                 work += flush(nowNs);
-            }
-            if (read == 0 && !draining) {
-                idleAction.onIdle();
             }
             return work;
         } catch (final RuntimeException | Error e) {
