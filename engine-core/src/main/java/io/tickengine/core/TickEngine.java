@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.slf4j.Logger;
@@ -56,10 +57,12 @@ public final class TickEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TickEngine.class);
     private static final long VIEW_QUERY_TIMEOUT_MS = 5_000;
-    /** Sleep of an idle tick store writer between two looks at the journal. */
-    private static final long TICK_STORE_IDLE_MS = 2;
+    /** Sleep of an idle tick store writer between two looks at the journal: from 2 ms, backing off to 50 ms. */
+    private static final long TICK_STORE_IDLE_MIN_NS = 2_000_000L;
+
+    private static final long TICK_STORE_IDLE_MAX_NS = 50_000_000L;
     /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
-    private static final long REBUILD_IDLE_MS = 10;
+    private static final long REBUILD_IDLE_MS = 50;
     /** Sleep of the journal retention agent between two looks at the clock (it purges once an hour). */
     private static final long RETENTION_IDLE_MS = 1_000;
 
@@ -169,7 +172,10 @@ public final class TickEngine implements AutoCloseable {
         // Sleeping, never spinning, when idle: on 2 cores the event loop and the ring come first; neither agent is on
         // the ack path, so a few milliseconds of wake-up latency cost nothing.
         this.tickStoreRunner = new AgentRunner(
-                new SleepingMillisIdleStrategy(TICK_STORE_IDLE_MS), errorHandler, null, tickStoreWriter);
+                new BackoffIdleStrategy(0, 0, TICK_STORE_IDLE_MIN_NS, TICK_STORE_IDLE_MAX_NS),
+                errorHandler,
+                null,
+                tickStoreWriter);
         this.rebuilderRunner =
                 new AgentRunner(new SleepingMillisIdleStrategy(REBUILD_IDLE_MS), errorHandler, null, rebuilder);
         this.retentionRunner = context.journalRetentionDays() > 0

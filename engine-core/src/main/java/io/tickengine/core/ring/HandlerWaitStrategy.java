@@ -17,9 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>the first handler, when it is on the acknowledgement path (the group-commit syncer of {@code journal.sync}):
  *       spins, then yields, then parks for the shortest time, as Disruptor's {@code SleepingWaitStrategy} does;
  *   <li>handlers off that path (the aggregator) only feed the store, which commits every 100 ms: they spin briefly,
- *       then park for {@code downstreamParkNs} without yielding. On 2 cores the yield phase was pure cost: a profile of
- *       single-tick ingest showed the aggregator using as much CPU as the journal thread, most of it in
- *       {@code sched_yield}.
+ *       then park for {@code downstreamParkNs} without yielding, and after {@link #DOWNSTREAM_SHORT_PARKS} such parks
+ *       for {@link #DOWNSTREAM_IDLE_PARK_NS}, so that an idle engine wakes a few hundred times a second, not
+ *       thousands. On 2 cores the yield phase was pure cost: a profile of single-tick ingest showed the aggregator
+ *       using as much CPU as the journal thread, most of it in {@code sched_yield}.
  * </ul>
  * {@code YIELDING} spins, then yields; {@code BUSY_SPIN} only spins. Never blocks a publisher: nothing is signalled on
  * publish.
@@ -28,6 +29,10 @@ final class HandlerWaitStrategy implements WaitStrategy {
     private static final int SPINS = 100;
     private static final int FIRST_YIELDS = 100;
     private static final long FIRST_PARK_NS = 100;
+    /** Short parks of a handler off the acknowledgement path before it parks longer. */
+    static final int DOWNSTREAM_SHORT_PARKS = 10;
+    /** The longer park of an idle handler off the acknowledgement path. */
+    static final long DOWNSTREAM_IDLE_PARK_NS = 10_000_000L;
 
     private final WaitStrategyType type;
     private final long downstreamParkNs;
@@ -86,7 +91,8 @@ final class HandlerWaitStrategy implements WaitStrategy {
             case YIELDING -> Thread.yield();
             default -> {
                 if (!shortWait) {
-                    LockSupport.parkNanos(downstreamParkNs);
+                    LockSupport.parkNanos(
+                            counter < SPINS + DOWNSTREAM_SHORT_PARKS ? downstreamParkNs : DOWNSTREAM_IDLE_PARK_NS);
                 } else if (counter < SPINS + FIRST_YIELDS) {
                     Thread.yield();
                 } else {

@@ -26,7 +26,7 @@ public enum WaitStrategyType {
     /** How long the aggregator parks when idle under {@link #SLEEPING}. */
     private static final long DOWNSTREAM_PARK_NS = 200_000L;
     /** How long a handler waits without an event before its {@code onTimeout}. */
-    public static final long IDLE_TIMEOUT_NS = 10_000_000L;
+    public static final long IDLE_TIMEOUT_NS = 100_000_000L;
 
     /**
      * @param firstOnAckPath true if the ring's first handler completes acknowledgements.
