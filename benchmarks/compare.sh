@@ -14,7 +14,8 @@
 #
 # Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
 # SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD,
-# SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips), IDLE (s).
+# SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips), IDLE (s),
+# JMH_SUITES (a JMH regex of the suites to run).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,7 @@ SWEEP=${SWEEP-1 8 32 128}
 SUSTAINED=${SUSTAINED:-300}
 SYMBOLS=${SYMBOLS:-5000}
 IDLE=${IDLE:-20}
+JMH_SUITES=${JMH_SUITES:-HotPathBenchmark|TickParseBenchmark|JournalAppendBenchmark|CopyBenchmark|TickStoreBenchmark|ReplayBenchmark}
 KEY=bench-key-0123456789abcdef
 
 # log, free_port, wait_http, stop_server (a trap stops the server on exit)
@@ -186,9 +188,9 @@ curl -s "http://127.0.0.1:$PORT/exec?query=select%20count()%20from%20ticks" >"$O
 stop_server
 
 if [[ "$JMH" == 1 ]]; then
-    log "JMH: allocation per tick, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay"
+    log "JMH: allocation per tick, parse bytes/s, journal vs raw Chronicle, COPY vs raw pgjdbc COPY, replay"
     (cd "$OUT" && java -jar "$OUT/bin/tick-bench.jar" jmh -rf csv -rff "$OUT/jmh.csv" -prof gc \
-        'HotPathBenchmark|JournalAppendBenchmark|CopyBenchmark|TickStoreBenchmark|ReplayBenchmark' >"$OUT/jmh.log" 2>&1) ||
+        "$JMH_SUITES" >"$OUT/jmh.log" 2>&1) ||
         echo "JMH failed, see $OUT/jmh.log" >&2
 fi
 

@@ -23,14 +23,39 @@ import java.util.Arrays;
  * </ul>
  */
 public final class BenchMain {
+    private static final String USAGE = String.join(
+            "\n",
+            "usage: tick-bench COMMAND [options]   (docs/benchmarks.md has the method and examples)",
+            "",
+            "  jmh [JMH options]        the JMH suites, JMH's own command line (jmh -h), e.g. jmh -prof gc TickParse",
+            "  load [options]           HTTP load against a server on loopback:",
+            "      --url URL              ingest URL (http://127.0.0.1:18001/ingest/tick)",
+            "      --format F             json | ndjson | csv | ilp (json)",
+            "      --batch N              ticks per request (1)",
+            "      --connections N        keep-alive connections (8)",
+            "      --warmup S --duration S   seconds of warm-up and of measurement (5, 15)",
+            "      --rate R               requests/s at a fixed rate, latency corrected for coordinated omission",
+            "                             (0: full speed)",
+            "      --ticks FILE|DIR|generated:SYMBOLS   the ticks to send (../shared/data/ticks)",
+            "      --base YYYY-MM-DD      the day the ticks are moved to (2002-01-01)",
+            "      --api-key KEY --name NAME --target NAME --out PREFIX   (PREFIX.json, .hgrm, .png, .txt)",
+            "  noop [--bind A] [--port P] [--io-threads N] [--max-body B]   a no-op HTTP server (the ceiling)",
+            "  table [--dir DIR] [--out FILE]   the comparison table of a compare.sh results directory",
+            "  plot OUT.png FILE.hgrm... [--title T]   a latency-by-percentile plot",
+            "  backfill [--ticks N] [--pairs P] [--db-url URL] [--dir DIR]   bar rebuilds of a backfill against a clean"
+                    + " import");
+
     private BenchMain() {}
 
     public static void main(final String[] args) throws Exception {
         ChronicleSettings.disableAnalytics();
         if (args.length == 0) {
-            System.err.println(
-                    "usage: tick-bench (jmh|load|noop|table|plot|backfill) [options]; see docs/benchmarks.md");
+            System.err.println(USAGE);
             System.exit(2);
+        }
+        if (args[0].equals("help") || (Arrays.asList(args).contains("--help") && !args[0].equals("jmh"))) {
+            System.out.println(USAGE);
+            return;
         }
         final String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {

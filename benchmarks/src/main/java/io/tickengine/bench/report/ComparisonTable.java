@@ -181,6 +181,16 @@ public final class ComparisonTable {
                     "<= 1 B",
                     allocSingle[0] <= 1);
         }
+        final double[] parseTicks = jmh.get(JMH + "TickParseBenchmark.batch1000");
+        final double[] parseBytes = jmh.get(JMH + "TickParseBenchmark.batch1000:bytes");
+        if (parseTicks != null && parseBytes != null) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| JSON parse and validation, 1,000-tick bodies (JMH, the first format run) | %,.0f ticks/s, %,.0f"
+                            + " MB/s | shown | - |%n",
+                    parseTicks[0],
+                    parseBytes[0] / 1e6));
+        }
         final double[] journal = jmh.get(JMH + "JournalAppendBenchmark.tickJournal");
         final double[] chronicle = jmh.get(JMH + "JournalAppendBenchmark.rawChronicle");
         if (journal != null && chronicle != null) {
