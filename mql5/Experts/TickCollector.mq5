@@ -18,6 +18,10 @@
 //| deleted only after a 2xx: a restart or an outage loses nothing.   |
 //| A 413 halves the batch; a tick or symbol the engine refuses is    |
 //| set aside with the reason and the rest of the batch flows.        |
+//| Times: each tick is converted to UTC with the offset in force at  |
+//| its own time: InpServerTz's rule, or without one the offset       |
+//| TimeTradeServer() - TimeGMT() measured again for every batch.     |
+//| At start the symbols' specifications go to POST /symbols.         |
 //+------------------------------------------------------------------+
 #property copyright "Tick Engine"
 #property version   "2.00"
@@ -26,13 +30,14 @@
 #include <TickEngine/Http.mqh>
 #include <TickEngine/Json.mqh>
 #include <TickEngine/Symbols.mqh>
+#include <TickEngine/ServerTime.mqh>
 
 input string InpEndpoint        = "http://127.0.0.1:18000/ingest/tick"; // Edge agent (or engine) ingest URL
 input string InpApiKey          = "";      // API key (scope ingest)
 input string InpSymbols         = "";      // Symbols, comma-separated; empty = all of Market Watch
 input string InpSymbolMap       = "";      // Broker=canonical names, e.g. EURUSD.m=EURUSD
 input string InpSourceId        = "";      // Source id; empty = generated once per install
-input int    InpServerOffsetMin = 0;       // Broker server time minus UTC in minutes; 0 = measure
+input string InpServerTz        = "";      // Broker time zone: NY+7, Europe/Athens, UTC+2; empty = measure per batch
 input int    InpTimerMs         = 250;     // How often to collect and send
 input int    InpBatchMax        = 500;     // Most ticks per request
 input int    InpTimeoutMs       = 5000;    // WebRequest timeout
@@ -55,7 +60,11 @@ long    g_attemptedSeq = 0; // the newest batch (by its last seq) sent at least 
 string  g_ackedLine = "";   // the position after the newest acknowledged batch
 string  g_spoolDir;
 string  g_stateFile;
-int     g_offsetS;
+TeServerTz g_tz;            // InpServerTz
+int     g_offsetS;          // the offset measured at the latest batch
+long    g_prevUtc[];        // UTC time of the newest tick converted, per symbol (the autumn switch's repeated hour)
+string  g_tzWarning = "";   // InpServerTz disagrees with the server clock
+bool    g_symbolsPending;   // POST /symbols not yet answered
 long    g_queue[];          // spooled batches not yet acknowledged (their last seq), oldest first
 long    g_headSeq = 0;      // the batch whose parts are in memory (0: none)
 string  g_headLine = "";    // its position line
@@ -82,9 +91,18 @@ int OnInit()
    ArrayResize(g_parts, 0);
    g_stateFile = TE_DIR + "\\" + (InpSourceId != "" ? "collector_" + InpSourceId : "collector") + ".state";
    g_spoolDir = TE_DIR + "\\" + (InpSourceId != "" ? "spool_" + InpSourceId : "spool");
-   g_offsetS = TeServerOffsetSeconds(InpServerOffsetMin);
+   if(!TeParseServerTz(InpServerTz, g_tz))
+     {
+      PrintFormat("TickCollector: unknown time zone [value=%s, expected=NY+7, an IANA id such as Europe/Athens, or "
+                  + "a fixed offset such as UTC+2]", InpServerTz);
+      return INIT_PARAMETERS_INCORRECT;
+     }
+   g_offsetS = TeMeasuredOffsetSeconds();
    if(!LoadSymbols())
       return INIT_PARAMETERS_INCORRECT;
+   ArrayResize(g_prevUtc, ArraySize(g_symbols));
+   ArrayInitialize(g_prevUtc, 0);
+   g_symbolsPending = true;
    bool known = LoadState();
    LoadQueue(known);
    if(known && ArraySize(g_queue) == 0 && g_ackedLine != "" && LineSeq(g_ackedLine) < g_seq)
@@ -106,8 +124,9 @@ int OnInit()
    SaveState();
    TeBackoffReset(g_backoff);
    EventSetMillisecondTimer(MathMax(50, InpTimerMs));
-   PrintFormat("TickCollector started [source=%s, symbols=%d, offsetS=%d, pendingBatches=%d, seq=%I64d]",
-               g_source, ArraySize(g_symbols), g_offsetS, ArraySize(g_queue), g_seq);
+   PrintFormat("TickCollector started [source=%s, symbols=%d, serverTz=%s, offsetS=%d, pendingBatches=%d, seq=%I64d]",
+               g_source, ArraySize(g_symbols), g_tz.kind == TE_TZ_MEASURED ? "measured" : g_tz.id, g_offsetS,
+               ArraySize(g_queue), g_seq);
    return INIT_SUCCEEDED;
   }
 
@@ -120,9 +139,35 @@ void OnDeinit(const int reason)
 
 void OnTimer()
   {
+   if(g_symbolsPending)
+      SendSymbols();
    Collect();
    Send();
    ShowStatus();
+  }
+
+//--- POST /symbols with the collected symbols (name, canonical name, digits, point, ...): the engine then rounds
+//--- their prices, counts spreads in points and answers for both names. Retried at each timer while the engine or
+//--- agent cannot be reached; a refusal (4xx) is shown and not retried.
+void SendSymbols()
+  {
+   string body = "";
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+      body += (i == 0 ? "[" : ",") + TeJsonSymbol(g_symbols[i], TeSafeSymbol(g_symbols[i]), g_canonical[i]);
+   TeResponse response;
+   int retryAfter = 0;
+   if(TeRequest("POST", TeBaseUrl(InpEndpoint) + "/symbols", InpApiKey, "application/json", body + "]",
+                InpTimeoutMs, response, retryAfter))
+     {
+      g_symbolsPending = false;
+      return;
+     }
+   if(response.status >= 400 && response.status < 500 && response.status != 429)
+     {
+      g_symbolsPending = false;
+      g_notice = "symbols not stored by the engine: " + response.error;
+      Print("TickCollector: ", g_notice);
+     }
   }
 
 //--- Where a new state starts: after the ticks the terminal already has (to the millisecond, those of the newest
@@ -234,6 +279,9 @@ void Collect()
    string batch = "";
    int inBatch = 0;
    long windowMsc = (long)(InpWindowMinutes > 0 ? InpWindowMinutes : 1) * 60000;
+   // Measured for every batch: the broker's clock moves an hour at its daylight-saving switches.
+   g_offsetS = TeMeasuredOffsetSeconds();
+   CheckServerTz();
    for(int i = 0; i < count; i++)
      {
       MqlTick newest;
@@ -274,8 +322,9 @@ void Collect()
             at[i] = 1;
            }
          seq++;
-         string json = TeJsonTick(g_canonical[i], ticks[k], t - (long)g_offsetS * 1000, digits, g_source, seq,
-                                  g_offsetS);
+         long utc = g_tz.kind == TE_TZ_MEASURED ? t - (long)g_offsetS * 1000 : TeServerToUtcMsc(g_tz, t, g_prevUtc[i]);
+         g_prevUtc[i] = utc;
+         string json = TeJsonTick(g_canonical[i], ticks[k], utc, digits, g_source, seq, (int)((t - utc) / 1000));
          batch += (inBatch == 0 ? "[" : ",") + json;
          inBatch++;
          if(inBatch == InpBatchMax)
@@ -302,6 +351,23 @@ void Collect()
      }
    // No tick pending: what moved is only the scan over quiet stretches.
    ArrayCopy(g_scanMsc, scan);
+  }
+
+//--- With a rule, its offset now should be the measured one: a wrong InpServerTz shows on the chart.
+void CheckServerTz()
+  {
+   if(g_tz.kind == TE_TZ_MEASURED)
+     {
+      g_tzWarning = "";
+      return;
+     }
+   int ruleS = TeOffsetAtUtc(g_tz, (long)TimeGMT());
+   string warning = ruleS == g_offsetS ? ""
+                    : StringFormat("InpServerTz=%s gives UTC%+d min now, the server clock is at UTC%+d min: check it",
+                                   g_tz.id, ruleS / 60, g_offsetS / 60);
+   if(warning != "" && warning != g_tzWarning)
+      Print("TickCollector: ", warning);
+   g_tzWarning = warning;
   }
 
 void SpoolFull()
@@ -722,6 +788,7 @@ void ShowStatus()
                         + "round trip: %u ms   last error: %s\n%s%s",
                         g_source, g_sent, ArraySize(g_queue), g_seq, g_refused, g_lastRoundTripMs,
                         g_lastError == "" ? "none" : g_lastError,
-                        g_alarm == "" ? "" : "ALARM: " + g_alarm + "\n", g_notice));
+                        g_alarm == "" ? "" : "ALARM: " + g_alarm + "\n",
+                        g_tzWarning == "" ? g_notice : g_tzWarning + "\n" + g_notice));
   }
 //+------------------------------------------------------------------+

@@ -17,7 +17,9 @@ import java.util.Random;
  * with the install's source and seq; batches spooled to files before the position moves, sent in order, kept until
  * a 2xx; a 413 halves a batch, a 400 sets the refused tick (or symbol) aside, a 409 or a batch called a duplicate on
  * its first send starts a new source epoch. The files live in a real folder ({@link Mt5Files}); a restart is a new
- * simulator over the same folder.
+ * simulator over the same folder. Each tick is converted to UTC with the offset in force at its own time:
+ * {@link #serverTz}'s rule ({@link ServerTime}), or without one the offset measured for every batch from the
+ * terminal's clock. The symbols go to {@code POST /symbols} at the first timer (again at each until answered).
  */
 final class TickCollectorSimulator {
     private static final String DIR = "TickEngine";
@@ -27,7 +29,9 @@ final class TickCollectorSimulator {
     String apiKey;
     String sourceId = "";
     String symbolMap = "";
-    int serverOffsetS;
+    /** {@code InpServerTz}: empty = measured per batch. */
+    String serverTz = "";
+
     int batchMax = 500;
     int startMinutesAgo;
     int windowMinutes = 60;
@@ -44,6 +48,16 @@ final class TickCollectorSimulator {
             .build();
 
     private String[] canonical;
+    private ServerTime.Tz tz;
+    private long[] prevUtc;
+    private boolean symbolsPending;
+    /** The offset measured at the latest batch, seconds. */
+    int offsetS;
+    /** What the chart shows when {@link #serverTz} disagrees with the server clock. */
+    String tzWarning = "";
+    /** Answers of {@code POST /symbols}, in order. */
+    final List<Integer> symbolAnswers = new ArrayList<>();
+
     private long[] lastMsc;
     private int[] atLast;
     private long[] scanMsc;
@@ -83,10 +97,16 @@ final class TickCollectorSimulator {
 
     /** {@code OnInit}. */
     TickCollectorSimulator onInit() {
+        tz = ServerTime.parse(serverTz);
+        if (tz == null) {
+            throw new IllegalArgumentException("INIT_PARAMETERS_INCORRECT: unknown time zone [value=" + serverTz + "]");
+        }
         stateFile = DIR + "/" + (sourceId.isEmpty() ? "collector" : "collector_" + sourceId) + ".state";
         spoolDir = DIR + "/" + (sourceId.isEmpty() ? "spool" : "spool_" + sourceId);
         final int n = terminals.size();
         canonical = new String[n];
+        prevUtc = new long[n];
+        symbolsPending = true;
         lastMsc = new long[n];
         atLast = new int[n];
         scanMsc = new long[n];
@@ -120,6 +140,9 @@ final class TickCollectorSimulator {
 
     /** {@code OnTimer}: collect, then send. */
     void onTimer() {
+        if (symbolsPending) {
+            sendSymbols();
+        }
         collect();
         send();
     }
@@ -194,6 +217,72 @@ final class TickCollectorSimulator {
         return out.isEmpty() ? "_" : out.toString();
     }
 
+    /** {@code SendSymbols}. */
+    private void sendSymbols() {
+        final StringBuilder body = new StringBuilder();
+        for (int i = 0; i < terminals.size(); i++) {
+            body.append(i == 0 ? "[" : ",").append(Mql5Json.symbol(terminals.get(i), canonical[i]));
+        }
+        final int status = post(baseUrl(endpoint) + "/symbols", body.append(']').toString());
+        if (status != -1) {
+            symbolAnswers.add(status);
+        }
+        if (status / 100 == 2) {
+            symbolsPending = false;
+            return;
+        }
+        if (status >= 400 && status < 500 && status != 429) {
+            symbolsPending = false;
+            notice = "symbols not stored by the engine: HTTP " + status;
+            log.add(notice);
+        }
+    }
+
+    /** {@code TeBaseUrl}. */
+    static String baseUrl(final String url) {
+        final int scheme = url.indexOf("://");
+        final int path = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        return path < 0 ? url : url.substring(0, path);
+    }
+
+    /** @return the status of a POST, -1 when the request failed (WebRequest's -1). */
+    private int post(final String url, final String body) {
+        try {
+            return client.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("X-API-Key", apiKey)
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(10))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        } catch (final java.io.IOException e) {
+            return -1;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** {@code CheckServerTz}. */
+    private void checkServerTz() {
+        if (tz.kind() == ServerTime.MEASURED) {
+            tzWarning = "";
+            return;
+        }
+        final int ruleS = ServerTime.offsetAtUtc(tz, terminals.get(0).timeGmtS());
+        final String warning = ruleS == offsetS
+                ? ""
+                : "InpServerTz=" + tz.id() + " gives UTC" + (ruleS >= 0 ? "+" : "") + ruleS / 60
+                        + " min now, the server clock is at UTC" + (offsetS >= 0 ? "+" : "") + offsetS / 60
+                        + " min: check it";
+        if (!warning.isEmpty() && !warning.equals(tzWarning)) {
+            log.add(warning);
+        }
+        tzWarning = warning;
+    }
+
     private void collect() {
         if (queue.size() >= spoolMaxBatches) {
             spoolFull();
@@ -206,6 +295,9 @@ final class TickCollectorSimulator {
         final StringBuilder batch = new StringBuilder();
         int inBatch = 0;
         final long windowMsc = Math.max(1, windowMinutes) * 60_000L;
+        final Terminal clock = terminals.get(0); // TimeTradeServer() and TimeGMT() are the terminal's
+        offsetS = ServerTime.measuredOffsetSeconds(clock.timeTradeServerS(), clock.timeGmtS());
+        checkServerTz();
         for (int i = 0; i < terminals.size(); i++) {
             final Terminal terminal = terminals.get(i);
             final long newest = terminal.newestMsc();
@@ -236,10 +328,14 @@ final class TickCollectorSimulator {
                     at[i] = 1;
                 }
                 s++;
+                final long utc = tz.kind() == ServerTime.MEASURED
+                        ? t - offsetS * 1000L
+                        : ServerTime.serverToUtcMsc(tz, t, prevUtc[i]);
+                prevUtc[i] = utc;
                 batch.append(inBatch == 0 ? "[" : ",")
                         .append(Mql5Json.tick(
                                 canonical[i],
-                                t - serverOffsetS * 1000L,
+                                utc,
                                 tick.bid(),
                                 tick.ask(),
                                 tick.last(),
@@ -249,7 +345,7 @@ final class TickCollectorSimulator {
                                 terminal.digits(),
                                 source,
                                 s,
-                                serverOffsetS));
+                                (int) ((t - utc) / 1000)));
                 inBatch++;
                 if (inBatch == batchMax) {
                     if (!spool(batch.append(']').toString(), s, last, at, scan)) {
