@@ -1,7 +1,12 @@
 package io.tickengine.edge.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tickengine.core.candle.BarBuffer;
+import io.tickengine.core.candle.codec.BarBatchParser;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.tick.NameTable;
@@ -9,7 +14,9 @@ import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.edge.AgentStatus;
 import io.tickengine.edge.EdgeContext;
+import io.tickengine.edge.store.BodyQueue;
 import io.tickengine.edge.store.TickAppender;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's listener (JDK HTTP server): {@code POST /ingest/tick} (also {@code /ingest/ticks}) with the engine's
- * contract, parsed and validated by the engine's own {@link TickParser}, and {@code GET /health}.
+ * contract, parsed and validated by the engine's own {@link TickParser}; {@code POST /ingest} (bars, checked by the
+ * engine's own {@link BarBatchParser}) and {@code POST /symbols}, stored whole in the {@link BodyQueue} and passed on
+ * in order; and {@code GET /health}.
  *
  * <p>A request is answered {@code 202 {"accepted":n,"duplicates":d}} only once its ticks are committed to SQLite
  * ({@code synchronous=FULL}): an acknowledged tick survives a crash of the agent or of Windows. Errors use the
@@ -58,6 +67,10 @@ public final class IngestServer implements AutoCloseable {
     private final ApiKeys keys;
     private final TickAppender appender;
     private final Runnable onStored;
+    private final BodyQueue bodies;
+    private final Runnable onBodyStored;
+    private final NameTable barSymbols = new NameTable(NAMES_CAPACITY);
+    private static final JsonFactory JSON = new JsonFactory();
     private final Supplier<AgentStatus> health;
     private final NameTable symbols = new NameTable(NAMES_CAPACITY);
     private final NameTable senders = new NameTable(NAMES_CAPACITY);
@@ -72,6 +85,8 @@ public final class IngestServer implements AutoCloseable {
 
     /**
      * @param onStored called after each request's ticks are committed (wakes the forwarder).
+     * @param bodies where bars and symbol entries are stored.
+     * @param onBodyStored called after each of them is committed (wakes their forwarder).
      * @param health the state {@code GET /health} reports.
      */
     public IngestServer(
@@ -79,14 +94,19 @@ public final class IngestServer implements AutoCloseable {
             final ApiKeys keys,
             final TickAppender appender,
             final Runnable onStored,
+            final BodyQueue bodies,
+            final Runnable onBodyStored,
             final Supplier<AgentStatus> health)
             throws IOException {
         this.context = context;
         this.keys = keys;
         this.appender = appender;
         this.onStored = onStored;
+        this.bodies = bodies;
+        this.onBodyStored = onBodyStored;
         this.health = health;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(symbols, senders, context.maxTicksPerRequest()));
+        this.scratch =
+                ThreadLocal.withInitial(() -> new Scratch(symbols, senders, barSymbols, context.maxTicksPerRequest()));
         final AtomicInteger threadNumber = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(context.threads(), task -> {
             final Thread t = new Thread(task, "edge-http-" + threadNumber.incrementAndGet());
@@ -133,6 +153,7 @@ public final class IngestServer implements AutoCloseable {
             final String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/ingest/tick", "/ingest/ticks" -> ingest(exchange);
+                case "/ingest", "/symbols" -> passOn(exchange, path);
                 case "/health" -> health(exchange);
                 default -> error(exchange, 404, "not found [path=" + path + "]");
             }
@@ -207,6 +228,90 @@ public final class IngestServer implements AutoCloseable {
                         exchange,
                         507,
                         "disk nearly full [buffer.min.free.mb=" + context.bufferMinFreeBytes() / (1024 * 1024) + "]");
+        }
+    }
+
+    /**
+     * Bars ({@code /ingest}) or symbol entries ({@code /symbols}): checked, stored whole, answered
+     * {@code 202 {"accepted":n}} once on disk, and passed on to the same path of the engine. Bars are checked as the
+     * engine checks them (D1 and longer only to the minute: their session is the engine's); symbol entries only for
+     * being JSON objects, since the engine checks them against the entries it has (a refusal is quarantined).
+     */
+    private void passOn(final HttpExchange exchange, final String path) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            error(exchange, 405, "method not allowed [method=" + exchange.getRequestMethod() + "]");
+            return;
+        }
+        if (closing) {
+            retryLater(exchange, "shutting down");
+            return;
+        }
+        if (!authorized(exchange)) {
+            return;
+        }
+        final String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            error(exchange, 415, "unsupported media type: use application/json");
+            return;
+        }
+        final Scratch s = scratch.get();
+        final int length = s.readBody(exchange, context.maxBodyBytes());
+        if (length < 0) {
+            error(exchange, 413, "body too large [max=" + context.maxBodyBytes() + "]");
+            return;
+        }
+        final int items;
+        if (path.equals("/ingest")) {
+            final BarBatchParser.Failure failure =
+                    s.bars.parse(new ByteArrayInputStream(s.bytes, 0, length), s.barBuffer, System.currentTimeMillis());
+            if (failure != null) {
+                send(
+                        exchange,
+                        failure.status(),
+                        JsonBodies.error(failure.status(), failure.message(), failure.index(), failure.field()));
+                return;
+            }
+            items = s.barBuffer.size();
+        } else {
+            items = countObjects(s.bytes, length);
+            if (items <= 0) {
+                error(exchange, 400, "expected a JSON object or array of symbol entries");
+                return;
+            }
+        }
+        try {
+            bodies.append(path, items, Arrays.copyOf(s.bytes, length), System.currentTimeMillis());
+        } catch (final SQLException e) {
+            LOG.error("cannot store a request [path={}]", path, e);
+            retryLater(exchange, "buffer unavailable: " + e.getMessage());
+            return;
+        }
+        onBodyStored.run();
+        send(exchange, 202, JsonBodies.accepted(items, 0));
+    }
+
+    /** @return the objects of a JSON object or array of objects, or -1 when the body is not that. */
+    private static int countObjects(final byte[] bytes, final int length) {
+        try (JsonParser p = JSON.createParser(bytes, 0, length)) {
+            final JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return p.nextToken() == null ? 1 : -1;
+            }
+            if (first != JsonToken.START_ARRAY) {
+                return -1;
+            }
+            int n = 0;
+            JsonToken token;
+            while ((token = p.nextToken()) == JsonToken.START_OBJECT) {
+                p.skipChildren();
+                n++;
+            }
+            return token == JsonToken.END_ARRAY && p.nextToken() == null ? n : -1;
+        } catch (final IOException e) {
+            return -1;
         }
     }
 
@@ -292,12 +397,15 @@ public final class IngestServer implements AutoCloseable {
     /** Per-thread parser state, reused for every request of its thread. */
     private static final class Scratch {
         final TickParser parser;
+        final BarBatchParser bars;
+        final BarBuffer barBuffer = new BarBuffer(256);
         final TickBuffer ticks = new TickBuffer(1024);
         final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
         byte[] bytes = new byte[64 * 1024];
 
-        Scratch(final NameTable symbols, final NameTable senders, final int maxTicks) {
+        Scratch(final NameTable symbols, final NameTable senders, final NameTable barSymbols, final int maxTicks) {
             parser = new TickParser(symbols, senders, maxTicks);
+            bars = new BarBatchParser(barSymbols, maxTicks, BarBatchParser.UNKNOWN_SESSION);
         }
 
         /** @return the body's length, or -1 if it is longer than {@code max}. */
