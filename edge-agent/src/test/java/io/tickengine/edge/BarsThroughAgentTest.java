@@ -78,6 +78,19 @@ class BarsThroughAgentTest {
             assertTrue(refused.body().contains("\"index\":0,\"field\":\"high\""), refused.body());
             final HttpResponse<String> notJson = post(agent, "/symbols", "EURUSD");
             assertEquals(400, notJson.statusCode(), notJson.body());
+            // POST /symbols as the engine checks it: digits 0..10, a point that matches them, one digits per name.
+            for (final String[] entry : List.of(
+                    new String[] {"{\"name\":\"GBPUSD\",\"digits\":11,\"point\":1e-11}", "digits"},
+                    new String[] {"{\"name\":\"GBPUSD\",\"digits\":5,\"point\":0.0001}", "point"},
+                    new String[] {
+                        "[{\"name\":\"GBPUSD\",\"digits\":5,\"point\":0.00001},"
+                                + "{\"name\":\"GBPUSD.m\",\"canonical\":\"GBPUSD\",\"digits\":3,\"point\":0.001}]",
+                        "digits"
+                    })) {
+                final HttpResponse<String> r = post(agent, "/symbols", entry[0]);
+                assertEquals(400, r.statusCode(), r.body());
+                assertTrue(r.body().contains("\"field\":\"" + entry[1] + "\""), r.body());
+            }
             final HttpResponse<String> unaligned = post(
                     agent,
                     "/ingest",

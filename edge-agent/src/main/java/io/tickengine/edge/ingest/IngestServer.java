@@ -1,14 +1,15 @@
 package io.tickengine.edge.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tickengine.core.candle.BarBuffer;
 import io.tickengine.core.candle.codec.BarBatchParser;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.security.Scope;
+import io.tickengine.core.symbol.InvalidSymbol;
+import io.tickengine.core.symbol.SymbolJsonReader;
+import io.tickengine.core.symbol.SymbolSpec;
+import io.tickengine.core.symbol.SymbolSpecs;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,7 @@ public final class IngestServer implements AutoCloseable {
     private final BodyQueue bodies;
     private final Runnable onBodyStored;
     private final NameTable barSymbols = new NameTable(NAMES_CAPACITY);
-    private static final JsonFactory JSON = new JsonFactory();
+
     private final Supplier<AgentStatus> health;
     private final NameTable symbols = new NameTable(NAMES_CAPACITY);
     private final NameTable senders = new NameTable(NAMES_CAPACITY);
@@ -234,8 +236,9 @@ public final class IngestServer implements AutoCloseable {
     /**
      * Bars ({@code /ingest}) or symbol entries ({@code /symbols}): checked, stored whole, answered
      * {@code 202 {"accepted":n}} once on disk, and passed on to the same path of the engine. Bars are checked as the
-     * engine checks them (D1 and longer only to the minute: their session is the engine's); symbol entries only for
-     * being JSON objects, since the engine checks them against the entries it has (a refusal is quarantined).
+     * engine checks them (D1 and longer only to the minute: their session is the engine's), symbol entries as the
+     * engine checks a request (digits, point, two digits for one canonical name); the engine alone knows the entries
+     * it has, so a conflict with one of those is its 400 at forwarding, quarantined.
      */
     private void passOn(final HttpExchange exchange, final String path) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
@@ -275,9 +278,12 @@ public final class IngestServer implements AutoCloseable {
             }
             items = s.barBuffer.size();
         } else {
-            items = countObjects(s.bytes, length);
-            if (items <= 0) {
-                error(exchange, 400, "expected a JSON object or array of symbol entries");
+            try {
+                final List<SymbolSpec> specs = SymbolJsonReader.read(new ByteArrayInputStream(s.bytes, 0, length));
+                SymbolSpecs.check(specs);
+                items = specs.size();
+            } catch (final InvalidSymbol e) {
+                send(exchange, 400, JsonBodies.error(400, e.getMessage(), e.index(), e.field()));
                 return;
             }
         }
@@ -290,29 +296,6 @@ public final class IngestServer implements AutoCloseable {
         }
         onBodyStored.run();
         send(exchange, 202, JsonBodies.accepted(items, 0));
-    }
-
-    /** @return the objects of a JSON object or array of objects, or -1 when the body is not that. */
-    private static int countObjects(final byte[] bytes, final int length) {
-        try (JsonParser p = JSON.createParser(bytes, 0, length)) {
-            final JsonToken first = p.nextToken();
-            if (first == JsonToken.START_OBJECT) {
-                p.skipChildren();
-                return p.nextToken() == null ? 1 : -1;
-            }
-            if (first != JsonToken.START_ARRAY) {
-                return -1;
-            }
-            int n = 0;
-            JsonToken token;
-            while ((token = p.nextToken()) == JsonToken.START_OBJECT) {
-                p.skipChildren();
-                n++;
-            }
-            return token == JsonToken.END_ARRAY && p.nextToken() == null ? n : -1;
-        } catch (final IOException e) {
-            return -1;
-        }
     }
 
     private boolean authorized(final HttpExchange exchange) throws IOException {

@@ -91,6 +91,7 @@ public final class BackfillHistorySimulator {
     /** {@code UseServerTz}. */
     private boolean useServerTz() {
         tz = ServerTime.parse(serverTz);
+        log.add("serverTz=" + (tz == null ? "unknown" : tz));
         if (tz == null) {
             comments.add("BackfillHistory: unknown time zone [value=" + serverTz + "]");
             return false;
@@ -137,6 +138,7 @@ public final class BackfillHistorySimulator {
             } catch (final java.io.IOException e) {
                 log.add("WebRequest failed: " + e); // -1: retried
             } catch (final InterruptedException e) {
+                log.add("interrupted");
                 Thread.currentThread().interrupt();
                 return false;
             }

@@ -61,10 +61,16 @@ class Mql5SymbolsTest {
             script.apiKey = KEY;
             script.symbolMap = "XAUUSD-=XAUUSD";
             script.mode = BackfillHistorySimulator.Mode.BARS;
-            assertTrue(script.onStart(), script.log.toString());
+            assertTrue(script.onStart(), script.comments + " " + script.log);
             assertTrue(get(engine, "/symbols?symbol=XAUUSD-").contains("\"canonical\":\"XAUUSD\",\"digits\":2"));
             // Candles of the canonical name, read by the broker name, at the symbol's digits.
-            final String candles = get(engine, "/candles?symbol=XAUUSD-&tf=M1&limit=3");
+            // The bars are journaled when acknowledged and reach the store a moment later.
+            String candles = get(engine, "/candles?symbol=XAUUSD-&tf=M1&limit=3");
+            final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+            while (candles.equals("[]") && System.nanoTime() - deadlineNs < 0) {
+                Thread.onSpinWait();
+                candles = get(engine, "/candles?symbol=XAUUSD-&tf=M1&limit=3");
+            }
             assertTrue(candles.contains("\"symbol\":\"XAUUSD\""), candles);
             assertTrue(candles.contains("\"open\":1.14"), candles);
         } finally {
