@@ -65,6 +65,7 @@ int     g_offsetS;          // the offset measured at the latest batch
 long    g_prevUtc[];        // UTC time of the newest tick converted, per symbol (the autumn switch's repeated hour)
 string  g_tzWarning = "";   // InpServerTz disagrees with the server clock
 bool    g_symbolsPending;   // POST /symbols not yet answered
+int     g_marketWatchTotal; // SymbolsTotal(true) when the symbols were last read
 long    g_queue[];          // spooled batches not yet acknowledged (their last seq), oldest first
 long    g_headSeq = 0;      // the batch whose parts are in memory (0: none)
 string  g_headLine = "";    // its position line
@@ -100,8 +101,6 @@ int OnInit()
    g_offsetS = TeMeasuredOffsetSeconds();
    if(!LoadSymbols())
       return INIT_PARAMETERS_INCORRECT;
-   ArrayResize(g_prevUtc, ArraySize(g_symbols));
-   ArrayInitialize(g_prevUtc, 0);
    g_symbolsPending = true;
    bool known = LoadState();
    LoadQueue(known);
@@ -114,12 +113,16 @@ int OnInit()
       g_sourceBase = InpSourceId != "" ? InpSourceId : NewSourceId();
       g_epoch = 0;
       for(int i = 0; i < ArraySize(g_symbols); i++)
-         StartPosition(i);
+         StartPosition(i, InpStartMinutesAgo);
       g_ackedLine = PositionLine();
       g_notice = "no saved state: new source " + g_sourceBase + ", collecting from "
                  + (InpStartMinutesAgo > 0 ? IntegerToString(InpStartMinutesAgo) + " minutes ago" : "now");
       Print("TickCollector: ", g_notice);
      }
+   else
+      for(int i = 0; i < ArraySize(g_symbols); i++)
+         if(g_lastMsc[i] == 0 && g_scanMsc[i] == 0)
+            StartPosition(i, 0);   // added since the state was saved: from now, not from the start of its history
    g_source = SourceOf(g_sourceBase, g_epoch);
    SaveState();
    TeBackoffReset(g_backoff);
@@ -139,6 +142,8 @@ void OnDeinit(const int reason)
 
 void OnTimer()
   {
+   if(InpSymbols == "" && SymbolsTotal(true) != g_marketWatchTotal)
+      AddMarketWatchSymbols();
    if(g_symbolsPending)
       SendSymbols();
    Collect();
@@ -170,19 +175,19 @@ void SendSymbols()
      }
   }
 
-//--- Where a new state starts: after the ticks the terminal already has (to the millisecond, those of the newest
-//--- millisecond counted), or InpStartMinutesAgo before the newest.
-void StartPosition(const int i)
+//--- Where a new state, or a symbol new to it, starts: after the ticks the terminal already has (to the
+//--- millisecond, those of the newest millisecond counted), or minutesAgo before the newest.
+void StartPosition(const int i, const int minutesAgo)
   {
    MqlTick newest;
    if(!SymbolInfoTick(g_symbols[i], newest) || newest.time_msc == 0)
      {
-      g_scanMsc[i] = ((long)TimeTradeServer() - (long)InpStartMinutesAgo * 60) * 1000;
+      g_scanMsc[i] = ((long)TimeTradeServer() - (long)minutesAgo * 60) * 1000;
       return;
      }
-   if(InpStartMinutesAgo > 0)
+   if(minutesAgo > 0)
      {
-      g_scanMsc[i] = (long)newest.time_msc - (long)InpStartMinutesAgo * 60000;
+      g_scanMsc[i] = (long)newest.time_msc - (long)minutesAgo * 60000;
       return;
      }
    MqlTick same[];
@@ -222,39 +227,69 @@ bool LoadSymbols()
       for(int i = 0; i < n; i++)
          list[i] = SymbolName(i, true);
      }
+   g_marketWatchTotal = SymbolsTotal(true);
    ArrayResize(g_symbols, 0);
    for(int i = 0; i < n; i++)
-     {
-      string s = list[i];
-      StringTrimLeft(s);
-      StringTrimRight(s);
-      if(s == "")
-         continue;
-      if(!SymbolSelect(s, true))
-        {
-         PrintFormat("TickCollector: unknown symbol [symbol=%s]", s);
+      if(!AddSymbol(list[i]))
          return false;
-        }
-      int k = ArraySize(g_symbols);
-      ArrayResize(g_symbols, k + 1);
-      ArrayResize(g_canonical, k + 1);
-      ArrayResize(g_lastMsc, k + 1);
-      ArrayResize(g_atLast, k + 1);
-      ArrayResize(g_scanMsc, k + 1);
-      g_symbols[k] = s;
-      string mapped = TeCanonical(s, InpSymbolMap);
-      g_canonical[k] = TeSafeSymbol(mapped);
-      if(g_canonical[k] != mapped)
-        {
-         g_notice = "symbol " + mapped + " sent as " + g_canonical[k] + " (name outside the engine's characters;"
-                    + " choose another with InpSymbolMap)";
-         Print("TickCollector: ", g_notice);
-        }
-      g_lastMsc[k] = 0;
-      g_atLast[k] = 0;
-      g_scanMsc[k] = 0;
-     }
    return ArraySize(g_symbols) > 0;
+  }
+
+//--- Adds a symbol to the collection (no position yet); false if the terminal does not know it.
+bool AddSymbol(const string name)
+  {
+   string s = name;
+   StringTrimLeft(s);
+   StringTrimRight(s);
+   if(s == "")
+      return true;
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+      if(g_symbols[i] == s)
+         return true;
+   if(!SymbolSelect(s, true))
+     {
+      PrintFormat("TickCollector: unknown symbol [symbol=%s]", s);
+      return false;
+     }
+   int k = ArraySize(g_symbols);
+   ArrayResize(g_symbols, k + 1);
+   ArrayResize(g_canonical, k + 1);
+   ArrayResize(g_lastMsc, k + 1);
+   ArrayResize(g_atLast, k + 1);
+   ArrayResize(g_scanMsc, k + 1);
+   ArrayResize(g_prevUtc, k + 1);
+   g_symbols[k] = s;
+   string mapped = TeCanonical(s, InpSymbolMap);
+   g_canonical[k] = TeSafeSymbol(mapped);
+   if(g_canonical[k] != mapped)
+     {
+      g_notice = "symbol " + mapped + " sent as " + g_canonical[k] + " (name outside the engine's characters;"
+                 + " choose another with InpSymbolMap)";
+      Print("TickCollector: ", g_notice);
+     }
+   g_lastMsc[k] = 0;
+   g_atLast[k] = 0;
+   g_scanMsc[k] = 0;
+   g_prevUtc[k] = 0;
+   return true;
+  }
+
+//--- With InpSymbols empty, a symbol added to Market Watch is collected from then on (its history before is
+//--- BackfillHistory's), and its specification goes to POST /symbols.
+void AddMarketWatchSymbols()
+  {
+   g_marketWatchTotal = SymbolsTotal(true);
+   int before = ArraySize(g_symbols);
+   for(int i = 0; i < g_marketWatchTotal; i++)
+      AddSymbol(SymbolName(i, true));
+   if(ArraySize(g_symbols) == before)
+      return;
+   for(int k = before; k < ArraySize(g_symbols); k++)
+      StartPosition(k, 0);
+   SaveState();
+   g_symbolsPending = true;
+   g_notice = IntegerToString(ArraySize(g_symbols) - before) + " symbol(s) added from Market Watch, collected from now";
+   Print("TickCollector: ", g_notice);
   }
 
 //+------------------------------------------------------------------+

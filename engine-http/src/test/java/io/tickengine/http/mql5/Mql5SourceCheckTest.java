@@ -172,7 +172,9 @@ class Mql5SourceCheckTest {
                 "g_offsetS = TeMeasuredOffsetSeconds();\n   CheckServerTz();", // measured per batch, in Collect
                 "TeServerToUtcMsc(g_tz, t, g_prevUtc[i])", // each tick at its own offset
                 "TeJsonSymbol(g_symbols[i], TeSafeSymbol(g_symbols[i]), g_canonical[i])",
-                "TeBaseUrl(InpEndpoint) + \"/symbols\"")) {
+                "TeBaseUrl(InpEndpoint) + \"/symbols\"",
+                "if(InpSymbols == \"\" && SymbolsTotal(true) != g_marketWatchTotal)", // a Market Watch addition
+                "if(g_lastMsc[i] == 0 && g_scanMsc[i] == 0)")) { // a symbol new to a saved state: from now
             assertTrue(collector.contains(step), "TickCollector.mq5 lacks: " + step);
         }
         final String script = Files.readString(mql5().resolve("Scripts/BackfillHistory.mq5"), StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,58 @@ class Mql5SymbolsTest {
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void shouldCollectAndDescribeASymbolAddedToMarketWatchFromThenOn() throws Exception {
+        final Mql5Fixture engine = new Mql5Fixture(dir.resolve("engine"));
+        final Terminal eurusd = Mql5Fixture.terminal("EURUSD_20260713", "EURUSD", 5);
+        final Terminal btcusd = Mql5Fixture.terminal("BTCUSD_20230220", "BTCUSD", 1);
+        final Random random = new Random(11);
+        final EngineServer server = engine.start();
+        final TickCollectorSimulator ea = Mql5Fixture.collector(engine, dir.resolve("files"), 500);
+        try {
+            ea.marketWatch = new ArrayList<>(List.of(eurusd)); // InpSymbols empty: Market Watch
+            ea.onInit();
+            Mql5Fixture.runToTheEnd(random, ea, eurusd);
+            btcusd.arrive(100); // ticks from before it was in Market Watch: BackfillHistory's
+            ea.marketWatch.add(btcusd);
+            ea.onTimer(); // the next timer sees it
+            Mql5Fixture.runToTheEnd(random, ea, btcusd);
+            assertEquals(List.of(200, 200), ea.symbolAnswers, "at start, and when the symbol came");
+            assertTrue(ea.notice.startsWith("1 symbol(s) added from Market Watch"), ea.notice);
+            assertTrue(get(engine, "/symbols?symbol=BTCUSD").contains("\"digits\":1"));
+        } finally {
+            server.close();
+        }
+        assertEquals(eurusd.ticks().size(), engine.m1TickVolume("EURUSD"));
+        assertEquals(btcusd.ticks().size() - 100, engine.m1TickVolume("BTCUSD"), "from the moment it was added");
+    }
+
+    @Test
+    void shouldStartASymbolAddedBetweenTwoRunsFromNowNotFromItsFirstTick() throws Exception {
+        final Mql5Fixture engine = new Mql5Fixture(dir.resolve("engine"));
+        final Terminal eurusd = Mql5Fixture.terminal("EURUSD_20260713", "EURUSD", 5);
+        final Terminal btcusd = Mql5Fixture.terminal("BTCUSD_20230220", "BTCUSD", 1);
+        final Random random = new Random(13);
+        final EngineServer server = engine.start();
+        try {
+            final TickCollectorSimulator first = Mql5Fixture.collector(engine, dir.resolve("files"), 500, eurusd);
+            first.onInit();
+            Mql5Fixture.runToTheEnd(random, first, eurusd);
+            btcusd.arrive(100);
+            // Restarted with one more symbol in InpSymbols, on the same Files folder (state and source kept).
+            final TickCollectorSimulator second =
+                    Mql5Fixture.collector(engine, dir.resolve("files"), 500, eurusd, btcusd);
+            second.onInit();
+            assertEquals(first.source(), second.source());
+            Mql5Fixture.runToTheEnd(random, second, eurusd, btcusd);
+            assertEquals(List.of(200), second.symbolAnswers);
+        } finally {
+            server.close();
+        }
+        assertEquals(eurusd.ticks().size(), engine.m1TickVolume("EURUSD"));
+        assertEquals(btcusd.ticks().size() - 100, engine.m1TickVolume("BTCUSD"));
     }
 
     private String get(final Mql5Fixture engine, final String path) throws Exception {

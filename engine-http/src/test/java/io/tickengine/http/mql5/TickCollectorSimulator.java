@@ -36,6 +36,12 @@ final class TickCollectorSimulator {
     int startMinutesAgo;
     int windowMinutes = 60;
     int spoolMaxBatches = 2000;
+    /**
+     * Market Watch, when {@code InpSymbols} is empty: the symbols collected, read again when its size changes (a test
+     * adds a terminal to it). {@code null}: {@code InpSymbols} lists the constructor's terminals.
+     */
+    List<Terminal> marketWatch;
+
     /** {@code ACCOUNT_LOGIN}. */
     long login = 1_234_567;
 
@@ -49,6 +55,7 @@ final class TickCollectorSimulator {
 
     private String[] canonical;
     private ServerTime.Tz tz;
+    private int marketWatchTotal;
     private long[] prevUtc;
     private boolean symbolsPending;
     /** The offset measured at the latest batch, seconds. */
@@ -88,7 +95,7 @@ final class TickCollectorSimulator {
 
     TickCollectorSimulator(
             final List<Terminal> terminals, final Mt5Files files, final String endpoint, final String apiKey) {
-        this.terminals = terminals;
+        this.terminals = new ArrayList<>(terminals);
         this.files = files;
         this.endpoint = endpoint;
         this.apiKey = apiKey;
@@ -103,21 +110,19 @@ final class TickCollectorSimulator {
         }
         stateFile = DIR + "/" + (sourceId.isEmpty() ? "collector" : "collector_" + sourceId) + ".state";
         spoolDir = DIR + "/" + (sourceId.isEmpty() ? "spool" : "spool_" + sourceId);
-        final int n = terminals.size();
-        canonical = new String[n];
-        prevUtc = new long[n];
-        symbolsPending = true;
-        lastMsc = new long[n];
-        atLast = new int[n];
-        scanMsc = new long[n];
-        for (int i = 0; i < n; i++) {
-            final String mapped = canonical(terminals.get(i).symbol(), symbolMap);
-            canonical[i] = safeSymbol(mapped);
-            if (!canonical[i].equals(mapped)) {
-                notice = "symbol " + mapped + " sent as " + canonical[i];
-                log.add(notice);
-            }
+        final List<Terminal> list = marketWatch != null ? List.copyOf(marketWatch) : List.copyOf(terminals);
+        marketWatchTotal = marketWatch != null ? marketWatch.size() : 0;
+        terminals.clear();
+        canonical = new String[0];
+        prevUtc = new long[0];
+        lastMsc = new long[0];
+        atLast = new int[0];
+        scanMsc = new long[0];
+        for (final Terminal t : list) {
+            addSymbol(t);
         }
+        symbolsPending = true;
+        final int n = terminals.size();
         final boolean known = loadState();
         loadQueue(known);
         if (known && queue.isEmpty() && !ackedLine.isEmpty() && lineSeq(ackedLine) < seq) {
@@ -127,19 +132,69 @@ final class TickCollectorSimulator {
             sourceBase = sourceId.isEmpty() ? newSourceId() : sourceId;
             epoch = 0;
             for (int i = 0; i < n; i++) {
-                startPosition(i);
+                startPosition(i, startMinutesAgo);
             }
             ackedLine = positionLine();
             notice = "no saved state: new source " + sourceBase;
             log.add(notice);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (lastMsc[i] == 0 && scanMsc[i] == 0) {
+                    startPosition(i, 0); // added since the state was saved
+                }
+            }
         }
         source = sourceOf(sourceBase, epoch);
         saveState();
         return this;
     }
 
+    /** {@code AddSymbol}. */
+    private void addSymbol(final Terminal t) {
+        for (final Terminal known : terminals) {
+            if (known.symbol().equals(t.symbol())) {
+                return;
+            }
+        }
+        final int k = terminals.size();
+        terminals.add(t);
+        canonical = Arrays.copyOf(canonical, k + 1);
+        lastMsc = Arrays.copyOf(lastMsc, k + 1);
+        atLast = Arrays.copyOf(atLast, k + 1);
+        scanMsc = Arrays.copyOf(scanMsc, k + 1);
+        prevUtc = Arrays.copyOf(prevUtc, k + 1);
+        final String mapped = canonical(t.symbol(), symbolMap);
+        canonical[k] = safeSymbol(mapped);
+        if (!canonical[k].equals(mapped)) {
+            notice = "symbol " + mapped + " sent as " + canonical[k];
+            log.add(notice);
+        }
+    }
+
+    /** {@code AddMarketWatchSymbols}. */
+    private void addMarketWatchSymbols() {
+        marketWatchTotal = marketWatch.size();
+        final int before = terminals.size();
+        for (final Terminal t : List.copyOf(marketWatch)) {
+            addSymbol(t);
+        }
+        if (terminals.size() == before) {
+            return;
+        }
+        for (int k = before; k < terminals.size(); k++) {
+            startPosition(k, 0);
+        }
+        saveState();
+        symbolsPending = true;
+        notice = (terminals.size() - before) + " symbol(s) added from Market Watch, collected from now";
+        log.add(notice);
+    }
+
     /** {@code OnTimer}: collect, then send. */
     void onTimer() {
+        if (marketWatch != null && marketWatch.size() != marketWatchTotal) {
+            addMarketWatchSymbols();
+        }
         if (symbolsPending) {
             sendSymbols();
         }
@@ -163,15 +218,15 @@ final class TickCollectorSimulator {
      * {@code StartPosition}. TimeTradeServer() before any tick is the terminal's own clock (the fixtures are of
      * different days; on a real terminal all symbols share one).
      */
-    private void startPosition(final int i) {
+    private void startPosition(final int i, final int minutesAgo) {
         final Terminal terminal = terminals.get(i);
         final long newest = terminal.newestMsc();
         if (newest == 0) {
-            scanMsc[i] = (terminal.nowMsc() / 1000 - startMinutesAgo * 60L) * 1000;
+            scanMsc[i] = (terminal.nowMsc() / 1000 - minutesAgo * 60L) * 1000;
             return;
         }
-        if (startMinutesAgo > 0) {
-            scanMsc[i] = newest - startMinutesAgo * 60_000L;
+        if (minutesAgo > 0) {
+            scanMsc[i] = newest - minutesAgo * 60_000L;
             return;
         }
         final int same = terminal.copyTicksRange(newest, newest).ticks().size();
