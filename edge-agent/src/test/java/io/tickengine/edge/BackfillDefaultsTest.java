@@ -92,7 +92,9 @@ class BackfillDefaultsTest {
         script.mode = mode;
         assertTrue(script.onStart(), script.comments + " " + script.log);
         final String last = script.comments.get(script.comments.size() - 1);
-        assertTrue(last.startsWith("BackfillHistory done [symbol=EURUSD]"), last);
+        // The day before the terminal's clock (server time, UTC+3): 2026-07-13 ... 2026-07-14.
+        final String from = BackfillHistorySimulator.timeToString(terminal.timeTradeServerS() - 86_400);
+        assertTrue(last.startsWith("BackfillHistory done [symbol=EURUSD, from=" + from + ", to="), last);
     }
 
     private static long backlog(final EdgeAgent agent) {

@@ -78,9 +78,16 @@ public final class BackfillHistorySimulator {
         if (ok) {
             ok = mode == Mode.TICKS ? sendTicks(canonical) : sendBars(canonical);
         }
-        comments.add("BackfillHistory " + (ok ? "done" : "stopped") + " [symbol=" + symbol + "]: " + progress
+        comments.add("BackfillHistory " + (ok ? "done" : "stopped") + " [symbol=" + symbol + ", from="
+                + timeToString(from) + ", to=" + timeToString(to) + "]: " + progress
                 + (below > 0 ? ", " + below + " batches sent before under this source" : ""));
         return ok;
+    }
+
+    /** MQL5's {@code TimeToString(t)}: {@code yyyy.mm.dd hh:mi}. */
+    public static String timeToString(final long timeS) {
+        return java.time.LocalDateTime.ofEpochSecond(timeS, 0, java.time.ZoneOffset.UTC)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd HH:mm"));
     }
 
     /** @return the range sent, server time in seconds: {@code [from, to]}. */

@@ -107,7 +107,7 @@ public final class Terminal {
     }
 
     /** {@code TimeTradeServer()}, in seconds: the broker's clock at {@link #timeGmtS()}. */
-    long timeTradeServerS() {
+    public long timeTradeServerS() {
         final long gmtMsc = timeGmtS() * 1000L;
         return Math.floorDiv(gmtMsc + offsetMscAtUtc.applyAsLong(gmtMsc), 1000L);
     }
