@@ -18,6 +18,10 @@
 //| deleted only after a 2xx: a restart or an outage loses nothing.   |
 //| A 413 halves the batch; a tick or symbol the engine refuses is    |
 //| set aside with the reason and the rest of the batch flows.        |
+//| Times: each tick is converted to UTC with the offset in force at  |
+//| its own time: InpServerTz's rule, or without one the offset       |
+//| TimeTradeServer() - TimeGMT() measured again for every batch.     |
+//| At start the symbols' specifications go to POST /symbols.         |
 //+------------------------------------------------------------------+
 #property copyright "Tick Engine"
 #property version   "2.00"
@@ -26,13 +30,14 @@
 #include <TickEngine/Http.mqh>
 #include <TickEngine/Json.mqh>
 #include <TickEngine/Symbols.mqh>
+#include <TickEngine/ServerTime.mqh>
 
 input string InpEndpoint        = "http://127.0.0.1:18000/ingest/tick"; // Edge agent (or engine) ingest URL
 input string InpApiKey          = "";      // API key (scope ingest)
 input string InpSymbols         = "";      // Symbols, comma-separated; empty = all of Market Watch
 input string InpSymbolMap       = "";      // Broker=canonical names, e.g. EURUSD.m=EURUSD
 input string InpSourceId        = "";      // Source id; empty = generated once per install
-input int    InpServerOffsetMin = 0;       // Broker server time minus UTC in minutes; 0 = measure
+input string InpServerTz        = "";      // Broker time zone: NY+7, Europe/Athens, UTC+2; empty = measure per batch
 input int    InpTimerMs         = 250;     // How often to collect and send
 input int    InpBatchMax        = 500;     // Most ticks per request
 input int    InpTimeoutMs       = 5000;    // WebRequest timeout
@@ -55,7 +60,12 @@ long    g_attemptedSeq = 0; // the newest batch (by its last seq) sent at least 
 string  g_ackedLine = "";   // the position after the newest acknowledged batch
 string  g_spoolDir;
 string  g_stateFile;
-int     g_offsetS;
+TeServerTz g_tz;            // InpServerTz
+int     g_offsetS;          // the offset measured at the latest batch
+long    g_prevUtc[];        // UTC time of the newest tick converted, per symbol (the autumn switch's repeated hour)
+string  g_tzWarning = "";   // InpServerTz disagrees with the server clock
+bool    g_symbolsPending;   // POST /symbols not yet answered
+int     g_marketWatchTotal; // SymbolsTotal(true) when the symbols were last read
 long    g_queue[];          // spooled batches not yet acknowledged (their last seq), oldest first
 long    g_headSeq = 0;      // the batch whose parts are in memory (0: none)
 string  g_headLine = "";    // its position line
@@ -82,9 +92,16 @@ int OnInit()
    ArrayResize(g_parts, 0);
    g_stateFile = TE_DIR + "\\" + (InpSourceId != "" ? "collector_" + InpSourceId : "collector") + ".state";
    g_spoolDir = TE_DIR + "\\" + (InpSourceId != "" ? "spool_" + InpSourceId : "spool");
-   g_offsetS = TeServerOffsetSeconds(InpServerOffsetMin);
+   if(!TeParseServerTz(InpServerTz, g_tz))
+     {
+      PrintFormat("TickCollector: unknown time zone [value=%s, expected=NY+7, an IANA id such as Europe/Athens, or "
+                  + "a fixed offset such as UTC+2]", InpServerTz);
+      return INIT_PARAMETERS_INCORRECT;
+     }
+   g_offsetS = TeMeasuredOffsetSeconds();
    if(!LoadSymbols())
       return INIT_PARAMETERS_INCORRECT;
+   g_symbolsPending = true;
    bool known = LoadState();
    LoadQueue(known);
    if(known && ArraySize(g_queue) == 0 && g_ackedLine != "" && LineSeq(g_ackedLine) < g_seq)
@@ -96,18 +113,23 @@ int OnInit()
       g_sourceBase = InpSourceId != "" ? InpSourceId : NewSourceId();
       g_epoch = 0;
       for(int i = 0; i < ArraySize(g_symbols); i++)
-         StartPosition(i);
+         StartPosition(i, InpStartMinutesAgo);
       g_ackedLine = PositionLine();
       g_notice = "no saved state: new source " + g_sourceBase + ", collecting from "
                  + (InpStartMinutesAgo > 0 ? IntegerToString(InpStartMinutesAgo) + " minutes ago" : "now");
       Print("TickCollector: ", g_notice);
      }
+   else
+      for(int i = 0; i < ArraySize(g_symbols); i++)
+         if(g_lastMsc[i] == 0 && g_scanMsc[i] == 0)
+            StartPosition(i, 0);   // added since the state was saved: from now, not from the start of its history
    g_source = SourceOf(g_sourceBase, g_epoch);
    SaveState();
    TeBackoffReset(g_backoff);
    EventSetMillisecondTimer(MathMax(50, InpTimerMs));
-   PrintFormat("TickCollector started [source=%s, symbols=%d, offsetS=%d, pendingBatches=%d, seq=%I64d]",
-               g_source, ArraySize(g_symbols), g_offsetS, ArraySize(g_queue), g_seq);
+   PrintFormat("TickCollector started [source=%s, symbols=%d, serverTz=%s, offsetS=%d, pendingBatches=%d, seq=%I64d]",
+               g_source, ArraySize(g_symbols), g_tz.kind == TE_TZ_MEASURED ? "measured" : g_tz.id, g_offsetS,
+               ArraySize(g_queue), g_seq);
    return INIT_SUCCEEDED;
   }
 
@@ -120,24 +142,52 @@ void OnDeinit(const int reason)
 
 void OnTimer()
   {
+   if(InpSymbols == "" && SymbolsTotal(true) != g_marketWatchTotal)
+      AddMarketWatchSymbols();
+   if(g_symbolsPending)
+      SendSymbols();
    Collect();
    Send();
    ShowStatus();
   }
 
-//--- Where a new state starts: after the ticks the terminal already has (to the millisecond, those of the newest
-//--- millisecond counted), or InpStartMinutesAgo before the newest.
-void StartPosition(const int i)
+//--- POST /symbols with the collected symbols (name, canonical name, digits, point, ...): the engine then rounds
+//--- their prices, counts spreads in points and answers for both names. Retried at each timer while the engine or
+//--- agent cannot be reached; a refusal (4xx) is shown and not retried.
+void SendSymbols()
+  {
+   string body = "";
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+      body += (i == 0 ? "[" : ",") + TeJsonSymbol(g_symbols[i], TeSafeSymbol(g_symbols[i]), g_canonical[i]);
+   TeResponse response;
+   int retryAfter = 0;
+   if(TeRequest("POST", TeBaseUrl(InpEndpoint) + "/symbols", InpApiKey, "application/json", body + "]",
+                InpTimeoutMs, response, retryAfter))
+     {
+      g_symbolsPending = false;
+      return;
+     }
+   if(response.status >= 400 && response.status < 500 && response.status != 429)
+     {
+      g_symbolsPending = false;
+      g_notice = "symbols not stored by the engine: " + response.error;
+      Print("TickCollector: ", g_notice);
+     }
+  }
+
+//--- Where a new state, or a symbol new to it, starts: after the ticks the terminal already has (to the
+//--- millisecond, those of the newest millisecond counted), or minutesAgo before the newest.
+void StartPosition(const int i, const int minutesAgo)
   {
    MqlTick newest;
    if(!SymbolInfoTick(g_symbols[i], newest) || newest.time_msc == 0)
      {
-      g_scanMsc[i] = ((long)TimeTradeServer() - (long)InpStartMinutesAgo * 60) * 1000;
+      g_scanMsc[i] = ((long)TimeTradeServer() - (long)minutesAgo * 60) * 1000;
       return;
      }
-   if(InpStartMinutesAgo > 0)
+   if(minutesAgo > 0)
      {
-      g_scanMsc[i] = (long)newest.time_msc - (long)InpStartMinutesAgo * 60000;
+      g_scanMsc[i] = (long)newest.time_msc - (long)minutesAgo * 60000;
       return;
      }
    MqlTick same[];
@@ -177,39 +227,69 @@ bool LoadSymbols()
       for(int i = 0; i < n; i++)
          list[i] = SymbolName(i, true);
      }
+   g_marketWatchTotal = SymbolsTotal(true);
    ArrayResize(g_symbols, 0);
    for(int i = 0; i < n; i++)
-     {
-      string s = list[i];
-      StringTrimLeft(s);
-      StringTrimRight(s);
-      if(s == "")
-         continue;
-      if(!SymbolSelect(s, true))
-        {
-         PrintFormat("TickCollector: unknown symbol [symbol=%s]", s);
+      if(!AddSymbol(list[i]))
          return false;
-        }
-      int k = ArraySize(g_symbols);
-      ArrayResize(g_symbols, k + 1);
-      ArrayResize(g_canonical, k + 1);
-      ArrayResize(g_lastMsc, k + 1);
-      ArrayResize(g_atLast, k + 1);
-      ArrayResize(g_scanMsc, k + 1);
-      g_symbols[k] = s;
-      string mapped = TeCanonical(s, InpSymbolMap);
-      g_canonical[k] = TeSafeSymbol(mapped);
-      if(g_canonical[k] != mapped)
-        {
-         g_notice = "symbol " + mapped + " sent as " + g_canonical[k] + " (name outside the engine's characters;"
-                    + " choose another with InpSymbolMap)";
-         Print("TickCollector: ", g_notice);
-        }
-      g_lastMsc[k] = 0;
-      g_atLast[k] = 0;
-      g_scanMsc[k] = 0;
-     }
    return ArraySize(g_symbols) > 0;
+  }
+
+//--- Adds a symbol to the collection (no position yet); false if the terminal does not know it.
+bool AddSymbol(const string name)
+  {
+   string s = name;
+   StringTrimLeft(s);
+   StringTrimRight(s);
+   if(s == "")
+      return true;
+   for(int i = 0; i < ArraySize(g_symbols); i++)
+      if(g_symbols[i] == s)
+         return true;
+   if(!SymbolSelect(s, true))
+     {
+      PrintFormat("TickCollector: unknown symbol [symbol=%s]", s);
+      return false;
+     }
+   int k = ArraySize(g_symbols);
+   ArrayResize(g_symbols, k + 1);
+   ArrayResize(g_canonical, k + 1);
+   ArrayResize(g_lastMsc, k + 1);
+   ArrayResize(g_atLast, k + 1);
+   ArrayResize(g_scanMsc, k + 1);
+   ArrayResize(g_prevUtc, k + 1);
+   g_symbols[k] = s;
+   string mapped = TeCanonical(s, InpSymbolMap);
+   g_canonical[k] = TeSafeSymbol(mapped);
+   if(g_canonical[k] != mapped)
+     {
+      g_notice = "symbol " + mapped + " sent as " + g_canonical[k] + " (name outside the engine's characters;"
+                 + " choose another with InpSymbolMap)";
+      Print("TickCollector: ", g_notice);
+     }
+   g_lastMsc[k] = 0;
+   g_atLast[k] = 0;
+   g_scanMsc[k] = 0;
+   g_prevUtc[k] = 0;
+   return true;
+  }
+
+//--- With InpSymbols empty, a symbol added to Market Watch is collected from then on (its history before is
+//--- BackfillHistory's), and its specification goes to POST /symbols.
+void AddMarketWatchSymbols()
+  {
+   g_marketWatchTotal = SymbolsTotal(true);
+   int before = ArraySize(g_symbols);
+   for(int i = 0; i < g_marketWatchTotal; i++)
+      AddSymbol(SymbolName(i, true));
+   if(ArraySize(g_symbols) == before)
+      return;
+   for(int k = before; k < ArraySize(g_symbols); k++)
+      StartPosition(k, 0);
+   SaveState();
+   g_symbolsPending = true;
+   g_notice = IntegerToString(ArraySize(g_symbols) - before) + " symbol(s) added from Market Watch, collected from now";
+   Print("TickCollector: ", g_notice);
   }
 
 //+------------------------------------------------------------------+
@@ -234,6 +314,9 @@ void Collect()
    string batch = "";
    int inBatch = 0;
    long windowMsc = (long)(InpWindowMinutes > 0 ? InpWindowMinutes : 1) * 60000;
+   // Measured for every batch: the broker's clock moves an hour at its daylight-saving switches.
+   g_offsetS = TeMeasuredOffsetSeconds();
+   CheckServerTz();
    for(int i = 0; i < count; i++)
      {
       MqlTick newest;
@@ -274,8 +357,9 @@ void Collect()
             at[i] = 1;
            }
          seq++;
-         string json = TeJsonTick(g_canonical[i], ticks[k], t - (long)g_offsetS * 1000, digits, g_source, seq,
-                                  g_offsetS);
+         long utc = g_tz.kind == TE_TZ_MEASURED ? t - (long)g_offsetS * 1000 : TeServerToUtcMsc(g_tz, t, g_prevUtc[i]);
+         g_prevUtc[i] = utc;
+         string json = TeJsonTick(g_canonical[i], ticks[k], utc, digits, g_source, seq, (int)((t - utc) / 1000));
          batch += (inBatch == 0 ? "[" : ",") + json;
          inBatch++;
          if(inBatch == InpBatchMax)
@@ -302,6 +386,23 @@ void Collect()
      }
    // No tick pending: what moved is only the scan over quiet stretches.
    ArrayCopy(g_scanMsc, scan);
+  }
+
+//--- With a rule, its offset now should be the measured one: a wrong InpServerTz shows on the chart.
+void CheckServerTz()
+  {
+   if(g_tz.kind == TE_TZ_MEASURED)
+     {
+      g_tzWarning = "";
+      return;
+     }
+   int ruleS = TeOffsetAtUtc(g_tz, (long)TimeGMT());
+   string warning = ruleS == g_offsetS ? ""
+                    : StringFormat("InpServerTz=%s gives UTC%+d min now, the server clock is at UTC%+d min: check it",
+                                   g_tz.id, ruleS / 60, g_offsetS / 60);
+   if(warning != "" && warning != g_tzWarning)
+      Print("TickCollector: ", warning);
+   g_tzWarning = warning;
   }
 
 void SpoolFull()
@@ -722,6 +823,7 @@ void ShowStatus()
                         + "round trip: %u ms   last error: %s\n%s%s",
                         g_source, g_sent, ArraySize(g_queue), g_seq, g_refused, g_lastRoundTripMs,
                         g_lastError == "" ? "none" : g_lastError,
-                        g_alarm == "" ? "" : "ALARM: " + g_alarm + "\n", g_notice));
+                        g_alarm == "" ? "" : "ALARM: " + g_alarm + "\n",
+                        g_tzWarning == "" ? g_notice : g_tzWarning + "\n" + g_notice));
   }
 //+------------------------------------------------------------------+

@@ -71,6 +71,14 @@ int TeRetryAfter(const string headers)
    return (int)StringToInteger(value);
   }
 
+//--- "http://host:port" of a URL: scheme, host and port, without the path.
+string TeBaseUrl(const string url)
+  {
+   int scheme = StringFind(url, "://");
+   int path = StringFind(url, "/", scheme < 0 ? 0 : scheme + 3);
+   return path < 0 ? url : StringSubstr(url, 0, path);
+  }
+
 //--- One request. method is "GET" or "POST"; body is ignored for GET.
 //--- The URL (scheme, host and port) must be in Tools > Options > Expert Advisors > "Allow WebRequest".
 bool TeRequest(const string method, const string url, const string apiKey, const string contentType,

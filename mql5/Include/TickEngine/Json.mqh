@@ -59,6 +59,35 @@ string TeJsonBar(const string symbol, const string timeframe, const MqlRates &ra
           + ",\"spread\":" + DoubleToString(rate.spread * point, digits) + "}";
   }
 
+//--- A string member that MT5 may leave empty: null then (the engine refuses an empty currency).
+string TeJsonStringOrNull(const string value, const int maxLength)
+  {
+   return value == "" ? "null" : TeJsonString(StringSubstr(value, 0, maxLength));
+  }
+
+//--- A number MT5 may leave at 0: null then (the engine wants it above 0).
+string TeJsonPositiveOrNull(const double value, const int digits)
+  {
+   return value > 0 ? DoubleToString(value, digits) : "null";
+  }
+
+//--- One entry of POST /symbols: the broker's name as sent (TeSafeSymbol), the name the engine stores it under, and
+//--- the specification of brokerSymbol.
+string TeJsonSymbol(const string brokerSymbol, const string name, const string canonical)
+  {
+   int digits = (int)SymbolInfoInteger(brokerSymbol, SYMBOL_DIGITS);
+   return "{\"name\":" + TeJsonString(name)
+          + ",\"canonical\":" + TeJsonString(canonical)
+          + ",\"digits\":" + IntegerToString(digits)
+          + ",\"point\":" + DoubleToString(SymbolInfoDouble(brokerSymbol, SYMBOL_POINT), digits)
+          + ",\"tick_size\":" + TeJsonPositiveOrNull(SymbolInfoDouble(brokerSymbol, SYMBOL_TRADE_TICK_SIZE), digits)
+          + ",\"contract_size\":" + TeJsonPositiveOrNull(SymbolInfoDouble(brokerSymbol, SYMBOL_TRADE_CONTRACT_SIZE), 2)
+          + ",\"currency_base\":" + TeJsonStringOrNull(SymbolInfoString(brokerSymbol, SYMBOL_CURRENCY_BASE), 16)
+          + ",\"currency_profit\":" + TeJsonStringOrNull(SymbolInfoString(brokerSymbol, SYMBOL_CURRENCY_PROFIT), 16)
+          + ",\"currency_margin\":" + TeJsonStringOrNull(SymbolInfoString(brokerSymbol, SYMBOL_CURRENCY_MARGIN), 16)
+          + ",\"description\":" + TeJsonStringOrNull(SymbolInfoString(brokerSymbol, SYMBOL_DESCRIPTION), 256) + "}";
+  }
+
 //--- The ack of POST /signals/ack.
 string TeJsonAck(const string signalId, const string leaseId, const string consumer, const string result,
                  const ulong ticket, const double fillPrice, const uint retcode, const string message)

@@ -1,6 +1,6 @@
 //+------------------------------------------------------------------+
 //| Symbols.mqh - broker symbol names <-> canonical names             |
-//| ("EURUSD.m=EURUSD,XAUUSDm=XAUUSD"), and broker time to UTC.       |
+//| ("EURUSD.m=EURUSD,XAUUSDm=XAUUSD"); broker time: ServerTime.mqh.  |
 //+------------------------------------------------------------------+
 #property strict
 
@@ -64,16 +64,6 @@ string TeSafeSymbol(const string name)
       out += ok ? ShortToString(c) : "_";
      }
    return out == "" ? "_" : out;
-  }
-
-//--- Broker server time minus UTC, in seconds: from the input when set (minutes), else measured and rounded
-//--- to 15 minutes (TimeTradeServer and TimeGMT are read a moment apart).
-int TeServerOffsetSeconds(const int inputMinutes)
-  {
-   if(inputMinutes != 0)
-      return inputMinutes * 60;
-   long measured = (long)(TimeTradeServer() - TimeGMT());
-   return (int)(MathRound(measured / 900.0) * 900);
   }
 
 #endif

@@ -1,10 +1,12 @@
 package io.tickengine.edge;
 
 import io.tickengine.core.security.ApiKeys;
+import io.tickengine.edge.forward.BodyForwarder;
 import io.tickengine.edge.forward.EngineClient;
 import io.tickengine.edge.forward.ForwardStats;
 import io.tickengine.edge.forward.Forwarder;
 import io.tickengine.edge.ingest.IngestServer;
+import io.tickengine.edge.store.BodyQueue;
 import io.tickengine.edge.store.StoreStatus;
 import io.tickengine.edge.store.TickAppender;
 import io.tickengine.edge.store.TickStore;
@@ -36,6 +38,8 @@ public final class EdgeAgent implements AutoCloseable {
     private StoreStatus storeStatus;
     private TickAppender appender;
     private Forwarder forwarder;
+    private BodyQueue bodies;
+    private BodyForwarder bodyForwarder;
     private IngestServer server;
     private volatile boolean closed;
 
@@ -74,7 +78,10 @@ public final class EdgeAgent implements AutoCloseable {
                 Duration.ofMillis(context.engineConnectTimeoutMs()),
                 Duration.ofMillis(context.engineRequestTimeoutMs()));
         forwarder = remember(new Forwarder(context, store, client, stats)).start();
-        server = remember(new IngestServer(context, listenerKeys, appender, forwarder::wake, this::status))
+        bodies = remember(BodyQueue.open(store));
+        bodyForwarder = remember(new BodyForwarder(context, bodies, client)).start();
+        server = remember(new IngestServer(
+                        context, listenerKeys, appender, forwarder::wake, bodies, bodyForwarder::wake, this::status))
                 .start();
         LOG.info(
                 "edge agent started [agentId={}, listen={}:{}, engine={}, buffer={}, backlog={}]",
@@ -104,6 +111,16 @@ public final class EdgeAgent implements AutoCloseable {
     /** @return the buffer. */
     public TickStore store() {
         return store;
+    }
+
+    /** @return the bars and symbol entries stored and not yet acknowledged by the engine. */
+    public BodyQueue bodies() {
+        return bodies;
+    }
+
+    /** @return bars and symbol entries the engine acknowledged since start. */
+    public long forwardedBodyItems() {
+        return bodyForwarder.forwardedItems.get();
     }
 
     /** @return the forwarding counters. */

@@ -42,8 +42,13 @@ final class EngineFixture implements AutoCloseable {
 
     /** @param settings {@code key=value} pairs of the engine's context, e.g. {@code names.capacity=1}. */
     EngineFixture(final Path dataDir, final String... settings) throws Exception {
+        this(dataDir, freeLoopbackPort(), settings);
+    }
+
+    /** An engine on a given port (an EA's default URL). */
+    EngineFixture(final Path dataDir, final int port, final String... settings) throws Exception {
         this.dataDir = dataDir;
-        this.port = freeLoopbackPort();
+        this.port = port;
         this.settings = settings.clone();
         start();
     }

@@ -89,6 +89,7 @@ class StatusPageTest {
                     WAIT,
                     STATE);
             assertPictureWithCandles(chartShot(page));
+            keepForTheDocs(page, "status.page.screenshot");
 
             // A timeframe with no candles says what to do instead of a blank.
             choose(page, "BTCUSD", "W1");
@@ -160,6 +161,21 @@ class StatusPageTest {
     }
 
     /** @return a screenshot of the picked chart's canvas. */
+    /**
+     * Writes the whole page as a PNG to the file the system property names, when set: the picture in
+     * {@code docs/img/} is made this way ({@code -Dstatus.page.screenshot=$PWD/docs/img/status-page.png}).
+     */
+    private static void keepForTheDocs(final DevTools page, final String property) throws Exception {
+        final String file = System.getProperty(property);
+        if (file != null && !file.isBlank()) {
+            // At 80 %, as a browser's zoom shows it, the figures and the chart fit in the window together.
+            page.evaluate("(() => { document.body.style.zoom = '0.8'; window.scrollTo(0, 0); return true; })()");
+            final double visible = Double.parseDouble(page.evaluate("String(window.innerHeight)"));
+            Files.write(Path.of(file), page.screenshot(0, 0, WIDTH, visible));
+            page.evaluate("(() => { document.body.style.zoom = ''; return true; })()");
+        }
+    }
+
     private Path chartShot(final DevTools page) throws Exception {
         final String[] rect = page.evaluate("(() => { const c = document.getElementById('picked-canvas');"
                         + " c.scrollIntoView(); const r = c.getBoundingClientRect();"

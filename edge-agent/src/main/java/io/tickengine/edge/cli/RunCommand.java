@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the agent: accept ticks on /ingest/tick (default 127.0.0.1:18000), commit each request to SQLite "
-                    + "before answering 202, and forward the buffer to the engine.",
+            "Run the agent: accept ticks on /ingest/tick, bars on /ingest and symbol entries on /symbols (default "
+                    + "127.0.0.1:18000), commit each request to SQLite before answering 202, and forward the buffer to "
+                    + "the engine.",
             "Listener keys: TICK_API_KEYS or TICK_API_KEY_FILE, like the engine; with none, a key is generated, printed "
                     + "once, and only its SHA-256 digest is kept (DATA_DIR/api-keys).",
             "Engine key: EDGE_ENGINE_API_KEY or engine.api.key.file."

@@ -42,6 +42,9 @@ public final class EngineClient {
     private static final String USER_AGENT = "tick-engine-edge-agent/0.1";
 
     private final URI endpoint;
+    /** The engine's base URL without a trailing slash. */
+    private final String base;
+
     private final String apiKey;
     private final Duration requestTimeout;
     private final HttpClient http;
@@ -60,8 +63,9 @@ public final class EngineClient {
             final Duration requestTimeout)
             throws IOException, GeneralSecurityException {
         // Appended, not resolved: an engine behind a proxy may live under a path prefix.
-        final String base = engineUrl.toString();
-        this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/ingest/tick");
+        final String url = engineUrl.toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.endpoint = URI.create(base + "/ingest/tick");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.requestTimeout = requestTimeout;
         final HttpClient.Builder builder = HttpClient.newBuilder()
@@ -115,6 +119,32 @@ public final class EngineClient {
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, failure) -> failure == null ? classify(response) : noAnswer(failure));
+    }
+
+    /**
+     * Posts a JSON body to another path of the engine ({@code /ingest} for bars, {@code /symbols}) and waits for the
+     * answer, classified as for ticks.
+     *
+     * @throws InterruptedException if the thread is interrupted (the agent is stopping); the body is sent again.
+     */
+    public EngineAnswer postJson(final String path, final byte[] body) throws InterruptedException {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .header("X-API-Key", apiKey)
+                .header("User-Agent", USER_AGENT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        final CompletableFuture<EngineAnswer> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, failure) -> failure == null ? classify(response) : noAnswer(failure));
+        try {
+            return answer.get();
+        } catch (final InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static EngineAnswer classify(final HttpResponse<byte[]> response) {

@@ -2,14 +2,22 @@ package io.tickengine.edge.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tickengine.core.candle.BarBuffer;
+import io.tickengine.core.candle.codec.BarBatchParser;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.security.Scope;
+import io.tickengine.core.symbol.InvalidSymbol;
+import io.tickengine.core.symbol.SymbolJsonReader;
+import io.tickengine.core.symbol.SymbolSpec;
+import io.tickengine.core.symbol.SymbolSpecs;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickBuffer;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.edge.AgentStatus;
 import io.tickengine.edge.EdgeContext;
+import io.tickengine.edge.store.BodyQueue;
 import io.tickengine.edge.store.TickAppender;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's listener (JDK HTTP server): {@code POST /ingest/tick} (also {@code /ingest/ticks}) with the engine's
- * contract, parsed and validated by the engine's own {@link TickParser}, and {@code GET /health}.
+ * contract, parsed and validated by the engine's own {@link TickParser}; {@code POST /ingest} (bars, checked by the
+ * engine's own {@link BarBatchParser}) and {@code POST /symbols}, stored whole in the {@link BodyQueue} and passed on
+ * in order; and {@code GET /health}.
  *
  * <p>A request is answered {@code 202 {"accepted":n,"duplicates":d}} only once its ticks are committed to SQLite
  * ({@code synchronous=FULL}): an acknowledged tick survives a crash of the agent or of Windows. Errors use the
@@ -58,6 +69,10 @@ public final class IngestServer implements AutoCloseable {
     private final ApiKeys keys;
     private final TickAppender appender;
     private final Runnable onStored;
+    private final BodyQueue bodies;
+    private final Runnable onBodyStored;
+    private final NameTable barSymbols = new NameTable(NAMES_CAPACITY);
+
     private final Supplier<AgentStatus> health;
     private final NameTable symbols = new NameTable(NAMES_CAPACITY);
     private final NameTable senders = new NameTable(NAMES_CAPACITY);
@@ -72,6 +87,8 @@ public final class IngestServer implements AutoCloseable {
 
     /**
      * @param onStored called after each request's ticks are committed (wakes the forwarder).
+     * @param bodies where bars and symbol entries are stored.
+     * @param onBodyStored called after each of them is committed (wakes their forwarder).
      * @param health the state {@code GET /health} reports.
      */
     public IngestServer(
@@ -79,14 +96,19 @@ public final class IngestServer implements AutoCloseable {
             final ApiKeys keys,
             final TickAppender appender,
             final Runnable onStored,
+            final BodyQueue bodies,
+            final Runnable onBodyStored,
             final Supplier<AgentStatus> health)
             throws IOException {
         this.context = context;
         this.keys = keys;
         this.appender = appender;
         this.onStored = onStored;
+        this.bodies = bodies;
+        this.onBodyStored = onBodyStored;
         this.health = health;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(symbols, senders, context.maxTicksPerRequest()));
+        this.scratch =
+                ThreadLocal.withInitial(() -> new Scratch(symbols, senders, barSymbols, context.maxTicksPerRequest()));
         final AtomicInteger threadNumber = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(context.threads(), task -> {
             final Thread t = new Thread(task, "edge-http-" + threadNumber.incrementAndGet());
@@ -133,6 +155,7 @@ public final class IngestServer implements AutoCloseable {
             final String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/ingest/tick", "/ingest/ticks" -> ingest(exchange);
+                case "/ingest", "/symbols" -> passOn(exchange, path);
                 case "/health" -> health(exchange);
                 default -> error(exchange, 404, "not found [path=" + path + "]");
             }
@@ -208,6 +231,71 @@ public final class IngestServer implements AutoCloseable {
                         507,
                         "disk nearly full [buffer.min.free.mb=" + context.bufferMinFreeBytes() / (1024 * 1024) + "]");
         }
+    }
+
+    /**
+     * Bars ({@code /ingest}) or symbol entries ({@code /symbols}): checked, stored whole, answered
+     * {@code 202 {"accepted":n}} once on disk, and passed on to the same path of the engine. Bars are checked as the
+     * engine checks them (D1 and longer only to the minute: their session is the engine's), symbol entries as the
+     * engine checks a request (digits, point, two digits for one canonical name); the engine alone knows the entries
+     * it has, so a conflict with one of those is its 400 at forwarding, quarantined.
+     */
+    private void passOn(final HttpExchange exchange, final String path) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            error(exchange, 405, "method not allowed [method=" + exchange.getRequestMethod() + "]");
+            return;
+        }
+        if (closing) {
+            retryLater(exchange, "shutting down");
+            return;
+        }
+        if (!authorized(exchange)) {
+            return;
+        }
+        final String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            error(exchange, 415, "unsupported media type: use application/json");
+            return;
+        }
+        final Scratch s = scratch.get();
+        final int length = s.readBody(exchange, context.maxBodyBytes());
+        if (length < 0) {
+            error(exchange, 413, "body too large [max=" + context.maxBodyBytes() + "]");
+            return;
+        }
+        final int items;
+        if (path.equals("/ingest")) {
+            final BarBatchParser.Failure failure =
+                    s.bars.parse(new ByteArrayInputStream(s.bytes, 0, length), s.barBuffer, System.currentTimeMillis());
+            if (failure != null) {
+                send(
+                        exchange,
+                        failure.status(),
+                        JsonBodies.error(failure.status(), failure.message(), failure.index(), failure.field()));
+                return;
+            }
+            items = s.barBuffer.size();
+        } else {
+            try {
+                final List<SymbolSpec> specs = SymbolJsonReader.read(new ByteArrayInputStream(s.bytes, 0, length));
+                SymbolSpecs.check(specs);
+                items = specs.size();
+            } catch (final InvalidSymbol e) {
+                send(exchange, 400, JsonBodies.error(400, e.getMessage(), e.index(), e.field()));
+                return;
+            }
+        }
+        try {
+            bodies.append(path, items, Arrays.copyOf(s.bytes, length), System.currentTimeMillis());
+        } catch (final SQLException e) {
+            LOG.error("cannot store a request [path={}]", path, e);
+            retryLater(exchange, "buffer unavailable: " + e.getMessage());
+            return;
+        }
+        onBodyStored.run();
+        send(exchange, 202, JsonBodies.accepted(items, 0));
     }
 
     private boolean authorized(final HttpExchange exchange) throws IOException {
@@ -292,12 +380,15 @@ public final class IngestServer implements AutoCloseable {
     /** Per-thread parser state, reused for every request of its thread. */
     private static final class Scratch {
         final TickParser parser;
+        final BarBatchParser bars;
+        final BarBuffer barBuffer = new BarBuffer(256);
         final TickBuffer ticks = new TickBuffer(1024);
         final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
         byte[] bytes = new byte[64 * 1024];
 
-        Scratch(final NameTable symbols, final NameTable senders, final int maxTicks) {
+        Scratch(final NameTable symbols, final NameTable senders, final NameTable barSymbols, final int maxTicks) {
             parser = new TickParser(symbols, senders, maxTicks);
+            bars = new BarBatchParser(barSymbols, maxTicks, BarBatchParser.UNKNOWN_SESSION);
         }
 
         /** @return the body's length, or -1 if it is longer than {@code max}. */

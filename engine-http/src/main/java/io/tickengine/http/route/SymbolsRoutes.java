@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.security.Scope;
 import io.tickengine.core.symbol.InvalidSymbol;
+import io.tickengine.core.symbol.SymbolJsonReader;
 import io.tickengine.core.symbol.SymbolSpec;
 import io.tickengine.core.symbol.SymbolSpecs;
 import io.tickengine.core.symbol.SymbolStore;
@@ -33,7 +34,7 @@ public final class SymbolsRoutes {
             }
             final List<SymbolSpec> specs;
             try {
-                specs = SymbolJson.read(JsonRequests.body(exchange));
+                specs = SymbolJsonReader.read(JsonRequests.body(exchange));
                 SymbolSpecs.check(specs);
             } catch (final InvalidSymbol e) {
                 exchange.respond(badRequest(exchange, e));

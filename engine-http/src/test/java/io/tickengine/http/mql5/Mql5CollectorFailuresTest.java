@@ -150,7 +150,7 @@ class Mql5CollectorFailuresTest {
                 new ArrayList<>(terminal("EURUSD_20260713", "EURUSD", 5).ticks());
         final Terminal.MqlTick t = ticks.get(100);
         ticks.add(101, new Terminal.MqlTick(t.timeMsc(), 0, 0, 0, 0, 0, 6)); // no price at all: invalid
-        final Terminal eurusd = new Terminal("EURUSD", 5, ticks);
+        final Terminal eurusd = new Terminal("EURUSD", 5, Mql5Fixture.UTC_PLUS_3, ticks);
         final TickCollectorSimulator ea = collector(fixture, files, 500, eurusd);
         ea.onInit();
         try (EngineServer engine = fixture.start()) {
@@ -189,6 +189,6 @@ class Mql5CollectorFailuresTest {
                     t.timeMsc(), t.bid(), t.ask(), t.last(), t.volume(), t.volumeReal(), t.flags() | extraBits));
         }
         assertTrue(TickFiles.ticks("EURUSD_20260713").size() == ticks.size());
-        return new Terminal(terminal.symbol(), terminal.digits(), ticks);
+        return new Terminal(terminal.symbol(), terminal.digits(), Mql5Fixture.UTC_PLUS_3, ticks);
     }
 }

@@ -68,7 +68,6 @@ final class Mql5Fixture {
             final Mql5Fixture engine, final Path files, final int batchMax, final Terminal... terminals) {
         final TickCollectorSimulator ea =
                 new TickCollectorSimulator(List.of(terminals), new Mt5Files(files), engine.ingestUrl(), KEY);
-        ea.serverOffsetS = UTC_PLUS_3;
         ea.batchMax = batchMax;
         return ea;
     }

@@ -49,7 +49,6 @@ class Mql5FlowsTest {
         final Terminal btcusd = new Terminal("BTCUSD", 1, TickFiles.ticks("BTCUSD_20230220"), UTC_PLUS_3);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
                 List.of(eurusd, btcusd), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
-        ea.serverOffsetS = UTC_PLUS_3;
         ea.onInit();
         final Random random = new Random(7);
         EngineServer engine = start();
@@ -95,10 +94,9 @@ class Mql5FlowsTest {
                 ticks.add(new Terminal.MqlTick(start + ms * 7L, 1.1 + ms * 0.00001 + k * 0.000001, 1.2, 0, 0, 0, 6));
             }
         }
-        final Terminal terminal = new Terminal("EURUSD", 6, ticks);
+        final Terminal terminal = new Terminal("EURUSD", 6, UTC_PLUS_3, ticks);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
                 List.of(terminal), new Mt5Files(files), "http://127.0.0.1:" + port + "/ingest/tick", KEY);
-        ea.serverOffsetS = UTC_PLUS_3;
         ea.batchMax = 50;
         ea.onInit();
         try (EngineServer engine = start()) {

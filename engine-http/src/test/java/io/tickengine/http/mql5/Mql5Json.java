@@ -71,6 +71,37 @@ final class Mql5Json {
                 + ",\"spread\":" + doubleToString(spreadPoints * point, digits) + "}";
     }
 
+    /** {@code TeJsonStringOrNull}. */
+    static String stringOrNull(final String value, final int maxLength) {
+        return value.isEmpty()
+                ? "null"
+                : "\""
+                        + value.substring(0, Math.min(maxLength, value.length()))
+                                .replace("\\", "\\\\")
+                                .replace("\"", "\\\"")
+                        + "\"";
+    }
+
+    /** {@code TeJsonPositiveOrNull}. */
+    static String positiveOrNull(final double value, final int digits) {
+        return value > 0 ? doubleToString(value, digits) : "null";
+    }
+
+    /** {@code TeJsonSymbol}: a terminal's symbol under its canonical name, for {@code POST /symbols}. */
+    static String symbol(final Terminal terminal, final String canonical) {
+        final int digits = terminal.digits();
+        return "{\"name\":\"" + TickCollectorSimulator.safeSymbol(terminal.symbol()) + "\""
+                + ",\"canonical\":\"" + canonical + "\""
+                + ",\"digits\":" + digits
+                + ",\"point\":" + doubleToString(Math.pow(10, -digits), digits)
+                + ",\"tick_size\":" + positiveOrNull(terminal.tickSize, digits)
+                + ",\"contract_size\":" + positiveOrNull(terminal.contractSize, 2)
+                + ",\"currency_base\":" + stringOrNull(terminal.currencyBase, 16)
+                + ",\"currency_profit\":" + stringOrNull(terminal.currencyProfit, 16)
+                + ",\"currency_margin\":" + stringOrNull(terminal.currencyMargin, 16)
+                + ",\"description\":" + stringOrNull(terminal.description, 256) + "}";
+    }
+
     /** {@code TeJsonAck}. */
     static String ack(
             final String signalId,

@@ -164,6 +164,54 @@ class Mql5SourceCheckTest {
     }
 
     @Test
+    void shouldConvertTimesAndSendSymbolsAsTheSimulatorsModel() throws IOException {
+        final String collector = Files.readString(mql5().resolve("Experts/TickCollector.mq5"), StandardCharsets.UTF_8);
+        for (final String step : List.of(
+                "#include <TickEngine/ServerTime.mqh>",
+                "if(!TeParseServerTz(InpServerTz, g_tz))", // an unknown zone stops the EA at start
+                "g_offsetS = TeMeasuredOffsetSeconds();\n   CheckServerTz();", // measured per batch, in Collect
+                "TeServerToUtcMsc(g_tz, t, g_prevUtc[i])", // each tick at its own offset
+                "TeJsonSymbol(g_symbols[i], TeSafeSymbol(g_symbols[i]), g_canonical[i])",
+                "TeBaseUrl(InpEndpoint) + \"/symbols\"",
+                "if(InpSymbols == \"\" && SymbolsTotal(true) != g_marketWatchTotal)", // a Market Watch addition
+                "if(g_lastMsc[i] == 0 && g_scanMsc[i] == 0)")) { // a symbol new to a saved state: from now
+            assertTrue(collector.contains(step), "TickCollector.mq5 lacks: " + step);
+        }
+        final String script = Files.readString(mql5().resolve("Scripts/BackfillHistory.mq5"), StandardCharsets.UTF_8);
+        for (final String step : List.of(
+                "g_to = InpTo != 0 ? InpTo : TimeTradeServer();",
+                "g_from = InpFrom != 0 ? InpFrom : g_to - 86400;",
+                "Post(\"/symbols\", \"[\" + TeJsonSymbol(",
+                "long seq = dayStart / 86400000 * TE_SEQ_PER_DAY + k + 1;",
+                "#define TE_SEQ_PER_DAY " + BackfillHistorySimulator.SEQ_PER_DAY,
+                "TeServerToUtcMsc(g_tz, ticks[k].time_msc, prevUtc)",
+                "TeServerToUtcMsc(g_tz, (long)rates[k].time * 1000, prevUtc)",
+                "rates[n - 1].time + PeriodSeconds(InpTimeframe) > (long)g_to", // closed bars only
+                "response.status == 409",
+                "Comment(\"BackfillHistory: \" + g_progress);")) {
+            assertTrue(script.contains(step), "BackfillHistory.mq5 lacks: " + step);
+        }
+        final BackfillHistorySimulator defaults = new BackfillHistorySimulator(null);
+        assertEquals("\"" + defaults.baseUrl + "\"", inputDefault(script, "InpBaseUrl"));
+        assertEquals("0", inputDefault(script, "InpFrom"));
+        assertEquals("0", inputDefault(script, "InpTo"));
+        assertEquals(Integer.toString(defaults.batch), inputDefault(script, "InpBatch"));
+        final String time =
+                Files.readString(mql5().resolve("Include/TickEngine/ServerTime.mqh"), StandardCharsets.UTF_8);
+        for (final String step : List.of(
+                "start = (long)TeNthSunday(d.year, 3, 2) + 7 * 3600;", // US: New York's 02:00 EST
+                "end = (long)TeNthSunday(d.year, 11, 1) + 6 * 3600;", // 02:00 EDT
+                "start = (long)TeNthSunday(d.year, 4, 1) - 7 * 86400 + 3600;", // EU: last Sunday of March, 01:00 UTC
+                "end = (long)TeNthSunday(d.year, 11, 1) - 7 * 86400 + 3600;",
+                "if(summerValid && (!standardValid || summer >= previousUtcMsc))")) {
+            assertTrue(time.contains(step), "ServerTime.mqh lacks: " + step);
+        }
+        for (final String id : ServerTime.EU2) {
+            assertTrue(time.contains("\"" + id + "\""), "ServerTime.mqh knows " + id);
+        }
+    }
+
+    @Test
     void shouldDoWhatTheSignalExecutorSimulatorModels() throws IOException {
         final String code = Files.readString(mql5().resolve("Experts/SignalExecutor.mq5"), StandardCharsets.UTF_8);
         for (final String step : List.of(

@@ -17,7 +17,9 @@ import java.util.Random;
  * with the install's source and seq; batches spooled to files before the position moves, sent in order, kept until
  * a 2xx; a 413 halves a batch, a 400 sets the refused tick (or symbol) aside, a 409 or a batch called a duplicate on
  * its first send starts a new source epoch. The files live in a real folder ({@link Mt5Files}); a restart is a new
- * simulator over the same folder.
+ * simulator over the same folder. Each tick is converted to UTC with the offset in force at its own time:
+ * {@link #serverTz}'s rule ({@link ServerTime}), or without one the offset measured for every batch from the
+ * terminal's clock. The symbols go to {@code POST /symbols} at the first timer (again at each until answered).
  */
 final class TickCollectorSimulator {
     private static final String DIR = "TickEngine";
@@ -27,11 +29,19 @@ final class TickCollectorSimulator {
     String apiKey;
     String sourceId = "";
     String symbolMap = "";
-    int serverOffsetS;
+    /** {@code InpServerTz}: empty = measured per batch. */
+    String serverTz = "";
+
     int batchMax = 500;
     int startMinutesAgo;
     int windowMinutes = 60;
     int spoolMaxBatches = 2000;
+    /**
+     * Market Watch, when {@code InpSymbols} is empty: the symbols collected, read again when its size changes (a test
+     * adds a terminal to it). {@code null}: {@code InpSymbols} lists the constructor's terminals.
+     */
+    List<Terminal> marketWatch;
+
     /** {@code ACCOUNT_LOGIN}. */
     long login = 1_234_567;
 
@@ -44,6 +54,17 @@ final class TickCollectorSimulator {
             .build();
 
     private String[] canonical;
+    private ServerTime.Tz tz;
+    private int marketWatchTotal;
+    private long[] prevUtc;
+    private boolean symbolsPending;
+    /** The offset measured at the latest batch, seconds. */
+    int offsetS;
+    /** What the chart shows when {@link #serverTz} disagrees with the server clock. */
+    String tzWarning = "";
+    /** Answers of {@code POST /symbols}, in order. */
+    final List<Integer> symbolAnswers = new ArrayList<>();
+
     private long[] lastMsc;
     private int[] atLast;
     private long[] scanMsc;
@@ -74,7 +95,7 @@ final class TickCollectorSimulator {
 
     TickCollectorSimulator(
             final List<Terminal> terminals, final Mt5Files files, final String endpoint, final String apiKey) {
-        this.terminals = terminals;
+        this.terminals = new ArrayList<>(terminals);
         this.files = files;
         this.endpoint = endpoint;
         this.apiKey = apiKey;
@@ -83,21 +104,25 @@ final class TickCollectorSimulator {
 
     /** {@code OnInit}. */
     TickCollectorSimulator onInit() {
+        tz = ServerTime.parse(serverTz);
+        if (tz == null) {
+            throw new IllegalArgumentException("INIT_PARAMETERS_INCORRECT: unknown time zone [value=" + serverTz + "]");
+        }
         stateFile = DIR + "/" + (sourceId.isEmpty() ? "collector" : "collector_" + sourceId) + ".state";
         spoolDir = DIR + "/" + (sourceId.isEmpty() ? "spool" : "spool_" + sourceId);
-        final int n = terminals.size();
-        canonical = new String[n];
-        lastMsc = new long[n];
-        atLast = new int[n];
-        scanMsc = new long[n];
-        for (int i = 0; i < n; i++) {
-            final String mapped = canonical(terminals.get(i).symbol(), symbolMap);
-            canonical[i] = safeSymbol(mapped);
-            if (!canonical[i].equals(mapped)) {
-                notice = "symbol " + mapped + " sent as " + canonical[i];
-                log.add(notice);
-            }
+        final List<Terminal> list = marketWatch != null ? List.copyOf(marketWatch) : List.copyOf(terminals);
+        marketWatchTotal = marketWatch != null ? marketWatch.size() : 0;
+        terminals.clear();
+        canonical = new String[0];
+        prevUtc = new long[0];
+        lastMsc = new long[0];
+        atLast = new int[0];
+        scanMsc = new long[0];
+        for (final Terminal t : list) {
+            addSymbol(t);
         }
+        symbolsPending = true;
+        final int n = terminals.size();
         final boolean known = loadState();
         loadQueue(known);
         if (known && queue.isEmpty() && !ackedLine.isEmpty() && lineSeq(ackedLine) < seq) {
@@ -107,19 +132,72 @@ final class TickCollectorSimulator {
             sourceBase = sourceId.isEmpty() ? newSourceId() : sourceId;
             epoch = 0;
             for (int i = 0; i < n; i++) {
-                startPosition(i);
+                startPosition(i, startMinutesAgo);
             }
             ackedLine = positionLine();
             notice = "no saved state: new source " + sourceBase;
             log.add(notice);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (lastMsc[i] == 0 && scanMsc[i] == 0) {
+                    startPosition(i, 0); // added since the state was saved
+                }
+            }
         }
         source = sourceOf(sourceBase, epoch);
         saveState();
         return this;
     }
 
+    /** {@code AddSymbol}. */
+    private void addSymbol(final Terminal t) {
+        for (final Terminal known : terminals) {
+            if (known.symbol().equals(t.symbol())) {
+                return;
+            }
+        }
+        final int k = terminals.size();
+        terminals.add(t);
+        canonical = Arrays.copyOf(canonical, k + 1);
+        lastMsc = Arrays.copyOf(lastMsc, k + 1);
+        atLast = Arrays.copyOf(atLast, k + 1);
+        scanMsc = Arrays.copyOf(scanMsc, k + 1);
+        prevUtc = Arrays.copyOf(prevUtc, k + 1);
+        final String mapped = canonical(t.symbol(), symbolMap);
+        canonical[k] = safeSymbol(mapped);
+        if (!canonical[k].equals(mapped)) {
+            notice = "symbol " + mapped + " sent as " + canonical[k];
+            log.add(notice);
+        }
+    }
+
+    /** {@code AddMarketWatchSymbols}. */
+    private void addMarketWatchSymbols() {
+        marketWatchTotal = marketWatch.size();
+        final int before = terminals.size();
+        for (final Terminal t : List.copyOf(marketWatch)) {
+            addSymbol(t);
+        }
+        if (terminals.size() == before) {
+            return;
+        }
+        for (int k = before; k < terminals.size(); k++) {
+            startPosition(k, 0);
+        }
+        saveState();
+        symbolsPending = true;
+        notice = (terminals.size() - before) + " symbol(s) added from Market Watch, collected from now";
+        log.add(notice);
+    }
+
     /** {@code OnTimer}: collect, then send. */
     void onTimer() {
+        if (marketWatch != null && marketWatch.size() != marketWatchTotal) {
+            addMarketWatchSymbols();
+        }
+        if (symbolsPending) {
+            sendSymbols();
+        }
         collect();
         send();
     }
@@ -140,15 +218,15 @@ final class TickCollectorSimulator {
      * {@code StartPosition}. TimeTradeServer() before any tick is the terminal's own clock (the fixtures are of
      * different days; on a real terminal all symbols share one).
      */
-    private void startPosition(final int i) {
+    private void startPosition(final int i, final int minutesAgo) {
         final Terminal terminal = terminals.get(i);
         final long newest = terminal.newestMsc();
         if (newest == 0) {
-            scanMsc[i] = (terminal.nowMsc() / 1000 - startMinutesAgo * 60L) * 1000;
+            scanMsc[i] = (terminal.nowMsc() / 1000 - minutesAgo * 60L) * 1000;
             return;
         }
-        if (startMinutesAgo > 0) {
-            scanMsc[i] = newest - startMinutesAgo * 60_000L;
+        if (minutesAgo > 0) {
+            scanMsc[i] = newest - minutesAgo * 60_000L;
             return;
         }
         final int same = terminal.copyTicksRange(newest, newest).ticks().size();
@@ -194,6 +272,72 @@ final class TickCollectorSimulator {
         return out.isEmpty() ? "_" : out.toString();
     }
 
+    /** {@code SendSymbols}. */
+    private void sendSymbols() {
+        final StringBuilder body = new StringBuilder();
+        for (int i = 0; i < terminals.size(); i++) {
+            body.append(i == 0 ? "[" : ",").append(Mql5Json.symbol(terminals.get(i), canonical[i]));
+        }
+        final int status = post(baseUrl(endpoint) + "/symbols", body.append(']').toString());
+        if (status != -1) {
+            symbolAnswers.add(status);
+        }
+        if (status / 100 == 2) {
+            symbolsPending = false;
+            return;
+        }
+        if (status >= 400 && status < 500 && status != 429) {
+            symbolsPending = false;
+            notice = "symbols not stored by the engine: HTTP " + status;
+            log.add(notice);
+        }
+    }
+
+    /** {@code TeBaseUrl}. */
+    static String baseUrl(final String url) {
+        final int scheme = url.indexOf("://");
+        final int path = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        return path < 0 ? url : url.substring(0, path);
+    }
+
+    /** @return the status of a POST, -1 when the request failed (WebRequest's -1). */
+    private int post(final String url, final String body) {
+        try {
+            return client.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("X-API-Key", apiKey)
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(10))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        } catch (final java.io.IOException e) {
+            return -1;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** {@code CheckServerTz}. */
+    private void checkServerTz() {
+        if (tz.kind() == ServerTime.MEASURED) {
+            tzWarning = "";
+            return;
+        }
+        final int ruleS = ServerTime.offsetAtUtc(tz, terminals.get(0).timeGmtS());
+        final String warning = ruleS == offsetS
+                ? ""
+                : "InpServerTz=" + tz.id() + " gives UTC" + (ruleS >= 0 ? "+" : "") + ruleS / 60
+                        + " min now, the server clock is at UTC" + (offsetS >= 0 ? "+" : "") + offsetS / 60
+                        + " min: check it";
+        if (!warning.isEmpty() && !warning.equals(tzWarning)) {
+            log.add(warning);
+        }
+        tzWarning = warning;
+    }
+
     private void collect() {
         if (queue.size() >= spoolMaxBatches) {
             spoolFull();
@@ -206,6 +350,9 @@ final class TickCollectorSimulator {
         final StringBuilder batch = new StringBuilder();
         int inBatch = 0;
         final long windowMsc = Math.max(1, windowMinutes) * 60_000L;
+        final Terminal clock = terminals.get(0); // TimeTradeServer() and TimeGMT() are the terminal's
+        offsetS = ServerTime.measuredOffsetSeconds(clock.timeTradeServerS(), clock.timeGmtS());
+        checkServerTz();
         for (int i = 0; i < terminals.size(); i++) {
             final Terminal terminal = terminals.get(i);
             final long newest = terminal.newestMsc();
@@ -236,10 +383,14 @@ final class TickCollectorSimulator {
                     at[i] = 1;
                 }
                 s++;
+                final long utc = tz.kind() == ServerTime.MEASURED
+                        ? t - offsetS * 1000L
+                        : ServerTime.serverToUtcMsc(tz, t, prevUtc[i]);
+                prevUtc[i] = utc;
                 batch.append(inBatch == 0 ? "[" : ",")
                         .append(Mql5Json.tick(
                                 canonical[i],
-                                t - serverOffsetS * 1000L,
+                                utc,
                                 tick.bid(),
                                 tick.ask(),
                                 tick.last(),
@@ -249,7 +400,7 @@ final class TickCollectorSimulator {
                                 terminal.digits(),
                                 source,
                                 s,
-                                serverOffsetS));
+                                (int) ((t - utc) / 1000)));
                 inBatch++;
                 if (inBatch == batchMax) {
                     if (!spool(batch.append(']').toString(), s, last, at, scan)) {

@@ -1,4 +1,4 @@
-package io.tickengine.http.codec;
+package io.tickengine.core.candle.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -16,6 +16,7 @@ import java.io.InputStream;
  * Parses a {@code POST /ingest} body: a JSON object or array of bars
  * {@code {symbol, timeframe, time_msc, open, high, low, close, tick_volume, real_volume, spread}}, validating each
  * ({@link BarValidator}); all or nothing. Off the tick path: plain streaming Jackson, one instance per thread.
+ * Shared by the engine's {@code /ingest} route and the edge agent, which checks a body the same way before storing it.
  */
 public final class BarBatchParser {
     /** Why a body was refused: HTTP-ready ({@code status} 400, 413, or 422 for a full symbol table). */
@@ -33,6 +34,13 @@ public final class BarBatchParser {
     private final int maxBars;
     private final long sessionOffsetMsc;
 
+    /**
+     * The session offset of a parser that does not know the engine's (the edge agent): D1, W1 and MN1 open times are
+     * then only checked to fall on a whole minute, and the engine checks them against its session when they arrive.
+     */
+    public static final long UNKNOWN_SESSION = Long.MIN_VALUE;
+
+    /** @param sessionOffsetMsc the engine's D1/W1/MN1 session offset, or {@link #UNKNOWN_SESSION}. */
     public BarBatchParser(final NameTable symbols, final int maxBars, final long sessionOffsetMsc) {
         this.symbols = symbols;
         this.maxBars = maxBars;
@@ -157,8 +165,19 @@ public final class BarBatchParser {
         if (time == Long.MIN_VALUE) {
             return new Failure("missing field", index, "time_msc");
         }
+        final boolean sessionKnown = sessionOffsetMsc != UNKNOWN_SESSION;
         final String bad = BarValidator.check(
-                timeframe, time, open, high, low, close, tickVolume, realVolume, spread, sessionOffsetMsc, nowMsc);
+                sessionKnown ? timeframe : Timeframe.M1,
+                time,
+                open,
+                high,
+                low,
+                close,
+                tickVolume,
+                realVolume,
+                spread,
+                sessionKnown ? sessionOffsetMsc : 0,
+                nowMsc);
         if (bad != null) {
             return new Failure(
                     bad.equals("time_msc")
