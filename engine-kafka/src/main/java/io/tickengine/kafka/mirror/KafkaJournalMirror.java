@@ -205,10 +205,6 @@ public final class KafkaJournalMirror implements JournalMirror {
         }
         shippedIndex = sender.lastIndex;
         shippedRecords.getAndAdd(sender.sent);
-        if (downReason != null) {
-            LOG.info("journal mirror shipping [mirror={}, shippedIndex={}]", describe(), shippedIndex);
-            downReason = null;
-        }
         return read;
     }
 
@@ -229,6 +225,7 @@ public final class KafkaJournalMirror implements JournalMirror {
         }
         closeCursor();
         cursor = journal.cursor(resumeIndex);
+        downReason = null;
         LOG.info(
                 "journal mirror connected [mirror={}, partitions={}, resumeIndex={}, partitionIndex={}]",
                 describe(),

@@ -1,17 +1,22 @@
 package io.tickengine.kafka.mirror;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.journal.TickJournal;
+import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.kafka.KafkaSettings;
 import io.tickengine.kafka.testsupport.KafkaCluster;
 import io.tickengine.kafka.testsupport.TopicReader;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +98,55 @@ class KafkaJournalMirrorTest {
         for (final String symbol : journal.keySet()) {
             assertEquals(journal.get(symbol), topicTicks.get(symbol), "ticks of " + symbol + " in the topic");
         }
+    }
+
+    @Test
+    void shouldShipEveryTickOnceWhenTheEngineIsKilledWhileShipping() throws Exception {
+        final String topic = "mirror-sigkill";
+        cluster.createTopic(topic, 6, (short) 3, 2);
+        final String fixture = "BTCUSD_20230220";
+        final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
+        final List<String> command = ChildJvm.javaCommand("512m");
+        command.add(MirroringFeeder.class.getName());
+        command.addAll(List.of(
+                dataDir.toString(),
+                cluster.bootstrapServers(),
+                topic,
+                fixture,
+                TickFiles.dataDir().toString()));
+        final Process child =
+                new ProcessBuilder(command).redirectErrorStream(true).start();
+        final StringBuilder log = new StringBuilder();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log.append(line).append('\n');
+                if (line.startsWith("DONE")) {
+                    break;
+                }
+                // Killed mid-way, once the mirror has shipped something: some of what it sent may be unconfirmed.
+                if (line.startsWith("ACKED ") && !line.endsWith("SHIPPED -1")) {
+                    final int acked = Integer.parseInt(line.split(" ")[1]);
+                    if (acked >= ticks.size() / 2) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no close
+            child.waitFor();
+        }
+        assertFalse(log.toString().contains("DONE"), "killed only after the feeder was done:\n" + log);
+        try (TickEngine engine = TickEngine.start(context(topic))) {
+            // The sender resends everything: what the dead engine acknowledged is dropped as duplicates.
+            new Feeder(engine).feed(ticks, 0, ticks.size(), 50, "crash-src", 1);
+        }
+        final Map<String, List<TopicReader.Seen>> journal = TopicReader.readJournal(dataDir.resolve("journal"));
+        assertEquals(ticks.size(), TopicReader.count(journal));
+        final Map<String, List<TopicReader.Seen>> topicTicks =
+                TopicReader.readTopic(cluster.bootstrapServers(), topic, ticks.size());
+        assertEquals(journal, topicTicks);
     }
 
     @Test
