@@ -27,6 +27,9 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
+ *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local); the
+ *       replicated journal on Kafka ({@code kafka}) is not built yet and is refused at start, see
+ *       docs/scale-out.md</td></tr>
  *   <tr><td>journal.mirror</td><td>none</td><td>{@code kafka}: ship every journal record, behind the
  *       acknowledgement, to a Kafka topic partitioned by symbol (needs the {@code engine-kafka} module and
  *       {@code kafka.bootstrap.servers}); its lag is {@code tick_kafka_mirror_lag_records}</td></tr>
@@ -84,6 +87,7 @@ public final class EngineContext {
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
     private long journalMinFreeMb = 256;
+    private String journalKind = "chronicle";
     private String journalMirror = "none";
     private final Map<String, String> kafkaSettings = new java.util.TreeMap<>();
     private int ticksRetentionDays;
@@ -155,6 +159,7 @@ public final class EngineContext {
             "journal.sync",
             "journal.roll.cycle",
             "journal.retention.days",
+            "journal.kind",
             "journal.mirror",
             "journal.min.free.mb",
             "ticks.retention.days",
@@ -201,6 +206,7 @@ public final class EngineContext {
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
                 case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
+                case "journal.kind" -> journalKind = value.toLowerCase(Locale.ROOT);
                 case "journal.mirror" -> journalMirror = value.toLowerCase(Locale.ROOT);
                 case "ticks.retention.days" -> ticksRetentionDays = Integer.parseInt(value);
                 case "ticks.store.busy.duty" -> ticksStoreBusyDuty = Double.parseDouble(value);
@@ -278,6 +284,13 @@ public final class EngineContext {
                 "journal.min.free.mb",
                 journalMinFreeMb,
                 "0..1073741824 (0 turns the free-space check off)");
+        // The replicated journal (several engines as one consumer group) is not built: refused, never half-working.
+        require(
+                journalKind.equals("chronicle"),
+                "journal.kind",
+                journalKind,
+                "chronicle (journal.kind=kafka is not available in this version; journal.mirror=kafka ships the"
+                        + " journal to Kafka behind the acknowledgement, see docs/scale-out.md)");
         require(
                 journalMirror.equals("none") || journalMirror.equals("kafka"),
                 "journal.mirror",
