@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.journal.JournalMirror;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.Feeder;
@@ -144,6 +145,50 @@ class KafkaJournalMirrorTest {
         }
         final Map<String, List<TopicReader.Seen>> journal = TopicReader.readJournal(dataDir.resolve("journal"));
         assertEquals(ticks.size(), TopicReader.count(journal));
+        final Map<String, List<TopicReader.Seen>> topicTicks =
+                TopicReader.readTopic(cluster.bootstrapServers(), topic, ticks.size());
+        assertEquals(journal, topicTicks);
+    }
+
+    @Test
+    void shouldStallWithAReasonWhileTheTopicIsMissingOrTooFewReplicasAreInSyncAndThenShipEachTickOnce()
+            throws Exception {
+        final String topic = "mirror-later";
+        final List<TickFiles.Tick> ticks = TickFiles.ticks("EURUSD_20260713");
+        final int third = ticks.size() / 3;
+        final EngineContext context = context(topic)
+                .set("kafka.producer.max.block.ms", "1000")
+                .set("kafka.producer.request.timeout.ms", "1500")
+                .set("kafka.producer.delivery.timeout.ms", "2000");
+        try (TickEngine engine = TickEngine.start(context)) {
+            final JournalMirror mirror = engine.journalMirror();
+            final Feeder feeder = new Feeder(engine);
+            // The mirror is behind the acknowledgement: ticks are accepted while it cannot ship.
+            feeder.feed(ticks, 0, third, 100, "term", 1);
+            KafkaCluster.awaitCondition(
+                    "mirror reports the missing topic", () -> mirror.errors() > 0 && mirror.downReason() != null);
+            assertTrue(mirror.downReason().contains(topic), mirror.downReason());
+            KafkaCluster.awaitCondition("lag of every tick", () -> mirror.lagRecords() == third);
+
+            cluster.createTopic(topic, 2, (short) 3, 3);
+            KafkaCluster.awaitCondition("mirror caught up", () -> mirror.lagRecords() == 0);
+            assertNull(mirror.downReason());
+
+            cluster.kill(2);
+            final long errorsBefore = mirror.errors();
+            feeder.feed(ticks, third, 2 * third, 100, "term", 1);
+            KafkaCluster.awaitCondition(
+                    "mirror reports too few in-sync replicas",
+                    () -> mirror.errors() > errorsBefore && mirror.downReason() != null);
+            assertTrue(mirror.lagRecords() > 0);
+            cluster.restart(2);
+            cluster.awaitFullIsr(topic);
+            feeder.feed(ticks, 2 * third, ticks.size(), 100, "term", 1);
+            KafkaCluster.awaitCondition("mirror caught up again", () -> mirror.lagRecords() == 0);
+            assertNull(mirror.downReason());
+            assertEquals(ticks.size(), feeder.accepted.get());
+        }
+        final Map<String, List<TopicReader.Seen>> journal = TopicReader.readJournal(dataDir.resolve("journal"));
         final Map<String, List<TopicReader.Seen>> topicTicks =
                 TopicReader.readTopic(cluster.bootstrapServers(), topic, ticks.size());
         assertEquals(journal, topicTicks);
