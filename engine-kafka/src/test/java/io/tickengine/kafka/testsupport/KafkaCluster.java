@@ -69,6 +69,8 @@ public final class KafkaCluster implements AutoCloseable {
         adminProps.put(AdminClientConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         this.admin = Admin.create(adminProps);
+        // Nodes outlive a test JVM that exits without closing the cluster (a failed @BeforeAll, a timeout): not here.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::killAll, "kafka-cluster-cleanup"));
     }
 
     /**
@@ -196,6 +198,10 @@ public final class KafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(2));
+        killAll();
+    }
+
+    private void killAll() {
         for (int i = 0; i < nodes.length; i++) {
             try {
                 kill(i);

@@ -15,6 +15,11 @@ public final class KafkaNodeMain {
     public static void main(final String[] args) {
         final String config = args[0];
         final String clusterId = args[1];
+        // A test JVM that dies (killed, crashed) must not leave brokers behind on a shared machine.
+        ProcessHandle.current()
+                .parent()
+                .ifPresent(parent ->
+                        parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         final int formatted = kafka.tools.StorageTool.execute(
                 new String[] {"format", "--cluster-id", clusterId, "--config", config, "--ignore-formatted"},
                 System.out);
