@@ -49,7 +49,10 @@ class KafkaMirrorHealthHttpTest {
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"mirror\":{\"target\":\"kafka [topic=ticks"), health.body());
             assertTrue(health.body().contains("\"up\":false"), health.body());
-            assertTrue(health.body().contains("\"reason\":\"kafka unavailable [topic=ticks"), health.body());
+            assertTrue(
+                    health.body()
+                            .contains("\"reason\":\"kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort),
+                    health.body());
             final String metrics = http.get("/metrics", HttpFixture.READ_KEY).body();
             assertTrue(metrics.contains("tick_kafka_mirror_lag_records 2"), metrics);
             assertTrue(metrics.contains("tick_kafka_mirror_up 0"), metrics);

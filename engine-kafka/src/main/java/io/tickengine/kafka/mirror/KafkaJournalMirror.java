@@ -5,6 +5,7 @@ import io.tickengine.core.journal.JournalMirror;
 import io.tickengine.core.journal.JournalRecord;
 import io.tickengine.core.journal.JournalRecordHandler;
 import io.tickengine.core.journal.TickJournal;
+import io.tickengine.kafka.KafkaDiagnosis;
 import io.tickengine.kafka.KafkaSettings;
 import io.tickengine.kafka.TickMessages;
 import java.nio.charset.StandardCharsets;
@@ -56,11 +57,13 @@ public final class KafkaJournalMirror implements JournalMirror {
     private static final long BACKOFF_MAX_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long LAG_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DIAGNOSIS_TIMEOUT = Duration.ofSeconds(3);
 
     private final TickJournal journal;
     private final KafkaSettings settings;
     private final byte[] journalId;
     private final Sender sender = new Sender();
+    private final KafkaDiagnosis diagnosis;
 
     private KafkaProducer<byte[], byte[]> producer;
     private TickJournal.Cursor cursor;
@@ -84,6 +87,7 @@ public final class KafkaJournalMirror implements JournalMirror {
         this.journal = journal;
         this.settings = settings;
         this.journalId = journal.id().getBytes(StandardCharsets.UTF_8);
+        this.diagnosis = new KafkaDiagnosis(settings, DIAGNOSIS_TIMEOUT);
     }
 
     @Override
@@ -149,6 +153,7 @@ public final class KafkaJournalMirror implements JournalMirror {
     public void close() {
         closeCursor();
         closeProducer(Duration.ofSeconds(5));
+        diagnosis.close();
     }
 
     @Override
@@ -294,17 +299,18 @@ public final class KafkaJournalMirror implements JournalMirror {
 
     private void onFailure(final Exception e, final long nowNs) {
         errors.incrementAndGet();
-        final String reason = "kafka unavailable [topic=" + settings.topic() + ", cause=" + e.getMessage() + "]";
-        if (!reason.equals(downReason)) {
-            LOG.warn(
-                    "journal mirror stalled; it resumes from the topic [mirror={}, cause={}]",
-                    describe(),
-                    e.toString());
-        }
-        downReason = reason;
         // A failed send may have left messages after it in flight: drop the producer, resume from what the topic has.
         closeCursor();
         closeProducer(Duration.ZERO);
+        final String reason = "kafka: " + diagnosis.diagnose(e);
+        if (!reason.equals(downReason)) {
+            LOG.warn(
+                    "journal mirror stalled; it resumes from the topic [mirror={}, reason={}, cause={}]",
+                    describe(),
+                    reason,
+                    e.toString());
+        }
+        downReason = reason;
         nextAttemptNs = nowNs + backoffNs / 2 + ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
         backoffNs = Math.min(BACKOFF_MAX_NS, backoffNs * 2);
     }

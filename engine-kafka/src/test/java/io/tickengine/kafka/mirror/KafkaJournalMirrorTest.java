@@ -167,7 +167,7 @@ class KafkaJournalMirrorTest {
             feeder.feed(ticks, 0, third, 100, "term", 1);
             KafkaCluster.awaitCondition(
                     "mirror reports the missing topic", () -> mirror.errors() > 0 && mirror.downReason() != null);
-            assertTrue(mirror.downReason().contains(topic), mirror.downReason());
+            assertEquals("kafka: topic missing [topic=" + topic + "] (the operator creates it)", mirror.downReason());
             KafkaCluster.awaitCondition("lag of every tick", () -> mirror.lagRecords() == third);
 
             cluster.createTopic(topic, 2, (short) 3, 3);
@@ -181,6 +181,10 @@ class KafkaJournalMirrorTest {
                     "mirror reports too few in-sync replicas",
                     () -> mirror.errors() > errorsBefore && mirror.downReason() != null);
             assertTrue(mirror.lagRecords() > 0);
+            KafkaCluster.awaitCondition(
+                    "the reason names the replicas",
+                    () -> mirror.downReason() != null && mirror.downReason().contains("too few in-sync replicas"));
+            assertTrue(mirror.downReason().contains("required=3 (min.insync.replicas)"), mirror.downReason());
             cluster.restart(2);
             cluster.awaitFullIsr(topic);
             feeder.feed(ticks, 2 * third, ticks.size(), 100, "term", 1);
