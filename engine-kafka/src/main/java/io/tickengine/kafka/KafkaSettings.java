@@ -73,12 +73,23 @@ public record KafkaSettings(
         return new KafkaSettings(servers, topic, clientId, batch, Map.copyOf(producer));
     }
 
-    /** @return settings of a consumer of the same cluster that reads without a group and commits nothing. */
+    /** @return the producer settings with {@code transactional.id} set (the mirror ships one transaction a batch). */
+    public Map<String, Object> producer(final String transactionalId) {
+        final Map<String, Object> p = new HashMap<>(producer);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return p;
+    }
+
+    /**
+     * @return settings of a consumer of the same cluster that reads committed messages only, without a group, and
+     *     commits nothing.
+     */
     public Map<String, Object> readerConsumer() {
         final Map<String, Object> consumer = new HashMap<>();
         consumer.put("bootstrap.servers", bootstrapServers);
         consumer.put("client.id", clientId + "-reader");
         consumer.put("enable.auto.commit", false);
+        consumer.put("isolation.level", "read_committed");
         consumer.put("enable.metrics.push", false);
         consumer.put("request.timeout.ms", 10_000);
         consumer.put("default.api.timeout.ms", 10_000);

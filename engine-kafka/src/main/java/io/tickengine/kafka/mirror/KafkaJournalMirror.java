@@ -10,10 +10,8 @@ import io.tickengine.kafka.KafkaSettings;
 import io.tickengine.kafka.TickMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,15 +34,17 @@ import org.slf4j.LoggerFactory;
  * Ships the Chronicle journal, behind the acknowledgement, to a Kafka topic partitioned by symbol
  * ({@code journal.mirror=kafka}): every record once, a symbol's records in journal order.
  *
- * <p>A duty cycle reads up to {@code kafka.mirror.batch.records} records from its journal cursor, sends each to the
- * partition of its symbol (idempotent producer, {@code acks=all}) and waits until the cluster has them all
- * ({@code flush}); only then does {@link #shippedIndex()} move, so the journal's retention never purges what the
- * cluster may not have.
+ * <p>A duty cycle reads up to {@code kafka.mirror.batch.records} records from its journal cursor and sends each to
+ * the partition of its symbol in one transaction (transactional, hence idempotent, producer; {@code acks=all}); once
+ * the transaction is committed the cluster has them all, and only then does {@link #shippedIndex()} move, so the
+ * journal's retention never purges what the cluster may not have. Consumers read with
+ * {@code isolation.level=read_committed}.
  *
  * <p>Exactly once across restarts and failures, with no state of its own on disk: every message carries its journal
  * index and the shipped index at the time it was sent ({@link TickMessages}). On start, and after any failed send
- * (then the producer is dropped, so nothing sent after the failure can land behind a gap), the mirror reads the last
- * message of each partition: it resumes after the highest shipped index found, and skips a record whose partition
+ * or commit, the mirror makes a new producer with the same transactional id, which aborts whatever the one before
+ * left open (a message the leader appended but never confirmed would otherwise become visible later, after the
+ * mirror had sent it again), then reads the last committed message of each partition: it resumes after the highest shipped index found, and skips a record whose partition
  * already holds its index or a later one. Within a partition the indices only grow, so a record is in the topic if and
  * only if its partition's last index is at least its own.
  *
@@ -64,6 +64,8 @@ public final class KafkaJournalMirror implements JournalMirror {
     private final byte[] journalId;
     private final Sender sender = new Sender();
     private final KafkaDiagnosis diagnosis;
+    /** One per journal, stable across restarts: a new producer fences the one before it. */
+    private final String transactionalId;
 
     private KafkaProducer<byte[], byte[]> producer;
     private TickJournal.Cursor cursor;
@@ -88,6 +90,7 @@ public final class KafkaJournalMirror implements JournalMirror {
         this.settings = settings;
         this.journalId = journal.id().getBytes(StandardCharsets.UTF_8);
         this.diagnosis = new KafkaDiagnosis(settings, DIAGNOSIS_TIMEOUT);
+        this.transactionalId = settings.clientId() + "-mirror-" + journal.id();
     }
 
     @Override
@@ -112,10 +115,18 @@ public final class KafkaJournalMirror implements JournalMirror {
                 updateLag();
             }
             return shipped;
-        } catch (final KafkaException | JournalException | IllegalStateException e) {
-            onFailure(e, nowNs);
+        } catch (final RuntimeException e) {
+            // Whatever broke a batch, the next one starts from what the topic holds.
+            onFailure(e);
+            if (!isExpected(e)) {
+                throw e; // to the runner's error handler: counted and logged with its stack
+            }
             return 0;
         }
+    }
+
+    private static boolean isExpected(final RuntimeException e) {
+        return e instanceof KafkaException || e instanceof JournalException || e instanceof IllegalStateException;
     }
 
     @Override
@@ -139,7 +150,7 @@ public final class KafkaJournalMirror implements JournalMirror {
                     return true;
                 }
             } catch (final KafkaException | JournalException | IllegalStateException e) {
-                onFailure(e, System.nanoTime());
+                onFailure(e);
             }
             if (System.nanoTime() - deadlineNs > 0) {
                 updateLag();
@@ -200,13 +211,13 @@ public final class KafkaJournalMirror implements JournalMirror {
         if (read == 0) {
             return 0;
         }
-        if (sender.sent > 0) {
-            // The only wait: until the cluster has every message of the batch (acks=all) or the delivery timed out.
-            producer.flush();
-        }
         final Exception failure = sender.failure;
         if (failure != null) {
             throw new KafkaException("send failed [cause=" + failure + "]", failure);
+        }
+        if (sender.sent > 0) {
+            // The only wait: until the cluster has every message of the batch (acks=all) and the batch is visible.
+            producer.commitTransaction();
         }
         shippedIndex = sender.lastIndex;
         shippedRecords.getAndAdd(sender.sent);
@@ -215,8 +226,11 @@ public final class KafkaJournalMirror implements JournalMirror {
 
     /** Makes the producer and finds, from the last message of each partition, where shipping resumes. */
     private void connect() {
-        final KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.producer());
+        final KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.producer(transactionalId));
         try {
+            // Fences the previous producer of this journal (an engine killed, a producer dropped after a failure) and
+            // aborts what it left open: messages appended but never confirmed do not become visible later.
+            p.initTransactions();
             final List<PartitionInfo> infos = p.partitionsFor(settings.topic());
             if (infos == null || infos.isEmpty()) {
                 throw new KafkaException("topic not found [topic=" + settings.topic() + "]");
@@ -243,42 +257,42 @@ public final class KafkaJournalMirror implements JournalMirror {
         final long[] last = new long[partitions];
         Arrays.fill(last, -1);
         long watermark = -1;
+        // read_committed: messages of a batch whose transaction was aborted (or never committed) do not count.
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.readerConsumer())) {
-            final List<TopicPartition> all = new ArrayList<>(partitions);
-            for (int i = 0; i < partitions; i++) {
-                all.add(new TopicPartition(settings.topic(), i));
-            }
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(all, RECOVERY_TIMEOUT);
-            final Map<TopicPartition, Long> starts = consumer.beginningOffsets(all, RECOVERY_TIMEOUT);
-            final List<TopicPartition> wanted = new ArrayList<>();
-            for (final TopicPartition tp : all) {
-                if (ends.get(tp) > starts.get(tp)) {
-                    wanted.add(tp);
-                }
-            }
-            consumer.assign(wanted);
-            for (final TopicPartition tp : wanted) {
-                consumer.seek(tp, ends.get(tp) - 1);
-            }
             final long deadlineNs = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
-            int found = 0;
-            final boolean[] seen = new boolean[partitions];
-            while (found < wanted.size()) {
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw new KafkaException("cannot read the last message of every partition [topic="
-                            + settings.topic() + ", read=" + found + ", of=" + wanted.size() + "]");
+            for (int i = 0; i < partitions; i++) {
+                final TopicPartition tp = new TopicPartition(settings.topic(), i);
+                final long start =
+                        consumer.beginningOffsets(List.of(tp), RECOVERY_TIMEOUT).get(tp);
+                final long end =
+                        consumer.endOffsets(List.of(tp), RECOVERY_TIMEOUT).get(tp);
+                consumer.assign(List.of(tp));
+                // The newest offsets may be transaction markers, which a consumer never sees: look further back
+                // until a message turns up.
+                long lookBack = 4;
+                ConsumerRecord<byte[], byte[]> newest = null;
+                while (newest == null && end - start > 0) {
+                    final long from = Math.max(start, end - lookBack);
+                    consumer.seek(tp, from);
+                    while (consumer.position(tp) < end) {
+                        if (System.nanoTime() - deadlineNs > 0) {
+                            throw new KafkaException("cannot read the last message of a partition [topic="
+                                    + settings.topic() + ", partition=" + i + "]");
+                        }
+                        for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (r.offset() < end) {
+                                newest = r;
+                            }
+                        }
+                    }
+                    if (from == start) {
+                        break;
+                    }
+                    lookBack *= 16;
                 }
-                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    final int partition = r.partition();
-                    if (seen[partition] || r.offset() != ends.get(new TopicPartition(r.topic(), partition)) - 1) {
-                        continue;
-                    }
-                    seen[partition] = true;
-                    found++;
-                    if (Arrays.equals(journalId, header(r, TickMessages.JOURNAL_ID))) {
-                        last[partition] = TickMessages.longOf(header(r, TickMessages.JOURNAL_INDEX));
-                        watermark = Math.max(watermark, TickMessages.longOf(header(r, TickMessages.SHIPPED_INDEX)));
-                    }
+                if (newest != null && Arrays.equals(journalId, header(newest, TickMessages.JOURNAL_ID))) {
+                    last[i] = TickMessages.longOf(header(newest, TickMessages.JOURNAL_INDEX));
+                    watermark = Math.max(watermark, TickMessages.longOf(header(newest, TickMessages.SHIPPED_INDEX)));
                 }
             }
         }
@@ -297,8 +311,7 @@ public final class KafkaJournalMirror implements JournalMirror {
         return h.value();
     }
 
-    private void onFailure(final Exception e, final long nowNs) {
-        errors.incrementAndGet();
+    private void onFailure(final Exception e) {
         // A failed send may have left messages after it in flight: drop the producer, resume from what the topic has.
         closeCursor();
         closeProducer(Duration.ZERO);
@@ -311,7 +324,10 @@ public final class KafkaJournalMirror implements JournalMirror {
                     e.toString());
         }
         downReason = reason;
-        nextAttemptNs = nowNs + backoffNs / 2 + ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
+        // After the reason: whoever sees the count grow sees why.
+        errors.incrementAndGet();
+        nextAttemptNs =
+                System.nanoTime() + backoffNs / 2 + ThreadLocalRandom.current().nextLong(backoffNs / 2 + 1);
         backoffNs = Math.min(BACKOFF_MAX_NS, backoffNs * 2);
     }
 
@@ -361,6 +377,9 @@ public final class KafkaJournalMirror implements JournalMirror {
             headers.add(new RecordHeader(TickMessages.JOURNAL_ID, journalId));
             headers.add(new RecordHeader(TickMessages.JOURNAL_INDEX, TickMessages.longBytes(index)));
             headers.add(new RecordHeader(TickMessages.SHIPPED_INDEX, TickMessages.longBytes(shippedIndex)));
+            if (sent == 0) {
+                producer.beginTransaction();
+            }
             producer.send(
                     new ProducerRecord<>(settings.topic(), partition, null, key, TickMessages.value(record), headers),
                     this);

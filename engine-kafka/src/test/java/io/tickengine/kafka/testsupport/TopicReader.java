@@ -40,6 +40,9 @@ public final class TopicReader {
                 false,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
+                // What the mirror commits, never a batch it aborted.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
