@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       the cluster to have them all</td></tr>
  *   <tr><td>kafka.producer.X</td><td></td><td>producer setting {@code X}, over the engine's own: {@code acks=all},
  *       {@code enable.idempotence=true}, {@code linger.ms=5}, {@code compression.type=lz4},
- *       {@code delivery.timeout.ms=30000}, {@code max.block.ms=10000}, {@code enable.metrics.push=false}</td></tr>
+ *       {@code delivery.timeout.ms=30000}, {@code max.block.ms=10000}, {@code transaction.timeout.ms=10000},
+ *       {@code enable.metrics.push=false}; the mirror adds {@code transactional.id}</td></tr>
  * </table>
  */
 public record KafkaSettings(
@@ -61,6 +62,9 @@ public record KafkaSettings(
         producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // A batch's transaction lasts milliseconds; one left open by a dead engine holds read_committed consumers back
+        // until the coordinator aborts it, so not the default minute.
+        producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         // KIP-714 client telemetry: the client would push its metrics to the brokers. Nothing is sent unasked.
         producer.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         for (final Map.Entry<String, String> e : keys.entrySet()) {
