@@ -5,6 +5,7 @@
 # measures overhead, not scale. Ratios from one run are what count (see docs/benchmarks.md, "Noise").
 #
 #   benchmarks/kafka-mirror.sh        # knobs: WARMUP=5 DURATION=15 CONNECTIONS=8 BATCH=1000 SKIP_BUILD=1 OUT=dir
+#                                     #        MIRROR_BATCH=5000 (kafka.mirror.batch.records)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xms1g -Xmx1g}
 TICKS=${TICKS:-$ROOT/../shared/data/ticks}
 KEY=bench-key-0123456789abcdef
 TOPIC=ticks
+MIRROR_BATCH=${MIRROR_BATCH:-5000}
 
 # shellcheck source=benchmarks/bench-lib.sh
 source "$ROOT/benchmarks/bench-lib.sh"
@@ -49,6 +51,7 @@ BENCH="java -Xms1g -Xmx1g -jar $OUT/bin/tick-bench.jar"
     echo "nproc:   $(nproc)"
     echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
     echo "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run"
+    echo "mirror:  kafka.mirror.batch.records=$MIRROR_BATCH"
 } >"$OUT/env.txt"
 cat "$OUT/env.txt" >&2
 
@@ -81,7 +84,8 @@ run_engine plain
 stop_server
 
 log "engine, journal.mirror=kafka"
-run_engine mirror --set journal.mirror=kafka --set "kafka.bootstrap.servers=$BOOTSTRAP" --set "kafka.topic=$TOPIC"
+run_engine mirror --set journal.mirror=kafka --set "kafka.bootstrap.servers=$BOOTSTRAP" --set "kafka.topic=$TOPIC" \
+    --set "kafka.mirror.batch.records=$MIRROR_BATCH"
 start=$(date +%s.%N)
 lag=-1
 for _ in $(seq 1 600); do
