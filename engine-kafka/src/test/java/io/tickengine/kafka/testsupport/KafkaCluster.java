@@ -156,7 +156,7 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** @return the 0-based index of the node that leads partition 0 of {@code topic}. */
+    /** @return the 0-based index of the node that leads {@code partition} of {@code topic}. */
     public int leaderOf(final String topic, final int partition) throws Exception {
         final TopicPartitionInfo p = admin.describeTopics(List.of(topic))
                 .allTopicNames()
