@@ -27,6 +27,15 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
+ *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local); the
+ *       replicated journal on Kafka ({@code kafka}) is not built yet and is refused at start, see
+ *       docs/scale-out.md</td></tr>
+ *   <tr><td>journal.mirror</td><td>none</td><td>{@code kafka}: ship every journal record, behind the
+ *       acknowledgement, to a Kafka topic partitioned by symbol (needs the {@code engine-kafka} module and
+ *       {@code kafka.bootstrap.servers}); its lag is {@code tick_kafka_mirror_lag_records}</td></tr>
+ *   <tr><td>kafka.*</td><td>(none)</td><td>settings of the Kafka journal mirror: {@code kafka.bootstrap.servers},
+ *       {@code kafka.topic} (ticks), {@code kafka.client.id} (tick-engine); {@code kafka.producer.X} passes
+ *       {@code X} to the Kafka producer (see docs/scale-out.md)</td></tr>
  *   <tr><td>journal.min.free.mb</td><td>256</td><td>free space the journal's file system must keep: below it ingest
  *       is refused ({@code 503 not journaled: disk full}) before Chronicle's memory-mapped write can fault; it
  *       resumes by itself once space is freed; 0 turns the check off</td></tr>
@@ -78,6 +87,9 @@ public final class EngineContext {
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
     private long journalMinFreeMb = 256;
+    private String journalKind = "chronicle";
+    private String journalMirror = "none";
+    private final Map<String, String> kafkaSettings = new java.util.TreeMap<>();
     private int ticksRetentionDays;
     private double ticksStoreBusyDuty = 0.1;
     private int ringSize = 65_536;
@@ -134,16 +146,21 @@ public final class EngineContext {
         return this;
     }
 
-    /** @return true if {@code key} is a configuration key. */
+    /** @return true if {@code key} is a configuration key (the {@code kafka.*} keys included). */
     public static boolean isKey(final String key) {
-        return KEYS.contains(key);
+        return KEYS.contains(key) || (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length());
     }
+
+    /** Keys of the Kafka journal mirror, passed to it as they are ({@link #kafkaSettings()}). */
+    private static final String KAFKA_PREFIX = "kafka.";
 
     private static final Set<String> KEYS = Set.of(
             "data.dir",
             "journal.sync",
             "journal.roll.cycle",
             "journal.retention.days",
+            "journal.kind",
+            "journal.mirror",
             "journal.min.free.mb",
             "ticks.retention.days",
             "ticks.store.busy.duty",
@@ -189,6 +206,8 @@ public final class EngineContext {
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
                 case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
+                case "journal.kind" -> journalKind = value.toLowerCase(Locale.ROOT);
+                case "journal.mirror" -> journalMirror = value.toLowerCase(Locale.ROOT);
                 case "ticks.retention.days" -> ticksRetentionDays = Integer.parseInt(value);
                 case "ticks.store.busy.duty" -> ticksStoreBusyDuty = Double.parseDouble(value);
                 case "ring.size" -> ringSize = Integer.parseInt(value);
@@ -218,7 +237,12 @@ public final class EngineContext {
                 case "dedup.window" -> dedupWindow = Integer.parseInt(value);
                 case "shutdown.timeout.ms" -> shutdownTimeoutMs = Long.parseLong(value);
                 case "metrics.symbols.max" -> metricsSymbolsMax = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
+                default -> {
+                    if (!key.startsWith(KAFKA_PREFIX) || key.length() == KAFKA_PREFIX.length()) {
+                        throw new IllegalArgumentException("unknown configuration key [key=" + key + "]");
+                    }
+                    kafkaSettings.put(key, value);
+                }
             }
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("not a number [key=" + key + ", value=" + value + "]", e);
@@ -260,6 +284,23 @@ public final class EngineContext {
                 "journal.min.free.mb",
                 journalMinFreeMb,
                 "0..1073741824 (0 turns the free-space check off)");
+        // The replicated journal (several engines as one consumer group) is not built: refused, never half-working.
+        require(
+                journalKind.equals("chronicle"),
+                "journal.kind",
+                journalKind,
+                "chronicle (journal.kind=kafka is not available in this version; journal.mirror=kafka ships the"
+                        + " journal to Kafka behind the acknowledgement, see docs/scale-out.md)");
+        require(
+                journalMirror.equals("none") || journalMirror.equals("kafka"),
+                "journal.mirror",
+                journalMirror,
+                "none or kafka");
+        require(
+                !journalMirror.equals("kafka") || kafkaSettings.containsKey("kafka.bootstrap.servers"),
+                "kafka.bootstrap.servers",
+                null,
+                "host:port[,host:port...] when journal.mirror=kafka");
         require(ticksRetentionDays >= 0, "ticks.retention.days", ticksRetentionDays, ">= 0");
         require(
                 ticksStoreBusyDuty > 0 && ticksStoreBusyDuty <= 1,
@@ -512,6 +553,16 @@ public final class EngineContext {
 
     public long shutdownTimeoutMs() {
         return shutdownTimeoutMs;
+    }
+
+    /** @return {@code none} or the kind of journal mirror ({@code kafka}). */
+    public String journalMirror() {
+        return journalMirror;
+    }
+
+    /** @return every {@code kafka.*} key set, with its value (read-only). */
+    public Map<String, String> kafkaSettings() {
+        return java.util.Collections.unmodifiableMap(kafkaSettings);
     }
 
     /** @return how many symbols get their own metrics (the first ones seen). */

@@ -6,6 +6,7 @@ import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.ingest.IngestGate;
 import io.tickengine.core.ingest.JournalSyncHandler;
 import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.core.journal.JournalMirror;
 import io.tickengine.core.journal.JournalRetention;
 import io.tickengine.core.journal.JournalSpace;
 import io.tickengine.core.journal.TickJournal;
@@ -65,6 +66,8 @@ public final class TickEngine implements AutoCloseable {
     private static final long REBUILD_IDLE_MS = 50;
     /** Sleep of the journal retention agent between two looks at the clock (it purges once an hour). */
     private static final long RETENTION_IDLE_MS = 1_000;
+    /** Sleep of an idle journal mirror between two looks at the journal. */
+    private static final long MIRROR_IDLE_MS = 2;
 
     private final EngineContext context;
     private final EngineMetrics metrics;
@@ -89,6 +92,10 @@ public final class TickEngine implements AutoCloseable {
     private final AgentRunner rebuilderRunner;
     /** {@code null} when {@code journal.retention.days} is 0 (keep everything). */
     private final AgentRunner retentionRunner;
+    /** {@code null} when {@code journal.mirror} is none. */
+    private final JournalMirror mirror;
+    /** {@code null} when {@code journal.mirror} is none. */
+    private final AgentRunner mirrorRunner;
 
     private final JournalRetention retention;
     private final TickRing ring;
@@ -167,7 +174,15 @@ public final class TickEngine implements AutoCloseable {
         this.tickStore = tickStore;
         this.tickStoreWriter = EngineParts.tickStoreWriter(context, tickStore, journal, metrics);
         this.rebuilder = EngineParts.rebuilder(context, store, tickStore, tickStoreWriter, metrics);
-        this.retention = new JournalRetention(journal, store, tickStoreWriter::committedIndex, context);
+        this.mirror = JournalMirror.open(context, journal, metrics);
+        // The journal keeps what the tick store has not committed and what the mirror has not shipped.
+        this.retention = new JournalRetention(
+                journal,
+                store,
+                mirror == null
+                        ? tickStoreWriter::committedIndex
+                        : () -> Math.min(tickStoreWriter.committedIndex(), mirror.shippedIndex()),
+                context);
         final ErrorHandler errorHandler = new AgentErrorHandler(metrics);
         // Sleeping, never spinning, when idle: on 2 cores the event loop and the ring come first; neither agent is on
         // the ack path, so a few milliseconds of wake-up latency cost nothing.
@@ -181,6 +196,9 @@ public final class TickEngine implements AutoCloseable {
         this.retentionRunner = context.journalRetentionDays() > 0
                 ? new AgentRunner(new SleepingMillisIdleStrategy(RETENTION_IDLE_MS), errorHandler, null, retention)
                 : null;
+        this.mirrorRunner = mirror == null
+                ? null
+                : new AgentRunner(new SleepingMillisIdleStrategy(MIRROR_IDLE_MS), errorHandler, null, mirror);
         recover();
     }
 
@@ -222,6 +240,9 @@ public final class TickEngine implements AutoCloseable {
             AgentRunner.startOnThread(engine.rebuilderRunner, daemonThreads());
             if (engine.retentionRunner != null) {
                 AgentRunner.startOnThread(engine.retentionRunner, daemonThreads());
+            }
+            if (engine.mirrorRunner != null) {
+                AgentRunner.startOnThread(engine.mirrorRunner, daemonThreads());
             }
             engine.ring.start();
             LOG.info(
@@ -374,6 +395,11 @@ public final class TickEngine implements AutoCloseable {
         return journal;
     }
 
+    /** @return the journal's mirror ({@code journal.mirror}), or {@code null} when there is none. */
+    public JournalMirror journalMirror() {
+        return mirror;
+    }
+
     /**
      * Graceful shutdown: stops accepting, drains the ring, flushes the writer, closes journal and store.
      * Idempotent.
@@ -408,6 +434,18 @@ public final class TickEngine implements AutoCloseable {
             }
         } catch (final StoreException | RuntimeException e) {
             LOG.error("tick store stopped before catching up; it goes on at the next start [cause={}]", e.toString());
+        }
+        if (mirrorRunner != null) {
+            // Stopped, then finished on this thread: what the journal holds is shipped when close returns.
+            mirrorRunner.close();
+            if (!mirror.finish(timeoutMs)) {
+                LOG.error(
+                        "journal mirror did not ship everything in time; it goes on from the journal at the next start"
+                                + " [mirror={}, lagRecords={}]",
+                        mirror.describe(),
+                        mirror.lagRecords());
+            }
+            mirror.close();
         }
         tickStore.close();
         journal.close();

@@ -192,6 +192,37 @@ class EngineContextTest {
     }
 
     @Test
+    void shouldRefuseTheKafkaJournalKindThatIsNotBuiltAndPointToTheMirror() {
+        final IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineContext().set("journal.kind", "kafka").conclude());
+        assertTrue(e.getMessage().contains("key=journal.kind"), e.getMessage());
+        assertTrue(e.getMessage().contains("journal.mirror=kafka"), e.getMessage());
+        new EngineContext().set("journal.kind", "chronicle").conclude();
+    }
+
+    @Test
+    void shouldTakeKafkaKeysOnlyWithAMirrorThatHasItsBootstrapServers() {
+        final IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineContext().set("journal.mirror", "kafka").conclude());
+        assertTrue(e.getMessage().contains("key=kafka.bootstrap.servers"), e.getMessage());
+        final EngineContext c = new EngineContext()
+                .loadEnvironment(java.util.Map.of(
+                        "TICK_JOURNAL_MIRROR", "kafka",
+                        "TICK_KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092",
+                        "TICK_KAFKA_PRODUCER_LINGER_MS", "10"))
+                .conclude();
+        assertEquals("kafka", c.journalMirror());
+        assertEquals(
+                java.util.Map.of("kafka.bootstrap.servers", "broker-1:9092", "kafka.producer.linger.ms", "10"),
+                c.kafkaSettings());
+        assertTrue(EngineContext.isKey("kafka.topic"));
+        assertFalse(EngineContext.isKey("kafka."));
+        assertThrows(IllegalArgumentException.class, () -> new EngineContext().set("kafka.", "x"));
+    }
+
+    @Test
     void shouldNameTheKeyOfAnUnknownKey() {
         final IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> new EngineContext().set("journal.synk", "true"));

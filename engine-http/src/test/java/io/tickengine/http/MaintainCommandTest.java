@@ -57,6 +57,17 @@ class MaintainCommandTest {
         final ChildJvm.Exited stopped = EngineProcess.run("maintain", "--data-dir", dataDir.toString());
         assertEquals(0, stopped.code(), stopped.output());
         assertTrue(stopped.output().contains("maintain: the engine is not running"), stopped.output());
+        // With a journal mirror, how far it shipped is in the topic: a stopped maintain never purges past it blind.
+        final ChildJvm.Exited mirrored = EngineProcess.run(
+                "maintain",
+                "--data-dir",
+                dataDir.toString(),
+                "--set",
+                "journal.mirror=kafka",
+                "--set",
+                "kafka.bootstrap.servers=127.0.0.1:9");
+        assertEquals(0, mirrored.code(), mirrored.output());
+        assertTrue(mirrored.output().contains("maintain: journal kept whole: journal.mirror=kafka"), mirrored.output());
     }
 
     private long sqliteBytes() throws Exception {

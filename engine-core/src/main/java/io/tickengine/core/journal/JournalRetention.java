@@ -27,7 +27,10 @@ public final class JournalRetention implements Agent {
     private final long retentionMsc;
     private long nextPurgeNs = System.nanoTime() + PURGE_INTERVAL_NS;
 
-    /** @param tickStoreIndex the last journal index whose ticks are in the tick store, -1 if none. */
+    /**
+     * @param tickStoreIndex the last journal index that every reader behind the journal has taken (the tick store;
+     *     the mirror too when there is one), -1 if none.
+     */
     public JournalRetention(
             final TickJournal journal,
             final CandleStore store,
@@ -63,7 +66,8 @@ public final class JournalRetention implements Agent {
             for (final RecoveryState.SymbolState s : state.symbols().values()) {
                 keep = Math.min(keep, s.replayFromIndex());
             }
-            // The journal keeps what the tick store has not committed, whatever the retention says.
+            // The journal keeps what the tick store has not committed (nor the mirror shipped), whatever the retention
+            // says.
             keep = Math.min(keep, tickStoreIndex.getAsLong() + 1);
             if (state.journalIndex() >= 0) {
                 journal.purge(keep, System.currentTimeMillis() - retentionMsc);

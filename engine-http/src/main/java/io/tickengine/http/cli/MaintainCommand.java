@@ -117,6 +117,12 @@ public final class MaintainCommand implements Callable<Integer> {
             out.println("maintain: journal kept whole (no checkpoint yet, or journal.retention.days=0)");
         } else if (!stopped) {
             out.println("maintain: journal purge left to the running engine (hourly, same rule)");
+        } else if (!"none".equals(context.journalMirror())) {
+            // How far the mirror has shipped is known from the topic, by the engine: never purge past it blind.
+            out.printf(
+                    "maintain: journal kept whole: journal.mirror=%s ships from it; the running engine purges what"
+                            + " is shipped (hourly, same rule)%n",
+                    context.journalMirror());
         } else if (Files.isDirectory(dir)) {
             final int deleted;
             try (TickJournal journal = TickJournal.open(dir, context.journalRollCycle())) {

@@ -165,6 +165,29 @@ final class EngineCollector implements MultiCollector {
                 "Distinct symbol names the engine has seen.",
                 engine.symbols().size()));
 
+        final io.tickengine.core.journal.JournalMirror mirror = engine.journalMirror();
+        if (mirror != null) {
+            out.metricSnapshot(gauge(
+                    "tick_kafka_mirror_lag_records",
+                    "Journal records not shipped to the Kafka topic yet (journal.mirror=kafka; the journal keeps them).",
+                    mirror.lagRecords()));
+            out.metricSnapshot(gauge(
+                    "tick_kafka_mirror_shipped_index",
+                    "Chronicle index of the newest journal record the Kafka topic holds with every one before it.",
+                    mirror.shippedIndex()));
+            out.metricSnapshot(gauge(
+                    "tick_kafka_mirror_up",
+                    "1 while the journal mirror ships to Kafka, 0 while it cannot (see /health).",
+                    mirror.downReason() == null ? 1 : 0));
+            out.metricSnapshot(CounterSnapshot.builder()
+                    .name("tick_kafka_mirror_errors")
+                    .help("Failed attempts to ship to Kafka; each resumes from what the topic holds, with backoff.")
+                    .dataPoint(CounterDataPointSnapshot.builder()
+                            .value(mirror.errors())
+                            .build())
+                    .build());
+        }
+
         symbolActivity(out, m.symbols);
         httpCounters(out);
 

@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * reasons otherwise (shutting down; {@code journal: disk full} or {@code journal: write failed}, when ingest is
  * refused as not journaled; a stage that failed stop ({@code FailStop}); or store down with the database's own
  * reason, e.g. {@code connection refused [host=…, port=…]}: ticks are still journaled then, candles wait). Always
- * reports the ring's free slots, the store's lag, the journal's free space and a tail cut at start. Open: no key.
+ * reports the ring's free slots, the store's lag, the journal's free space and a tail cut at start; with
+ * {@code journal.mirror}, the mirror's state and lag (it ships behind the acknowledgement, so it never makes the answer
+ * 503). Open: no key.
  *
  * <p>The database is asked too ({@link DatabaseProbe}): one that has not answered within {@code db.connect.timeout.ms}
  * (hung, not refusing) makes the answer 503 {@code database not answering}, given after that timeout at the latest;
@@ -176,7 +178,28 @@ public final class HealthRoute implements Route {
                 .append(m.candlesWritten.get())
                 .append(",\"rebuilt\":")
                 .append(m.barsRebuilt.get())
-                .append("}}");
+                .append('}');
+        final io.tickengine.core.journal.JournalMirror mirror = engine.journalMirror();
+        if (mirror != null) {
+            // Behind the acknowledgement: a mirror that cannot ship does not stop ingest, so it is not a reason here.
+            final String mirrorDown = mirror.downReason();
+            json.append(",\"mirror\":{\"target\":");
+            Responses.quote(json, mirror.describe());
+            json.append(",\"up\":")
+                    .append(mirrorDown == null)
+                    .append(",\"shippedIndex\":")
+                    .append(mirror.shippedIndex())
+                    .append(",\"lagRecords\":")
+                    .append(mirror.lagRecords())
+                    .append(",\"errors\":")
+                    .append(mirror.errors());
+            if (mirrorDown != null) {
+                json.append(",\"reason\":");
+                Responses.quote(json, mirrorDown);
+            }
+            json.append('}');
+        }
+        json.append('}');
         final io.netty.handler.codec.http.FullHttpResponse response = Responses.json(
                 exchange.alloc(), ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json);
         if (!ready) {
