@@ -171,21 +171,7 @@ public final class IngestGate {
         if (bars.size() > ring.maxBatchSize()) {
             return TickRing.TOO_LARGE;
         }
-        final long startNs = System.nanoTime();
-        final long result;
-        final int accepted;
-        final String failure;
-        lock.lock();
-        try {
-            beginRequest();
-            result = isWritable() && hasRoom() ? ring.tryPublish(journalBar, bars, bars.size(), sync ? ack : null) : 0;
-            accepted = this.accepted;
-            failure = this.failure;
-            endRequest();
-        } finally {
-            lock.unlock();
-        }
-        return answer(result, ack, accepted, 0, failure, -1, startNs);
+        return publishWhole(journalBar, bars, bars.size(), ack);
     }
 
     /**
@@ -196,6 +182,13 @@ public final class IngestGate {
      */
     public long tryPublishReplace(
             final int symbolId, final long fromMsc, final long toMsc, final long beforeIndex, final IngestAck ack) {
+        // Rare (one per imported range): the array is the replace record's arguments.
+        return publishWhole(journalReplace, new long[] {symbolId, fromMsc, toMsc, beforeIndex}, 1, ack);
+    }
+
+    /** Bars and replace records: no seq, no duplicates; journaled and published whole or refused whole. */
+    private <T> long publishWhole(
+            final TickRing.Translator<T> translator, final T records, final int n, final IngestAck ack) {
         final long startNs = System.nanoTime();
         final long result;
         final int accepted;
@@ -203,9 +196,7 @@ public final class IngestGate {
         lock.lock();
         try {
             beginRequest();
-            // Rare (one per imported range): the array is the replace record's arguments.
-            final long[] replace = {symbolId, fromMsc, toMsc, beforeIndex};
-            result = isWritable() && hasRoom() ? ring.tryPublish(journalReplace, replace, 1, sync ? ack : null) : 0;
+            result = isWritable() && hasRoom() ? ring.tryPublish(translator, records, n, sync ? ack : null) : 0;
             accepted = this.accepted;
             failure = this.failure;
             endRequest();
