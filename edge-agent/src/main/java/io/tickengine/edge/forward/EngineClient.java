@@ -91,16 +91,7 @@ public final class EngineClient {
      *     which is fine: it is resent and the engine drops what it already has.
      */
     public EngineAnswer post(final byte[] body, final int length) throws InterruptedException {
-        final CompletableFuture<EngineAnswer> answer = postAsync(body, length);
-        try {
-            return answer.get();
-        } catch (final InterruptedException e) {
-            answer.cancel(true);
-            throw e;
-        } catch (final ExecutionException e) {
-            // postAsync turns every failure into an answer; this would be a bug in it.
-            throw new IllegalStateException(e.getCause());
-        }
+        return await(postAsync(body, length));
     }
 
     /**
@@ -110,15 +101,7 @@ public final class EngineClient {
      * @param body the bytes, read until the future completes (not copied): do not reuse them before.
      */
     public CompletableFuture<EngineAnswer> postAsync(final byte[] body, final int length) {
-        final HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(requestTimeout)
-                .header("Content-Type", "text/csv")
-                .header("X-API-Key", apiKey)
-                .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, failure) -> failure == null ? classify(response) : noAnswer(failure));
+        return send(endpoint, "text/csv", HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
     }
 
     /**
@@ -128,21 +111,32 @@ public final class EngineClient {
      * @throws InterruptedException if the thread is interrupted (the agent is stopping); the body is sent again.
      */
     public EngineAnswer postJson(final String path, final byte[] body) throws InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        return await(send(URI.create(base + path), "application/json", HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Sends one POST with the agent's key; every failure becomes an answer (a network error is status 0). */
+    private CompletableFuture<EngineAnswer> send(
+            final URI uri, final String contentType, final HttpRequest.BodyPublisher body) {
+        final HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .header("X-API-Key", apiKey)
                 .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(body)
                 .build();
-        final CompletableFuture<EngineAnswer> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, failure) -> failure == null ? classify(response) : noAnswer(failure));
+    }
+
+    /** Waits for an answer; an interrupt (the agent is stopping) cancels the request, which is sent again later. */
+    private static EngineAnswer await(final CompletableFuture<EngineAnswer> answer) throws InterruptedException {
         try {
             return answer.get();
         } catch (final InterruptedException e) {
             answer.cancel(true);
             throw e;
         } catch (final ExecutionException e) {
+            // send turns every failure into an answer; this would be a bug in it.
             throw new IllegalStateException(e.getCause());
         }
     }

@@ -168,17 +168,25 @@ public final class IngestServer implements AutoCloseable {
         }
     }
 
-    private void ingest(final HttpExchange exchange) throws IOException {
+    /**
+     * @return true if the request may go on: a POST, the agent not closing, the key valid; else it is answered
+     *     (405, 503, 401/403) and false.
+     */
+    private boolean admitted(final HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "POST");
             error(exchange, 405, "method not allowed [method=" + exchange.getRequestMethod() + "]");
-            return;
+            return false;
         }
         if (closing) {
             retryLater(exchange, "shutting down");
-            return;
+            return false;
         }
-        if (!authorized(exchange)) {
+        return authorized(exchange);
+    }
+
+    private void ingest(final HttpExchange exchange) throws IOException {
+        if (!admitted(exchange)) {
             return;
         }
         final TickParser.Format format =
@@ -241,16 +249,7 @@ public final class IngestServer implements AutoCloseable {
      * it has, so a conflict with one of those is its 400 at forwarding, quarantined.
      */
     private void passOn(final HttpExchange exchange, final String path) throws IOException {
-        if (!"POST".equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Allow", "POST");
-            error(exchange, 405, "method not allowed [method=" + exchange.getRequestMethod() + "]");
-            return;
-        }
-        if (closing) {
-            retryLater(exchange, "shutting down");
-            return;
-        }
-        if (!authorized(exchange)) {
+        if (!admitted(exchange)) {
             return;
         }
         final String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
