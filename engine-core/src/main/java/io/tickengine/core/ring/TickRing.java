@@ -140,8 +140,6 @@ public final class TickRing {
                     e.publishNs = nowNs;
                     e.duplicate = false;
                     e.journalIndex = -1;
-                    e.requestAccepted = 0;
-                    e.requestDuplicates = 0;
                     translator.translate(batch, i, e);
                 }
             } finally {
