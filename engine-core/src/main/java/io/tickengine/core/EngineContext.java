@@ -45,7 +45,8 @@ import java.util.Set;
  *       ticks are coming in, in (0, 1]: on a small machine ingest keeps the cores and the tick store lags (reported),
  *       catching up at full speed when ingest pauses; 1 = no limit</td></tr>
  *   <tr><td>ring.size</td><td>65536</td><td>ring slots, a power of two</td></tr>
- *   <tr><td>ring.max.batch</td><td>16384</td><td>most ticks per request, at most half the ring</td></tr>
+ *   <tr><td>ring.max.batch</td><td>16384</td><td>most ticks per request, at most half the ring; a request is one
+ *       journal document, so also at most what one holds (32,768 on FAST_DAILY, 1,024 on FAST_HOURLY)</td></tr>
  *   <tr><td>ring.wait.strategy</td><td>SLEEPING</td><td>SLEEPING, BLOCKING, YIELDING or BUSY_SPIN</td></tr>
  *   <tr><td>candles.timeframes</td><td>M1,M5,M15,M30,H1,H4,D1</td><td>timeframes built from ticks</td></tr>
  *   <tr><td>candles.late.window.ms</td><td>60000</td><td>how long after a bar closes a tick still updates it</td></tr>

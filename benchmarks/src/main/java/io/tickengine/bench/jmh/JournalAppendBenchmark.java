@@ -95,7 +95,9 @@ public class JournalAppendBenchmark {
     @Benchmark
     public long tickJournal() {
         BenchTickEvents.time(event, ++timeMsc);
-        return journal.append(event, symbols, sources);
+        final long index = journal.append(event, symbols, sources);
+        journal.commitDocument();
+        return index;
     }
 
     @Benchmark

@@ -65,6 +65,7 @@ public class ReplayBenchmark {
                     -1,
                     0);
             rig.journal.append(event, rig.symbols, rig.sources);
+            rig.journal.commitDocument();
         }
     }
 

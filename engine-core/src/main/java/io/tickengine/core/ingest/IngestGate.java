@@ -24,21 +24,27 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   lock → journal writable? room on disk? → seq below the window? → claim the ring's slots (or 503)
- *        → per record: dedup (source, seq) → append → fill the slot → publish all → unlock → answer
+ *        → per record: fill the slot → dedup (source, seq) → add to the request's journal document
+ *        → commit the document → publish all → unlock → answer
  * </pre>
+ *
+ * One journal document per request ({@link TickJournal#commitDocument}): one Chronicle header, index entry and commit
+ * per request rather than per tick, and a request is in the journal whole or not at all, after a crash too.
  *
  * <h2>Seqs out of order, and all or nothing</h2>
  * A tick with a {@code seq} is journaled once ({@link SourceSequences}: any order within the window below its
  * source's highest seq). A seq below the window refuses the whole request ({@link IngestAck#onSeqBelowWindow}): every
  * seq is checked against the window as it will stand when the request's highest seq is in, before anything of it is
- * journaled or any seq recorded. A seq is recorded only once its tick is journaled, so a failed append needs no undo.
+ * journaled or any seq recorded. A seq is recorded as its tick goes into the request's document, so that a repeat
+ * later in the same request is a duplicate; a failed append or commit stops ingest, and the restart rebuilds the seqs
+ * from the journal, so nothing needs undoing.
  *
  * <h2>Failing safe</h2>
  * Before a request's first record the {@link JournalSpace} gate looks at the free space: below the margin the whole
  * request is refused ({@link IngestAck#onFailed}, {@code 503 not journaled: disk full}) and nothing of it is written.
- * Any failure of an append, {@link Error}s included (a memory-mapped write on a full disk faults with
- * {@code InternalError}), or of the sync is answered the same way, never as journaled; the records of the request
- * after the failure are not written and no seq of them is recorded, so a resend is taken, not answered as duplicates.
+ * Any failure of an append or of the document's commit, {@link Error}s included (a memory-mapped write on a full disk
+ * faults with {@code InternalError}), or of the sync is answered the same way, never as journaled; the document is
+ * rolled back and nothing of the request is published ({@link TickRing.Seal}).
  * A failed append also stops ingest (the engine's fail-stop, told through the {@link StopSwitch}): after a fault inside
  * a document, Chronicle's appender keeps its write lock and its position cannot be trusted. Every later request is
  * refused until a restart, whose start cuts the torn tail and appends again. The free-space gate keeps a full disk from getting that far.
@@ -76,6 +82,9 @@ public final class IngestGate {
     private int duplicates;
     private String failure;
     private int refusedIndex;
+    /** The request's kind of record ({@link TickEvent#TYPE_TICK}, ...), once one is journaled. */
+    private int kind;
+
     private long lastAppendedIndex = -1;
     // Set by the first failed append: the journal takes nothing more until a restart.
     private volatile String writeFailure;
@@ -83,6 +92,7 @@ public final class IngestGate {
     private final TickRing.Translator<TickBuffer> journalTick = this::journalTick;
     private final TickRing.Translator<BarBuffer> journalBar = this::journalBar;
     private final TickRing.Translator<long[]> journalReplace = this::journalReplace;
+    private final TickRing.Seal commitRequest = this::commitRequest;
 
     /** Told the first failed append: the engine's fail-stop, which refuses ingest until a restart. */
     @FunctionalInterface
@@ -117,9 +127,9 @@ public final class IngestGate {
         this.stopSwitch = stopSwitch;
     }
 
-    /** @return the most records one request may carry. */
+    /** @return the most records one request may carry: what the ring takes at once and one journal document holds. */
     public int maxBatchSize() {
-        return ring.maxBatchSize();
+        return Math.min(ring.maxBatchSize(), journal.layout().maxRecordsPerDocument());
     }
 
     /**
@@ -133,7 +143,7 @@ public final class IngestGate {
      */
     public long tryPublish(final TickBuffer ticks, final IngestAck ack) {
         final int n = ticks.size();
-        if (n > ring.maxBatchSize()) {
+        if (n > maxBatchSize()) {
             return TickRing.TOO_LARGE;
         }
         final long startNs = System.nanoTime();
@@ -146,7 +156,7 @@ public final class IngestGate {
         try {
             beginRequest();
             if (isWritable() && hasRoom() && seqsInWindow(ticks)) {
-                result = ring.tryPublish(journalTick, ticks, n, sync ? ack : null);
+                result = ring.tryPublish(journalTick, ticks, n, sync ? ack : null, commitRequest);
             } else {
                 result = 0;
             }
@@ -168,7 +178,7 @@ public final class IngestGate {
      * @return as {@link #tryPublish(TickBuffer, IngestAck)}.
      */
     public long tryPublishBars(final BarBuffer bars, final IngestAck ack) {
-        if (bars.size() > ring.maxBatchSize()) {
+        if (bars.size() > maxBatchSize()) {
             return TickRing.TOO_LARGE;
         }
         return publishWhole(journalBar, bars, bars.size(), ack);
@@ -196,7 +206,9 @@ public final class IngestGate {
         lock.lock();
         try {
             beginRequest();
-            result = isWritable() && hasRoom() ? ring.tryPublish(translator, records, n, sync ? ack : null) : 0;
+            result = isWritable() && hasRoom()
+                    ? ring.tryPublish(translator, records, n, sync ? ack : null, commitRequest)
+                    : 0;
             accepted = this.accepted;
             failure = this.failure;
             endRequest();
@@ -279,6 +291,7 @@ public final class IngestGate {
         duplicates = 0;
         failure = null;
         refusedIndex = -1;
+        kind = -1;
     }
 
     private void endRequest() {
@@ -386,10 +399,11 @@ public final class IngestGate {
                 duplicates++;
                 metrics.ticksDuplicate.incrementRelease();
             } else if (append(e)) {
+                // Recorded before the document is committed, so that a repeat within the request is a duplicate. If
+                // the commit fails the engine stops, and a restart rebuilds the seqs from the journal.
                 if (seq > 0) {
                     sequences.accept(sourceId, seq);
                 }
-                metrics.ticksJournaled.incrementRelease();
                 metrics.symbols.onTick(e.symbolId(), e.timeMsc());
             }
         }
@@ -400,8 +414,8 @@ public final class IngestGate {
         e.fillBar(bars, i);
         if (failure != null) {
             e.markDuplicate();
-        } else if (append(e)) {
-            metrics.barsJournaled.incrementRelease();
+        } else {
+            append(e);
         }
         endRecord(e);
     }
@@ -430,10 +444,38 @@ public final class IngestGate {
             onAppendFailed(e, ex);
             return false;
         }
-        lastAppendedIndex = index;
         e.journalIndex(index);
+        kind = e.type();
         accepted++;
-        onAppended();
+        return true;
+    }
+
+    /**
+     * Commits the request's journal document, once every slot is filled and before any is published: the request is
+     * in the journal whole, or (the commit failed) nothing of it is published.
+     */
+    private boolean commitRequest() {
+        if (failure != null || accepted == 0) {
+            journal.abortDocument();
+            return failure == null;
+        }
+        final int length;
+        try {
+            length = journal.commitDocument();
+        } catch (final RuntimeException | Error ex) {
+            onCommitFailed(ex);
+            return false;
+        }
+        lastAppendedIndex = journal.lastIndex();
+        metrics.journalBytes.getAndAddRelease(length);
+        if (space != null) {
+            space.onAppended(length);
+        }
+        if (kind == TickEvent.TYPE_TICK) {
+            metrics.ticksJournaled.getAndAddRelease(accepted);
+        } else if (kind == TickEvent.TYPE_BAR) {
+            metrics.barsJournaled.getAndAddRelease(accepted);
+        }
         return true;
     }
 
@@ -448,27 +490,24 @@ public final class IngestGate {
         }
     }
 
-    private void onAppended() {
-        final int length = journal.lastRecordLength();
-        metrics.journalBytes.getAndAddRelease(length);
-        if (space != null) {
-            space.onAppended(length);
-        }
+    private void onAppendFailed(final TickEvent e, final Throwable cause) {
+        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike (and the ring marks
+        // the request's other slots so when the commit reports the failure).
+        e.markDuplicate();
+        onJournalFailed("append", cause);
     }
 
-    private void onAppendFailed(final TickEvent e, final Throwable cause) {
-        // Not journaled, so never aggregated: the aggregator skips duplicates and failures alike.
-        e.markDuplicate();
+    private void onCommitFailed(final Throwable cause) {
+        journal.abortDocument();
+        onJournalFailed("commit", cause);
+    }
+
+    private void onJournalFailed(final String step, final Throwable cause) {
         metrics.journalErrors.incrementRelease();
         if (writeFailure == null) {
             writeFailure = "journal write failed; ingest stopped until the engine restarts [cause=" + cause + "]";
             metrics.journalFailing.setRelease(1);
-            LOG.error(
-                    "journal write failed: ingest refused until a restart, whose start cuts the torn tail "
-                            + "[symbolId={}, timeMsc={}]",
-                    e.symbolId(),
-                    e.timeMsc(),
-                    cause);
+            LOG.error("journal {} failed: ingest refused until a restart, whose start cuts the torn tail", step, cause);
             // One stop-until-restart for the whole engine: ingest answers 503 and /health is red, as for any stage
             // that fails in a way it cannot recover from.
             stopSwitch.stop("journal: write", cause);

@@ -55,7 +55,11 @@ public final class JournalTail {
     /** Chronicle's own metadata documents (queue header, index arrays) are far smaller. */
     private static final int MAX_METADATA_LENGTH = 1 << 20;
 
-    private static final int WINDOW_BYTES = 1 << 20;
+    /** The longest document: a request of as many records as a document holds, each of the longest kind. */
+    private static final int MAX_DOCUMENT_LENGTH =
+            (1 << JournalLayout.MAX_RECORD_BITS) * (TickRecordDescriptor.MAX_LENGTH + 8);
+
+    private static final int WINDOW_BYTES = Integer.highestOneBit(MAX_DOCUMENT_LENGTH) << 1;
 
     private JournalTail() {}
 
@@ -65,7 +69,8 @@ public final class JournalTail {
      * @param file the cycle file.
      * @param cycle its roll cycle number.
      * @param wholeDocuments data documents before the damage (all of them when whole).
-     * @param damageIndex the index the first cut document had (the next index after the cut), -1 when whole.
+     * @param damageIndex the Chronicle index the first cut document had (the next document's after the cut), -1 when
+     *     whole; {@link JournalLayout#recordIndex} of it and 0 is the first record index cut.
      * @param damageOffset byte offset of the damage in the file, -1 when whole.
      * @param problem what is wrong at {@code damageOffset}, {@code null} when whole.
      * @param damagedBytes bytes from the damage to the end of what was written (or of the file, if truncated).
@@ -297,7 +302,7 @@ public final class JournalTail {
                 } else {
                     load(position + 4, length);
                     final int offset = (int) (position + 4 - windowStart);
-                    final String bad = recordProblem(window.array(), offset, length);
+                    final String bad = documentProblem(window.array(), offset, length);
                     if (bad != null) {
                         return bad;
                     }
@@ -352,26 +357,56 @@ public final class JournalTail {
         }
     }
 
-    /** @return what makes the data document at {@code offset} not a whole record, or {@code null} if it is one. */
-    static String recordProblem(final byte[] b, final int offset, final int length) {
-        if (length < TickRecordDescriptor.HEADER_LENGTH || length > TickRecordDescriptor.MAX_LENGTH + 8) {
-            return "record length out of range [length=" + length + "]";
+    /**
+     * @return what makes the data document at {@code offset} not a sequence of whole records (one request's), or
+     *     {@code null} if it is one.
+     */
+    static String documentProblem(final byte[] b, final int offset, final int length) {
+        if (length < TickRecordDescriptor.HEADER_LENGTH || length > MAX_DOCUMENT_LENGTH) {
+            return "document length out of range [length=" + length + "]";
         }
-        final int symbolLength = b[offset + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF;
-        final int sourceLength = b[offset + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF;
-        final byte version = b[offset + TickRecordDescriptor.VERSION_OFFSET];
-        final byte kind = b[offset + TickRecordDescriptor.KIND_OFFSET];
+        int at = offset;
+        final int end = offset + length;
+        for (int record = 0; at < end; record++) {
+            if (end - at < TickRecordDescriptor.HEADER_LENGTH) {
+                return "record " + record + " cut short [length=" + (end - at) + "]";
+            }
+            final int recordLength = recordLength(b, at);
+            if (recordLength < 0) {
+                return "record " + record + ": " + headerProblem(b, at);
+            }
+            if (recordLength > end - at) {
+                return "record " + record + " runs past the document [recordLength=" + recordLength + ", left="
+                        + (end - at) + "]";
+            }
+            final String names = namesProblem(b, at, recordLength);
+            if (names != null) {
+                return "record " + record + ": " + names;
+            }
+            at += recordLength;
+        }
+        return null;
+    }
+
+    /** @return the length of the record at {@code at} from its header, or -1 if the header is not a record's. */
+    private static int recordLength(final byte[] b, final int at) {
+        return headerProblem(b, at) != null
+                ? -1
+                : namesOffset(b[at + TickRecordDescriptor.KIND_OFFSET])
+                        + (b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF)
+                        + (b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF);
+    }
+
+    /** @return what is wrong with the header of the record at {@code at}, or {@code null}. */
+    private static String headerProblem(final byte[] b, final int at) {
+        final int symbolLength = b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF;
+        final int sourceLength = b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF;
+        final byte version = b[at + TickRecordDescriptor.VERSION_OFFSET];
+        final byte kind = b[at + TickRecordDescriptor.KIND_OFFSET];
         if (version != TickRecordDescriptor.LAYOUT_VERSION) {
             return "unknown record layout [version=" + version + "]";
         }
-        final int namesOffset;
-        if (kind == TickRecordDescriptor.KIND_TICK) {
-            namesOffset = TickRecordDescriptor.NAMES_OFFSET;
-        } else if (kind == TickRecordDescriptor.KIND_BAR) {
-            namesOffset = TickRecordDescriptor.BAR_NAMES_OFFSET;
-        } else if (kind == TickRecordDescriptor.KIND_REPLACE) {
-            namesOffset = TickRecordDescriptor.NAMES_OFFSET;
-        } else {
+        if (namesOffset(kind) < 0) {
             return "unknown record kind [kind=" + kind + "]";
         }
         if (symbolLength == 0
@@ -380,14 +415,26 @@ public final class JournalTail {
                 || (kind != TickRecordDescriptor.KIND_TICK && sourceLength != 0)) {
             return "bad name lengths [symbol=" + symbolLength + ", source=" + sourceLength + "]";
         }
-        if (length != namesOffset + symbolLength + sourceLength) {
-            return "record length does not match its names [length=" + length + ", expected="
-                    + (namesOffset + symbolLength + sourceLength) + "]";
-        }
-        if (!NameTable.isValid(b, offset + namesOffset, symbolLength)
-                || (sourceLength > 0 && !NameTable.isValid(b, offset + namesOffset + symbolLength, sourceLength))) {
+        return null;
+    }
+
+    private static String namesProblem(final byte[] b, final int at, final int recordLength) {
+        final int symbolLength = b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF;
+        final int sourceLength = b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF;
+        final int namesAt = at + recordLength - symbolLength - sourceLength;
+        if (!NameTable.isValid(b, namesAt, symbolLength)
+                || (sourceLength > 0 && !NameTable.isValid(b, namesAt + symbolLength, sourceLength))) {
             return "names are not valid names [symbolLength=" + symbolLength + ", sourceLength=" + sourceLength + "]";
         }
         return null;
+    }
+
+    /** @return where a record of {@code kind} has its names, or -1 for a kind that does not exist. */
+    private static int namesOffset(final byte kind) {
+        return switch (kind) {
+            case TickRecordDescriptor.KIND_TICK, TickRecordDescriptor.KIND_REPLACE -> TickRecordDescriptor.NAMES_OFFSET;
+            case TickRecordDescriptor.KIND_BAR -> TickRecordDescriptor.BAR_NAMES_OFFSET;
+            default -> -1;
+        };
     }
 }

@@ -24,13 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tick journal: a Chronicle Queue in a directory, one document per tick in the layout of
- * {@link TickRecordDescriptor}.
+ * The tick journal: a Chronicle Queue in a directory, one document per request holding its records in the layout of
+ * {@link TickRecordDescriptor}; {@link JournalLayout} names each record's index.
  *
- * <p>Threading: {@link #append} and {@link #sync} are called by one thread at a time, under the ingest gate's lock
+ * <p>A request is written as {@link #append} (or {@link #appendBar}, {@link #appendReplace}) per record, then
+ * {@link #commitDocument}: the records go into one open document, which the commit closes. A crash before the commit
+ * leaves a document that was never finished, which the next start cuts, so a request is in the journal whole or not
+ * at all, after a crash too. (A journal in the legacy layout commits each record as its own document.)
+ *
+ * <p>Threading: appends, commits and {@link #sync} are called by one thread at a time, under the ingest gate's lock
  * (any thread may hold it; the appender's own single-thread check is off for that reason); {@link #replay} runs
  * before any request is offered; {@link #purge} may run on any one thread.
- * A document is in the memory-mapped file once {@link #append} returns, so it survives a crash of this process;
+ * A document is in the memory-mapped file once {@link #commitDocument} returns, so it survives a crash of this process;
  * {@link #sync} also forces it to disk, for power-loss durability.
  */
 public final class TickJournal implements AutoCloseable {
@@ -46,15 +51,31 @@ public final class TickJournal implements AutoCloseable {
     private final String id;
     private final SingleChronicleQueue queue;
     private final JournalTail.FileCheck tailCut;
+    private final JournalLayout layout;
     private ExcerptAppender appender;
-    private int lastRecordLength;
+
+    // The request's document, open from its first record to its commit (under the ingest gate's lock).
+    private DocumentContext document;
+    private long documentIndex;
+    private int documentRecords;
+    private int documentLength;
+    private int committedLength;
+    /** The index of the last record this instance committed; {@link #UNKNOWN} until its first commit. */
+    private volatile long lastIndex = UNKNOWN;
+
+    private static final long UNKNOWN = -2;
 
     private TickJournal(
-            final Path dir, final String id, final SingleChronicleQueue queue, final JournalTail.FileCheck tailCut) {
+            final Path dir,
+            final String id,
+            final SingleChronicleQueue queue,
+            final JournalTail.FileCheck tailCut,
+            final JournalLayout layout) {
         this.dir = dir;
         this.id = id;
         this.queue = queue;
         this.tailCut = tailCut;
+        this.layout = layout;
     }
 
     /**
@@ -91,16 +112,22 @@ public final class TickJournal implements AutoCloseable {
             final String id = readOrCreateId(dir.resolve(ID_FILE));
             // Only the owner may cut: another process may be in the middle of a write.
             final JournalTail.FileCheck tail = cutTornTail ? JournalTail.cutTornTail(dir, cycle) : null;
+            final JournalLayout layout =
+                    JournalLayout.open(dir, cycle, !JournalTail.cycleFiles(dir).isEmpty());
             final SingleChronicleQueue queue =
                     SingleChronicleQueueBuilder.binary(dir).rollCycle(cycle).build();
             LOG.info(
-                    "journal opened [dir={}, id={}, rollCycle={}, firstIndex={}, lastIndex={}]",
+                    "journal opened [dir={}, id={}, rollCycle={}, recordsPerDocument={}, firstDocument={}, "
+                            + "lastDocument={}]",
                     dir,
                     id,
                     rollCycle,
+                    layout.isLegacy() ? "1 (legacy layout)" : layout.maxRecordsPerDocument(),
                     queue.firstIndex(),
-                    queue.lastIndex());
-            return new TickJournal(dir, id, queue, tail != null && tail.isDamaged() ? tail : null);
+                    // A reader may look at a torn tail that only the owner cuts: Chronicle's search for the end
+                    // is not for that.
+                    cutTornTail ? queue.lastIndex() : "not read");
+            return new TickJournal(dir, id, queue, tail != null && tail.isDamaged() ? tail : null, layout);
         } catch (final IOException | RuntimeException e) {
             throw new JournalException("cannot open journal [dir=" + dir + ", cause=" + e + "]", e);
         }
@@ -121,130 +148,178 @@ public final class TickJournal implements AutoCloseable {
         return dir;
     }
 
-    /**
-     * Appends one tick. Under the ingest gate's lock.
-     *
-     * @return the tick's journal index.
-     */
-    public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
-        if (appender == null) {
-            createAppender();
-        }
-        final byte[] symbol = symbols.bytes(event.symbolId());
-        final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                final Bytes<?> bytes = dc.wire().bytes();
-                bytes.writeLong(event.timeMsc());
-                bytes.writeDouble(event.bid());
-                bytes.writeDouble(event.ask());
-                bytes.writeDouble(event.last());
-                bytes.writeLong(event.volume());
-                bytes.writeDouble(event.volumeReal());
-                bytes.writeLong(event.seq());
-                bytes.writeInt(event.flags());
-                bytes.writeByte((byte) symbol.length);
-                bytes.writeByte((byte) (source == null ? 0 : source.length));
-                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-                bytes.writeByte(TickRecordDescriptor.KIND_TICK);
-                bytes.write(symbol);
-                if (source != null) {
-                    bytes.write(source);
-                }
-            } catch (final RuntimeException | Error e) {
-                // Without this, closing the context would commit a half-written document.
-                dc.rollbackOnClose();
-                throw e;
-            }
-        }
-        lastRecordLength = TickRecordDescriptor.length(symbol.length, source == null ? 0 : source.length);
-        return appender.lastIndexAppended();
+    /** @return how indices name records; {@link JournalLayout#maxRecordsPerDocument()} bounds a request. */
+    public JournalLayout layout() {
+        return layout;
     }
 
     /**
-     * Appends one bar ({@link TickEvent#TYPE_BAR}). Under the ingest gate's lock.
+     * Adds a tick to the request's document, opening the document on the request's first record. Under the ingest
+     * gate's lock; {@link #commitDocument} ends the request.
+     *
+     * @return the tick's journal index.
+     * @throws RuntimeException or {@link Error} if the write failed: the document is rolled back, nothing of the
+     *     request is in the journal.
+     */
+    public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
+        final byte[] symbol = symbols.bytes(event.symbolId());
+        final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
+        final Bytes<?> bytes = openRecord();
+        try {
+            bytes.writeLong(event.timeMsc());
+            bytes.writeDouble(event.bid());
+            bytes.writeDouble(event.ask());
+            bytes.writeDouble(event.last());
+            bytes.writeLong(event.volume());
+            bytes.writeDouble(event.volumeReal());
+            bytes.writeLong(event.seq());
+            bytes.writeInt(event.flags());
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) (source == null ? 0 : source.length));
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_TICK);
+            bytes.write(symbol);
+            if (source != null) {
+                bytes.write(source);
+            }
+        } catch (final RuntimeException | Error e) {
+            abortDocument();
+            throw e;
+        }
+        return closeRecord(TickRecordDescriptor.length(symbol.length, source == null ? 0 : source.length));
+    }
+
+    /**
+     * Adds a bar ({@link TickEvent#TYPE_BAR}) to the request's document, as {@link #append}.
      *
      * @return the bar's journal index.
      */
     public long appendBar(final TickEvent event, final NameTable symbols) {
-        if (appender == null) {
-            createAppender();
-        }
         final byte[] symbol = symbols.bytes(event.symbolId());
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                final Bytes<?> bytes = dc.wire().bytes();
-                bytes.writeLong(event.timeMsc());
-                bytes.writeDouble(event.barOpen());
-                bytes.writeDouble(event.barHigh());
-                bytes.writeDouble(event.barLow());
-                bytes.writeDouble(event.barClose());
-                bytes.writeDouble(event.barRealVolume());
-                bytes.writeLong(event.barTickVolume());
-                bytes.writeInt(event.barTimeframe());
-                bytes.writeByte((byte) symbol.length);
-                bytes.writeByte((byte) 0);
-                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-                bytes.writeByte(TickRecordDescriptor.KIND_BAR);
-                bytes.writeDouble(event.barSpread());
-                bytes.write(symbol);
-            } catch (final RuntimeException | Error e) {
-                // Without this, closing the context would commit a half-written document.
-                dc.rollbackOnClose();
-                throw e;
-            }
+        final Bytes<?> bytes = openRecord();
+        try {
+            bytes.writeLong(event.timeMsc());
+            bytes.writeDouble(event.barOpen());
+            bytes.writeDouble(event.barHigh());
+            bytes.writeDouble(event.barLow());
+            bytes.writeDouble(event.barClose());
+            bytes.writeDouble(event.barRealVolume());
+            bytes.writeLong(event.barTickVolume());
+            bytes.writeInt(event.barTimeframe());
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) 0);
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_BAR);
+            bytes.writeDouble(event.barSpread());
+            bytes.write(symbol);
+        } catch (final RuntimeException | Error e) {
+            abortDocument();
+            throw e;
         }
-        lastRecordLength = TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length;
-        return appender.lastIndexAppended();
+        return closeRecord(TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length);
     }
 
     /**
-     * Appends a replace record ({@link TickEvent#TYPE_REPLACE}): the ticks of the symbol within
-     * {@code [event.timeMsc(), event.replaceToMsc()]} journaled before index {@code event.replaceBeforeIndex()} are
-     * void. Under the ingest gate's lock.
+     * Adds a replace record ({@link TickEvent#TYPE_REPLACE}) to the request's document, as {@link #append}: the ticks
+     * of the symbol within {@code [event.timeMsc(), event.replaceToMsc()]} journaled before index
+     * {@code event.replaceBeforeIndex()} are void.
      *
      * @return the record's journal index.
      */
     public long appendReplace(final TickEvent event, final NameTable symbols) {
-        if (appender == null) {
-            createAppender();
-        }
         final byte[] symbol = symbols.bytes(event.symbolId());
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                final Bytes<?> bytes = dc.wire().bytes();
-                bytes.writeLong(event.timeMsc());
-                bytes.writeLong(event.replaceToMsc());
-                bytes.writeLong(event.replaceBeforeIndex());
-                bytes.writeLong(0);
-                bytes.writeLong(0);
-                bytes.writeLong(0);
-                bytes.writeLong(0);
-                bytes.writeInt(0);
-                bytes.writeByte((byte) symbol.length);
-                bytes.writeByte((byte) 0);
-                bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-                bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
-                bytes.write(symbol);
-            } catch (final RuntimeException | Error e) {
-                // Without this, closing the context would commit a half-written document.
-                dc.rollbackOnClose();
-                throw e;
-            }
+        final Bytes<?> bytes = openRecord();
+        try {
+            bytes.writeLong(event.timeMsc());
+            bytes.writeLong(event.replaceToMsc());
+            bytes.writeLong(event.replaceBeforeIndex());
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeLong(0);
+            bytes.writeInt(0);
+            bytes.writeByte((byte) symbol.length);
+            bytes.writeByte((byte) 0);
+            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+            bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
+            bytes.write(symbol);
+        } catch (final RuntimeException | Error e) {
+            abortDocument();
+            throw e;
         }
-        lastRecordLength = TickRecordDescriptor.HEADER_LENGTH + symbol.length;
-        return appender.lastIndexAppended();
+        return closeRecord(TickRecordDescriptor.HEADER_LENGTH + symbol.length);
     }
 
-    private void createAppender() {
-        appender = queue.createAppender();
-        // Appends come from whichever thread holds the ingest gate's lock; the lock orders them.
-        appender.singleThreadedCheckDisabled(true);
+    /**
+     * Commits the request's document: all its records are in the journal together, or (after a crash within the
+     * commit) none is, as the start cuts a document that was never finished. Nothing to do when the request added no
+     * record. Under the ingest gate's lock.
+     *
+     * @return the length in bytes of what the request committed (its document, or its records in the legacy layout).
+     * @throws RuntimeException or {@link Error} if the commit failed (the journal must then take nothing more).
+     */
+    public int commitDocument() {
+        commitOpenDocument();
+        final int length = committedLength;
+        committedLength = 0;
+        return length;
     }
 
-    /** @return the length in bytes of the record appended last. Under the ingest gate's lock. */
-    public int lastRecordLength() {
-        return lastRecordLength;
+    private void commitOpenDocument() {
+        final DocumentContext dc = document;
+        if (dc == null) {
+            return;
+        }
+        final int length = documentLength;
+        document = null;
+        documentLength = 0;
+        dc.close();
+        committedLength += length;
+        lastIndex = layout.recordIndex(documentIndex, documentRecords - 1);
+    }
+
+    /** Drops the request's open document, if any: none of its records reaches the journal. */
+    public void abortDocument() {
+        committedLength = 0;
+        final DocumentContext dc = document;
+        if (dc == null) {
+            return;
+        }
+        document = null;
+        documentLength = 0;
+        // Without the rollback, closing the context would commit a half-written document.
+        dc.rollbackOnClose();
+        dc.close();
+    }
+
+    /** @return the open document's bytes, to write one record at its end; opens the document first if needed. */
+    private Bytes<?> openRecord() {
+        if (document == null) {
+            if (appender == null) {
+                appender = queue.createAppender();
+                // Appends come from whichever thread holds the ingest gate's lock; the lock orders them.
+                appender.singleThreadedCheckDisabled(true);
+            }
+            document = appender.writingDocument();
+            documentIndex = document.index();
+            documentRecords = 0;
+            documentLength = 0;
+        } else if (documentRecords == layout.maxRecordsPerDocument()) {
+            abortDocument();
+            throw new JournalException("more records than one document holds [max=" + layout.maxRecordsPerDocument()
+                    + "]: the ingest gate must refuse such a request");
+        }
+        return document.wire().bytes();
+    }
+
+    /** Ends one record in the open document; in the legacy layout, the record is its own document, committed now. */
+    private long closeRecord(final int length) {
+        final long index = layout.recordIndex(documentIndex, documentRecords++);
+        documentLength += length;
+        if (layout.isLegacy()) {
+            commitOpenDocument();
+        }
+        return index;
     }
 
     /** Forces what was appended to disk. Under the ingest gate's lock. */
@@ -254,43 +329,72 @@ public final class TickJournal implements AutoCloseable {
         }
     }
 
-    /** @return the first index in the journal, or {@link Long#MAX_VALUE} when empty. */
+    /** @return the index of the first record in the journal, or {@link Long#MAX_VALUE} when empty. */
     public long firstIndex() {
-        return queue.firstIndex();
+        final long first = queue.firstIndex();
+        return first == Long.MAX_VALUE ? first : layout.recordIndex(first, 0);
     }
 
-    /** @return the last index in the journal, or -1 when empty. */
+    /**
+     * @return the index of the last record in the journal, or -1 when empty. Any thread; before this instance's first
+     *     append it reads the last document, so not for an event loop.
+     */
     public long lastIndex() {
-        return queue.lastIndex();
+        final long known = lastIndex;
+        if (known != UNKNOWN) {
+            return known;
+        }
+        final long lastDocument = queue.lastIndex();
+        if (lastDocument < 0) {
+            return -1;
+        }
+        if (layout.isLegacy()) {
+            return lastDocument;
+        }
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(lastDocument)) {
+                return layout.recordIndex(lastDocument, 0);
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                final int records = dc.isPresent() ? countRecords(dc.wire().bytes(), lastDocument) : 1;
+                return layout.recordIndex(lastDocument, Math.max(1, records) - 1);
+            }
+        }
     }
 
     /**
      * Counts the records after {@code index} up to the last one: what a restart would replay at least if
-     * {@code index} were the store's checkpoint. Any thread; reads index files, so not for an event loop.
+     * {@code index} were the store's checkpoint. Exact within one document, and 0 exactly when nothing follows
+     * {@code index}; across documents it counts each later document once, so it is a lower bound whenever requests
+     * carry several records. Any thread; reads index files, so not for an event loop.
      *
      * @param index a journal index, or a negative value for "none" (every record counts).
-     * @return the number of records, or -1 if the journal cannot tell (e.g. closed).
+     * @return the number of records (at least), or -1 if the journal cannot tell (e.g. closed).
      */
     public long recordsAfter(final long index) {
         try {
-            final long last = queue.lastIndex();
+            final long last = lastIndex();
             if (last < 0) {
                 return 0;
-            }
-            final long first = queue.firstIndex();
-            if (index < first) {
-                return queue.entryCount();
             }
             if (index >= last) {
                 return 0;
             }
-            final RollCycle rollCycle = queue.rollCycle();
-            if (rollCycle.toCycle(index) == rollCycle.toCycle(last)) {
-                // Sequence numbers within a cycle are dense: no need to read an index.
-                return rollCycle.toSequenceNumber(last) - rollCycle.toSequenceNumber(index);
+            if (index < firstIndex()) {
+                return queue.entryCount();
             }
-            // From (inclusive) to (exclusive): the same count as after `index` up to `last` inclusive.
-            return queue.countExcerpts(index, last);
+            final long from = layout.documentIndex(index);
+            final long to = layout.documentIndex(last);
+            if (from == to) {
+                return last - index;
+            }
+            final RollCycle rollCycle = queue.rollCycle();
+            if (rollCycle.toCycle(from) == rollCycle.toCycle(to)) {
+                // Sequence numbers within a cycle are dense: no need to read an index.
+                return rollCycle.toSequenceNumber(to) - rollCycle.toSequenceNumber(from);
+            }
+            // From (inclusive) to (exclusive): the same count as after `from` up to `to` inclusive.
+            return queue.countExcerpts(from, to);
         } catch (final RuntimeException | InternalError e) {
             // InternalError: Chronicle may write index entries while counting, which faults on a full disk.
             return -1;
@@ -298,10 +402,10 @@ public final class TickJournal implements AutoCloseable {
     }
 
     /**
-     * Reads every tick from {@code fromIndex} (inclusive) to the end. If {@code fromIndex} is older than the first
+     * Reads every record from {@code fromIndex} (inclusive) to the end. If {@code fromIndex} is older than the first
      * index still kept, reading starts at the first one (the caller logs that gap).
      *
-     * @return the number of ticks read.
+     * @return the number of records read.
      */
     public long replay(final long fromIndex, final JournalRecordHandler handler) {
         final JournalRecord record = new JournalRecord();
@@ -315,13 +419,16 @@ public final class TickJournal implements AutoCloseable {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    final long index = dc.index();
-                    if (index < fromIndex) {
-                        continue;
+                    final long document = dc.index();
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    for (int r = 0; bytes.readRemaining() > 0; r++) {
+                        final long index = layout.recordIndex(document, r);
+                        read(bytes, record, index);
+                        if (index >= fromIndex) {
+                            handler.onRecord(record, index);
+                            count++;
+                        }
                     }
-                    read(dc.wire().bytes(), record, index);
-                    handler.onRecord(record, index);
-                    count++;
                 }
             }
         }
@@ -350,7 +457,8 @@ public final class TickJournal implements AutoCloseable {
         }
 
         /**
-         * Reads up to {@code limit} records, in journal order.
+         * Reads up to {@code limit} records, in journal order. A document is read whole unless the limit ends within
+         * it; then the next poll reads it again from the record after the last one given.
          *
          * @return the number of records read; 0 when the cursor is at the end.
          */
@@ -377,14 +485,23 @@ public final class TickJournal implements AutoCloseable {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    final long index = dc.index();
-                    if (index < nextIndex) {
-                        continue;
+                    final long document = dc.index();
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    for (int r = 0; bytes.readRemaining() > 0; r++) {
+                        final long index = layout.recordIndex(document, r);
+                        if (read == limit) {
+                            // The limit ends within this document: read it again from here next time.
+                            positioned = false;
+                            break;
+                        }
+                        TickJournal.read(bytes, record, index);
+                        if (index < nextIndex) {
+                            continue;
+                        }
+                        nextIndex = index + 1;
+                        handler.onRecord(record, index);
+                        read++;
                     }
-                    TickJournal.read(dc.wire().bytes(), record, index);
-                    nextIndex = index + 1;
-                    handler.onRecord(record, index);
-                    read++;
                 }
             }
             return read;
@@ -404,7 +521,7 @@ public final class TickJournal implements AutoCloseable {
      */
     public int purge(final long keepIndex, final long olderThanMsc) {
         final RollCycle rollCycle = queue.rollCycle();
-        final int keepCycle = Math.min(queue.cycle(), rollCycle.toCycle(keepIndex));
+        final int keepCycle = Math.min(queue.cycle(), rollCycle.toCycle(layout.documentIndex(keepIndex)));
         final DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format());
         final File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
         int deleted = 0;
@@ -489,27 +606,40 @@ public final class TickJournal implements AutoCloseable {
                 .toEpochMilli();
     }
 
+    /** Moves {@code tailer} to the document that holds record {@code fromIndex}, or the first one after it. */
     private boolean position(final ExcerptTailer tailer, final long fromIndex) {
         final long first = queue.firstIndex();
         final long last = queue.lastIndex();
-        if (last < 0 || fromIndex > last) {
+        if (last < 0 || (fromIndex >= 0 && layout.documentIndex(fromIndex) > last)) {
             return false;
         }
-        if (fromIndex <= first) {
+        if (fromIndex < 0 || layout.documentIndex(fromIndex) <= first) {
             tailer.toStart();
             return true;
         }
-        if (tailer.moveToIndex(fromIndex)) {
+        final long document = layout.documentIndex(fromIndex);
+        if (tailer.moveToIndex(document)) {
             return true;
         }
-        // fromIndex may be one past the end of a cycle: start at the next cycle that has anything.
+        // The document may be one past the end of a cycle: start at the next cycle that has anything.
         final RollCycle rollCycle = queue.rollCycle();
-        for (int cycle = rollCycle.toCycle(fromIndex) + 1; cycle <= rollCycle.toCycle(last); cycle++) {
+        for (int cycle = rollCycle.toCycle(document) + 1; cycle <= rollCycle.toCycle(last); cycle++) {
             if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** @return the number of records in a document's bytes (read through; the bytes are left at the end). */
+    private static int countRecords(final Bytes<?> bytes, final long document) {
+        final JournalRecord record = new JournalRecord();
+        int records = 0;
+        while (bytes.readRemaining() > 0) {
+            read(bytes, record, document);
+            records++;
+        }
+        return records;
     }
 
     private static void read(final Bytes<?> bytes, final JournalRecord record, final long index) {

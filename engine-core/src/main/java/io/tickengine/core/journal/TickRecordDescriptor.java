@@ -3,8 +3,10 @@ package io.tickengine.core.journal;
 import io.tickengine.core.tick.NameTable;
 
 /**
- * Layout of the journal's records: one Chronicle document per tick (or per imported bar), little-endian. Both kinds
- * share the header bytes 60-63; byte 63 tells them apart.
+ * Layout of the journal's records, little-endian. One Chronicle document holds one request: its records one after
+ * another, each self-delimiting (its names' lengths are in its header), so a reader walks a document to its end
+ * ({@link JournalLayout} names each record's index). All kinds share the header bytes 60-63; byte 63 tells them
+ * apart.
  *
  * <p>Tick ({@link #KIND_TICK}):
  *

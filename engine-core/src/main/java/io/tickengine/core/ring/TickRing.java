@@ -104,6 +104,19 @@ public final class TickRing {
     }
 
     /**
+     * Ends a request once all its slots are filled, before they are published (the ingest gate commits the request's
+     * journal document here). One shared instance, without capture.
+     */
+    @FunctionalInterface
+    public interface Seal {
+        /**
+         * @return false if the request failed after its slots were filled: every slot of it is then published as a
+         *     duplicate (nothing of it is aggregated) and its last slot carries no answer.
+         */
+        boolean seal();
+    }
+
+    /**
      * Publishes {@code n} events filled by {@code translator} from {@code batch}, all or none: the slots are claimed
      * together and published by one call.
      *
@@ -112,6 +125,17 @@ public final class TickRing {
      *     {@link #TOO_LARGE}.
      */
     public <T> long tryPublish(final Translator<T> translator, final T batch, final int n, final IngestAck ack) {
+        return tryPublish(translator, batch, n, ack, null);
+    }
+
+    /**
+     * As {@link #tryPublish(Translator, Object, int, IngestAck)}, and {@code seal} ends the request between filling
+     * its slots and publishing them.
+     *
+     * @param seal may be {@code null}.
+     */
+    public <T> long tryPublish(
+            final Translator<T> translator, final T batch, final int n, final IngestAck ack, final Seal seal) {
         if (n < 1) {
             throw new IllegalArgumentException("nothing to publish");
         }
@@ -141,6 +165,12 @@ public final class TickRing {
                     e.duplicate = false;
                     e.journalIndex = -1;
                     translator.translate(batch, i, e);
+                }
+                if (seal != null && !seal.seal()) {
+                    for (long s = lo; s <= hi; s++) {
+                        ringBuffer.get(s).duplicate = true;
+                    }
+                    ringBuffer.get(hi).ack = null;
                 }
             } finally {
                 // Claimed slots must be published whatever happened, or the ring stalls behind them.

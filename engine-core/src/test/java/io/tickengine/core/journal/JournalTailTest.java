@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalTailTest {
     private static final long T0 = Instant.parse("2026-07-13T10:00:00Z").toEpochMilli();
     private static final int TICKS = 400;
+    /** Ticks per request: one journal document each. */
+    private static final int PER_REQUEST = 10;
+
+    private static final int DOCUMENTS = TICKS / PER_REQUEST;
 
     @TempDir
     Path dataDir;
@@ -38,7 +42,7 @@ class JournalTailTest {
         final List<JournalTail.FileCheck> checks = JournalTail.verify(journalDir(), RollCycles.FAST_DAILY);
         assertEquals(1, checks.size());
         assertFalse(checks.get(0).isDamaged(), checks.get(0).describe());
-        assertEquals(TICKS, checks.get(0).wholeDocuments());
+        assertEquals(DOCUMENTS, checks.get(0).wholeDocuments(), "one document per request");
     }
 
     @Test
@@ -70,8 +74,9 @@ class JournalTailTest {
                 JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
         assertTrue(damage.isDamaged(), damage.describe());
         assertEquals(file, damage.file());
-        assertTrue(damage.wholeDocuments() > 0 && damage.wholeDocuments() < TICKS, damage.describe());
+        assertTrue(damage.wholeDocuments() > 0 && damage.wholeDocuments() < DOCUMENTS, damage.describe());
         final List<Long> indices = new ArrayList<>();
+        final JournalLayout layout;
         try (TickJournal reader = TickJournal.open(journalDir(), "FAST_DAILY")) {
             assertNull(reader.tailCut(), "a reader never cuts");
         }
@@ -81,12 +86,16 @@ class JournalTailTest {
             assertNotNull(journal.tailCut(), "the cut is reported");
             assertEquals(damage.damageIndex(), journal.tailCut().damageIndex());
             journal.replay(Long.MIN_VALUE, (record, index) -> indices.add(index));
+            layout = journal.layout();
         }
-        assertEquals(damage.wholeDocuments(), indices.size(), "every whole document kept");
-        for (int i = 1; i < indices.size(); i++) {
-            assertEquals(indices.get(i - 1) + 1, indices.get(i), "indexes kept as they were");
+        assertEquals(damage.wholeDocuments() * PER_REQUEST, indices.size(), "every whole document kept, whole");
+        for (int i = 0; i < indices.size(); i++) {
+            assertEquals(
+                    layout.recordIndex(layout.documentIndex(indices.get(0)) + i / PER_REQUEST, i % PER_REQUEST),
+                    indices.get(i),
+                    "indexes kept as they were");
         }
-        assertEquals(damage.damageIndex(), indices.get(indices.size() - 1) + 1);
+        assertEquals(damage.damageIndex(), layout.documentIndex(indices.get(indices.size() - 1)) + 1);
         try (var damaged = Files.list(journalDir().resolve(JournalTail.DAMAGED_DIR))) {
             assertEquals(1, damaged.count(), "the damaged file is kept aside");
         }
@@ -96,7 +105,9 @@ class JournalTailTest {
             final SyntheticTicks ticks = new SyntheticTicks(engine);
             ticks.tick("EURUSD", T0 + 10_000, 1.5, 1.75).publish();
             assertEquals(1, ticks.accepted);
-            assertEquals(damage.damageIndex(), engine.journal().lastIndex());
+            assertEquals(
+                    layout.recordIndex(damage.damageIndex(), 0),
+                    engine.journal().lastIndex());
         }
         final JournalTail.FileCheck after =
                 JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
@@ -110,7 +121,7 @@ class JournalTailTest {
             int accepted = 0;
             for (int i = 0; i < count; i++) {
                 ticks.add("EURUSD", T0 + i, 1.1 + i * 1e-5, 1.2, 0, 0, 0, 3, "term-01", i + 1);
-                if (i % 50 == 49 || i == count - 1) {
+                if (i % PER_REQUEST == PER_REQUEST - 1 || i == count - 1) {
                     accepted += ticks.publish().accepted;
                 }
             }

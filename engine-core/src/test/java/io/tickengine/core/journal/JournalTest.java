@@ -293,10 +293,10 @@ class JournalTest {
                 .set("writer.ring.bytes", "65536");
         try (TickEngine engine = TickEngine.start(context)) {
             final SyntheticTicks ticks = new SyntheticTicks(engine);
+            // One request per tick: one document each, to copy into cycles of their own.
             for (int i = 0; i < symbols.size(); i++) {
-                ticks.tick(symbols.get(i), times.get(i), 1.5, 1.75);
+                ticks.tick(symbols.get(i), times.get(i), 1.5, 1.75).publish();
             }
-            ticks.publish();
         }
         final List<byte[]> records = new ArrayList<>();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(context.journalDir())

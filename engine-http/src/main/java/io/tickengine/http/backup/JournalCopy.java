@@ -1,6 +1,7 @@
 package io.tickengine.http.backup;
 
 import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.core.journal.JournalLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class JournalCopy {
     /** The files of the journal dir that are not Chronicle's. */
-    private static final String[] SIDE_FILES = {"journal.id", "journal.purged"};
+    private static final String[] SIDE_FILES = {"journal.id", "journal.purged", JournalLayout.FILE};
 
     static {
         ChronicleSettings.disableAnalytics();

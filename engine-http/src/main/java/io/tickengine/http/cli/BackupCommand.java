@@ -1,6 +1,7 @@
 package io.tickengine.http.cli;
 
 import io.tickengine.core.EngineContext;
+import io.tickengine.core.journal.JournalLayout;
 import io.tickengine.core.store.Database;
 import io.tickengine.core.store.Stores;
 import io.tickengine.http.TickEngineMain;
@@ -118,7 +119,11 @@ public final class BackupCommand implements Callable<Integer> {
                     partial.resolve("journal"),
                     context.journalRollCycle(),
                     documents -> out.printf("backup: journal %,d documents copied%n", documents));
-            if (range.lastIndex() < engineLastIndex) {
+            // The copy's range is in documents (Chronicle indices); the engine's index names a record within one.
+            final long engineLastDocument = engineLastIndex < 0
+                    ? engineLastIndex
+                    : JournalLayout.read(context.journalDir()).documentIndex(engineLastIndex);
+            if (range.lastIndex() < engineLastDocument) {
                 throw new BackupException("the journal copy ends before the engine's last journaled index [copied="
                         + range.lastIndex() + ", engine=" + engineLastIndex + "]: is --data-dir the engine's?");
             }
