@@ -356,7 +356,7 @@ public final class TickJournal implements AutoCloseable {
                 return layout.recordIndex(lastDocument, 0);
             }
             try (DocumentContext dc = tailer.readingDocument()) {
-                final int records = dc.isPresent() ? countRecords(dc.wire().bytes(), lastDocument) : 1;
+                final int records = dc.isPresent() ? countRecords(dc.wire().bytes()) : 1;
                 return layout.recordIndex(lastDocument, Math.max(1, records) - 1);
             }
         }
@@ -364,40 +364,80 @@ public final class TickJournal implements AutoCloseable {
 
     /**
      * Counts the records after {@code index} up to the last one: what a restart would replay at least if
-     * {@code index} were the store's checkpoint. Exact within one document, and 0 exactly when nothing follows
-     * {@code index}; across documents it counts each later document once, so it is a lower bound whenever requests
-     * carry several records. Any thread; reads index files, so not for an event loop.
+     * {@code index} were the store's checkpoint, or how far a follower is behind. Exact, walking the records' headers
+     * of the documents in between; beyond {@link #MAX_COUNTED_DOCUMENTS} documents each further one counts once (a
+     * lower bound). Any thread; reads the journal, so not for an event loop.
      *
      * @param index a journal index, or a negative value for "none" (every record counts).
-     * @return the number of records (at least), or -1 if the journal cannot tell (e.g. closed).
+     * @return the number of records, or -1 if the journal cannot tell (e.g. closed).
      */
     public long recordsAfter(final long index) {
         try {
             final long last = lastIndex();
-            if (last < 0) {
+            if (last < 0 || index >= last) {
                 return 0;
             }
-            if (index >= last) {
-                return 0;
-            }
-            if (index < firstIndex()) {
-                return queue.entryCount();
-            }
-            final long from = layout.documentIndex(index);
+            final long firstDocument = queue.firstIndex();
+            final boolean fromStart = index < 0 || layout.documentIndex(index) < firstDocument;
+            final long from = fromStart ? firstDocument : layout.documentIndex(index);
             final long to = layout.documentIndex(last);
+            if (layout.isLegacy()) {
+                return fromStart ? queue.entryCount() : documentsBetween(from, to);
+            }
             if (from == to) {
-                return last - index;
+                return fromStart ? layout.recordInDocument(last) + 1 : last - index;
             }
-            final RollCycle rollCycle = queue.rollCycle();
-            if (rollCycle.toCycle(from) == rollCycle.toCycle(to)) {
-                // Sequence numbers within a cycle are dense: no need to read an index.
-                return rollCycle.toSequenceNumber(to) - rollCycle.toSequenceNumber(from);
-            }
-            // From (inclusive) to (exclusive): the same count as after `from` up to `to` inclusive.
-            return queue.countExcerpts(from, to);
+            return countRecordsFrom(from, fromStart ? 0 : layout.recordInDocument(index) + 1, to, last);
         } catch (final RuntimeException | InternalError e) {
             // InternalError: Chronicle may write index entries while counting, which faults on a full disk.
             return -1;
+        }
+    }
+
+    /** Beyond this many documents, {@link #recordsAfter} counts each further document as one record. */
+    static final int MAX_COUNTED_DOCUMENTS = 65_536;
+
+    /** @return the documents after {@code from} up to {@code to} inclusive. */
+    private long documentsBetween(final long from, final long to) {
+        final RollCycle rollCycle = queue.rollCycle();
+        if (rollCycle.toCycle(from) == rollCycle.toCycle(to)) {
+            // Sequence numbers within a cycle are dense: no need to read an index.
+            return rollCycle.toSequenceNumber(to) - rollCycle.toSequenceNumber(from);
+        }
+        // From (inclusive) to (exclusive): the same count as after `from` up to `to` inclusive.
+        return queue.countExcerpts(from, to);
+    }
+
+    /**
+     * @return the records of document {@code from} from record {@code skip} on, and of every document after it up to
+     *     the one that holds {@code last}, that one up to {@code last}.
+     */
+    private long countRecordsFrom(final long from, final int skip, final long to, final long last) {
+        long records = 0;
+        int documents = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(from)) {
+                tailer.toStart();
+            }
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return records;
+                    }
+                    final long document = dc.index();
+                    if (document < from) {
+                        continue;
+                    }
+                    if (document >= to) {
+                        return records + layout.recordInDocument(last) + 1;
+                    }
+                    final int inDocument = countRecords(dc.wire().bytes());
+                    records += document == from ? Math.max(0, inDocument - skip) : inDocument;
+                    if (++documents == MAX_COUNTED_DOCUMENTS) {
+                        return records + documentsBetween(document, to);
+                    }
+                }
+            }
         }
     }
 
@@ -631,12 +671,19 @@ public final class TickJournal implements AutoCloseable {
         return false;
     }
 
-    /** @return the number of records in a document's bytes (read through; the bytes are left at the end). */
-    private static int countRecords(final Bytes<?> bytes, final long document) {
-        final JournalRecord record = new JournalRecord();
+    /** @return the number of records in a document, from their headers' name lengths (the bytes are not moved). */
+    private static int countRecords(final Bytes<?> bytes) {
         int records = 0;
-        while (bytes.readRemaining() > 0) {
-            read(bytes, record, document);
+        long at = bytes.readPosition();
+        final long end = bytes.readLimit();
+        while (end - at >= TickRecordDescriptor.HEADER_LENGTH) {
+            final int names = bytes.readUnsignedByte(at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET)
+                    + bytes.readUnsignedByte(at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET);
+            final byte kind = bytes.readByte(at + TickRecordDescriptor.KIND_OFFSET);
+            at += (kind == TickRecordDescriptor.KIND_BAR
+                            ? TickRecordDescriptor.BAR_NAMES_OFFSET
+                            : TickRecordDescriptor.NAMES_OFFSET)
+                    + names;
             records++;
         }
         return records;

@@ -59,6 +59,8 @@ class JournalDocumentTest {
             assertEquals(indices.get(SMALL + LARGE - 1), journal.lastIndex());
             assertEquals(0, journal.recordsAfter(journal.lastIndex()));
             assertEquals(LARGE - 1, journal.recordsAfter(indices.get(SMALL)), "exact within a document");
+            assertEquals(LARGE + 4, journal.recordsAfter(indices.get(SMALL - 5)), "and across documents");
+            assertEquals(SMALL + LARGE, journal.recordsAfter(-1));
 
             // A replay from inside a document starts at that record.
             final List<Long> fromMiddle = new ArrayList<>();
