@@ -174,10 +174,7 @@ public final class TickJournal implements AutoCloseable {
             bytes.writeDouble(event.volumeReal());
             bytes.writeLong(event.seq());
             bytes.writeInt(event.flags());
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) (source == null ? 0 : source.length));
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_TICK);
+            writeKind(bytes, symbol.length, source == null ? 0 : source.length, TickRecordDescriptor.KIND_TICK);
             bytes.write(symbol);
             if (source != null) {
                 bytes.write(source);
@@ -206,10 +203,7 @@ public final class TickJournal implements AutoCloseable {
             bytes.writeDouble(event.barRealVolume());
             bytes.writeLong(event.barTickVolume());
             bytes.writeInt(event.barTimeframe());
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) 0);
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_BAR);
+            writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_BAR);
             bytes.writeDouble(event.barSpread());
             bytes.write(symbol);
         } catch (final RuntimeException | Error e) {
@@ -238,10 +232,7 @@ public final class TickJournal implements AutoCloseable {
             bytes.writeLong(0);
             bytes.writeLong(0);
             bytes.writeInt(0);
-            bytes.writeByte((byte) symbol.length);
-            bytes.writeByte((byte) 0);
-            bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
-            bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
+            writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_REPLACE);
             bytes.write(symbol);
         } catch (final RuntimeException | Error e) {
             abortDocument();
@@ -290,6 +281,15 @@ public final class TickJournal implements AutoCloseable {
         // Without the rollback, closing the context would commit a half-written document.
         dc.rollbackOnClose();
         dc.close();
+    }
+
+    /** Writes the header's last word: the names' lengths, the layout version and the record's kind. */
+    private static void writeKind(
+            final Bytes<?> bytes, final int symbolLength, final int sourceLength, final byte kind) {
+        bytes.writeByte((byte) symbolLength);
+        bytes.writeByte((byte) sourceLength);
+        bytes.writeByte(TickRecordDescriptor.LAYOUT_VERSION);
+        bytes.writeByte(kind);
     }
 
     /** @return the open document's bytes, to write one record at its end; opens the document first if needed. */

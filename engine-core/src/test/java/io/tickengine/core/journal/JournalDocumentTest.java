@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.testsupport.SmallEngine;
 import io.tickengine.core.testsupport.SyntheticTicks;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -176,12 +177,6 @@ class JournalDocumentTest {
     }
 
     private static EngineContext context(final Path dir) {
-        return new EngineContext()
-                .set("data.dir", dir.toString())
-                .set("journal.roll.cycle", "FAST_DAILY")
-                .set("ring.size", "4096")
-                .set("ring.max.batch", "2048")
-                .set("writer.flush.interval.ms", "20")
-                .set("writer.ring.bytes", "65536");
+        return SmallEngine.context(dir, 4096, 2048);
     }
 }

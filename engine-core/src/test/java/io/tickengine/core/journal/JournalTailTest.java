@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.testsupport.SmallEngine;
 import io.tickengine.core.testsupport.SyntheticTicks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -150,12 +151,6 @@ class JournalTailTest {
     }
 
     private EngineContext context() {
-        return new EngineContext()
-                .set("data.dir", dataDir.toString())
-                .set("journal.roll.cycle", "FAST_DAILY")
-                .set("ring.size", "1024")
-                .set("ring.max.batch", "64")
-                .set("writer.flush.interval.ms", "20")
-                .set("writer.ring.bytes", "65536");
+        return SmallEngine.context(dataDir, 1024, 64);
     }
 }
