@@ -276,6 +276,7 @@ public final class TickEngine implements AutoCloseable {
         } catch (final StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+        continuePastTheStores(state);
         final long fromIndex = StartupRecovery.restore(
                 state, journal, symbols, sources, aggregator, gate, writer::restoreReplayFrom, metrics);
         // The writer drains what the replay hands over. Named by the agent's role (tick-writer), as the others are.
@@ -290,6 +291,35 @@ public final class TickEngine implements AutoCloseable {
                 gate,
                 failStop::reason,
                 metrics);
+    }
+
+    /**
+     * The stores may count journal indices as done that the journal no longer has: its tail was lost (a power failure
+     * with {@code journal.sync=false}) while the database kept what it had committed. The journal's next index must
+     * then pass theirs, or the ticks journaled next would be skipped by the next replay and by the tick store.
+     */
+    private void continuePastTheStores(final RecoveryState state) {
+        long storesIndex = journal.id().equals(state.journalId()) ? state.journalIndex() : -1;
+        try {
+            final TickStore.Position position = tickStore.position();
+            if (journal.id().equals(position.journalId())) {
+                storesIndex = Math.max(storesIndex, position.journalIndex());
+            }
+        } catch (final StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        final long lastIndex = journal.lastIndex();
+        if (storesIndex > lastIndex) {
+            final long padding = journal.continuePast(storesIndex);
+            LOG.warn(
+                    "the store is ahead of the journal, whose tail was lost (journal.sync=false and a power failure?): "
+                            + "new ticks are journaled after the store's index; the lost ticks stay in the tick store, "
+                            + "but bars open at the loss are rebuilt from the journal without them [storeIndex={}, "
+                            + "journalLastIndex={}, paddingDocuments={}]",
+                    storesIndex,
+                    lastIndex,
+                    padding);
+        }
     }
 
     /** @return the gate producers offer their requests to: it journals them and publishes them to the ring. */

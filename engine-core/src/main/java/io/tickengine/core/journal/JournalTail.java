@@ -362,6 +362,13 @@ public final class JournalTail {
      *     {@code null} if it is one.
      */
     static String documentProblem(final byte[] b, final int offset, final int length) {
+        if (length == TickRecordDescriptor.PADDING_LENGTH
+                && ByteBuffer.wrap(b, offset, length)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getLong()
+                        == TickRecordDescriptor.PADDING) {
+            return null;
+        }
         if (length < TickRecordDescriptor.HEADER_LENGTH || length > MAX_DOCUMENT_LENGTH) {
             return "document length out of range [length=" + length + "]";
         }

@@ -461,7 +461,7 @@ public final class TickJournal implements AutoCloseable {
                     }
                     final long document = dc.index();
                     final Bytes<?> bytes = dc.wire().bytes();
-                    for (int r = 0; bytes.readRemaining() > 0; r++) {
+                    for (int r = 0; bytes.readRemaining() > 0 && !isPadding(bytes); r++) {
                         final long index = layout.recordIndex(document, r);
                         read(bytes, record, index);
                         if (index >= fromIndex) {
@@ -527,7 +527,7 @@ public final class TickJournal implements AutoCloseable {
                     }
                     final long document = dc.index();
                     final Bytes<?> bytes = dc.wire().bytes();
-                    for (int r = 0; bytes.readRemaining() > 0; r++) {
+                    for (int r = 0; bytes.readRemaining() > 0 && !isPadding(bytes); r++) {
                         final long index = layout.recordIndex(document, r);
                         if (read == limit) {
                             // The limit ends within this document: read it again from here next time.
@@ -669,6 +669,46 @@ public final class TickJournal implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** @return true if the document at {@code bytes} is a padding document (it holds no record). */
+    private static boolean isPadding(final Bytes<?> bytes) {
+        return bytes.readRemaining() == TickRecordDescriptor.PADDING_LENGTH
+                && bytes.readLong(bytes.readPosition()) == TickRecordDescriptor.PADDING;
+    }
+
+    /**
+     * Moves the journal's next index past {@code index}, with padding documents, when a store counts records up to
+     * {@code index} as done but the journal ends before it: its tail was lost (a power failure with
+     * {@code journal.sync=false}, a cut), and without this the records appended next would get indices the store
+     * skips. Only the owner, before the first append.
+     *
+     * @return the number of padding documents written.
+     */
+    public long continuePast(final long index) {
+        if (index <= lastIndex()) {
+            return 0;
+        }
+        if (appender == null) {
+            appender = queue.createAppender();
+            appender.singleThreadedCheckDisabled(true);
+        }
+        final long target = layout.documentIndex(index);
+        long written = 0;
+        while (true) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                if (dc.index() > target) {
+                    dc.rollbackOnClose();
+                    break;
+                }
+                dc.wire().bytes().writeLong(TickRecordDescriptor.PADDING);
+                written++;
+            }
+        }
+        if (written > 0) {
+            lastIndex = layout.recordIndex(appender.lastIndexAppended(), 0);
+        }
+        return written;
     }
 
     /** @return the number of records in a document, from their headers' name lengths (the bytes are not moved). */

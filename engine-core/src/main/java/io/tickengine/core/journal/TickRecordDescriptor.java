@@ -87,6 +87,13 @@ public final class TickRecordDescriptor {
     public static final byte KIND_BAR = 2;
     /** Ticks of a symbol and time range journaled before it are void (an import replaced them). */
     public static final byte KIND_REPLACE = 3;
+    /**
+     * A document of exactly {@link #PADDING_LENGTH} bytes holding this value holds no record: written only to move the
+     * journal's next index past indices a store already counts as done ({@link TickJournal#continuePast}).
+     */
+    public static final long PADDING = 0x21474E4944444150L;
+    /** The length of a padding document. */
+    public static final int PADDING_LENGTH = 8;
     /** Length of the fixed part. */
     public static final int HEADER_LENGTH = NAMES_OFFSET;
     /** Longest record: header and two names of the maximum length. */

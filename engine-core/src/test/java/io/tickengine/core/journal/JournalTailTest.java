@@ -48,7 +48,7 @@ class JournalTailTest {
 
     @Test
     void shouldCutAnOverwrittenTailAtTheLastWholeDocument() throws Exception {
-        journalTicks(TICKS);
+        final long lastIndex = journalTicks(TICKS);
         final Path file = onlyCycleFile();
         final long end = writtenEnd(file);
         final byte[] garbage = new byte[4096];
@@ -57,20 +57,21 @@ class JournalTailTest {
             raf.seek(end - garbage.length);
             raf.write(garbage);
         }
-        assertCutAndReopens(file);
+        assertCutAndReopens(file, lastIndex);
     }
 
     @Test
     void shouldCutAFileTruncatedMidDocument() throws Exception {
-        journalTicks(TICKS);
+        final long lastIndex = journalTicks(TICKS);
         final Path file = onlyCycleFile();
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(writtenEnd(file) - 30);
         }
-        assertCutAndReopens(file);
+        assertCutAndReopens(file, lastIndex);
     }
 
-    private void assertCutAndReopens(final Path file) throws Exception {
+    /** @param lastIndex the journal's last index before the damage: the store has every record up to it. */
+    private void assertCutAndReopens(final Path file, final long lastIndex) throws Exception {
         final JournalTail.FileCheck damage =
                 JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
         assertTrue(damage.isDamaged(), damage.describe());
@@ -100,23 +101,26 @@ class JournalTailTest {
         try (var damaged = Files.list(journalDir().resolve(JournalTail.DAMAGED_DIR))) {
             assertEquals(1, damaged.count(), "the damaged file is kept aside");
         }
-        // The engine starts on the cut journal and appends at the index after the cut.
+        // The engine starts on the cut journal.
         try (TickEngine engine = TickEngine.start(context())) {
             assertNull(engine.journal().tailCut(), "nothing left to cut");
             final SyntheticTicks ticks = new SyntheticTicks(engine);
             ticks.tick("EURUSD", T0 + 10_000, 1.5, 1.75).publish();
             assertEquals(1, ticks.accepted);
+            // The store committed what the cut took: the engine appends past it (padding documents in between).
             assertEquals(
-                    layout.recordIndex(damage.damageIndex(), 0),
-                    engine.journal().lastIndex());
+                    layout.documentIndex(lastIndex) + 1,
+                    layout.documentIndex(engine.journal().lastIndex()));
         }
         final JournalTail.FileCheck after =
                 JournalTail.verify(journalDir(), RollCycles.FAST_DAILY).get(0);
         assertFalse(after.isDamaged(), after.describe());
-        assertEquals(damage.wholeDocuments() + 1, after.wholeDocuments());
+        assertEquals(
+                layout.documentIndex(lastIndex) + 2 - layout.documentIndex(indices.get(0)), after.wholeDocuments());
     }
 
-    private void journalTicks(final int count) throws Exception {
+    /** @return the journal's last index. */
+    private long journalTicks(final int count) throws Exception {
         try (TickEngine engine = TickEngine.start(context())) {
             final SyntheticTicks ticks = new SyntheticTicks(engine);
             int accepted = 0;
@@ -127,6 +131,7 @@ class JournalTailTest {
                 }
             }
             assertEquals(count, accepted);
+            return engine.journal().lastIndex();
         }
     }
 
