@@ -415,6 +415,14 @@ public final class TickEngine implements AutoCloseable {
         return failStop.reason();
     }
 
+    /**
+     * A fault of the memory-mapped journal that surfaced outside the gate, on the thread that wrote, after the write
+     * returned: the journal takes nothing more and ingest stops until a restart, as for a failed append. Any thread.
+     */
+    public void onJournalFault(final Throwable cause) {
+        gate.onLateFault(cause);
+    }
+
     /** @return the journal's free-space gate. */
     public JournalSpace journalSpace() {
         return journalSpace;

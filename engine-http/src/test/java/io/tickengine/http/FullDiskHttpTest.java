@@ -111,11 +111,21 @@ class FullDiskHttpTest {
                 Thread.sleep(2 * io.tickengine.core.journal.JournalSpace.CHECK_INTERVAL_NS / 1_000_000L);
             }
             // Requests the journal could still take (in pages already there) are journaled and 202; from the first
-            // refusal on, every request is 503 while the disk is full.
+            // refusal on, every request is 503 while the disk is full. A faulting mapped write may also surface on the
+            // event loop only after the write returned (the JVM delivers it late), in a place where the request can
+            // no longer be answered: its connection closes without an answer, never with a 202, and the sender
+            // resends (below, after the restart, as duplicates where it was journaled).
             int refused = 0;
+            int unanswered = 0;
             final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
             while (refused < 5) {
-                final HttpResponse<String> r = post(engine, ticks, acknowledged);
+                final HttpResponse<String> r;
+                try {
+                    r = post(engine, ticks, acknowledged);
+                } catch (final IOException closed) {
+                    assertTrue(!gate && ++unanswered <= 1, "connection closed without an answer: " + closed);
+                    continue;
+                }
                 if (r.statusCode() == 202) {
                     assertEquals(0, refused, "a 202 after a refusal while the disk is still full: " + r.body());
                     acknowledged += expect202(r);

@@ -156,7 +156,7 @@ public final class IngestGate {
         try {
             beginRequest();
             if (isWritable() && hasRoom() && seqsInWindow(ticks)) {
-                result = ring.tryPublish(journalTick, ticks, n, sync ? ack : null, commitRequest);
+                result = publish(journalTick, ticks, n, sync ? ack : null);
             } else {
                 result = 0;
             }
@@ -206,9 +206,7 @@ public final class IngestGate {
         lock.lock();
         try {
             beginRequest();
-            result = isWritable() && hasRoom()
-                    ? ring.tryPublish(translator, records, n, sync ? ack : null, commitRequest)
-                    : 0;
+            result = isWritable() && hasRoom() ? publish(translator, records, n, sync ? ack : null) : 0;
             accepted = this.accepted;
             failure = this.failure;
             endRequest();
@@ -219,6 +217,27 @@ public final class IngestGate {
     }
 
     /**
+     * Claims, journals and publishes under the lock. A fault of the memory-mapped journal may surface as an
+     * {@link Error} a little after the write that caused it, outside the append's own handling: it is the journal's
+     * failure all the same (the ring has published the request's slots as duplicates), never the caller's.
+     */
+    private <T> long publish(
+            final TickRing.Translator<T> translator, final T records, final int n, final IngestAck ack) {
+        try {
+            return ring.tryPublish(translator, records, n, ack, commitRequest);
+        } catch (final RuntimeException | Error e) {
+            try {
+                journal.abortDocument();
+            } catch (final RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
+            onJournalFailed("write", e);
+            // The slots were claimed and published (as duplicates): the request is answered, as refused.
+            return 0;
+        }
+    }
+
+    /**
      * Forces what was journaled to disk ({@code journal.sync}), excluding appends meanwhile: the group commit of the
      * {@link JournalSyncHandler}.
      */
@@ -226,6 +245,27 @@ public final class IngestGate {
         lock.lock();
         try {
             journal.sync();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A fault of the memory-mapped journal surfaced after the write that caused it had returned (the JVM delivers it
+     * at some later point of the writing thread): handled as a failed append, and the request in flight, answered by
+     * its finder, counts as refused.
+     */
+    public void onLateFault(final Throwable cause) {
+        lock.lock();
+        try {
+            try {
+                journal.abortDocument();
+            } catch (final RuntimeException | Error again) {
+                cause.addSuppressed(again);
+            }
+            onJournalFailed("write (a fault surfaced after it)", cause);
+            failure = null;
+            metrics.journalRefused.incrementRelease();
         } finally {
             lock.unlock();
         }

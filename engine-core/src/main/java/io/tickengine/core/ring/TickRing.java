@@ -156,6 +156,7 @@ public final class TickRing {
             }
             final long lo = hi - (n - 1);
             final long nowNs = System.nanoTime();
+            boolean sealed = false;
             try {
                 for (int i = 0; i < n; i++) {
                     final TickEvent e = ringBuffer.get(lo + i);
@@ -166,13 +167,16 @@ public final class TickRing {
                     e.journalIndex = -1;
                     translator.translate(batch, i, e);
                 }
-                if (seal != null && !seal.seal()) {
+                sealed = seal == null || seal.seal();
+            } finally {
+                if (!sealed) {
+                    // The seal refused the request, or something threw before it (a memory-mapped write's fault may
+                    // surface a little after the write): nothing of the request may be aggregated.
                     for (long s = lo; s <= hi; s++) {
                         ringBuffer.get(s).duplicate = true;
                     }
                     ringBuffer.get(hi).ack = null;
                 }
-            } finally {
                 // Claimed slots must be published whatever happened, or the ring stalls behind them.
                 ringBuffer.publish(lo, hi);
             }

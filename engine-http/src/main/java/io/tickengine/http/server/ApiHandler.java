@@ -395,6 +395,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** @return true if {@code cause} is, or wraps (a codec's {@code DecoderException}), an {@link InternalError}. */
+    private static boolean isMemoryFault(final Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof InternalError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void closeNow() {
         closing = true;
         ctx.close();
@@ -414,8 +424,24 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        LOG.debug(
-                "connection error, closing [remote={}, cause={}]", ctx.channel().remoteAddress(), cause.toString());
+        if (isMemoryFault(cause)) {
+            // A memory-mapped write that faulted (the journal on a full disk) may surface here, after the code that
+            // wrote returned: ingest stops until a restart, and the request is answered as not journaled.
+            LOG.error(
+                    "memory-mapped write fault on an event loop: ingest stopped [remote={}]",
+                    ctx.channel().remoteAddress(),
+                    cause);
+            state.onFault(cause);
+            if (current != null) {
+                current.respond(Responses.retryLater(
+                        ctx.alloc(), "not journaled: journal write fault; ingest stopped until a restart", "1"));
+            }
+        } else {
+            LOG.debug(
+                    "connection error, closing [remote={}, cause={}]",
+                    ctx.channel().remoteAddress(),
+                    cause.toString());
+        }
         closeNow();
     }
 }

@@ -78,6 +78,7 @@ public final class TickHttpServer implements AutoCloseable {
 
     public TickHttpServer(final TickEngine engine, final HttpContext context, final ApiKeys keys) {
         this.engine = engine;
+        state.faults(engine::onJournalFault);
         this.context = context.conclude();
         this.keys = keys;
         this.rateLimiter = new RateLimiter(keys.size(), context.rateLimitPerSecond(), context.rateLimitBurst());
