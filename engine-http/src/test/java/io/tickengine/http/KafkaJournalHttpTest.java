@@ -98,6 +98,15 @@ class KafkaJournalHttpTest {
             awaitStored(http, ticks.size());
             assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("EURUSD"));
             assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
+            final HttpResponse<String> bars = http.post(
+                    "/ingest",
+                    "application/json",
+                    "[{\"symbol\":\"EURUSD\",\"timeframe\":\"M1\",\"time_msc\":1783944000000,\"open\":1.1,"
+                            + "\"high\":1.2,\"low\":1.0,\"close\":1.1,\"tick_volume\":3,\"real_volume\":0,"
+                            + "\"spread\":0}]");
+            assertEquals(501, bars.statusCode(), bars.body());
+            assertTrue(bars.body().contains("journal.kind=kafka"), bars.body());
+            assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
             final String health = http.get("/health", null).body();
             assertTrue(health.contains("\"kafka\":{\"journal\":\"kafka [topic=kj-basic"), health);
             assertTrue(health.contains("\"partitions\":\"kj-basic-0,kj-basic-1,kj-basic-2\""), health);

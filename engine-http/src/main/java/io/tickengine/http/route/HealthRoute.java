@@ -113,6 +113,13 @@ public final class HealthRoute implements Route {
                     .append(replicatedDown)
                     .append(" (ingest refused)");
         }
+        final String replicatedStoreDown = replicated == null ? null : replicated.storeDownReason();
+        if (replicatedStoreDown != null) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("kafka store: ")
+                    .append(replicatedStoreDown)
+                    .append(" (ticks wait in the topic)");
+        }
         final boolean ready = reasons.isEmpty();
         final long setAside = m.barsSetAside.get();
         final StringBuilder json =
@@ -209,7 +216,7 @@ public final class HealthRoute implements Route {
             json.append('}');
         }
         if (replicated != null) {
-            final String storeDown = replicated.storeDownReason();
+            final String storeDown = replicatedStoreDown;
             json.append(",\"kafka\":{\"journal\":");
             Responses.quote(json, replicated.describe());
             json.append(",\"up\":").append(replicatedDown == null);
