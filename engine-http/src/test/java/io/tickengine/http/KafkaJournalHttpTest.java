@@ -110,6 +110,10 @@ class KafkaJournalHttpTest {
             final String health = http.get("/health", null).body();
             assertTrue(health.contains("\"kafka\":{\"journal\":\"kafka [topic=kj-basic"), health);
             assertTrue(health.contains("\"partitions\":\"kj-basic-0,kj-basic-1,kj-basic-2\""), health);
+            final String metrics = http.get("/metrics", HttpFixture.READ_KEY).body();
+            assertTrue(metrics.contains("tick_kafka_journal_up 1"), metrics);
+            assertTrue(metrics.contains("tick_kafka_store_lag_records 0"), metrics);
+            assertTrue(metrics.contains("tick_kafka_store_ticks_total " + ticks.size()), metrics);
         }
     }
 

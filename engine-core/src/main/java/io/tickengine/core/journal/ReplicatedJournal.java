@@ -48,6 +48,12 @@ public interface ReplicatedJournal extends AutoCloseable {
     /** @return records of the owned parts not stored yet (-1 when not known). */
     long storeLagRecords();
 
+    /** @return ticks this engine's store side wrote since it started. */
+    long storedTicks();
+
+    /** @return messages this engine's store side dropped as duplicates of a stored {@code (source, seq)}. */
+    long droppedDuplicates();
+
     /** Starts sending and storing; after the engine's own start-up. */
     void start();
 

@@ -79,12 +79,12 @@ public final class KafkaTickJournal implements ReplicatedJournal {
         return store.lagRecords();
     }
 
-    /** @return ticks this engine's consumer stored since it started. */
+    @Override
     public long storedTicks() {
         return store.storedTicks();
     }
 
-    /** @return messages this engine's consumer dropped as duplicates of a stored {@code (source, seq)}. */
+    @Override
     public long droppedDuplicates() {
         return store.droppedDuplicates();
     }

@@ -1,7 +1,9 @@
 package io.tickengine.kafka.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.journal.JournalRecord;
@@ -133,6 +135,14 @@ class PartitionTransactionTest {
         assertEquals(ticks.size(), restored.highWaterMark(source));
         assertEquals(SourceSequences.DUPLICATE, restored.check(source, ticks.size() - 3));
         assertEquals(SourceSequences.NEW, restored.check(source, ticks.size() + 1));
+        // Below the window the store looks the tick up: stored once, so a resend of seq 1 is known.
+        assertEquals(SourceSequences.BELOW_WINDOW, restored.check(source, 1));
+        try (Connection c = database.connect()) {
+            assertTrue(t.isStored(c, first.get(0)));
+            final JournalRecord other = records(ticks, 0, 1).get(0);
+            other.seq = ticks.size() + 10;
+            assertFalse(t.isStored(c, other));
+        }
     }
 
     /**
