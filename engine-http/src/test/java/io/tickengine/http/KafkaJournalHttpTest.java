@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.journal.ReplicatedJournal;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.LocalPostgres;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
@@ -165,6 +166,52 @@ class KafkaJournalHttpTest {
             awaitIngest(http);
             final HttpResponse<String> after = http.post("/ingest/tick", "text/csv", ONE_TICK);
             assertEquals(202, after.statusCode(), after.body());
+        }
+    }
+
+    @Test
+    void shouldGoOnTakingTicksWhileTheDatabaseIsDownAndStoreEachOnceWhenItIsBack() throws Exception {
+        final String topic = "kj-db-outage";
+        cluster.createTopic(topic, 2, (short) 3, 2);
+        final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220");
+        final int third = ticks.size() / 3;
+        try (LocalPostgres postgres = PostgresExtension.startDedicated()) {
+            postgres.createDatabase("outage");
+            final List<String> settings = new ArrayList<>(List.of(
+                    "journal.kind=kafka",
+                    "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
+                    "kafka.topic=" + topic,
+                    "kafka.group=group-" + topic,
+                    "db.connect.timeout.ms=500",
+                    "shutdown.timeout.ms=5000"));
+            try (HttpFixture http =
+                    new HttpFixture(dataDir, postgres.jdbcUrl("outage"), settings.toArray(new String[0]))) {
+                awaitIngest(http);
+                postAll(http, ticks, 0, third);
+                awaitStored(http, third);
+                postgres.stopImmediate();
+                // The topic is the journal: ingest does not wait for the database.
+                postAll(http, ticks, third, 2 * third);
+                final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+                KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
+                assertTrue(journal.storeDownReason().startsWith("store: "), journal.storeDownReason());
+                final String health = http.get("/health", null).body();
+                assertTrue(health.contains("kafka store: store: "), health);
+                postgres.startAgain();
+                postAll(http, ticks, 2 * third, ticks.size());
+                awaitStored(http, ticks.size());
+                assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
+                assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
+            }
+        }
+    }
+
+    private static void postAll(final HttpFixture http, final List<TickFiles.Tick> ticks, final int from, final int to)
+            throws Exception {
+        for (int i = from; i < to; i += 400) {
+            final HttpResponse<String> r = http.post(
+                    "/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, i, Math.min(to, i + 400), "b1"));
+            assertEquals(202, r.statusCode(), r.body());
         }
     }
 
