@@ -140,6 +140,8 @@ lag=-1
 for _ in $(seq 1 600); do
     la=$(curl -s "http://127.0.0.1:$port_a/health" | sed -E 's/.*"kafka":\{.*"lagRecords":(-?[0-9]+)\}\}.*/\1/')
     lb=$(curl -s "http://127.0.0.1:$port_b/health" | sed -E 's/.*"kafka":\{.*"lagRecords":(-?[0-9]+)\}\}.*/\1/')
+    [[ "$la" =~ ^-?[0-9]+$ ]] || la=-1
+    [[ "$lb" =~ ^-?[0-9]+$ ]] || lb=-1
     lag=$((la + lb))
     [[ "$la" == 0 && "$lb" == 0 ]] && break
     sleep 0.5
