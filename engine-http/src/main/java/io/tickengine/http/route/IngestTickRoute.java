@@ -81,7 +81,9 @@ public final class IngestTickRoute implements Route {
         final long result = engine.publishTicks(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED) {
             metrics.onIngestRejected(Reject.RING_FULL, parsed);
-            exchange.respond(retryLater(exchange, "ring full: try again"));
+            exchange.respond(retryLater(
+                    exchange,
+                    engine.replicatedJournal() == null ? "ring full: try again" : "kafka: send queue full: try again"));
         } else if (result == TickRing.CLOSED) {
             metrics.onIngestRejected(Reject.SHUTTING_DOWN, parsed);
             exchange.respond(retryLater(exchange, "shutting down"));
