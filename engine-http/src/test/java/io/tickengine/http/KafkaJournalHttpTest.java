@@ -79,7 +79,7 @@ class KafkaJournalHttpTest {
     void shouldAcknowledgeOnceTheClusterHasTheTicksAndStoreEachOnceWithItsCandles() throws Exception {
         final String topic = "kj-basic";
         cluster.createTopic(topic, 3, (short) 3, 2);
-        final List<TickFiles.Tick> ticks = TickFiles.ticks("EURUSD_20260713");
+        List<TickFiles.Tick> ticks = TickFiles.ticks("EURUSD_20260713");
         try (HttpFixture http = engine(cluster.bootstrapServers(), topic)) {
             awaitIngest(http);
             int accepted = 0;
@@ -95,6 +95,16 @@ class KafkaJournalHttpTest {
                     http.post("/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, 0, 500, "t1"));
             assertEquals(202, resend.statusCode(), resend.body());
             assertEquals("{\"accepted\":0,\"duplicates\":500}", resend.body());
+            // One seq twice in a request: sent once, the second answered as a duplicate, as the local journal does.
+            final TickFiles.Tick extra =
+                    new TickFiles.Tick("EURUSD", ticks.get(ticks.size() - 1).timeMsc() + 1, 1.1, 1.2, 0, 0, 6);
+            final String twice =
+                    "[" + HttpFixture.jsonObject(extra, "t2", 7) + "," + HttpFixture.jsonObject(extra, "t2", 7) + "]";
+            final HttpResponse<String> same = http.post("/ingest/tick", "application/json", twice);
+            assertEquals("{\"accepted\":1,\"duplicates\":1}", same.body());
+            ticks = new ArrayList<>(ticks);
+            ticks.add(extra);
+            accepted++;
             assertEquals(ticks.size(), accepted);
             awaitStored(http, ticks.size());
             assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("EURUSD"));

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -135,7 +137,7 @@ final class TickSender {
                                         + sequences.highWaterMark(sourceId) + "]");
                         return 0;
                     }
-                    if (check == SourceSequences.DUPLICATE) {
+                    if (check == SourceSequences.DUPLICATE || !request.isFirst(sourceId, seq)) {
                         request.duplicates++;
                         continue;
                     }
@@ -278,6 +280,8 @@ final class TickSender {
         int duplicates;
         private int pending;
         private Exception failure;
+        /** Per source, the seqs of this request so far (made for requests with seqs only). */
+        private Int2ObjectHashMap<LongHashSet> seqsBySource;
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         Request(final int capacity, final IngestAck ack) {
@@ -293,6 +297,16 @@ final class TickSender {
             seqs[count] = seq;
             count++;
             pending = count;
+        }
+
+        /** @return true unless this request already holds {@code seq} of {@code sourceId} (sent once, as a journal would). */
+        boolean isFirst(final int sourceId, final long seq) {
+            if (seqsBySource == null) {
+                seqsBySource = new Int2ObjectHashMap<>();
+            }
+            return seqsBySource
+                    .computeIfAbsent(sourceId, id -> new LongHashSet())
+                    .add(seq);
         }
 
         void fail(final String reason) {
