@@ -72,6 +72,8 @@ GRANT USAGE ON SEQUENCE engine_rebuild_id_seq TO mt5_app;
 -- Bars the database refused, set aside for an operator.
 GRANT SELECT, INSERT, UPDATE ON engine_rejected_bars TO mt5_app;
 GRANT SELECT, INSERT, UPDATE ON symbols TO mt5_app;
+-- journal.kind=kafka: the partitions' resume offsets and duplicate checks.
+GRANT SELECT, INSERT, UPDATE ON kafka_offsets, kafka_source_seq TO mt5_app;
 
 -- Readers: what /query may show.
 GRANT SELECT ON market_data, ticks, signals, signals_ack, engine_rejected_bars, symbols TO tick_reader;

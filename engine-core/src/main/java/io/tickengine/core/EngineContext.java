@@ -27,13 +27,15 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
- *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local); the
- *       replicated journal on Kafka ({@code kafka}) is not built yet and is refused at start, see
+ *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local) or
+ *       {@code kafka}: ticks are acknowledged once a Kafka cluster has them, and the engines of one consumer group
+ *       ({@code kafka.group}) store ticks and candles into one PostgreSQL/TimescaleDB (needs the {@code engine-kafka}
+ *       module, {@code kafka.bootstrap.servers} and a {@code jdbc:postgresql:} {@code db.url}); see
  *       docs/scale-out.md</td></tr>
  *   <tr><td>journal.mirror</td><td>none</td><td>{@code kafka}: ship every journal record, behind the
  *       acknowledgement, to a Kafka topic partitioned by symbol (needs the {@code engine-kafka} module and
  *       {@code kafka.bootstrap.servers}); its lag is {@code tick_kafka_mirror_lag_records}</td></tr>
- *   <tr><td>kafka.*</td><td>(none)</td><td>settings of the Kafka journal mirror: {@code kafka.bootstrap.servers},
+ *   <tr><td>kafka.*</td><td>(none)</td><td>settings of the Kafka journal and mirror: {@code kafka.bootstrap.servers},
  *       {@code kafka.topic} (ticks), {@code kafka.client.id} (tick-engine); {@code kafka.producer.X} passes
  *       {@code X} to the Kafka producer (see docs/scale-out.md)</td></tr>
  *   <tr><td>journal.min.free.mb</td><td>256</td><td>free space the journal's file system must keep: below it ingest
@@ -285,13 +287,36 @@ public final class EngineContext {
                 "journal.min.free.mb",
                 journalMinFreeMb,
                 "0..1073741824 (0 turns the free-space check off)");
-        // The replicated journal (several engines as one consumer group) is not built: refused, never half-working.
         require(
-                journalKind.equals("chronicle"),
+                journalKind.equals("chronicle") || journalKind.equals("kafka"),
                 "journal.kind",
                 journalKind,
-                "chronicle (journal.kind=kafka is not available in this version; journal.mirror=kafka ships the"
-                        + " journal to Kafka behind the acknowledgement, see docs/scale-out.md)");
+                "chronicle or kafka");
+        if (journalKind.equals("kafka")) {
+            // Several engines share one store as a consumer group, with the topic offsets committed in the rows'
+            // transaction: that needs a shared PostgreSQL/TimescaleDB, never an engine's own SQLite file.
+            require(
+                    dbUrl != null && dbUrl.startsWith("jdbc:postgresql:"),
+                    "db.url",
+                    dbUrl,
+                    "jdbc:postgresql://host:port/db when journal.kind=kafka (the engines of a group share one"
+                            + " PostgreSQL/TimescaleDB; SQLite is not supported)");
+            require(
+                    kafkaSettings.containsKey("kafka.bootstrap.servers"),
+                    "kafka.bootstrap.servers",
+                    null,
+                    "host:port[,host:port...] when journal.kind=kafka");
+            require(
+                    journalMirror.equals("none"),
+                    "journal.mirror",
+                    journalMirror,
+                    "none when journal.kind=kafka (the journal is the topic already)");
+            require(
+                    timeframes.contains(Timeframe.M1),
+                    "candles.timeframes",
+                    timeframes,
+                    "a list with M1 when journal.kind=kafka (higher timeframes are built from the M1 bars)");
+        }
         require(
                 journalMirror.equals("none") || journalMirror.equals("kafka"),
                 "journal.mirror",
@@ -554,6 +579,11 @@ public final class EngineContext {
 
     public long shutdownTimeoutMs() {
         return shutdownTimeoutMs;
+    }
+
+    /** @return where the journal lives: {@code chronicle} (local, the default) or {@code kafka}. */
+    public String journalKind() {
+        return journalKind;
     }
 
     /** @return {@code none} or the kind of journal mirror ({@code kafka}). */

@@ -9,10 +9,12 @@ import io.tickengine.core.journal.ChronicleSettings;
 import io.tickengine.core.journal.JournalMirror;
 import io.tickengine.core.journal.JournalRetention;
 import io.tickengine.core.journal.JournalSpace;
+import io.tickengine.core.journal.ReplicatedJournal;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
 import io.tickengine.core.query.ViewQuery;
 import io.tickengine.core.recovery.StartupRecovery;
+import io.tickengine.core.ring.IngestAck;
 import io.tickengine.core.ring.TickEvent;
 import io.tickengine.core.ring.TickRing;
 import io.tickengine.core.signal.SignalStore;
@@ -27,6 +29,7 @@ import io.tickengine.core.store.TickStore;
 import io.tickengine.core.store.TickStoreWriter;
 import io.tickengine.core.symbol.SymbolStore;
 import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.TickBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -96,6 +99,9 @@ public final class TickEngine implements AutoCloseable {
     private final JournalMirror mirror;
     /** {@code null} when {@code journal.mirror} is none. */
     private final AgentRunner mirrorRunner;
+
+    /** {@code null} unless {@code journal.kind} names a replicated journal ({@code kafka}). */
+    private final ReplicatedJournal replicated;
 
     private final JournalRetention retention;
     private final TickRing ring;
@@ -199,6 +205,8 @@ public final class TickEngine implements AutoCloseable {
         this.mirrorRunner = mirror == null
                 ? null
                 : new AgentRunner(new SleepingMillisIdleStrategy(MIRROR_IDLE_MS), errorHandler, null, mirror);
+        // With journal.kind=kafka ticks bypass the local journal (bars and imports still use it). Connects at start.
+        this.replicated = ReplicatedJournal.open(context, database, symbols, sources, metrics);
         recover();
     }
 
@@ -245,6 +253,9 @@ public final class TickEngine implements AutoCloseable {
                 AgentRunner.startOnThread(engine.mirrorRunner, daemonThreads());
             }
             engine.ring.start();
+            if (engine.replicated != null) {
+                engine.replicated.start();
+            }
             LOG.info(
                     "tick engine started [store={}, journal={}, ring={}, waitStrategy={}, timeframes={}]",
                     store.describe(),
@@ -325,6 +336,26 @@ public final class TickEngine implements AutoCloseable {
     /** @return the gate producers offer their requests to: it journals them and publishes them to the ring. */
     public IngestGate gate() {
         return gate;
+    }
+
+    /**
+     * Offers a request of ticks to the journal: the ingest gate (local journal), or with {@code journal.kind=kafka}
+     * the replicated journal, which answers {@code ack} from its own thread once the cluster has the ticks.
+     *
+     * @return as {@link IngestGate#tryPublish}.
+     */
+    public long publishTicks(final TickBuffer ticks, final IngestAck ack) {
+        return replicated != null ? replicated.tryPublish(ticks, ack) : gate.tryPublish(ticks, ack);
+    }
+
+    /** @return the most ticks one request may carry. */
+    public int maxTicksPerRequest() {
+        return replicated != null ? replicated.maxBatchSize() : gate.maxBatchSize();
+    }
+
+    /** @return the replicated journal ({@code journal.kind=kafka}), or {@code null} with the local one. */
+    public ReplicatedJournal replicatedJournal() {
+        return replicated;
     }
 
     /** @return the ring behind the gate (its size and free slots, for health and metrics). */
@@ -450,6 +481,10 @@ public final class TickEngine implements AutoCloseable {
         closed = true;
         final long timeoutMs = context.shutdownTimeoutMs();
         LOG.info("tick engine stopping [timeoutMs={}]", timeoutMs);
+        if (replicated != null) {
+            // First: no more ticks taken, those in flight answered, what was read stored.
+            replicated.close();
+        }
         if (!ring.close(timeoutMs, TimeUnit.MILLISECONDS)) {
             LOG.error("ring did not drain in time; the journal replay recovers the rest at the next start");
         }

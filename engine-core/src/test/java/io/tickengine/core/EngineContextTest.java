@@ -192,13 +192,33 @@ class EngineContextTest {
     }
 
     @Test
-    void shouldRefuseTheKafkaJournalKindThatIsNotBuiltAndPointToTheMirror() {
-        final IllegalArgumentException e = assertThrows(
+    void shouldTakeTheKafkaJournalKindOnlyWithPostgresAndBootstrapServersAndRefuseSqlite() {
+        final IllegalArgumentException sqlite = assertThrows(
                 IllegalArgumentException.class,
-                () -> new EngineContext().set("journal.kind", "kafka").conclude());
-        assertTrue(e.getMessage().contains("key=journal.kind"), e.getMessage());
-        assertTrue(e.getMessage().contains("journal.mirror=kafka"), e.getMessage());
-        new EngineContext().set("journal.kind", "chronicle").conclude();
+                () -> new EngineContext()
+                        .set("journal.kind", "kafka")
+                        .set("kafka.bootstrap.servers", "k1:9092")
+                        .conclude());
+        assertTrue(sqlite.getMessage().contains("key=db.url"), sqlite.getMessage());
+        assertTrue(sqlite.getMessage().contains("SQLite is not supported"), sqlite.getMessage());
+        final IllegalArgumentException noServers = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineContext()
+                        .set("journal.kind", "kafka")
+                        .set("db.url", "jdbc:postgresql://db:5432/ticks")
+                        .conclude());
+        assertTrue(noServers.getMessage().contains("key=kafka.bootstrap.servers"), noServers.getMessage());
+        final IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineContext().set("journal.kind", "raft").conclude());
+        assertTrue(unknown.getMessage().contains("key=journal.kind"), unknown.getMessage());
+        final EngineContext kafka = new EngineContext()
+                .set("journal.kind", "kafka")
+                .set("db.url", "jdbc:postgresql://db:5432/ticks")
+                .set("kafka.bootstrap.servers", "k1:9092")
+                .conclude();
+        assertEquals("kafka", kafka.journalKind());
+        assertEquals("chronicle", new EngineContext().conclude().journalKind());
     }
 
     @Test

@@ -36,6 +36,16 @@ public final class KafkaDiagnosis implements AutoCloseable {
      * @return the reason, e.g. {@code topic missing [topic=ticks]}.
      */
     public String diagnose(final Throwable cause) {
+        final String problem = problem();
+        return problem != null ? problem : "send failed [topic=" + settings.topic() + ", cause=" + cause + "]";
+    }
+
+    /**
+     * @return what keeps the cluster from taking the topic's messages now ({@code cluster unreachable},
+     *     {@code topic missing}, {@code no leader}, {@code too few in-sync replicas}, ...), or {@code null} when the
+     *     cluster, the topic and every partition look fine.
+     */
+    public String problem() {
         final long ms = timeout.toMillis();
         try {
             if (admin == null) {
@@ -84,10 +94,10 @@ public final class KafkaDiagnosis implements AutoCloseable {
                             + ", inSync=" + p.isr().size() + ", required=" + required + " (min.insync.replicas)]";
                 }
             }
-            return "send failed [topic=" + settings.topic() + ", cause=" + cause + "]";
+            return null;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "send failed [topic=" + settings.topic() + ", cause=" + cause + "]";
+            return "interrupted";
         } catch (final ExecutionException | TimeoutException | RuntimeException e) {
             return "cluster not answering [bootstrap=" + settings.bootstrapServers() + ", cause=" + e + "]";
         }

@@ -17,16 +17,32 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <tr><td>kafka.client.id</td><td>tick-engine</td><td>client id in the brokers' logs and quotas</td></tr>
  *   <tr><td>kafka.mirror.batch.records</td><td>5000</td><td>journal records the mirror sends before it waits for
  *       the cluster to have them all</td></tr>
+ *   <tr><td>kafka.group</td><td>tick-engine</td><td>{@code journal.kind=kafka}: the consumer group of the engines
+ *       that share aggregation and storage</td></tr>
+ *   <tr><td>kafka.store.max.records</td><td>5000</td><td>{@code journal.kind=kafka}: most messages one store
+ *       transaction takes</td></tr>
  *   <tr><td>kafka.producer.X</td><td></td><td>producer setting {@code X}, over the engine's own: {@code acks=all},
  *       {@code enable.idempotence=true}, {@code linger.ms=5}, {@code compression.type=lz4},
  *       {@code delivery.timeout.ms=30000}, {@code max.block.ms=10000}, {@code transaction.timeout.ms=10000},
  *       {@code enable.metrics.push=false}; the mirror adds {@code transactional.id}</td></tr>
+ *   <tr><td>kafka.consumer.X</td><td></td><td>consumer setting {@code X} of the group ({@code journal.kind=kafka}),
+ *       over the engine's own: {@code isolation.level=read_committed}, {@code enable.auto.commit=false},
+ *       {@code auto.offset.reset=earliest}, {@code enable.metrics.push=false}</td></tr>
  * </table>
  */
 public record KafkaSettings(
-        String bootstrapServers, String topic, String clientId, int mirrorBatchRecords, Map<String, Object> producer) {
+        String bootstrapServers,
+        String topic,
+        String clientId,
+        int mirrorBatchRecords,
+        Map<String, Object> producer,
+        String group,
+        int storeMaxRecords,
+        Map<String, String> consumerOverrides) {
     /** Prefix of the keys passed to the producer as they are. */
     public static final String PRODUCER_PREFIX = "kafka.producer.";
+    /** Prefix of the keys passed to the group's consumer as they are. */
+    public static final String CONSUMER_PREFIX = "kafka.consumer.";
 
     /**
      * @param keys the {@code kafka.*} keys and their values.
@@ -49,6 +65,23 @@ public record KafkaSettings(
         if (batch < 1) {
             throw new IllegalArgumentException(
                     "invalid configuration [key=kafka.mirror.batch.records, value=" + batch + ", expected=>= 1]");
+        }
+        final String group = keys.getOrDefault("kafka.group", "tick-engine");
+        final int storeMaxRecords;
+        try {
+            storeMaxRecords = Integer.parseInt(keys.getOrDefault("kafka.store.max.records", "5000"));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("not a number [key=kafka.store.max.records]", e);
+        }
+        if (storeMaxRecords < 1) {
+            throw new IllegalArgumentException("invalid configuration [key=kafka.store.max.records, value="
+                    + storeMaxRecords + ", expected=>= 1]");
+        }
+        final Map<String, String> consumer = new HashMap<>();
+        for (final Map.Entry<String, String> e : keys.entrySet()) {
+            if (e.getKey().startsWith(CONSUMER_PREFIX)) {
+                consumer.put(e.getKey().substring(CONSUMER_PREFIX.length()), e.getValue());
+            }
         }
         final Map<String, Object> producer = new HashMap<>();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -74,7 +107,8 @@ public record KafkaSettings(
         }
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaSettings(servers, topic, clientId, batch, Map.copyOf(producer));
+        return new KafkaSettings(
+                servers, topic, clientId, batch, Map.copyOf(producer), group, storeMaxRecords, Map.copyOf(consumer));
     }
 
     /** @return the producer settings with {@code transactional.id} set (the mirror ships one transaction a batch). */
@@ -82,6 +116,28 @@ public record KafkaSettings(
         final Map<String, Object> p = new HashMap<>(producer);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         return p;
+    }
+
+    /**
+     * @return settings of the producer of {@code journal.kind=kafka}: idempotent, {@code acks=all}, no transactions
+     *     (a request is acknowledged from the cluster's confirmation of each of its messages).
+     */
+    public Map<String, Object> journalProducer() {
+        return new HashMap<>(producer);
+    }
+
+    /**
+     * @return settings of the group's consumer ({@code journal.kind=kafka}): committed messages only, no offsets
+     *     committed to Kafka (they commit with the rows in the database).
+     */
+    public Map<String, Object> groupConsumer() {
+        final Map<String, Object> consumer = readerConsumer();
+        consumer.put("client.id", clientId + "-store");
+        consumer.put("group.id", group);
+        consumer.put("auto.offset.reset", "earliest");
+        consumer.put("max.poll.records", storeMaxRecords);
+        consumer.putAll(consumerOverrides);
+        return consumer;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tickengine.kafka;
 
 import io.tickengine.core.journal.JournalRecord;
 import io.tickengine.core.journal.TickRecordDescriptor;
+import io.tickengine.core.tick.TickBuffer;
 import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.common.utils.Utils;
@@ -17,11 +18,18 @@ import org.apache.kafka.common.utils.Utils;
  *   <li>{@value #SHIPPED_INDEX}: when it was sent, the newest journal index the cluster held with every one before it
  *       (int64, big-endian): where a restarted mirror resumes.
  * </ul>
+ *
+ * <p>With {@code journal.kind=kafka} the topic is the journal: each message is one tick an engine took, with the
+ * header {@value #ENGINE_ID} (the engine's {@code kafka.client.id}, UTF-8) and no journal headers. A tick with a
+ * {@code source} and {@code seq} may be in the topic more than once (a request resent to another engine after a lost
+ * answer): a reader keeps the first message of each {@code (source, seq)} in partition order and drops the others, as
+ * the engines' store does.
  */
 public final class TickMessages {
     public static final String JOURNAL_ID = "tick.journal.id";
     public static final String JOURNAL_INDEX = "tick.journal.index";
     public static final String SHIPPED_INDEX = "tick.shipped.index";
+    public static final String ENGINE_ID = "tick.engine.id";
 
     private TickMessages() {}
 
@@ -35,6 +43,33 @@ public final class TickMessages {
         final byte[] key = new byte[record.symbolLength];
         System.arraycopy(record.symbol, 0, key, 0, record.symbolLength);
         return key;
+    }
+
+    /**
+     * Points {@code record} at tick {@code i} of {@code ticks}.
+     *
+     * @param symbol the tick's symbol (ASCII).
+     * @param source the tick's source (ASCII), or {@code null} for none.
+     */
+    public static void fill(
+            final JournalRecord record, final TickBuffer ticks, final int i, final byte[] symbol, final byte[] source) {
+        record.kind = TickRecordDescriptor.KIND_TICK;
+        record.timeMsc = ticks.timeMsc(i);
+        record.bid = ticks.bid(i);
+        record.ask = ticks.ask(i);
+        record.last = ticks.last(i);
+        record.volume = ticks.volume(i);
+        record.volumeReal = ticks.volumeReal(i);
+        record.seq = ticks.seq(i);
+        record.flags = ticks.flags(i);
+        System.arraycopy(symbol, 0, record.symbol, 0, symbol.length);
+        record.symbolLength = symbol.length;
+        if (source == null) {
+            record.sourceLength = 0;
+        } else {
+            System.arraycopy(source, 0, record.source, 0, source.length);
+            record.sourceLength = source.length;
+        }
     }
 
     /** @return {@code record} in the journal's layout. */

@@ -42,7 +42,7 @@ public record PgDatabase(String jdbcUrl, String user, String password, String na
                 java.sql.Statement s = c.createStatement()) {
             s.execute(
                     "DROP TABLE IF EXISTS market_data, ticks, engine_checkpoint, engine_symbol_state,"
-                            + " engine_source_seq, engine_tick_store, engine_rebuild, engine_rejected_bars, symbols, schema_version CASCADE");
+                            + " engine_source_seq, engine_tick_store, engine_rebuild, engine_rejected_bars, symbols, kafka_offsets, kafka_source_seq, schema_version CASCADE");
         }
     }
 

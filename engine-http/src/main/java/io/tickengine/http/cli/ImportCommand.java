@@ -100,6 +100,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final EngineContext context = config.engineContext();
+        if (!"chronicle".equals(context.journalKind())) {
+            // The import writes through the local journal; with the journal on Kafka its candles would race the group.
+            throw new IllegalArgumentException("import needs the local journal [journal.kind=" + context.journalKind()
+                    + "]: post the ticks to a running engine (POST /ingest/tick) instead");
+        }
         ImportOptions options = ImportOptions.defaults()
                 .withServerTz(serverTimeZone(context))
                 .withSessionOffsetMinutes((int) (context.sessionOffsetMsc() / 60_000L));

@@ -188,6 +188,37 @@ final class EngineCollector implements MultiCollector {
                     .build());
         }
 
+        final io.tickengine.core.journal.ReplicatedJournal replicated = engine.replicatedJournal();
+        if (replicated != null) {
+            out.metricSnapshot(gauge(
+                    "tick_kafka_journal_up",
+                    "1 while the Kafka cluster takes the topic's messages (journal.kind=kafka), 0 while ingest is"
+                            + " refused (see /health).",
+                    replicated.downReason() == null ? 1 : 0));
+            out.metricSnapshot(gauge(
+                    "tick_kafka_store_up",
+                    "1 while this engine's group store writes its partitions to the database, 0 while it cannot.",
+                    replicated.storeDownReason() == null ? 1 : 0));
+            out.metricSnapshot(gauge(
+                    "tick_kafka_store_lag_records",
+                    "Messages of the partitions this engine owns not stored yet (-1: not known).",
+                    replicated.storeLagRecords()));
+            out.metricSnapshot(CounterSnapshot.builder()
+                    .name("tick_kafka_store_ticks")
+                    .help("Ticks this engine's group store wrote to the database.")
+                    .dataPoint(CounterDataPointSnapshot.builder()
+                            .value(replicated.storedTicks())
+                            .build())
+                    .build());
+            out.metricSnapshot(CounterSnapshot.builder()
+                    .name("tick_kafka_store_duplicates")
+                    .help("Messages this engine's group store dropped as duplicates of a stored (source, seq).")
+                    .dataPoint(CounterDataPointSnapshot.builder()
+                            .value(replicated.droppedDuplicates())
+                            .build())
+                    .build());
+        }
+
         symbolActivity(out, m.symbols);
         httpCounters(out);
 

@@ -104,6 +104,22 @@ public final class HealthRoute implements Route {
         if (!tickStoreUp) {
             reasons.append(reasons.isEmpty() ? "" : "; ").append("tick store down (ticks wait in the journal)");
         }
+        // journal.kind=kafka: ingest is refused while the cluster does not take the topic's messages.
+        final io.tickengine.core.journal.ReplicatedJournal replicated = engine.replicatedJournal();
+        final String replicatedDown = replicated == null ? null : replicated.downReason();
+        if (replicatedDown != null) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("kafka: ")
+                    .append(replicatedDown)
+                    .append(" (ingest refused)");
+        }
+        final String replicatedStoreDown = replicated == null ? null : replicated.storeDownReason();
+        if (replicatedStoreDown != null) {
+            reasons.append(reasons.isEmpty() ? "" : "; ")
+                    .append("kafka store: ")
+                    .append(replicatedStoreDown)
+                    .append(" (ticks wait in the topic)");
+        }
         final boolean ready = reasons.isEmpty();
         final long setAside = m.barsSetAside.get();
         final StringBuilder json =
@@ -198,6 +214,24 @@ public final class HealthRoute implements Route {
                 Responses.quote(json, mirrorDown);
             }
             json.append('}');
+        }
+        if (replicated != null) {
+            final String storeDown = replicatedStoreDown;
+            json.append(",\"kafka\":{\"journal\":");
+            Responses.quote(json, replicated.describe());
+            json.append(",\"up\":").append(replicatedDown == null);
+            if (replicatedDown != null) {
+                json.append(",\"reason\":");
+                Responses.quote(json, replicatedDown);
+            }
+            json.append(",\"store\":{\"up\":").append(storeDown == null);
+            if (storeDown != null) {
+                json.append(",\"reason\":");
+                Responses.quote(json, storeDown);
+            }
+            json.append(",\"partitions\":");
+            Responses.quote(json, replicated.ownedParts());
+            json.append(",\"lagRecords\":").append(replicated.storeLagRecords()).append("}}");
         }
         json.append('}');
         final io.netty.handler.codec.http.FullHttpResponse response = Responses.json(

@@ -63,6 +63,16 @@ public final class IngestBarsRoute implements Route {
                     "unsupported media type: use application/json"));
             return;
         }
+        if (engine.replicatedJournal() != null) {
+            // Bars would go through the local journal and its candle writer, beside the group's store: not built.
+            metrics.onIngestRejected(Reject.INVALID, 0);
+            exchange.respond(Responses.error(
+                    exchange.alloc(),
+                    HttpResponseStatus.NOT_IMPLEMENTED,
+                    "bars are not taken with journal.kind=kafka in this version: post ticks (/ingest/tick), or import"
+                            + " bars into an engine with the local journal"));
+            return;
+        }
         final BarBuffer buffer = bars.get();
         final io.netty.buffer.ByteBuf content = exchange.request().content();
         int length = content.readableBytes();

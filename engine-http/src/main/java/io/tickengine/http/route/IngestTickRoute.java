@@ -40,8 +40,7 @@ public final class IngestTickRoute implements Route {
         this.scratch = new FastThreadLocal<>() {
             @Override
             protected Scratch initialValue() {
-                return new Scratch(new TickParser(
-                        engine.symbols(), engine.sources(), engine.gate().maxBatchSize()));
+                return new Scratch(new TickParser(engine.symbols(), engine.sources(), engine.maxTicksPerRequest()));
             }
         };
     }
@@ -79,10 +78,12 @@ public final class IngestTickRoute implements Route {
             return;
         }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
-        final long result = engine.gate().tryPublish(s.ticks, ack);
+        final long result = engine.publishTicks(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED) {
             metrics.onIngestRejected(Reject.RING_FULL, parsed);
-            exchange.respond(retryLater(exchange, "ring full: try again"));
+            exchange.respond(retryLater(
+                    exchange,
+                    engine.replicatedJournal() == null ? "ring full: try again" : "kafka: send queue full: try again"));
         } else if (result == TickRing.CLOSED) {
             metrics.onIngestRejected(Reject.SHUTTING_DOWN, parsed);
             exchange.respond(retryLater(exchange, "shutting down"));
@@ -91,7 +92,7 @@ public final class IngestTickRoute implements Route {
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "too many ticks in one request [max=" + engine.gate().maxBatchSize() + "]"));
+                    "too many ticks in one request [max=" + engine.maxTicksPerRequest() + "]"));
         }
         // Else `ack` has answered already (on this event loop, in this task), or the journal syncer will.
     }
@@ -167,7 +168,10 @@ public final class IngestTickRoute implements Route {
             answer();
         }
 
-        /** In the same task when the gate answered on this event loop; else (the journal syncer) handed to it. */
+        /**
+         * In the same task when the gate answered on this event loop; else (the journal syncer, the Kafka producer)
+         * handed to it.
+         */
         private void answer() {
             if (exchange.eventLoop().inEventLoop()) {
                 run();

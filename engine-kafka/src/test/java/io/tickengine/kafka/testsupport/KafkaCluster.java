@@ -223,6 +223,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     private ChildJvm launch(final int index) throws Exception {
         final List<String> command = new ArrayList<>(ChildJvm.javaCommand("384m"));
+        command.set(command.indexOf("-cp") + 1, brokerClasspath());
         // Client JIT only and a small heap: a broker of a test starts in a few seconds on a small machine.
         command.add(1, "-XX:TieredStopAtLevel=1");
         command.add(1, "-XX:+UseSerialGC");
@@ -232,6 +233,26 @@ public final class KafkaCluster implements AutoCloseable {
         command.add(configFile(index).toString());
         command.add(clusterId);
         return ChildJvm.start(command, Map.of(), KafkaNodeMain.STARTING);
+    }
+
+    /**
+     * @return engine-kafka's test classpath as the build wrote it ({@code broker.classpath}) with this support's own
+     *     classes, or this JVM's classpath when the file is missing (a run from an IDE).
+     */
+    private static String brokerClasspath() throws IOException, java.net.URISyntaxException {
+        try (java.io.InputStream in = KafkaCluster.class.getResourceAsStream("broker.classpath")) {
+            if (in == null) {
+                return System.getProperty("java.class.path");
+            }
+            final String dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            final String own = Path.of(KafkaNodeMain.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+            return own + java.io.File.pathSeparator + dependencies;
+        }
     }
 
     private Path configFile(final int index) {

@@ -1,0 +1,289 @@
+package io.tickengine.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickengine.core.journal.ReplicatedJournal;
+import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.LocalPostgres;
+import io.tickengine.core.testsupport.PgDatabase;
+import io.tickengine.core.testsupport.PostgresExtension;
+import io.tickengine.core.testsupport.TickFiles;
+import io.tickengine.kafka.testsupport.KafkaCluster;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code journal.kind=kafka} over HTTP against a real 3-broker KRaft cluster and a real PostgreSQL: a {@code 202} only
+ * once the cluster has the ticks, stored once with their candles; the issue's bad input answered {@code 503} with
+ * {@code Retry-After} and the reason, never {@code 202}, and named by {@code /health}.
+ */
+@ExtendWith(PostgresExtension.class)
+class KafkaJournalHttpTest {
+    @TempDir
+    static Path clusterDir;
+
+    @TempDir
+    Path dataDir;
+
+    private static KafkaCluster cluster;
+    private final PgDatabase database;
+
+    KafkaJournalHttpTest(final PgDatabase database) {
+        this.database = database;
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = KafkaCluster.start(clusterDir, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void dropTables() throws Exception {
+        database.dropEngineTables();
+    }
+
+    private HttpFixture engine(final String bootstrap, final String topic, final String... more) throws Exception {
+        final List<String> settings = new ArrayList<>(List.of(
+                "journal.kind=kafka",
+                "kafka.bootstrap.servers=" + bootstrap,
+                "kafka.topic=" + topic,
+                "kafka.group=group-" + topic,
+                "kafka.producer.request.timeout.ms=2000",
+                "kafka.producer.delivery.timeout.ms=4000",
+                "kafka.producer.max.block.ms=2000",
+                "shutdown.timeout.ms=5000"));
+        settings.addAll(List.of(more));
+        return new HttpFixture(dataDir, database.jdbcUrl(), settings.toArray(new String[0]));
+    }
+
+    @Test
+    void shouldAcknowledgeOnceTheClusterHasTheTicksAndStoreEachOnceWithItsCandles() throws Exception {
+        final String topic = "kj-basic";
+        cluster.createTopic(topic, 3, (short) 3, 2);
+        List<TickFiles.Tick> ticks = TickFiles.ticks("EURUSD_20260713");
+        try (HttpFixture http = engine(cluster.bootstrapServers(), topic)) {
+            awaitIngest(http);
+            int accepted = 0;
+            for (int from = 0; from < ticks.size(); from += 500) {
+                final int to = Math.min(ticks.size(), from + 500);
+                final HttpResponse<String> r =
+                        http.post("/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, 0 + from, to, "t1"));
+                assertEquals(202, r.statusCode(), r.body());
+                accepted += to - from;
+            }
+            // A resend of what the cluster confirmed: this engine knows the seqs, nothing is sent again.
+            final HttpResponse<String> resend =
+                    http.post("/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, 0, 500, "t1"));
+            assertEquals(202, resend.statusCode(), resend.body());
+            assertEquals("{\"accepted\":0,\"duplicates\":500}", resend.body());
+            // One seq twice in a request: sent once, the second answered as a duplicate, as the local journal does.
+            final TickFiles.Tick extra =
+                    new TickFiles.Tick("EURUSD", ticks.get(ticks.size() - 1).timeMsc() + 1, 1.1, 1.2, 0, 0, 6);
+            final String twice =
+                    "[" + HttpFixture.jsonObject(extra, "t2", 7) + "," + HttpFixture.jsonObject(extra, "t2", 7) + "]";
+            final HttpResponse<String> same = http.post("/ingest/tick", "application/json", twice);
+            assertEquals("{\"accepted\":1,\"duplicates\":1}", same.body());
+            ticks = new ArrayList<>(ticks);
+            ticks.add(extra);
+            accepted++;
+            assertEquals(ticks.size(), accepted);
+            awaitStored(http, ticks.size());
+            assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("EURUSD"));
+            assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
+            final HttpResponse<String> bars = http.post(
+                    "/ingest",
+                    "application/json",
+                    "[{\"symbol\":\"EURUSD\",\"timeframe\":\"M1\",\"time_msc\":1783944000000,\"open\":1.1,"
+                            + "\"high\":1.2,\"low\":1.0,\"close\":1.1,\"tick_volume\":3,\"real_volume\":0,"
+                            + "\"spread\":0}]");
+            assertEquals(501, bars.statusCode(), bars.body());
+            assertTrue(bars.body().contains("journal.kind=kafka"), bars.body());
+            assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
+            final String health = http.get("/health", null).body();
+            assertTrue(health.contains("\"kafka\":{\"journal\":\"kafka [topic=kj-basic"), health);
+            assertTrue(health.contains("\"partitions\":\"kj-basic-0,kj-basic-1,kj-basic-2\""), health);
+            final String metrics = http.get("/metrics", HttpFixture.READ_KEY).body();
+            assertTrue(metrics.contains("tick_kafka_journal_up 1"), metrics);
+            assertTrue(metrics.contains("tick_kafka_store_lag_records 0"), metrics);
+            assertTrue(metrics.contains("tick_kafka_store_ticks_total " + ticks.size()), metrics);
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithTheReasonWhileTheClusterIsUnreachable() throws Exception {
+        final int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (HttpFixture http = engine("127.0.0.1:" + closedPort, "kj-unreachable")) {
+            awaitHealthReason(http, "kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort + "]");
+            assertRefused(http, "not journaled: kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort + "]");
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithTheReasonWhileTheTopicIsMissingAndTakeTicksOnceItExists() throws Exception {
+        final String topic = "kj-missing";
+        try (HttpFixture http = engine(cluster.bootstrapServers(), topic)) {
+            awaitHealthReason(http, "kafka: topic missing [topic=" + topic + "] (the operator creates it)");
+            assertRefused(http, "not journaled: kafka: topic missing [topic=" + topic + "] (the operator creates it)");
+            cluster.createTopic(topic, 2, (short) 3, 2);
+            awaitIngest(http);
+            final HttpResponse<String> r = http.post("/ingest/tick", "text/csv", ONE_TICK);
+            assertEquals(202, r.statusCode(), r.body());
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithTheReasonWhileTooFewReplicasAreInSync() throws Exception {
+        final String topic = "kj-isr";
+        cluster.createTopic(topic, 2, (short) 3, 3);
+        try (HttpFixture http = engine(cluster.bootstrapServers(), topic)) {
+            awaitIngest(http);
+            final HttpResponse<String> before = http.post("/ingest/tick", "text/csv", ONE_TICK);
+            assertEquals(202, before.statusCode(), before.body());
+            cluster.kill(2);
+            try {
+                awaitHealthReason(http, "kafka: too few in-sync replicas [topic=" + topic);
+                final HttpResponse<String> during = http.post("/ingest/tick", "text/csv", ONE_TICK);
+                assertEquals(503, during.statusCode(), during.body());
+                assertEquals("1", during.headers().firstValue("Retry-After").orElse(null), during.body());
+                assertTrue(during.body().contains("too few in-sync replicas"), during.body());
+                assertTrue(during.body().contains("required=3 (min.insync.replicas)"), during.body());
+            } finally {
+                cluster.restart(2);
+            }
+            cluster.awaitFullIsr(topic);
+            awaitIngest(http);
+            final HttpResponse<String> after = http.post("/ingest/tick", "text/csv", ONE_TICK);
+            assertEquals(202, after.statusCode(), after.body());
+        }
+    }
+
+    @Test
+    void shouldGoOnTakingTicksWhileTheDatabaseIsDownAndStoreEachOnceWhenItIsBack() throws Exception {
+        final String topic = "kj-db-outage";
+        cluster.createTopic(topic, 2, (short) 3, 2);
+        final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220");
+        final int third = ticks.size() / 3;
+        try (LocalPostgres postgres = PostgresExtension.startDedicated()) {
+            postgres.createDatabase("outage");
+            final List<String> settings = new ArrayList<>(List.of(
+                    "journal.kind=kafka",
+                    "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
+                    "kafka.topic=" + topic,
+                    "kafka.group=group-" + topic,
+                    "db.connect.timeout.ms=500",
+                    "shutdown.timeout.ms=5000"));
+            try (HttpFixture http =
+                    new HttpFixture(dataDir, postgres.jdbcUrl("outage"), settings.toArray(new String[0]))) {
+                awaitIngest(http);
+                postAll(http, ticks, 0, third);
+                awaitStored(http, third);
+                postgres.stopImmediate();
+                // The topic is the journal: ingest does not wait for the database.
+                postAll(http, ticks, third, 2 * third);
+                final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+                KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
+                assertTrue(journal.storeDownReason().startsWith("store: "), journal.storeDownReason());
+                final String health = http.get("/health", null).body();
+                assertTrue(health.contains("kafka store: store: "), health);
+                postgres.startAgain();
+                postAll(http, ticks, 2 * third, ticks.size());
+                awaitStored(http, ticks.size());
+                assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
+                assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
+            }
+        }
+    }
+
+    private static void postAll(final HttpFixture http, final List<TickFiles.Tick> ticks, final int from, final int to)
+            throws Exception {
+        for (int i = from; i < to; i += 400) {
+            final HttpResponse<String> r = http.post(
+                    "/ingest/tick", "application/json", HttpFixture.jsonArray(ticks, i, Math.min(to, i + 400), "b1"));
+            assertEquals(202, r.statusCode(), r.body());
+        }
+    }
+
+    static final String ONE_TICK =
+            "symbol,time_msc,bid,ask,last,volume,flags\n" + "EURUSD,1783944000093,1.14273,1.14277,0,0,6\n";
+
+    private static void assertRefused(final HttpFixture http, final String reason) throws Exception {
+        final HttpResponse<String> r = http.post("/ingest/tick", "text/csv", ONE_TICK);
+        assertEquals(503, r.statusCode(), r.body());
+        assertNotNull(r.headers().firstValue("Retry-After").orElse(null), "Retry-After");
+        assertTrue(r.body().contains(reason), r.body());
+        final HttpResponse<String> health = http.get("/health", null);
+        assertEquals(503, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"kafka\":{\"journal\":"), health.body());
+    }
+
+    /** Waits (60 s at most) until {@code /health} gives a reason that contains {@code reason}. */
+    static void awaitHealthReason(final HttpFixture http, final String reason) throws Exception {
+        KafkaCluster.awaitCondition(
+                "/health names " + reason,
+                () -> http.get("/health", null).body().contains(reason));
+    }
+
+    /** Waits until the engine's Kafka journal takes ticks. */
+    static void awaitIngest(final HttpFixture http) throws Exception {
+        final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+        KafkaCluster.awaitCondition("kafka journal up", () -> journal.downReason() == null);
+    }
+
+    /** Waits until {@code /ticks} of every symbol holds {@code count} ticks in all and the consumer has no lag. */
+    static void awaitStored(final HttpFixture http, final long count) throws Exception {
+        final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+        KafkaCluster.awaitCondition(
+                count + " ticks stored",
+                () -> journal.storeLagRecords() == 0 && countTicks(http.server.engine()) == count);
+    }
+
+    static long countTicks(final io.tickengine.core.TickEngine engine) throws Exception {
+        try (java.sql.Connection c = engine.database().connect();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM ticks")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** @return candles rendered like {@link HttpFixture#candlesM1}. */
+    static String render(final List<TickFiles.Candle> candles) {
+        final StringBuilder lines = new StringBuilder();
+        for (final TickFiles.Candle c : candles) {
+            lines.append(String.join(
+                            ",",
+                            c.symbol(),
+                            c.timeframe(),
+                            Long.toString(c.openTimeMsc()),
+                            Double.toString(c.open()),
+                            Double.toString(c.high()),
+                            Double.toString(c.low()),
+                            Double.toString(c.close()),
+                            Long.toString(c.tickVolume())))
+                    .append('\n');
+        }
+        return lines.toString();
+    }
+}
