@@ -122,6 +122,45 @@ class SecurityHttpTest {
     }
 
     @Test
+    void shouldGiveAnAcknowledgementTheOriginHeaderAndTheConnectionHeaderItsRequestCalledFor() throws Exception {
+        final Map<String, String> plain =
+                Map.of("Content-Type", "application/json", "X-API-Key", HttpFixture.INGEST_KEY);
+        final Map<String, String> fromDash = Map.of(
+                "Content-Type",
+                "application/json",
+                "X-API-Key",
+                HttpFixture.INGEST_KEY,
+                "Origin",
+                "https://dash.example");
+        try (HttpFixture http = new HttpFixture(dataDir, null, "http.cors.origins=https://dash.example")) {
+            try (RawConnection connection = new RawConnection(http.server.port())) {
+                connection.write(RawConnection.request("POST", "/ingest/tick", plain, TICK));
+                final RawHttp.Response first = connection.readResponse();
+                assertEquals(202, first.status(), first.body());
+                assertEquals("{\"accepted\":1,\"duplicates\":0}", first.body());
+                assertEquals("keep-alive", first.headers().get("connection"));
+                assertNull(
+                        first.headers().get("access-control-allow-origin"),
+                        first.headers().toString());
+
+                connection.write(RawConnection.request("POST", "/ingest/tick", fromDash, TICK));
+                final RawHttp.Response second = connection.readResponse();
+                assertEquals(202, second.status(), second.body());
+                assertEquals("keep-alive", second.headers().get("connection"));
+                assertEquals("https://dash.example", second.headers().get("access-control-allow-origin"));
+                assertEquals("application/json", second.headers().get("content-type"));
+                assertEquals("no-store", second.headers().get("cache-control"));
+            }
+            final RawHttp.Response last = RawHttp.send(
+                    http.server.port(),
+                    RawHttp.request("POST", "/ingest/tick", plain, TICK.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(202, last.status(), last.body());
+            assertEquals("close", last.headers().get("connection"));
+            assertEquals(Integer.toString(last.body().length()), last.headers().get("content-length"));
+        }
+    }
+
+    @Test
     void shouldCheckEveryKeyPresentedOnOneKeptAliveConnection() throws Exception {
         final String tick =
                 "{\"symbol\":\"EURUSD\",\"time_msc\":1783944000093,\"bid\":1.14273,\"ask\":1.14277,\"flags\":6}";

@@ -68,6 +68,13 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long[] watermark;
     private long[] replayFrom;
     private long[] finalAt;
+    /**
+     * Per symbol: no later than the close ({@code open + duration}) of its earliest open bar, exact after each
+     * {@link #handOverFinalBars}; {@code Long.MAX_VALUE} with no open bar. Finds silent symbols without a walk over
+     * every open bar.
+     */
+    private long[] earliestCloseMsc;
+
     private boolean[] touched;
     private long[] scratchReplayFrom;
     private long[] scratchReplayWatermark;
@@ -370,9 +377,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             }
             // A bar that is not final holds every tick of its own: a late tick for a longer bar joins it here.
             final long key = key(symbolId, tf.ordinal(), openTime);
-            int slot = book.find(key);
+            int slot = book.find(symbolId, tf.ordinal(), openTime, key);
             if (slot < 0) {
-                slot = book.create(key);
+                slot = book.create(key, symbolId, tf.ordinal());
+                earliestCloseMsc[symbolId] = Math.min(earliestCloseMsc[symbolId], openTime + tf.durationMsc());
                 // Creating a slot may have grown the book into a new buffer: read it after, never before.
                 final MutableDirectBuffer bars = book.buffer();
                 final int o = BarBook.offset(slot);
@@ -403,12 +411,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         checkpointDue = true;
         touch(symbolId);
         final MutableDirectBuffer bars = book.buffer();
-        for (int i = 0, n = book.liveCount(); i < n; i++) {
-            final int slot = book.live(i);
+        for (int slot = book.firstOfSymbol(symbolId); slot >= 0; slot = book.nextOfSymbol(slot)) {
             final int o = BarBook.offset(slot);
-            if (bars.getInt(o + SYMBOL_ID_OFFSET) != symbolId) {
-                continue;
-            }
             final long openTime = bars.getLong(o + OPEN_TIME_OFFSET);
             final Timeframe tf = Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET));
             if (openTime <= toMsc && openTime + tf.durationMsc() > fromMsc) {
@@ -487,27 +491,36 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         return true;
     }
 
+    /** Only the touched symbols' bars: a bar becomes final when its symbol or the market clock moves. */
     private boolean handOverFinalBars() {
-        if (touchedSymbols.isEmpty()) {
-            return true;
-        }
         final MutableDirectBuffer bars = book.buffer();
-        for (int i = book.liveCount() - 1; i >= 0; i--) {
-            final int slot = book.live(i);
-            final int o = BarBook.offset(slot);
-            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
-            if (!touched[symbolId] || !isFinal(slot, effectiveMark(symbolId))) {
-                continue;
-            }
-            if (book.isRebuild(slot)) {
-                requestRebuild(slot);
-            } else if (book.isDirty(slot) && !isCompleteInStore(slot)) {
-                if (!offerBar(slot)) {
-                    return false;
+        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
+            final int symbolId = touchedSymbols.getInt(i);
+            final long mark = effectiveMark(symbolId);
+            long earliestClose = Long.MAX_VALUE;
+            int slot = book.firstOfSymbol(symbolId);
+            while (slot >= 0) {
+                final int next = book.nextOfSymbol(slot);
+                final int o = BarBook.offset(slot);
+                final long openTime = bars.getLong(o + OPEN_TIME_OFFSET);
+                final Timeframe tf = Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET));
+                if (!isFinal(openTime, tf, mark)) {
+                    earliestClose = Math.min(earliestClose, openTime + tf.durationMsc());
+                } else {
+                    if (book.isRebuild(slot)) {
+                        requestRebuild(slot);
+                    } else if (book.isDirty(slot) && !isCompleteInStore(slot)) {
+                        if (!offerBar(slot)) {
+                            // earliestCloseMsc stays as it was: still no later than what is left.
+                            return false;
+                        }
+                    }
+                    book.clearDirty(slot);
+                    book.remove(slot);
                 }
+                slot = next;
             }
-            book.clearDirty(slot);
-            book.remove(slot);
+            earliestCloseMsc[symbolId] = earliestClose;
         }
         return true;
     }
@@ -572,15 +585,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             return;
         }
         sweptAtMsc = clock;
-        final MutableDirectBuffer bars = book.buffer();
-        for (int i = 0, n = book.liveCount(); i < n; i++) {
-            final int o = BarBook.offset(book.live(i));
-            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
-            if (!touched[symbolId]
-                    && isFinal(
-                            bars.getLong(o + OPEN_TIME_OFFSET),
-                            Timeframe.of(bars.getInt(o + TIMEFRAME_OFFSET)),
-                            clock)) {
+        final long finalBeforeMsc = clock - lateWindowMsc;
+        for (int symbolId = 0; symbolId < symbolCapacity; symbolId++) {
+            // The same test as isFinal on the symbol's earliest bar.
+            if (!touched[symbolId] && earliestCloseMsc[symbolId] <= finalBeforeMsc) {
                 touch(symbolId);
                 checkpointDue = true;
             }
@@ -655,13 +663,15 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             scratchReplayWatermark[symbolId] = watermark[symbolId];
         }
         final MutableDirectBuffer bars = book.buffer();
-        for (int i = 0, n = book.liveCount(); i < n; i++) {
-            final int o = BarBook.offset(book.live(i));
-            final int symbolId = bars.getInt(o + SYMBOL_ID_OFFSET);
-            final long first = bars.getLong(o + FIRST_JOURNAL_INDEX_OFFSET);
-            if (touched[symbolId] && first < scratchReplayFrom[symbolId]) {
-                scratchReplayFrom[symbolId] = first;
-                scratchReplayWatermark[symbolId] = bars.getLong(o + WATERMARK_AT_FIRST_OFFSET);
+        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
+            final int symbolId = touchedSymbols.getInt(i);
+            for (int slot = book.firstOfSymbol(symbolId); slot >= 0; slot = book.nextOfSymbol(slot)) {
+                final int o = BarBook.offset(slot);
+                final long first = bars.getLong(o + FIRST_JOURNAL_INDEX_OFFSET);
+                if (first < scratchReplayFrom[symbolId]) {
+                    scratchReplayFrom[symbolId] = first;
+                    scratchReplayWatermark[symbolId] = bars.getLong(o + WATERMARK_AT_FIRST_OFFSET);
+                }
             }
         }
     }
@@ -736,11 +746,13 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         watermark = watermark == null ? new long[capacity] : Arrays.copyOf(watermark, capacity);
         replayFrom = replayFrom == null ? new long[capacity] : Arrays.copyOf(replayFrom, capacity);
         finalAt = finalAt == null ? new long[capacity] : Arrays.copyOf(finalAt, capacity);
+        earliestCloseMsc = earliestCloseMsc == null ? new long[capacity] : Arrays.copyOf(earliestCloseMsc, capacity);
         scratchReplayFrom = new long[capacity];
         scratchReplayWatermark = new long[capacity];
         Arrays.fill(watermark, old, capacity, NONE);
         Arrays.fill(replayFrom, old, capacity, NONE);
         Arrays.fill(finalAt, old, capacity, NONE);
+        Arrays.fill(earliestCloseMsc, old, capacity, Long.MAX_VALUE);
         symbolCapacity = capacity;
     }
 }

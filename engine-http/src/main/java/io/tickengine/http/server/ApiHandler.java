@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -306,20 +308,40 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (exchange.isIngest() && code >= 200 && code < 300) {
             metrics.onAcknowledged(exchange.receivedNs(), System.nanoTime());
         }
-        cors.decorate(exchange.request(), response.headers());
         final boolean open = exchange.keepAlive()
                 && !closing
                 && !state.isShuttingDown()
                 && ctx.channel().isActive();
-        response.headers().set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        final FullHttpResponse answer;
+        if (response.headers() instanceof ReadOnlyHttpHeaders && open && !cors.decorates(exchange.request())) {
+            // A pre-built answer (IngestAnswers): complete for a connection kept open, written as it is.
+            answer = response;
+        } else {
+            answer = writable(response);
+            cors.decorate(exchange.request(), answer.headers());
+            answer.headers()
+                    .set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        }
         if (open) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
+            ctx.writeAndFlush(answer, ctx.voidPromise());
             // With a refusal pending, this answers the requests read before the refused one, then writes it.
             readNext();
         } else {
             closing = true;
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** @return {@code response}, or a copy with writable headers when its headers are a shared read-only set. */
+    private static FullHttpResponse writable(final FullHttpResponse response) {
+        if (!(response.headers() instanceof ReadOnlyHttpHeaders)) {
+            return response;
+        }
+        // The copy takes over the body: the original is dropped without a release.
+        final FullHttpResponse copy =
+                new DefaultFullHttpResponse(response.protocolVersion(), response.status(), response.content());
+        copy.headers().set(response.headers());
+        return copy;
     }
 
     /** A second answer to an exchange, or one after its connection closed: dropped, and logged as the bug it is. */

@@ -55,6 +55,15 @@ final class CorsPolicy {
         return response;
     }
 
+    /** @return true if {@link #decorate} would add headers to the answer of {@code request}. */
+    boolean decorates(final HttpRequest request) {
+        if (origins.isEmpty()) {
+            return false;
+        }
+        final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        return origin != null && origins.contains(origin);
+    }
+
     /** Lets a configured origin read the answer to an ordinary request. */
     void decorate(final HttpRequest request, final HttpHeaders answer) {
         if (origins.isEmpty()) {
