@@ -39,3 +39,20 @@ stop_server() {
     SERVER_PID=
 }
 trap stop_server EXIT
+
+# build_kafka_bench OUT: (re)creates OUT, builds the engine and tick-bench jars unless SKIP_BUILD is set, writes
+# engine-kafka's test classpath (the broker jar and LocalPostgres are test dependencies) to OUT/cp.txt and copies both
+# jars to OUT/bin, for the Kafka benchmarks.
+build_kafka_bench() {
+    local out=$1
+    rm -rf "$out"
+    mkdir -p "$out/bin"
+    if [[ -z "${SKIP_BUILD:-}" ]]; then
+        log "build"
+        (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -Dspotless.check.skip=true -pl engine-http,benchmarks -am)
+    fi
+    log "test classpath of engine-kafka"
+    (cd "$ROOT" && mvn -B -ntp -q package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
+        -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt")
+    cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$out/bin/"
+}

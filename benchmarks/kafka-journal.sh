@@ -48,16 +48,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-rm -rf "$OUT"
-mkdir -p "$OUT/bin"
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    log "build"
-    (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -Dspotless.check.skip=true -pl engine-http,benchmarks -am)
-fi
-log "test classpath of engine-kafka (the broker jar and LocalPostgres are test dependencies)"
-(cd "$ROOT" && mvn -B -ntp -q package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
-    -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt")
-cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
+build_kafka_bench "$OUT"
 BENCH="java -Xms512m -Xmx512m -jar $OUT/bin/tick-bench.jar"
 TEST_CP="$ROOT/engine-kafka/target/test-classes:$(cat "$OUT/cp.txt")"
 

@@ -33,16 +33,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-rm -rf "$OUT"
-mkdir -p "$OUT/bin"
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    log "build"
-    (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -Dspotless.check.skip=true -pl engine-http,benchmarks -am)
-fi
-log "test classpath of engine-kafka (the broker jar is a test dependency)"
-(cd "$ROOT" && mvn -B -ntp -q package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
-    -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt")
-cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
+build_kafka_bench "$OUT"
 BENCH="java -Xms1g -Xmx1g -jar $OUT/bin/tick-bench.jar"
 
 {

@@ -145,8 +145,13 @@ final class HttpFixture implements AutoCloseable {
 
     /** @return the expected M1 candles of a fixture, rendered like {@link #candlesM1}. */
     static String expectedM1(final String fixture) {
+        return render(TickFiles.expectedM1(fixture));
+    }
+
+    /** @return candles rendered like {@link #candlesM1}. */
+    static String render(final List<TickFiles.Candle> candles) {
         final StringBuilder lines = new StringBuilder();
-        for (final TickFiles.Candle c : TickFiles.expectedM1(fixture)) {
+        for (final TickFiles.Candle c : candles) {
             lines.append(String.join(
                             ",",
                             c.symbol(),

@@ -108,7 +108,7 @@ class KafkaJournalHttpTest {
             assertEquals(ticks.size(), accepted);
             awaitStored(http, ticks.size());
             assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("EURUSD"));
-            assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
+            assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
             final HttpResponse<String> bars = http.post(
                     "/ingest",
                     "application/json",
@@ -117,7 +117,7 @@ class KafkaJournalHttpTest {
                             + "\"spread\":0}]");
             assertEquals(501, bars.statusCode(), bars.body());
             assertTrue(bars.body().contains("journal.kind=kafka"), bars.body());
-            assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
+            assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("EURUSD"));
             final String health = http.get("/health", null).body();
             assertTrue(health.contains("\"kafka\":{\"journal\":\"kafka [topic=kj-basic"), health);
             assertTrue(health.contains("\"partitions\":\"kj-basic-0,kj-basic-1,kj-basic-2\""), health);
@@ -211,7 +211,7 @@ class KafkaJournalHttpTest {
                 postAll(http, ticks, 2 * third, ticks.size());
                 awaitStored(http, ticks.size());
                 assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
-                assertEquals(render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
+                assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
             }
         }
     }
@@ -266,24 +266,5 @@ class KafkaJournalHttpTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** @return candles rendered like {@link HttpFixture#candlesM1}. */
-    static String render(final List<TickFiles.Candle> candles) {
-        final StringBuilder lines = new StringBuilder();
-        for (final TickFiles.Candle c : candles) {
-            lines.append(String.join(
-                            ",",
-                            c.symbol(),
-                            c.timeframe(),
-                            Long.toString(c.openTimeMsc()),
-                            Double.toString(c.open()),
-                            Double.toString(c.high()),
-                            Double.toString(c.low()),
-                            Double.toString(c.close()),
-                            Long.toString(c.tickVolume())))
-                    .append('\n');
-        }
-        return lines.toString();
     }
 }

@@ -166,7 +166,7 @@ class KafkaTwoEnginesHttpTest {
                 final String symbol = e.getKey();
                 assertEquals(HttpFixture.ticksCsv(e.getValue()), engineA.ticksCsv(symbol), "/ticks of " + symbol);
                 assertEquals(
-                        KafkaJournalHttpTest.render(Candles.m1Of(e.getValue())),
+                        HttpFixture.render(Candles.m1Of(e.getValue())),
                         engineA.candlesM1(symbol),
                         "M1 candles of " + symbol);
                 Candles.assertHigherTimeframesMatchM1(
