@@ -30,8 +30,8 @@ public final class EngineParts {
     static final long REBUILD_POLL_MS = 200;
     /** Shortest sleep of an idle candle writer: it wakes this soon after the last bars it wrote... */
     static final long WRITER_IDLE_MIN_NS = 200_000L;
-    /** ... and backs off to this while idle (the store commits every 100 ms anyway; 100 wake-ups a second). */
-    static final long WRITER_IDLE_MAX_NS = 10_000_000L;
+    /** ... and backs off to this while idle (the store commits every 100 ms anyway; 40 wake-ups a second). */
+    static final long WRITER_IDLE_MAX_NS = 25_000_000L;
 
     private EngineParts() {}
 
@@ -87,7 +87,7 @@ public final class EngineParts {
 
     /**
      * @return the candle writer's runner: parked, never spinning, when idle (on 2 cores the event loop and the ring
-     *     come first), backing off from 200 µs to 10 ms so that an idle engine costs next to no CPU; every
+     *     come first), backing off from 200 µs to 25 ms so that an idle engine costs next to no CPU; every
      *     unexpected error to {@code errorHandler}.
      */
     public static AgentRunner writerRunner(final CandleWriter writer, final ErrorHandler errorHandler) {

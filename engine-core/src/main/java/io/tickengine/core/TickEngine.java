@@ -66,7 +66,7 @@ public final class TickEngine implements AutoCloseable {
 
     private static final long TICK_STORE_IDLE_MAX_NS = 50_000_000L;
     /** Sleep of an idle rebuilder between two duty cycles (it polls the store every REBUILD_POLL_MS). */
-    private static final long REBUILD_IDLE_MS = 50;
+    private static final long REBUILD_IDLE_MS = 100;
     /** Sleep of the journal retention agent between two looks at the clock (it purges once an hour). */
     private static final long RETENTION_IDLE_MS = 1_000;
     /** Sleep of an idle journal mirror between two looks at the journal. */

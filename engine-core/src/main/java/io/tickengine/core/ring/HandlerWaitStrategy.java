@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  *       spins, then yields, then parks for the shortest time, as Disruptor's {@code SleepingWaitStrategy} does;
  *   <li>handlers off that path (the aggregator) only feed the store, which commits every 100 ms: they spin briefly,
  *       then park for {@code downstreamParkNs} without yielding, and after {@link #DOWNSTREAM_SHORT_PARKS} such parks
- *       for {@link #DOWNSTREAM_IDLE_PARK_NS}, so that an idle engine wakes a few hundred times a second, not
- *       thousands. On 2 cores the yield phase was pure cost: a profile of single-tick ingest showed the aggregator
+ *       for {@link #DOWNSTREAM_IDLE_PARK_NS}, so that an idle engine wakes a few dozen times a second, not
+ *       thousands. A wait that goes on after a timeout ({@code onTimeout} done, still no event) starts with the long
+ *       parks. On 2 cores the yield phase was pure cost: a profile of single-tick ingest showed the aggregator
  *       using as much CPU as the journal thread, most of it in {@code sched_yield}.
  * </ul>
  * {@code YIELDING} spins, then yields; {@code BUSY_SPIN} only spins. Never blocks a publisher: nothing is signalled on
@@ -32,12 +33,17 @@ final class HandlerWaitStrategy implements WaitStrategy {
     /** Short parks of a handler off the acknowledgement path before it parks longer. */
     static final int DOWNSTREAM_SHORT_PARKS = 10;
     /** The longer park of an idle handler off the acknowledgement path. */
-    static final long DOWNSTREAM_IDLE_PARK_NS = 10_000_000L;
+    static final long DOWNSTREAM_IDLE_PARK_NS = 20_000_000L;
 
     private final WaitStrategyType type;
     private final long downstreamParkNs;
     private final boolean firstOnAckPath;
     private final long timeoutNs;
+    /**
+     * The sequence a handler off the acknowledgement path last timed out waiting for. Handlers off that path share
+     * it; a stale value only changes how long one wait parks first.
+     */
+    private long timedOutAt = -1;
 
     /**
      * @param downstreamParkNs how long a {@code SLEEPING} handler off the acknowledgement path parks at a time.
@@ -61,7 +67,8 @@ final class HandlerWaitStrategy implements WaitStrategy {
             throws AlertException, TimeoutException {
         // Disruptor hands the first handler's barrier the cursor itself as its dependent sequence.
         final boolean shortWait = type != WaitStrategyType.SLEEPING || (firstOnAckPath && dependentSequence == cursor);
-        int counter = 0;
+        // Still idle after a timeout: straight to the long parks (the first event of a burst waits at most one).
+        int counter = !shortWait && sequence == timedOutAt ? SPINS + DOWNSTREAM_SHORT_PARKS : 0;
         long deadlineNs = 0;
         long available;
         while ((available = dependentSequence.get()) < sequence) {
@@ -74,6 +81,9 @@ final class HandlerWaitStrategy implements WaitStrategy {
                 if (deadlineNs == 0) {
                     deadlineNs = nowNs + timeoutNs;
                 } else if (nowNs - deadlineNs >= 0) {
+                    if (!shortWait) {
+                        timedOutAt = sequence;
+                    }
                     throw TimeoutException.INSTANCE;
                 }
                 pause(shortWait, counter);

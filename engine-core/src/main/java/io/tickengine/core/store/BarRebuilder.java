@@ -35,6 +35,11 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
     private static final int REQUESTS_PER_POLL = 1_000;
     /** Bars per transaction while rebuilding a long range; the requests are deleted with the last. */
     private static final int BARS_PER_WRITE = 50_000;
+    /**
+     * The longest an idle rebuilder goes without asking the store: requests are looked for sooner only when one was
+     * made or the tick store moved since the last empty answer.
+     */
+    private static final long QUIET_POLL_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final CandleStore candles;
     private final TickStore ticks;
@@ -59,6 +64,11 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
     private int symbolId;
     private boolean usesLast;
     private long nextPollNs;
+    private long nextQuietPollNs;
+    /** The request count and tick store index at the last empty answer: while both stand still, nothing is new. */
+    private long emptyAtRequests = Long.MIN_VALUE;
+
+    private long emptyAtTickStoreIndex = Long.MIN_VALUE;
     private boolean storeDown;
 
     /**
@@ -98,9 +108,18 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
         if (nowNs - nextPollNs < 0) {
             return 0;
         }
+        final long requests = metrics.rebuildRequests.get();
+        final long stored = tickStoreIndex.getAsLong();
+        if (requests == emptyAtRequests && stored == emptyAtTickStoreIndex && nowNs - nextQuietPollNs < 0) {
+            nextPollNs = nowNs + pollIntervalNs;
+            return 0;
+        }
         final int done = rebuildReady();
         if (done == 0) {
             nextPollNs = nowNs + pollIntervalNs;
+            nextQuietPollNs = nowNs + QUIET_POLL_NS;
+            emptyAtRequests = storeDown ? Long.MIN_VALUE : requests;
+            emptyAtTickStoreIndex = stored;
         }
         return done;
     }

@@ -26,6 +26,7 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TickStoreWriter.class);
     private static final long RETENTION_INTERVAL_NS = TimeUnit.HOURS.toNanos(1);
     private static final long LAG_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long NOT_EMPTY = Long.MIN_VALUE;
 
     private final TickStore store;
     private final TickJournal journal;
@@ -37,6 +38,9 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     private final double idlePerBusy;
 
     private long lastSeenJournalIndex = Long.MIN_VALUE;
+    /** The gate's last journal index when a poll found the tail empty; {@link #NOT_EMPTY} to poll regardless. */
+    private long emptyAtJournalIndex = NOT_EMPTY;
+
     private long nextRetentionNs = System.nanoTime();
     private long nextLagNs = System.nanoTime();
     private final long flushIntervalNs;
@@ -108,7 +112,13 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
             }
             int read = 0;
             if (batch.size() < batchSize) {
-                read = cursor.poll(this, batchSize - batch.size());
+                // An empty journal tail costs a Chronicle look-up per poll: look again only once the gate has
+                // committed since (it publishes the index after the commit, so nothing committed is missed).
+                final long journaled = metrics.lastJournalIndex.get();
+                if (journaled != emptyAtJournalIndex) {
+                    read = cursor.poll(this, batchSize - batch.size());
+                    emptyAtJournalIndex = read == 0 ? journaled : NOT_EMPTY;
+                }
             }
             if (nowNs - nextLagNs >= 0) {
                 nextLagNs = nowNs + LAG_INTERVAL_NS;
@@ -173,6 +183,7 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
             cursor.close();
         }
         cursor = journal.cursor(fromIndex);
+        emptyAtJournalIndex = NOT_EMPTY;
         batch.reset();
         resync = false;
         LOG.info(
@@ -255,6 +266,8 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
         final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
         try {
             while (committedIndex < journal.lastIndex() && deadlineNs - System.nanoTime() > 0) {
+                // No gate may be appending here: every look polls the journal itself.
+                emptyAtJournalIndex = NOT_EMPTY;
                 if (doWork() == 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
                 }
