@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and declare a {@code KafkaCluster} parameter on the constructor (or on a test method).
  *
  * <p>The cluster is started before the class's first test ({@code beforeAll}) and shared by all its tests; it is
- * stopped and its directory deleted when the class finishes. Each test class gets its own cluster, so a broker a test kills and does not
- * restart stays down for the tests of that class only.
+ * stopped and its directory deleted when the class finishes. Each test class gets its own cluster, so a broker a test
+ * kills and does not restart stays down for the tests of that class only.
  */
 public final class KafkaClusterExtension implements BeforeAllCallback, ParameterResolver {
     /** Nodes of the cluster: enough for a replication factor of 3 and a broker killed with two still in sync. */
