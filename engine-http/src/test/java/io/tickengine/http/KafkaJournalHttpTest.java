@@ -11,14 +11,13 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.kafka.testsupport.KafkaCluster;
+import io.tickengine.kafka.testsupport.KafkaClusterExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,31 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  * once the cluster has the ticks, stored once with their candles; the issue's bad input answered {@code 503} with
  * {@code Retry-After} and the reason, never {@code 202}, and named by {@code /health}.
  */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, KafkaClusterExtension.class})
 class KafkaJournalHttpTest {
-    @TempDir
-    static Path clusterDir;
-
     @TempDir
     Path dataDir;
 
-    private static KafkaCluster cluster;
+    private final KafkaCluster cluster;
     private final PgDatabase database;
 
-    KafkaJournalHttpTest(final PgDatabase database) {
+    KafkaJournalHttpTest(final PgDatabase database, final KafkaCluster cluster) {
         this.database = database;
-    }
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KafkaCluster.start(clusterDir, 3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        this.cluster = cluster;
     }
 
     @BeforeEach

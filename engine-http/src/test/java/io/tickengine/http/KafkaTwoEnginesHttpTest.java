@@ -9,6 +9,7 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.kafka.testsupport.KafkaCluster;
+import io.tickengine.kafka.testsupport.KafkaClusterExtension;
 import io.tickengine.kafka.testsupport.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ticks, {@code /ticks} holds each tick once, and a consumer outside the engines that keeps the first message of each
  * {@code (source, seq)} sees every accepted tick once, in each symbol's order.
  */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, KafkaClusterExtension.class})
 class KafkaTwoEnginesHttpTest {
     private static final String TOPIC = "kj-two";
     private static final int BATCH = 250;
-
-    @TempDir
-    static Path clusterDir;
 
     @TempDir
     Path dataDirA;
@@ -59,27 +55,16 @@ class KafkaTwoEnginesHttpTest {
     @TempDir
     Path dataDirB;
 
-    private static KafkaCluster cluster;
+    private final KafkaCluster cluster;
     private final PgDatabase database;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    KafkaTwoEnginesHttpTest(final PgDatabase database) {
+    KafkaTwoEnginesHttpTest(final PgDatabase database, final KafkaCluster cluster) {
         this.database = database;
-    }
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KafkaCluster.start(clusterDir, 3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        this.cluster = cluster;
     }
 
     private List<String> settings(final String clientId) {

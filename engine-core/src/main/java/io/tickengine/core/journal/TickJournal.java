@@ -46,6 +46,10 @@ public final class TickJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TickJournal.class);
     private static final String ID_FILE = "journal.id";
     private static final String PURGED_FILE = "journal.purged";
+    // Non-capturing method references: one instance each, nothing allocated per record.
+    private static final RecordWriter TICK_WRITER = TickJournal::writeTick;
+    private static final RecordWriter BAR_WRITER = TickJournal::writeBar;
+    private static final RecordWriter REPLACE_WRITER = TickJournal::writeReplace;
 
     private final Path dir;
     private final String id;
@@ -164,26 +168,7 @@ public final class TickJournal implements AutoCloseable {
     public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
         final byte[] symbol = symbols.bytes(event.symbolId());
         final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
-        final Bytes<?> bytes = openRecord();
-        try {
-            bytes.writeLong(event.timeMsc());
-            bytes.writeDouble(event.bid());
-            bytes.writeDouble(event.ask());
-            bytes.writeDouble(event.last());
-            bytes.writeLong(event.volume());
-            bytes.writeDouble(event.volumeReal());
-            bytes.writeLong(event.seq());
-            bytes.writeInt(event.flags());
-            writeKind(bytes, symbol.length, source == null ? 0 : source.length, TickRecordDescriptor.KIND_TICK);
-            bytes.write(symbol);
-            if (source != null) {
-                bytes.write(source);
-            }
-        } catch (final RuntimeException | Error e) {
-            abortDocument();
-            throw e;
-        }
-        return closeRecord(TickRecordDescriptor.length(symbol.length, source == null ? 0 : source.length));
+        return appendRecord(TICK_WRITER, event, symbol, source);
     }
 
     /**
@@ -192,25 +177,7 @@ public final class TickJournal implements AutoCloseable {
      * @return the bar's journal index.
      */
     public long appendBar(final TickEvent event, final NameTable symbols) {
-        final byte[] symbol = symbols.bytes(event.symbolId());
-        final Bytes<?> bytes = openRecord();
-        try {
-            bytes.writeLong(event.timeMsc());
-            bytes.writeDouble(event.barOpen());
-            bytes.writeDouble(event.barHigh());
-            bytes.writeDouble(event.barLow());
-            bytes.writeDouble(event.barClose());
-            bytes.writeDouble(event.barRealVolume());
-            bytes.writeLong(event.barTickVolume());
-            bytes.writeInt(event.barTimeframe());
-            writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_BAR);
-            bytes.writeDouble(event.barSpread());
-            bytes.write(symbol);
-        } catch (final RuntimeException | Error e) {
-            abortDocument();
-            throw e;
-        }
-        return closeRecord(TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length);
+        return appendRecord(BAR_WRITER, event, symbols.bytes(event.symbolId()), null);
     }
 
     /**
@@ -221,24 +188,77 @@ public final class TickJournal implements AutoCloseable {
      * @return the record's journal index.
      */
     public long appendReplace(final TickEvent event, final NameTable symbols) {
-        final byte[] symbol = symbols.bytes(event.symbolId());
+        return appendRecord(REPLACE_WRITER, event, symbols.bytes(event.symbolId()), null);
+    }
+
+    /** Writes one record at the end of the open document; a failed write rolls the whole document back. */
+    private long appendRecord(
+            final RecordWriter writer, final TickEvent event, final byte[] symbol, final byte[] source) {
         final Bytes<?> bytes = openRecord();
+        final int length;
         try {
-            bytes.writeLong(event.timeMsc());
-            bytes.writeLong(event.replaceToMsc());
-            bytes.writeLong(event.replaceBeforeIndex());
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeLong(0);
-            bytes.writeInt(0);
-            writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_REPLACE);
-            bytes.write(symbol);
+            length = writer.write(bytes, event, symbol, source);
         } catch (final RuntimeException | Error e) {
             abortDocument();
             throw e;
         }
-        return closeRecord(TickRecordDescriptor.HEADER_LENGTH + symbol.length);
+        return closeRecord(length);
+    }
+
+    /** Writes one kind of record's fields ({@link TickRecordDescriptor}); stateless, one constant per kind. */
+    @FunctionalInterface
+    private interface RecordWriter {
+        /** @return the record's length in bytes. */
+        int write(Bytes<?> bytes, TickEvent event, byte[] symbol, byte[] source);
+    }
+
+    private static int writeTick(
+            final Bytes<?> bytes, final TickEvent event, final byte[] symbol, final byte[] source) {
+        final int sourceLength = source == null ? 0 : source.length;
+        bytes.writeLong(event.timeMsc());
+        bytes.writeDouble(event.bid());
+        bytes.writeDouble(event.ask());
+        bytes.writeDouble(event.last());
+        bytes.writeLong(event.volume());
+        bytes.writeDouble(event.volumeReal());
+        bytes.writeLong(event.seq());
+        bytes.writeInt(event.flags());
+        writeKind(bytes, symbol.length, sourceLength, TickRecordDescriptor.KIND_TICK);
+        bytes.write(symbol);
+        if (source != null) {
+            bytes.write(source);
+        }
+        return TickRecordDescriptor.length(symbol.length, sourceLength);
+    }
+
+    private static int writeBar(final Bytes<?> bytes, final TickEvent event, final byte[] symbol, final byte[] source) {
+        bytes.writeLong(event.timeMsc());
+        bytes.writeDouble(event.barOpen());
+        bytes.writeDouble(event.barHigh());
+        bytes.writeDouble(event.barLow());
+        bytes.writeDouble(event.barClose());
+        bytes.writeDouble(event.barRealVolume());
+        bytes.writeLong(event.barTickVolume());
+        bytes.writeInt(event.barTimeframe());
+        writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_BAR);
+        bytes.writeDouble(event.barSpread());
+        bytes.write(symbol);
+        return TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length;
+    }
+
+    private static int writeReplace(
+            final Bytes<?> bytes, final TickEvent event, final byte[] symbol, final byte[] source) {
+        bytes.writeLong(event.timeMsc());
+        bytes.writeLong(event.replaceToMsc());
+        bytes.writeLong(event.replaceBeforeIndex());
+        bytes.writeLong(0);
+        bytes.writeLong(0);
+        bytes.writeLong(0);
+        bytes.writeLong(0);
+        bytes.writeInt(0);
+        writeKind(bytes, symbol.length, 0, TickRecordDescriptor.KIND_REPLACE);
+        bytes.write(symbol);
+        return TickRecordDescriptor.HEADER_LENGTH + symbol.length;
     }
 
     /**

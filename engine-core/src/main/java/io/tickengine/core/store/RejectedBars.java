@@ -127,25 +127,6 @@ public final class RejectedBars {
         return rejected;
     }
 
-    /**
-     * Binds a bar's values, {@code open, high, low, close, tick_volume, real_volume, spread} (NULL when unknown), from
-     * parameter {@code first} on: the part of a single-row upsert both stores share.
-     */
-    public static void bindValues(final PreparedStatement ps, final int first, final CandleFlyweight bar)
-            throws SQLException {
-        ps.setDouble(first, bar.open());
-        ps.setDouble(first + 1, bar.high());
-        ps.setDouble(first + 2, bar.low());
-        ps.setDouble(first + 3, bar.close());
-        ps.setLong(first + 4, bar.tickVolume());
-        ps.setDouble(first + 5, bar.realVolume());
-        if (Double.isNaN(bar.spread())) {
-            ps.setNull(first + 6, java.sql.Types.DOUBLE);
-        } else {
-            ps.setDouble(first + 6, bar.spread());
-        }
-    }
-
     /** @return the bar's values as text, e.g. {@code open=1.1,high=1.2,low=1.0,close=1.1,tick_volume=3,...}. */
     static String values(final CandleFlyweight bar) {
         return "open=" + bar.open() + ",high=" + bar.high() + ",low=" + bar.low() + ",close=" + bar.close()

@@ -245,7 +245,7 @@ public final class LocalPostgres implements AutoCloseable {
         try {
             stopIfRunning("fast");
         } finally {
-            deleteRecursively(baseDir);
+            Dirs.deleteRecursively(baseDir);
         }
     }
 
@@ -263,7 +263,7 @@ public final class LocalPostgres implements AutoCloseable {
         try {
             stopIfRunning("immediate");
         } finally {
-            deleteRecursively(baseDir);
+            Dirs.deleteRecursively(baseDir);
         }
     }
 
@@ -482,10 +482,10 @@ public final class LocalPostgres implements AutoCloseable {
             }
             return baseDir;
         } catch (IOException e) {
-            deleteRecursively(baseDir);
+            Dirs.deleteRecursively(baseDir);
             throw new UncheckedIOException("cannot prepare the cluster directory [dir=" + baseDir + "]", e);
         } catch (RuntimeException e) {
-            deleteRecursively(baseDir);
+            Dirs.deleteRecursively(baseDir);
             throw e;
         }
     }
@@ -507,19 +507,6 @@ public final class LocalPostgres implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free TCP port on 127.0.0.1", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the cluster directory [dir=" + dir + "]", e);
         }
     }
 

@@ -1,18 +1,12 @@
 package io.tickengine.kafka.journal;
 
-import static io.tickengine.core.candle.CandleDescriptor.CLOSE_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.HIGH_OFFSET;
 import static io.tickengine.core.candle.CandleDescriptor.LENGTH;
-import static io.tickengine.core.candle.CandleDescriptor.LOW_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.OPEN_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.OPEN_TIME_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.REAL_VOLUME_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.SPREAD_OFFSET;
-import static io.tickengine.core.candle.CandleDescriptor.TICK_VOLUME_OFFSET;
 
 import io.tickengine.core.candle.BarMath;
+import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
 import io.tickengine.core.journal.JournalRecord;
+import io.tickengine.core.store.BarRowBinder;
 import io.tickengine.core.store.TickBatch;
 import io.tickengine.core.store.postgres.BinaryCopyEncoder;
 import io.tickengine.core.tick.NameTable;
@@ -93,6 +87,7 @@ final class PartitionTransaction {
 
     private final List<OffsetUpdate> offsets = new ArrayList<>();
     private final UnsafeBuffer bars = new UnsafeBuffer(ByteBuffer.allocateDirect(LENGTH));
+    private final CandleFlyweight bar = new CandleFlyweight().wrap(bars, 0);
     private final ExpandableArrayBuffer window = new ExpandableArrayBuffer(4096);
 
     PartitionTransaction(
@@ -316,19 +311,8 @@ final class PartitionTransaction {
 
     private void addBar(final PreparedStatement upsert, final String symbol) throws SQLException {
         upsert.setString(1, symbol);
-        upsert.setLong(2, bars.getLong(OPEN_TIME_OFFSET));
-        upsert.setDouble(3, bars.getDouble(OPEN_OFFSET));
-        upsert.setDouble(4, bars.getDouble(HIGH_OFFSET));
-        upsert.setDouble(5, bars.getDouble(LOW_OFFSET));
-        upsert.setDouble(6, bars.getDouble(CLOSE_OFFSET));
-        upsert.setLong(7, bars.getLong(TICK_VOLUME_OFFSET));
-        upsert.setDouble(8, bars.getDouble(REAL_VOLUME_OFFSET));
-        final double spread = bars.getDouble(SPREAD_OFFSET);
-        if (Double.isNaN(spread)) {
-            upsert.setNull(9, java.sql.Types.DOUBLE);
-        } else {
-            upsert.setDouble(9, spread);
-        }
+        upsert.setLong(2, bar.openTimeMsc());
+        BarRowBinder.bindValues(upsert, 3, bar);
         upsert.addBatch();
     }
 

@@ -14,6 +14,7 @@ import io.tickengine.core.testsupport.Feeder;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.kafka.KafkaSettings;
 import io.tickengine.kafka.testsupport.KafkaCluster;
+import io.tickengine.kafka.testsupport.KafkaClusterExtension;
 import io.tickengine.kafka.testsupport.TopicReader;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,31 +22,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code journal.mirror=kafka} against a real 3-broker KRaft cluster: what a consumer outside the engine sees. */
+@ExtendWith(KafkaClusterExtension.class)
 class KafkaJournalMirrorTest {
-    @TempDir
-    static Path clusterDir;
-
     @TempDir
     Path dataDir;
 
-    private static KafkaCluster cluster;
+    private final KafkaCluster cluster;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = KafkaCluster.start(clusterDir, 3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    KafkaJournalMirrorTest(final KafkaCluster cluster) {
+        this.cluster = cluster;
     }
 
     private EngineContext context(final String topic) {

@@ -2,6 +2,7 @@ package io.tickengine.core.store.postgres;
 
 import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.store.BarRowBinder;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Database;
@@ -219,7 +220,7 @@ public final class PostgresCandleStore implements CandleStore {
         ps.setString(1, symbol);
         ps.setString(2, timeframe);
         ps.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(bar.openTimeMsc()), ZoneOffset.UTC));
-        RejectedBars.bindValues(ps, 4, bar);
+        BarRowBinder.bindValues(ps, 4, bar);
     }
 
     private static void writeState(final Connection c, final StoreBatch batch) throws SQLException {

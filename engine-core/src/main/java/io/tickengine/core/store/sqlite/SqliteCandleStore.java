@@ -2,6 +2,7 @@ package io.tickengine.core.store.sqlite;
 
 import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.candle.Timeframe;
+import io.tickengine.core.store.BarRowBinder;
 import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Database;
@@ -163,7 +164,7 @@ public final class SqliteCandleStore implements CandleStore {
         ps.setString(1, symbol);
         ps.setString(2, timeframe);
         ps.setLong(3, bar.openTimeMsc());
-        RejectedBars.bindValues(ps, 4, bar);
+        BarRowBinder.bindValues(ps, 4, bar);
     }
 
     /** Resume points, source seqs, checkpoint and rebuild requests, in the writer's open transaction. */
