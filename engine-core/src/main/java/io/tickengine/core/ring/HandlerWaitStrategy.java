@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *       then park for {@code downstreamParkNs} without yielding, and after {@link #DOWNSTREAM_SHORT_PARKS} such parks
  *       for {@link #DOWNSTREAM_IDLE_PARK_NS}, so that an idle engine wakes a few dozen times a second, not
  *       thousands. A wait that goes on after a timeout ({@code onTimeout} done, still no event) starts with the long
- *       parks. On 2 cores the yield phase was pure cost: a profile of single-tick ingest showed the aggregator
+ *       parks; the ring wakes its handlers each time an eighth of it is published, so a burst after a long park
+ *       cannot fill the ring behind a sleeping aggregator. On 2 cores the yield phase was pure cost: a profile of single-tick ingest showed the aggregator
  *       using as much CPU as the journal thread, most of it in {@code sched_yield}.
  * </ul>
  * {@code YIELDING} spins, then yields; {@code BUSY_SPIN} only spins. Never blocks a publisher: nothing is signalled on

@@ -39,6 +39,13 @@ public final class TickRing {
     private volatile boolean closed;
     /** The handler threads, joined by {@link #close}: a handler's {@code onShutdown} runs after Disruptor returns. */
     private final java.util.List<Thread> handlerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The handler threads once started, woken each time {@link #wakeStride} slots more are published. */
+    private volatile Thread[] wakeable = new Thread[0];
+    /**
+     * log2 of an eighth of the ring: a handler that parks long while idle (off the acknowledgement path, see
+     * {@code HandlerWaitStrategy}) is woken by the publisher before a burst can fill the ring behind it.
+     */
+    private final int wakeShift;
 
     /**
      * @param size slots, a power of two.
@@ -62,6 +69,7 @@ public final class TickRing {
                     "max batch must be between 1 and half the ring [maxBatch=" + maxBatchSize + ", ring=" + size + "]");
         }
         this.maxBatchSize = maxBatchSize;
+        this.wakeShift = Math.max(0, Integer.numberOfTrailingZeros(size) - 3);
         final ThreadFactory tracked = runnable -> {
             final Thread thread = threadFactory.newThread(runnable);
             handlerThreads.add(thread);
@@ -83,6 +91,7 @@ public final class TickRing {
     /** Starts the handler threads. */
     public void start() {
         disruptor.start();
+        wakeable = handlerThreads.toArray(new Thread[0]);
     }
 
     /** @return the most ticks one {@link #tryPublish} call may carry. */
@@ -185,9 +194,20 @@ public final class TickRing {
                 // Claimed slots must be published whatever happened, or the ring stalls behind them.
                 ringBuffer.publish(lo, hi);
             }
+            if ((lo - 1) >> wakeShift != hi >> wakeShift) {
+                wakeHandlers();
+            }
             return hi;
         } finally {
             activePublishers.getAndDecrement();
+        }
+    }
+
+    /** Ends the park of every handler thread now; one that is running keeps a permit it may use later. */
+    private void wakeHandlers() {
+        final Thread[] threads = wakeable;
+        for (int i = 0; i < threads.length; i++) {
+            java.util.concurrent.locks.LockSupport.unpark(threads[i]);
         }
     }
 
