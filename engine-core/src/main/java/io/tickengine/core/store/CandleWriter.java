@@ -94,12 +94,20 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
      * so that {@link EngineMetrics#replayFromIndex} tells where a restart now would replay from.
      */
     public void restoreReplayFrom(final int symbolId, final long replayFromIndex) {
+        putReplayFrom(symbolId, replayFromIndex);
+        publishReplayFrom();
+    }
+
+    private void putReplayFrom(final int symbolId, final long replayFromIndex) {
         if (symbolId >= replayFrom.length) {
             final int old = replayFrom.length;
             replayFrom = java.util.Arrays.copyOf(replayFrom, Math.max(symbolId + 1, old * 2));
             java.util.Arrays.fill(replayFrom, old, replayFrom.length, Long.MAX_VALUE);
         }
         replayFrom[symbolId] = replayFromIndex;
+    }
+
+    private void publishReplayFrom() {
         long min = Long.MAX_VALUE;
         for (final long index : replayFrom) {
             min = Math.min(min, index);
@@ -247,9 +255,11 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             metrics.committedJournalIndex.setRelease(batch.journalIndex());
         }
         if (batch.symbolStateCount() > 0) {
+            // One minimum per commit, not per symbol: a checkpoint can carry thousands of symbols.
             for (int i = 0, n = batch.symbolStateCount(); i < n; i++) {
-                restoreReplayFrom(batch.symbolStateId(i), batch.symbolReplayFrom(i));
+                putReplayFrom(batch.symbolStateId(i), batch.symbolReplayFrom(i));
             }
+            publishReplayFrom();
         }
         batch.clear();
         metrics.writerBacklog.setRelease(0);

@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default store: one SQLite file in WAL mode, the schema of {@code db/init/sqlite}. One connection
@@ -57,10 +58,12 @@ public final class SqliteCandleStore implements CandleStore {
     private final PreparedStatement symbolState;
     private final PreparedStatement source;
     private final PreparedStatement checkpoint;
+    private final ReentrantLock writeLock;
 
     /** Opens (or creates) the database file and brings its schema up to date. */
     public SqliteCandleStore(final Database database) throws StoreException {
         this.file = database.sqliteFile();
+        this.writeLock = database.sqliteWriteLock();
         try {
             writer = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = writer.createStatement()) {
@@ -100,6 +103,15 @@ public final class SqliteCandleStore implements CandleStore {
 
     @Override
     public synchronized int write(final StoreBatch batch) throws StoreException {
+        writeLock.lock();
+        try {
+            return writeLocked(batch);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private int writeLocked(final StoreBatch batch) throws StoreException {
         final long nowMsc = System.currentTimeMillis();
         try {
             try {
@@ -175,7 +187,11 @@ public final class SqliteCandleStore implements CandleStore {
             symbolState.setLong(3, batch.symbolReplayWatermark(i));
             symbolState.setLong(4, batch.symbolWatermark(i));
             symbolState.setLong(5, nowMsc);
-            symbolState.executeUpdate();
+            symbolState.addBatch();
+        }
+        if (batch.symbolStateCount() > 0) {
+            // One call for the lot: a checkpoint after a sweep carries every symbol.
+            symbolState.executeBatch();
         }
         for (int i = 0, n = batch.sourceCount(); i < n; i++) {
             source.setString(1, batch.sourceName(i));
@@ -196,6 +212,7 @@ public final class SqliteCandleStore implements CandleStore {
     private void rollback() {
         try {
             upsert.clearBatch();
+            symbolState.clearBatch();
             writer.rollback();
         } catch (final SQLException ignored) {
             // Reported through the original failure.

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code ticks} table in the embedded SQLite file. One connection writes (the tick store writer thread), one
@@ -44,10 +45,12 @@ public final class SqliteTickStore implements TickStore {
     private final PreparedStatement insert;
     private final PreparedStatement replace;
     private final PreparedStatement position;
+    private final ReentrantLock writeLock;
 
     /** Opens the database file; its schema is created by the candle store, which must be opened first. */
     public SqliteTickStore(final Database database) throws StoreException {
         this.file = database.sqliteFile();
+        this.writeLock = database.sqliteWriteLock();
         try {
             writer = open(file);
             try (Statement s = writer.createStatement()) {
@@ -87,6 +90,15 @@ public final class SqliteTickStore implements TickStore {
 
     @Override
     public long write(final TickBatch batch) throws StoreException {
+        writeLock.lock();
+        try {
+            return writeLocked(batch);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private long writeLocked(final TickBatch batch) throws StoreException {
         try {
             final TickBuffer ticks = batch.ticks();
             for (int i = 0, n = ticks.size(); i < n; i++) {
@@ -173,6 +185,7 @@ public final class SqliteTickStore implements TickStore {
 
     @Override
     public long deleteOlderThan(final long timeMsc) throws StoreException {
+        writeLock.lock();
         try (PreparedStatement ps = writer.prepareStatement(RETENTION_SQL)) {
             ps.setLong(1, timeMsc);
             final long deleted = ps.executeUpdate();
@@ -180,6 +193,8 @@ public final class SqliteTickStore implements TickStore {
             return deleted;
         } catch (final SQLException e) {
             throw new StoreException("tick retention failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
