@@ -70,7 +70,12 @@ import java.util.Set;
  *   <tr><td>db.connect.timeout.ms</td><td>2000</td><td>wait for a connection before a write is retried</td></tr>
  *   <tr><td>db.startup.timeout.ms</td><td>30000</td><td>how long start-up waits for the database</td></tr>
  *   <tr><td>writer.batch.size</td><td>5000</td><td>bars per store transaction, at most</td></tr>
- *   <tr><td>writer.flush.interval.ms</td><td>100</td><td>longest a changed bar waits for the store</td></tr>
+ *   <tr><td>writer.flush.interval.ms</td><td>100</td><td>longest a changed bar waits for the store while writes
+ *       are quick</td></tr>
+ *   <tr><td>writer.busy.duty</td><td>0.25</td><td>the largest share of time the candle writer spends writing, in
+ *       (0, 1]: after a write it waits that write's time times (1 - duty) / duty before the next, coalescing the bars
+ *       that change meanwhile; with thousands of active symbols a batch is tens of thousands of rows, and on a small
+ *       machine ingest keeps the cores while candles reach the store less often; 1 = no limit</td></tr>
  *   <tr><td>writer.ring.bytes</td><td>4194304</td><td>aggregator-to-writer buffer, a power of two</td></tr>
  *   <tr><td>writer.backoff.min.ms / max.ms</td><td>100 / 5000</td><td>retry delays while the store is down</td></tr>
  *   <tr><td>names.capacity</td><td>65536</td><td>distinct symbols (and, separately, sources)</td></tr>
@@ -116,6 +121,7 @@ public final class EngineContext {
     private long dbStartupTimeoutMs = 30_000;
     private int writerBatchSize = 5_000;
     private long writerFlushIntervalMs = 100;
+    private double writerBusyDuty = 0.25;
     private int writerRingBytes = 4 * 1024 * 1024;
     private long writerBackoffMinMs = 100;
     private long writerBackoffMaxMs = 5_000;
@@ -187,6 +193,7 @@ public final class EngineContext {
             "db.startup.timeout.ms",
             "writer.batch.size",
             "writer.flush.interval.ms",
+            "writer.busy.duty",
             "writer.ring.bytes",
             "writer.backoff.min.ms",
             "writer.backoff.max.ms",
@@ -233,6 +240,7 @@ public final class EngineContext {
                 case "db.startup.timeout.ms" -> dbStartupTimeoutMs = Long.parseLong(value);
                 case "writer.batch.size" -> writerBatchSize = Integer.parseInt(value);
                 case "writer.flush.interval.ms" -> writerFlushIntervalMs = Long.parseLong(value);
+                case "writer.busy.duty" -> writerBusyDuty = Double.parseDouble(value);
                 case "writer.ring.bytes" -> writerRingBytes = Integer.parseInt(value);
                 case "writer.backoff.min.ms" -> writerBackoffMinMs = Long.parseLong(value);
                 case "writer.backoff.max.ms" -> writerBackoffMaxMs = Long.parseLong(value);
@@ -352,6 +360,11 @@ public final class EngineContext {
         require(signalsLeaseMs >= 1000, "signals.lease.ms", signalsLeaseMs, ">= 1000");
         require(writerBatchSize >= 1, "writer.batch.size", writerBatchSize, ">= 1");
         require(writerFlushIntervalMs >= 1, "writer.flush.interval.ms", writerFlushIntervalMs, ">= 1");
+        require(
+                writerBusyDuty > 0 && writerBusyDuty <= 1,
+                "writer.busy.duty",
+                writerBusyDuty,
+                "a share of time in (0, 1]");
         require(
                 Integer.bitCount(writerRingBytes) == 1 && writerRingBytes >= 64 * 1024,
                 "writer.ring.bytes",
@@ -554,6 +567,11 @@ public final class EngineContext {
 
     public long writerFlushIntervalMs() {
         return writerFlushIntervalMs;
+    }
+
+    /** @return the largest share of time the candle writer spends writing. */
+    public double writerBusyDuty() {
+        return writerBusyDuty;
     }
 
     public int writerRingBytes() {

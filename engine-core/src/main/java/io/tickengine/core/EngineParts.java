@@ -79,6 +79,7 @@ public final class EngineParts {
                 journalId,
                 context.writerBatchSize(),
                 TimeUnit.MILLISECONDS.toNanos(context.writerFlushIntervalMs()),
+                context.writerBusyDuty(),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMinMs()),
                 TimeUnit.MILLISECONDS.toNanos(context.writerBackoffMaxMs()),
                 metrics,

@@ -36,6 +36,9 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
     private final String journalId;
     private final int batchSize;
     private final long flushIntervalNs;
+    /** Rest after a write per unit of the write's time: {@code (1 - busyDuty) / busyDuty}. */
+    private final double restPerWork;
+
     private final long minBackoffNs;
     private final long maxBackoffNs;
     private final EngineMetrics metrics;
@@ -71,6 +74,7 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             final String journalId,
             final int batchSize,
             final long flushIntervalNs,
+            final double busyDuty,
             final long minBackoffNs,
             final long maxBackoffNs,
             final EngineMetrics metrics,
@@ -81,6 +85,7 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
         this.journalId = journalId;
         this.batchSize = batchSize;
         this.flushIntervalNs = flushIntervalNs;
+        this.restPerWork = (1 - busyDuty) / busyDuty;
         this.minBackoffNs = minBackoffNs;
         this.maxBackoffNs = maxBackoffNs;
         this.backoffNs = minBackoffNs;
@@ -264,7 +269,8 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
         batch.clear();
         metrics.writerBacklog.setRelease(0);
         backoffNs = minBackoffNs;
-        nextAttemptNs = doneNs;
+        // Rest in proportion to the write: the bars changing meanwhile coalesce into the next batch.
+        nextAttemptNs = draining ? doneNs : doneNs + (long) ((doneNs - nowNs) * restPerWork);
         if (storeDown) {
             storeDown = false;
             storeDownReason = null;
