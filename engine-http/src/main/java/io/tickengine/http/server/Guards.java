@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import io.tickengine.http.metrics.HttpMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -206,6 +207,7 @@ final class Guards {
         private final long timeoutNs;
         private final Runnable check = this::check;
         private ChannelHandlerContext ctx;
+        private Ticker ticker;
         private ScheduledFuture<?> timer;
         private long lastActivityNs;
 
@@ -216,6 +218,7 @@ final class Guards {
         @Override
         public void handlerAdded(final ChannelHandlerContext ctx) {
             this.ctx = ctx;
+            this.ticker = ctx.executor().ticker();
             if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
                 start();
             }
@@ -229,13 +232,13 @@ final class Guards {
 
         @Override
         public void channelReadComplete(final ChannelHandlerContext ctx) {
-            lastActivityNs = System.nanoTime();
+            lastActivityNs = ticker.nanoTime();
             ctx.fireChannelReadComplete();
         }
 
         @Override
         public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
-            lastActivityNs = System.nanoTime();
+            lastActivityNs = ticker.nanoTime();
             ctx.write(msg, promise);
         }
 
@@ -252,7 +255,7 @@ final class Guards {
 
         private void start() {
             if (timer == null) {
-                lastActivityNs = System.nanoTime();
+                lastActivityNs = ticker.nanoTime();
                 timer = ctx.executor().schedule(check, timeoutNs, TimeUnit.NANOSECONDS);
             }
         }
@@ -269,13 +272,13 @@ final class Guards {
                 timer = null;
                 return;
             }
-            final long leftNs = lastActivityNs + timeoutNs - System.nanoTime();
+            final long leftNs = lastActivityNs + timeoutNs - ticker.nanoTime();
             if (leftNs > 0) {
                 timer = ctx.executor().schedule(check, leftNs, TimeUnit.NANOSECONDS);
                 return;
             }
             // As Netty's handler does: idle again after another whole timeout (a request in flight keeps it open).
-            lastActivityNs = System.nanoTime();
+            lastActivityNs = ticker.nanoTime();
             timer = ctx.executor().schedule(check, timeoutNs, TimeUnit.NANOSECONDS);
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         }

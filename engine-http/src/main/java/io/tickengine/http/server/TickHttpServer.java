@@ -152,6 +152,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, ApiHandler.readBuffers())
+                .childOption(ChannelOption.ALLOCATOR, ApiHandler.buffers())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
