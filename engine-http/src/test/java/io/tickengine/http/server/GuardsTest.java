@@ -34,9 +34,8 @@ class GuardsTest {
 
         final FullHttpRequest request = channel.readInbound();
         assertEquals("/ingest/tick", request.uri());
-        assertEquals("{\"bid\":1.5}", request.content().toString(StandardCharsets.US_ASCII));
         assertEquals("application/json", request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        request.release();
+        assertBody("{\"bid\":1.5}", request);
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -52,9 +51,7 @@ class GuardsTest {
         assertNull(channel.readInbound());
         channel.writeInbound(bytes(whole.substring(split)));
 
-        final FullHttpRequest request = channel.readInbound();
-        assertEquals("{\"bid\":1.5,\"ask\":1.6}", request.content().toString(StandardCharsets.US_ASCII));
-        request.release();
+        assertBody("{\"bid\":1.5,\"ask\":1.6}", channel.readInbound());
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -66,9 +63,7 @@ class GuardsTest {
                 + "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n"
                 + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
 
-        final FullHttpRequest chunked = channel.readInbound();
-        assertEquals("{\"a\":1}", chunked.content().toString(StandardCharsets.US_ASCII));
-        chunked.release();
+        assertBody("{\"a\":1}", channel.readInbound());
         final FullHttpRequest empty = channel.readInbound();
         assertEquals("/health", empty.uri());
         assertEquals("0", empty.headers().get(HttpHeaderNames.CONTENT_LENGTH));
@@ -105,6 +100,15 @@ class GuardsTest {
         assertEquals(List.of(IdleStateEvent.ALL_IDLE_STATE_EVENT), events);
         ((ByteBuf) channel.readOutbound()).release();
         assertFalse(channel.finishAndReleaseAll());
+    }
+
+    /** Asserts the body of {@code request}, then releases it. */
+    private static void assertBody(final String expected, final FullHttpRequest request) {
+        try {
+            assertEquals(expected, request.content().toString(StandardCharsets.US_ASCII));
+        } finally {
+            request.release();
+        }
     }
 
     private EmbeddedChannel bodyLimit(final int maxBytes) {
