@@ -290,7 +290,7 @@ final class Guards {
      *
      * <p>A request whose head is followed at once by its whole body (the common case: a small POST in one read) becomes
      * a {@link DefaultFullHttpRequest} around that body as it is, without the aggregator's composite buffer and its
-     * parts. Anything else (a body in several pieces, chunks, {@code Expect: 100-continue}, a declared length over the
+     * parts. Anything else (a body in several pieces, chunks, an {@code Expect} header, a declared length over the
      * limit, a decoding failure) takes the aggregator's own path.
      */
     static final class BodyLimit extends HttpObjectAggregator {
@@ -342,7 +342,8 @@ final class Guards {
         /** @return true if the aggregator would just begin aggregating {@code head}: no check of its own is due. */
         private boolean isPlain(final HttpRequest head) {
             return head.decoderResult().isSuccess()
-                    && !HttpUtil.is100ContinueExpected(head)
+                    // Any expectation (100-continue, or one to refuse with 417) is the aggregator's to answer.
+                    && !head.headers().contains(HttpHeaderNames.EXPECT)
                     && !HttpUtil.isTransferEncodingChunked(head)
                     && HttpUtil.getContentLength(head, 0L) <= maxBytes;
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,6 +74,23 @@ class GuardsTest {
     }
 
     @Test
+    void shouldLeaveAnExpectationToTheAggregator() {
+        final EmbeddedChannel channel = bodyLimit(1024);
+
+        channel.writeInbound(bytes(
+                "POST /ingest/tick HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" + "Content-Length: 2\r\n\r\n"));
+        assertStatusLine("HTTP/1.1 100 Continue", channel.readOutbound());
+        channel.writeInbound(bytes("{}"));
+        assertBody("{}", channel.readInbound());
+
+        channel.writeInbound(bytes("POST /ingest/tick HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n"));
+        assertStatusLine("HTTP/1.1 417 Expectation Failed", channel.readOutbound());
+        assertNull(channel.readInbound(), "a refused expectation is not passed on");
+        // Netty's aggregator keeps the refused request open until the connection ends, and says so on closing.
+        assertThrows(PrematureChannelClosureException.class, channel::finishAndReleaseAll);
+    }
+
+    @Test
     void shouldRefuseADeclaredBodyOverTheLimit() {
         final EmbeddedChannel channel = bodyLimit(8);
 
@@ -108,6 +127,16 @@ class GuardsTest {
             assertEquals(expected, request.content().toString(StandardCharsets.US_ASCII));
         } finally {
             request.release();
+        }
+    }
+
+    /** Asserts that {@code encoded} (an answer as written to the socket) starts with {@code line}, then releases it. */
+    private static void assertStatusLine(final String line, final ByteBuf encoded) {
+        try {
+            final String text = encoded.toString(StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith(line + "\r\n"), text);
+        } finally {
+            encoded.release();
         }
     }
 
