@@ -7,18 +7,28 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import io.tickengine.http.metrics.HttpMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The connection-level limits of the HTTP front: connection count, time to receive a request, body size. Their
+ * The connection-level limits of the HTTP front: connection count, time to receive a request, idle time, body size. Their
  * refusals are counted under the route {@link HttpMetrics#OTHER_ROUTE}: they happen before routing.
  */
 final class Guards {
@@ -187,15 +197,170 @@ final class Guards {
     }
 
     /**
+     * Closes a keep-alive connection that has neither read nor written for a while: tells {@link ApiHandler} with an
+     * {@link IdleStateEvent#ALL_IDLE_STATE_EVENT}, and it closes the connection unless a request is in flight. Like
+     * Netty's {@code IdleStateHandler} for all-idle, but a write counts when it is made, not when it completes: that
+     * handler turns every write's void promise into a real one with a listener, an allocation and a callback per
+     * answer. One instance and one timer per connection.
+     */
+    static final class IdleTimeout extends ChannelDuplexHandler {
+        private final long timeoutNs;
+        private final Runnable check = this::check;
+        private ChannelHandlerContext ctx;
+        private Ticker ticker;
+        private ScheduledFuture<?> timer;
+        private long lastActivityNs;
+
+        IdleTimeout(final long timeoutMs) {
+            this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        }
+
+        @Override
+        public void handlerAdded(final ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+            this.ticker = ctx.executor().ticker();
+            if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
+                start();
+            }
+        }
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) {
+            start();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) {
+            lastActivityNs = ticker.nanoTime();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+            lastActivityNs = ticker.nanoTime();
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) {
+            stop();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void handlerRemoved(final ChannelHandlerContext ctx) {
+            stop();
+        }
+
+        private void start() {
+            if (timer == null) {
+                lastActivityNs = ticker.nanoTime();
+                timer = ctx.executor().schedule(check, timeoutNs, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void stop() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+
+        private void check() {
+            if (!ctx.channel().isOpen()) {
+                timer = null;
+                return;
+            }
+            final long leftNs = lastActivityNs + timeoutNs - ticker.nanoTime();
+            if (leftNs > 0) {
+                timer = ctx.executor().schedule(check, leftNs, TimeUnit.NANOSECONDS);
+                return;
+            }
+            // As Netty's handler does: idle again after another whole timeout (a request in flight keeps it open).
+            lastActivityNs = ticker.nanoTime();
+            timer = ctx.executor().schedule(check, timeoutNs, TimeUnit.NANOSECONDS);
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
+    }
+
+    /**
      * Aggregates a request body up to the limit; a larger one gets the engine's JSON 413 (a {@link Refusal}, written
      * in order by {@link ApiHandler}) and the connection closes.
+     *
+     * <p>A request whose head is followed at once by its whole body (the common case: a small POST in one read) becomes
+     * a {@link DefaultFullHttpRequest} around that body as it is, without the aggregator's composite buffer and its
+     * parts. Anything else (a body in several pieces, chunks, an {@code Expect} header, a declared length over the
+     * limit, a decoding failure) takes the aggregator's own path.
      */
     static final class BodyLimit extends HttpObjectAggregator {
         private final int maxBytes;
+        /** A request head held back until the next message shows whether its body came whole. */
+        private HttpRequest held;
 
         BodyLimit(final int maxBytes) {
             super(maxBytes);
             this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public boolean acceptInboundMessage(final Object msg) throws Exception {
+            return (held != null && msg instanceof HttpContent) || super.acceptInboundMessage(msg);
+        }
+
+        @Override
+        protected void decode(final ChannelHandlerContext ctx, final HttpObject msg, final List<Object> out)
+                throws Exception {
+            if (held != null) {
+                final HttpRequest head = held;
+                held = null;
+                if (msg instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+                    final ByteBuf body = last.content();
+                    if (!HttpUtil.isContentLengthSet(head)) {
+                        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                    }
+                    out.add(new DefaultFullHttpRequest(
+                            head.protocolVersion(),
+                            head.method(),
+                            head.uri(),
+                            body.retain(),
+                            head.headers(),
+                            last.trailingHeaders()));
+                    return;
+                }
+                super.decode(ctx, head, out);
+                super.decode(ctx, msg, out);
+                return;
+            }
+            if (msg instanceof HttpRequest head && !(msg instanceof HttpContent) && isPlain(head)) {
+                held = head;
+                return;
+            }
+            super.decode(ctx, msg, out);
+        }
+
+        /** @return true if the aggregator would just begin aggregating {@code head}: no check of its own is due. */
+        private boolean isPlain(final HttpRequest head) {
+            return head.decoderResult().isSuccess()
+                    // Any expectation (100-continue, or one to refuse with 417) is the aggregator's to answer.
+                    && !head.headers().contains(HttpHeaderNames.EXPECT)
+                    && !HttpUtil.isTransferEncodingChunked(head)
+                    && HttpUtil.getContentLength(head, 0L) <= maxBytes;
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
+            if (held != null) {
+                // The body is still to come: aggregate the usual way, which also asks for the next read.
+                final HttpRequest head = held;
+                held = null;
+                final List<Object> out = new ArrayList<>(1);
+                super.decode(ctx, head, out);
+                for (final Object decoded : out) {
+                    ctx.fireChannelRead(decoded);
+                }
+            }
+            super.channelReadComplete(ctx);
         }
 
         @Override

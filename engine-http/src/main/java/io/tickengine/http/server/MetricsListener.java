@@ -11,12 +11,10 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.security.RateLimiter;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +56,7 @@ final class MetricsListener {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline()
-                                .addLast(
-                                        "idle",
-                                        new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                .addLast("idle", new Guards.IdleTimeout(context.idleTimeoutMs()))
                                 .addLast("http", ApiHandler.codec(new HttpDecoderConfig()))
                                 .addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES))
                                 .addLast("one-at-a-time", new FlowControlHandler())

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tickengine.core.TickEngine;
@@ -153,6 +152,7 @@ public final class TickHttpServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, ApiHandler.readBuffers())
+                .childOption(ChannelOption.ALLOCATOR, ApiHandler.buffers())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
@@ -163,9 +163,7 @@ public final class TickHttpServer implements AutoCloseable {
                         }
                         final Guards.ReceiveDeadline deadline = new Guards.ReceiveDeadline(context.requestTimeoutMs());
                         p.addLast("connection-limit", connectionLimit)
-                                .addLast(
-                                        "idle",
-                                        new IdleStateHandler(0, 0, context.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+                                .addLast("idle", new Guards.IdleTimeout(context.idleTimeoutMs()))
                                 .addLast("deadline-bytes", deadline.bytes())
                                 .addLast("http", ApiHandler.codec(decoder))
                                 .addLast("deadline-messages", deadline.messages())
