@@ -21,6 +21,7 @@ class JournalAllocationTest {
     private static final long T0 = Instant.parse("2026-07-13T10:00:00Z").toEpochMilli();
     private static final int WARM_UP_REQUESTS = 20_000;
     private static final int MEASURED_REQUESTS = 1_000;
+    private static final int WINDOWS = 5;
     /** Covers the counter's own granularity (TLAB accounting); far below one byte per record. */
     private static final long SLACK_BYTES = 1_024;
 
@@ -50,11 +51,16 @@ class JournalAllocationTest {
             for (int i = 0; i < WARM_UP_REQUESTS; i++) {
                 request(journal);
             }
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < MEASURED_REQUESTS; i++) {
-                request(journal);
+            // The least of a few windows: Chronicle now and then maps a new chunk or index block (a few KB, once
+            // per thousands of documents), which is not an allocation per request.
+            long allocated = Long.MAX_VALUE;
+            for (int window = 0; window < WINDOWS && allocated >= SLACK_BYTES; window++) {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED_REQUESTS; i++) {
+                    request(journal);
+                }
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
             }
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
             assertTrue(
                     allocated < SLACK_BYTES,
