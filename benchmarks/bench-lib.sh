@@ -56,3 +56,36 @@ build_kafka_bench() {
         -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt")
     cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$out/bin/"
 }
+
+# kafka_bench_env OUT [LINE...]: writes the run's header (date, machine, commit, load knobs, then LINEs) to OUT/env.txt
+# and shows it.
+kafka_bench_env() {
+    local out=$1
+    shift
+    {
+        echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "uptime:  $(uptime)"
+        echo "nproc:   $(nproc)"
+        echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
+        echo "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run"
+        for line in "$@"; do
+            echo "$line"
+        done
+    } >"$out/env.txt"
+    cat "$out/env.txt" >&2
+}
+
+# start_kafka_cluster OUT TOPIC PARTITIONS: a 3-node KRaft cluster with the topic, in a child JVM on engine-kafka's
+# test classpath (OUT/cp.txt, from build_kafka_bench); sets CLUSTER_PID and BOOTSTRAP, or exits naming the failure.
+start_kafka_cluster() {
+    local out=$1 topic=$2 partitions=$3
+    java -Xmx256m -cp "$ROOT/engine-kafka/target/test-classes:$(cat "$out/cp.txt")" \
+        io.tickengine.kafka.testsupport.KafkaClusterMain "$out/cluster" "$topic" "$partitions" >"$out/cluster.log" 2>&1 &
+    CLUSTER_PID=$!
+    for _ in $(seq 1 120); do
+        grep -q '^kafka-cluster: bootstrap=' "$out/cluster.log" && break
+        sleep 0.5
+    done
+    BOOTSTRAP=$(sed -n 's/^kafka-cluster: bootstrap=//p' "$out/cluster.log")
+    [[ -n "$BOOTSTRAP" ]] || { echo "cluster did not start" >&2; cat "$out/cluster.log" >&2; exit 1; }
+}

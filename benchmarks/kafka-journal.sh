@@ -52,14 +52,7 @@ build_kafka_bench "$OUT"
 BENCH="java -Xms512m -Xmx512m -jar $OUT/bin/tick-bench.jar"
 TEST_CP="$ROOT/engine-kafka/target/test-classes:$(cat "$OUT/cp.txt")"
 
-{
-    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "uptime:  $(uptime)"
-    echo "nproc:   $(nproc)"
-    echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
-    echo "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run"
-} >"$OUT/env.txt"
-cat "$OUT/env.txt" >&2
+kafka_bench_env "$OUT"
 
 log "PostgreSQL"
 java -Xmx128m -cp "$TEST_CP" io.tickengine.kafka.testsupport.LocalPostgresMain chronicle kafka >"$OUT/postgres.log" 2>&1 &
@@ -100,15 +93,7 @@ stop_all_engines() {
 stop_all_engines
 
 log "3-node KRaft cluster"
-java -Xmx256m -cp "$TEST_CP" io.tickengine.kafka.testsupport.KafkaClusterMain "$OUT/cluster" "$TOPIC" 6 \
-    >"$OUT/cluster.log" 2>&1 &
-CLUSTER_PID=$!
-for _ in $(seq 1 120); do
-    grep -q '^kafka-cluster: bootstrap=' "$OUT/cluster.log" && break
-    sleep 0.5
-done
-BOOTSTRAP=$(sed -n 's/^kafka-cluster: bootstrap=//p' "$OUT/cluster.log")
-[[ -n "$BOOTSTRAP" ]] || { echo "cluster did not start" >&2; cat "$OUT/cluster.log" >&2; exit 1; }
+start_kafka_cluster "$OUT" "$TOPIC" 6
 
 log "two engines, journal.kind=kafka"
 KAFKA_SETS=(--set journal.kind=kafka --set "db.url=$PG_KAFKA" --set "kafka.bootstrap.servers=$BOOTSTRAP"

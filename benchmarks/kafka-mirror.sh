@@ -36,26 +36,10 @@ trap stop_all EXIT
 build_kafka_bench "$OUT"
 BENCH="java -Xms1g -Xmx1g -jar $OUT/bin/tick-bench.jar"
 
-{
-    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "uptime:  $(uptime)"
-    echo "nproc:   $(nproc)"
-    echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
-    echo "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run"
-    echo "mirror:  kafka.mirror.batch.records=$MIRROR_BATCH"
-} >"$OUT/env.txt"
-cat "$OUT/env.txt" >&2
+kafka_bench_env "$OUT" "mirror:  kafka.mirror.batch.records=$MIRROR_BATCH"
 
 log "3-node KRaft cluster"
-java -Xmx256m -cp "$ROOT/engine-kafka/target/test-classes:$(cat "$OUT/cp.txt")" \
-    io.tickengine.kafka.testsupport.KafkaClusterMain "$OUT/cluster" "$TOPIC" 6 >"$OUT/cluster.log" 2>&1 &
-CLUSTER_PID=$!
-for _ in $(seq 1 120); do
-    grep -q '^kafka-cluster: bootstrap=' "$OUT/cluster.log" && break
-    sleep 0.5
-done
-BOOTSTRAP=$(sed -n 's/^kafka-cluster: bootstrap=//p' "$OUT/cluster.log")
-[[ -n "$BOOTSTRAP" ]] || { echo "cluster did not start" >&2; cat "$OUT/cluster.log" >&2; exit 1; }
+start_kafka_cluster "$OUT" "$TOPIC" 6
 
 run_engine() { # name [--set ...]
     local name=$1
