@@ -17,25 +17,24 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The ingest acknowledgement {@code 202 {"accepted":n,"duplicates":d}}. The common ones (up to {@value #CACHED}
- * ticks, none of them duplicates) are built once: a shared read-only body and a shared read-only header set that
- * already says {@code connection: keep-alive}, so an acknowledgement allocates only the response object and a view
- * of the body (no header map, no header entries, no trailers). {@code ApiHandler} writes such an answer as it is, or
- * copies it into a writable one when it must add headers (closing, CORS). Others are built as
- * {@link Responses#json} would build them; the body is the same either way.
+ * ticks, none of them duplicates) are built once and shared by every connection: a read-only body and a read-only
+ * header set that already says {@code connection: keep-alive}, so an acknowledgement allocates nothing. A shared
+ * answer is never changed or consumed: {@code ApiHandler} encodes it as it is for a request read by its plain
+ * decoder, and otherwise makes a response of its own from it (with writable headers when it must add some: closing,
+ * CORS). Others are built as {@link Responses#json} would build them; the body is the same either way.
  */
 final class IngestAnswers {
     /** Largest {@code accepted} with a pre-encoded answer. */
     static final int CACHED = 64;
 
-    private static final ByteBuf[] BODIES = new ByteBuf[CACHED + 1];
-    private static final HttpHeaders[] HEADERS = new HttpHeaders[CACHED + 1];
+    private static final FullHttpResponse[] ANSWERS = new FullHttpResponse[CACHED + 1];
 
     static {
         for (int accepted = 0; accepted <= CACHED; accepted++) {
             final byte[] body = body(accepted, 0).getBytes(StandardCharsets.US_ASCII);
-            BODIES[accepted] = Unpooled.unreleasableBuffer(
+            final ByteBuf content = Unpooled.unreleasableBuffer(
                     Unpooled.directBuffer(body.length).writeBytes(body).asReadOnly());
-            HEADERS[accepted] = new ReadOnlyHttpHeaders(
+            final HttpHeaders headers = new ReadOnlyHttpHeaders(
                     false,
                     HttpHeaderNames.CONTENT_TYPE,
                     HttpHeaderValues.APPLICATION_JSON,
@@ -45,6 +44,9 @@ final class IngestAnswers {
                     HttpHeaderValues.NO_STORE,
                     HttpHeaderNames.CONNECTION,
                     HttpHeaderValues.KEEP_ALIVE);
+            // A whole response has no trailers to write: the shared empty set stands for them.
+            ANSWERS[accepted] = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.ACCEPTED, content, headers, EmptyHttpHeaders.INSTANCE);
         }
     }
 
@@ -55,13 +57,7 @@ final class IngestAnswers {
         if (duplicates != 0 || accepted < 0 || accepted > CACHED) {
             return Responses.json(alloc, HttpResponseStatus.ACCEPTED, body(accepted, duplicates));
         }
-        // A whole response has no trailers to write: the shared empty set stands for them.
-        return new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.ACCEPTED,
-                BODIES[accepted].duplicate(),
-                HEADERS[accepted],
-                EmptyHttpHeaders.INSTANCE);
+        return ANSWERS[accepted];
     }
 
     private static String body(final int accepted, final int duplicates) {

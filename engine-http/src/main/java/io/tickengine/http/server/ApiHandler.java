@@ -1,16 +1,20 @@
 package io.tickengine.http.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -324,33 +328,52 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 && !state.isShuttingDown()
                 && ctx.channel().isActive();
         final FullHttpResponse answer;
-        if (response.headers() instanceof ReadOnlyHttpHeaders && open && !cors.decorates(exchange.request())) {
-            // A pre-built answer (IngestAnswers): complete for a connection kept open, written as it is.
+        if (!(response.headers() instanceof ReadOnlyHttpHeaders)) {
             answer = response;
+            finish(exchange, answer, open);
+        } else if (!open || cors.decorates(exchange.request())) {
+            answer = copyOf(response, true);
+            finish(exchange, answer, open);
         } else {
-            answer = writable(response);
-            cors.decorate(exchange.request(), answer.headers());
-            answer.headers()
-                    .set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+            // A pre-built answer (IngestAnswers), shared by all connections and complete for one kept open: written as
+            // it is past Netty's encoder, else as a response of its own, since that encoder consumes and releases it.
+            answer = exchange.request() instanceof PlainRequest ? response : copyOf(response, false);
         }
         if (open) {
-            ctx.writeAndFlush(answer, ctx.voidPromise());
+            write(exchange, answer, ctx.voidPromise());
             // With a refusal pending, this answers the requests read before the refused one, then writes it.
             readNext();
         } else {
             closing = true;
-            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+            write(exchange, answer, ctx.newPromise()).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    /** @return {@code response}, or a copy with writable headers when its headers are a shared read-only set. */
-    private static FullHttpResponse writable(final FullHttpResponse response) {
-        if (!(response.headers() instanceof ReadOnlyHttpHeaders)) {
-            return response;
+    /** Adds the connection's and the CORS headers to {@code answer}. */
+    private void finish(final HttpExchange exchange, final FullHttpResponse answer, final boolean open) {
+        cors.decorate(exchange.request(), answer.headers());
+        answer.headers().set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    }
+
+    /** Writes an answer the way its request came: a plain one past Netty's encoder, any other through it. */
+    private ChannelFuture write(
+            final HttpExchange exchange, final FullHttpResponse answer, final ChannelPromise promise) {
+        return exchange.request() instanceof PlainRequest plain
+                ? plain.decoder().writeAnswer(answer, promise)
+                : ctx.writeAndFlush(answer, promise);
+    }
+
+    /**
+     * @return a response of its own with the status and body of the shared pre-built {@code response}: with its
+     *     read-only header set, or with a writable copy of it when headers are to be added.
+     */
+    private static FullHttpResponse copyOf(final FullHttpResponse response, final boolean writableHeaders) {
+        final ByteBuf body = response.content().duplicate();
+        if (!writableHeaders) {
+            return new DefaultFullHttpResponse(
+                    response.protocolVersion(), response.status(), body, response.headers(), EmptyHttpHeaders.INSTANCE);
         }
-        // The copy takes over the body: the original is dropped without a release.
-        final FullHttpResponse copy =
-                new DefaultFullHttpResponse(response.protocolVersion(), response.status(), response.content());
+        final FullHttpResponse copy = new DefaultFullHttpResponse(response.protocolVersion(), response.status(), body);
         copy.headers().set(response.headers());
         return copy;
     }

@@ -95,6 +95,17 @@ final class Guards {
      * until the next one starts.
      */
     static final class ReceiveDeadline {
+        /**
+         * Sent by a decoder in front of {@link #messages()} after a whole request when bytes of the next one came
+         * with it: the next request's clock starts then, not when its last byte comes. Taken out of the pipeline here.
+         */
+        static final Object REQUEST_STARTED = new Object() {
+            @Override
+            public String toString() {
+                return "REQUEST_STARTED";
+            }
+        };
+
         private final long timeoutNs;
         private final long timeoutMs;
         private final Runnable check = this::check;
@@ -155,6 +166,10 @@ final class Guards {
 
                 @Override
                 public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+                    if (msg == REQUEST_STARTED) {
+                        start(ctx, System.nanoTime());
+                        return;
+                    }
                     if (msg instanceof LastHttpContent) {
                         startedNs = 0;
                     } else if (msg instanceof HttpRequest) {

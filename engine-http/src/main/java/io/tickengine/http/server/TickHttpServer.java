@@ -165,6 +165,12 @@ public final class TickHttpServer implements AutoCloseable {
                         p.addLast("connection-limit", connectionLimit)
                                 .addLast("idle", new Guards.IdleTimeout(context.idleTimeoutMs()))
                                 .addLast("deadline-bytes", deadline.bytes())
+                                .addLast(
+                                        "plain",
+                                        new PlainRequestDecoder(
+                                                context.maxLineBytes(),
+                                                context.maxHeaderBytes(),
+                                                context.maxBodyBytes()))
                                 .addLast("http", ApiHandler.codec(decoder))
                                 .addLast("deadline-messages", deadline.messages())
                                 .addLast("body", new Guards.BodyLimit(context.maxBodyBytes()))
