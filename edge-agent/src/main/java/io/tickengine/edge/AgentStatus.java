@@ -17,6 +17,8 @@ import java.util.Map;
  * @param accepting whether new ticks are accepted (false when the buffer is full).
  * @param backlog ticks stored and not yet acknowledged by the engine.
  * @param backlogAgeMs how long the oldest of them has waited, 0 when the backlog is empty.
+ * @param barBacklog bars ({@code POST /ingest}) stored and not yet acknowledged by the engine.
+ * @param symbolBacklog symbol entries ({@code POST /symbols}) stored and not yet acknowledged by the engine.
  * @param forwardedTotal ticks acknowledged by the engine since the agent started.
  * @param duplicatesTotal of those, ticks the engine already had (resent after a lost answer or a crash).
  * @param quarantined ticks in quarantine (all time).
@@ -35,6 +37,8 @@ public record AgentStatus(
         boolean accepting,
         long backlog,
         long backlogAgeMs,
+        long barBacklog,
+        long symbolBacklog,
         long lastSeq,
         long forwardedSeq,
         long forwardedTotal,
@@ -85,6 +89,8 @@ public record AgentStatus(
             json.writeBooleanField("accepting", accepting);
             json.writeNumberField("backlog", backlog);
             json.writeNumberField("backlog_age_ms", backlogAgeMs);
+            json.writeNumberField("bar_backlog", barBacklog);
+            json.writeNumberField("symbol_backlog", symbolBacklog);
             json.writeNumberField("last_seq", lastSeq);
             json.writeNumberField("forwarded_seq", forwardedSeq);
             json.writeNumberField("forwarded_total", forwardedTotal);
@@ -144,6 +150,8 @@ public record AgentStatus(
                 Boolean.TRUE.equals(fields.get("accepting")),
                 number(fields, "backlog"),
                 number(fields, "backlog_age_ms"),
+                number(fields, "bar_backlog"),
+                number(fields, "symbol_backlog"),
                 number(fields, "last_seq"),
                 number(fields, "forwarded_seq"),
                 number(fields, "forwarded_total"),

@@ -136,7 +136,7 @@ public final class EdgeAgent implements AutoCloseable {
         try {
             snapshot = storeStatus.snapshot(forwardedSeq);
         } catch (final SQLException e) {
-            snapshot = new StoreStatus.Snapshot(0, -1, null, 0, "buffer: " + e.getMessage(), nowMsc);
+            snapshot = new StoreStatus.Snapshot(0, -1, null, 0, "buffer: " + e.getMessage(), nowMsc, 0, 0);
         }
         final long backlog = store.backlog();
         final long lastSuccessMsc = Math.max(stats.lastSuccessMsc(), snapshot.lastSuccessMsc());
@@ -150,6 +150,8 @@ public final class EdgeAgent implements AutoCloseable {
                 backlog < context.bufferMaxTicks() && !diskFull,
                 backlog,
                 snapshot.oldestUnforwardedMsc() > 0 ? Math.max(0, nowMsc - snapshot.oldestUnforwardedMsc()) : 0,
+                snapshot.barBacklog(),
+                snapshot.symbolBacklog(),
                 store.lastSeq(),
                 forwardedSeq,
                 stats.forwarded.get(),

@@ -52,6 +52,10 @@ class BarsThroughAgentTest {
             for (final String batch : batches.subList(1, batches.size())) {
                 assertEquals(202, post(agent, "/ingest", batch).statusCode());
             }
+            final AgentStatus waiting = health(agent);
+            assertEquals(TickFiles.expectedM1(FIXTURE).size(), waiting.barBacklog(), "/health: bars waiting");
+            assertEquals(1, waiting.symbolBacklog(), "/health: symbol entries waiting");
+            assertEquals(0, waiting.backlog(), "no ticks waiting");
             engine.start();
             final EdgeAgent running = agent;
             final long items = 1 + TickFiles.expectedM1(FIXTURE).size();
@@ -60,6 +64,9 @@ class BarsThroughAgentTest {
                     Duration.ofSeconds(30),
                     () -> "all forwarded: " + running.forwardedBodyItems() + " of " + items);
             assertEquals(0, agent.bodies().quarantined());
+            final AgentStatus forwarded = health(agent);
+            assertEquals(0, forwarded.barBacklog());
+            assertEquals(0, forwarded.symbolBacklog());
         } finally {
             agent.close();
             engine.close();
@@ -138,6 +145,15 @@ class BarsThroughAgentTest {
             batches.add(body.append(']').toString());
         }
         return batches;
+    }
+
+    private AgentStatus health(final EdgeAgent agent) throws Exception {
+        final HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.body().contains("\"bar_backlog\":"), response.body());
+        return AgentStatus.fromJson(response.body());
     }
 
     private HttpResponse<String> post(final EdgeAgent agent, final String path, final String body) throws Exception {

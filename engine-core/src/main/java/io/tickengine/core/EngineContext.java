@@ -74,8 +74,9 @@ import java.util.Set;
  *       are quick</td></tr>
  *   <tr><td>writer.busy.duty</td><td>0.25</td><td>the largest share of time the candle writer spends writing, in
  *       (0, 1]: after a write it waits that write's time times (1 - duty) / duty before the next, coalescing the bars
- *       that change meanwhile; with thousands of active symbols a batch is tens of thousands of rows, and on a small
- *       machine ingest keeps the cores while candles reach the store less often; 1 = no limit</td></tr>
+ *       that change meanwhile (a batch still holds at most writer.batch.size bars; the others wait in the
+ *       aggregator); on a small machine ingest keeps the cores while candles reach the store less often; 1 = no
+ *       limit</td></tr>
  *   <tr><td>writer.ring.bytes</td><td>4194304</td><td>aggregator-to-writer buffer, a power of two</td></tr>
  *   <tr><td>writer.backoff.min.ms / max.ms</td><td>100 / 5000</td><td>retry delays while the store is down</td></tr>
  *   <tr><td>names.capacity</td><td>65536</td><td>distinct symbols (and, separately, sources)</td></tr>

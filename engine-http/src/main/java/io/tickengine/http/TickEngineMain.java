@@ -10,6 +10,7 @@ import io.tickengine.http.cli.MaintainCommand;
 import io.tickengine.http.cli.ReplayCommand;
 import io.tickengine.http.cli.RestoreCommand;
 import io.tickengine.http.cli.RunCommand;
+import io.tickengine.http.server.NettySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,8 +37,9 @@ public final class TickEngineMain {
     private TickEngineMain() {}
 
     public static void main(final String[] args) {
-        // Before any Chronicle class loads.
+        // Before any Chronicle or Netty class loads.
         ChronicleSettings.disableAnalytics();
+        NettySettings.disableLeakDetectionUnlessSet(System.getProperties());
         final CommandLine cli = new CommandLine(new TickEngineMain());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("tick-engine: " + e.getMessage());

@@ -6,12 +6,9 @@ import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,11 +18,10 @@ class HttpIngestCandlesTest {
         return TickFiles.FIXTURES;
     }
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         @ParameterizedTest
         @MethodSource("io.tickengine.http.HttpIngestCandlesTest#fixtures")
@@ -75,29 +71,16 @@ class HttpIngestCandlesTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
     }
 
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
-        }
-
-        @BeforeEach
-        void dropTables() throws Exception {
-            database.dropEngineTables();
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
+            super(database);
         }
     }
 }

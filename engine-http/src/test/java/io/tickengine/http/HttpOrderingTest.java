@@ -3,8 +3,11 @@ package io.tickengine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
@@ -15,6 +18,7 @@ import io.tickengine.http.route.Responses;
 import io.tickengine.http.route.Route;
 import io.tickengine.http.server.HttpContext;
 import io.tickengine.http.server.TickHttpServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +159,34 @@ class HttpOrderingTest {
         }
     }
 
+    @Test
+    void shouldAnswer500InTurnWhenAnAnswerCannotBeWrittenAndServeOn() throws Exception {
+        start("http.request.timeout.ms=10000");
+        try (RawConnection connection = new RawConnection(http.port())) {
+            // A faulty answer given at once, one given later from the event loop, each between good ones.
+            connection.write(get("/test/big?i=0")
+                    + get("/test/faulty?ms=0")
+                    + get("/test/big?i=2")
+                    + get("/test/faulty?ms=300")
+                    + get("/test/big?i=4"));
+
+            for (int i = 0; i < 5; i++) {
+                final RawHttp.Response response = connection.readResponse();
+                if (i % 2 == 1) {
+                    assertEquals(500, response.status(), "answer " + i + ": " + response.body());
+                    assertEquals("{\"error\":\"internal error\",\"status\":500}", response.body());
+                } else {
+                    assertEquals(200, response.status(), response.body());
+                    assertTrue(response.body().startsWith("{\"i\":" + i + ","), "answer " + i + " in order");
+                }
+            }
+            connection.write(get("/health"));
+            assertEquals(200, connection.readResponse().status(), "the connection serves on");
+            assertEquals(2, http.observability().http().internalErrors());
+            assertEquals(2, http.observability().http().requests("/test/faulty", 500));
+        }
+    }
+
     /** @return the value once it has not changed for a second (at most 30 s). */
     private static int awaitSteady(final AtomicInteger value) {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -225,6 +257,18 @@ class HttpOrderingTest {
                                 .schedule(() -> exchange.respond(answer(exchange, "late")), 200, TimeUnit.MILLISECONDS);
                     }
                 })
+                .add(HttpMethod.GET, "/test/faulty", new TestRoute() {
+                    @Override
+                    public void handle(final Exchange exchange) {
+                        final long ms = Long.parseLong(param(exchange, "ms"));
+                        if (ms == 0) {
+                            exchange.respond(faulty(exchange));
+                        } else {
+                            exchange.eventLoop()
+                                    .schedule(() -> exchange.respond(faulty(exchange)), ms, TimeUnit.MILLISECONDS);
+                        }
+                    }
+                })
                 .add(HttpMethod.GET, "/test/big", new TestRoute() {
                     @Override
                     public void handle(final Exchange exchange) {
@@ -249,6 +293,19 @@ class HttpOrderingTest {
                     .parameters()
                     .get(name)
                     .get(0);
+        }
+
+        /** @return an answer whose headers cannot be read: the server fails while making it ready. */
+        static io.netty.handler.codec.http.FullHttpResponse faulty(final Exchange exchange) {
+            return new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK,
+                    exchange.alloc().buffer().writeBytes("{}".getBytes(StandardCharsets.US_ASCII))) {
+                @Override
+                public HttpHeaders headers() {
+                    throw new IllegalStateException("injected fault");
+                }
+            };
         }
 
         static io.netty.handler.codec.http.FullHttpResponse answer(final Exchange exchange, final String answer) {

@@ -76,6 +76,7 @@ class MetricsEndpointTest {
             assertEquals(1, m.get(key("tick_http_requests_total", "route", "/ingest/tick", "code", "401")));
             assertEquals(0, m.get(key("tick_http_requests_total", "route", "/ingest/tick", "code", "429")));
             assertEquals(0, m.get(key("tick_http_requests_total", "route", "/ingest/tick", "code", "503")));
+            assertEquals(0, m.get("tick_http_internal_errors_total"), "shown from start");
             assertEquals(1, m.get(key("tick_ingest_rejected_requests_total", "reason", "invalid")));
             assertEquals(1, m.get(key("tick_ingest_rejected_requests_total", "reason", "unauthorized")));
             assertEquals(0, m.get(key("tick_ticks_rejected_total", "reason", "ring_full")));

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +46,10 @@ class OutOfOrderSeqHttpTest {
         }
     }
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         private HttpFixture engine(final String... settings) throws Exception {
             final List<String> all = new ArrayList<>(List.of(settings));
@@ -156,34 +154,21 @@ class OutOfOrderSeqHttpTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
     }
 
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
-        }
-
-        @BeforeEach
-        void dropTables() throws Exception {
-            database.dropEngineTables();
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
+            super(database);
         }
 
         @Override
         void assertWindowStored() throws Exception {
-            try (Connection c = database.connect();
+            try (Connection c = database().connect();
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(
                             "SELECT last_seq, length(window_bits) FROM engine_source_seq WHERE source = 'term-01'")) {

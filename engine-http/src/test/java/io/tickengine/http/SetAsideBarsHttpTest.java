@@ -9,18 +9,15 @@ import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.core.testsupport.TimescaleDb;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bar the database refuses for its data (here a trigger that refuses one symbol with a check violation) would fail
@@ -32,11 +29,10 @@ class SetAsideBarsHttpTest {
     private static final String FIXTURE = "EURUSD_20260713";
     private static final String REFUSED = "BADSYM";
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         /** Makes the database refuse every bar of {@link #REFUSED}. */
         abstract void refuseSymbol() throws Exception;
@@ -108,9 +104,8 @@ class SetAsideBarsHttpTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
 
         @Override
@@ -132,30 +127,18 @@ class SetAsideBarsHttpTest {
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
-        }
-
-        @BeforeEach
-        void dropTables() throws Exception {
-            database.dropEngineTables();
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
+            super(database);
         }
 
         @Override
         Connection connect() throws Exception {
-            return database.connect();
+            return database().connect();
         }
 
         @Override
         void refuseSymbol() throws Exception {
-            try (Connection c = database.connect();
+            try (Connection c = database().connect();
                     Statement s = c.createStatement()) {
                 s.execute("CREATE OR REPLACE FUNCTION refuse_symbol() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF NEW.symbol = '" + REFUSED + "' THEN RAISE EXCEPTION 'bar refused by a test trigger'"
@@ -170,16 +153,13 @@ class SetAsideBarsHttpTest {
     @Nested
     @TimescaleDb
     class OnTimescale extends OnPostgres {
-        private final PgDatabase database;
-
         OnTimescale(final PgDatabase database) {
             super(database);
-            this.database = database;
         }
 
         @Override
         void refuseSymbol() throws Exception {
-            try (Connection c = database.connect();
+            try (Connection c = database().connect();
                     Statement s = c.createStatement()) {
                 s.execute("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('market_data') c");
             }

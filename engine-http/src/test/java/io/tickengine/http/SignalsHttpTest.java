@@ -8,7 +8,6 @@ import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TimescaleDb;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -23,11 +22,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The signals queue over HTTP, on SQLite and on PostgreSQL: each signal to one consumer, once, until acked. */
 class SignalsHttpTest {
@@ -35,11 +32,10 @@ class SignalsHttpTest {
     private static final Pattern LEASE_ID = Pattern.compile("\"lease_id\":\"([^\"]+)\"");
     private static final Pattern DELIVERIES = Pattern.compile("\"deliveries\":(\\d+)");
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         @Test
         void shouldGiveEachSignalToExactlyOneOfTenConcurrentConsumersAndTakeAcksIdempotently() throws Exception {
@@ -151,33 +147,25 @@ class SignalsHttpTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
     }
 
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
+            super(database);
         }
 
-        @BeforeEach
-        void emptySignals() throws Exception {
+        @Override
+        void dropTables(final PgDatabase database) throws Exception {
             try (Connection c = database.connect();
                     Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS trade_logs, model_signals, signals_ack, signals_queue, signals, "
                         + "schema_version CASCADE");
             }
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
         }
     }
 

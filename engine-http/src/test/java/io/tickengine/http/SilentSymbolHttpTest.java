@@ -8,14 +8,11 @@ import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.Settle;
 import io.tickengine.core.testsupport.TickFiles;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A symbol that stops ticking (weekend, taken off the EA) while others tick on: its last bar becomes final by the
@@ -27,11 +24,10 @@ class SilentSymbolHttpTest {
     /** Short bars only, so the symbol that keeps ticking holds few ticks in open bars itself. */
     private static final String TIMEFRAMES = "candles.timeframes=M1,M5";
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         @Test
         void shouldCloseTheLastBarOfASilentSymbolWhileOthersTickForHours() throws Exception {
@@ -84,29 +80,16 @@ class SilentSymbolHttpTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
     }
 
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
-        }
-
-        @BeforeEach
-        void dropTables() throws Exception {
-            database.dropEngineTables();
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
+            super(database);
         }
     }
 

@@ -8,15 +8,12 @@ import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /symbols} and {@code GET /symbols} over HTTP on SQLite and PostgreSQL: a round trip, the canonical-name
@@ -36,11 +33,10 @@ class SymbolsHttpTest {
 
     private static final Pattern BID = Pattern.compile("\"bid\":([^,]+),");
 
-    abstract static class Scenarios {
-        @TempDir
-        Path dataDir;
-
-        abstract String dbUrl();
+    abstract static class Scenarios extends StoreScenarios {
+        Scenarios(final PgDatabase database) {
+            super(database);
+        }
 
         @Test
         void shouldRoundTripSymbolsAndResolveTheSuffixMapBothWays() throws Exception {
@@ -152,29 +148,16 @@ class SymbolsHttpTest {
 
     @Nested
     class OnSqlite extends Scenarios {
-        @Override
-        String dbUrl() {
-            return null;
+        OnSqlite() {
+            super(null);
         }
     }
 
     @Nested
     @ExtendWith(PostgresExtension.class)
     class OnPostgres extends Scenarios {
-        private final PgDatabase database;
-
         OnPostgres(final PgDatabase database) {
-            this.database = database;
-        }
-
-        @BeforeEach
-        void emptyTables() throws Exception {
-            database.dropEngineTables();
-        }
-
-        @Override
-        String dbUrl() {
-            return database.jdbcUrl();
+            super(database);
         }
     }
 }

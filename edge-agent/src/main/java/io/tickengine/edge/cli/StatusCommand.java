@@ -111,6 +111,8 @@ public final class StatusCommand implements Callable<Integer> {
                     snapshot.oldestUnforwardedMsc() > 0
                             ? Math.max(0, System.currentTimeMillis() - snapshot.oldestUnforwardedMsc())
                             : 0,
+                    snapshot.barBacklog(),
+                    snapshot.symbolBacklog(),
                     store.lastSeq(),
                     forwardedSeq,
                     0,
@@ -137,6 +139,9 @@ public final class StatusCommand implements Callable<Integer> {
                 "backlog",
                 String.format(Locale.ROOT, "%,d ticks", s.backlog())
                         + (s.backlog() > 0 ? ", oldest waiting " + duration(s.backlogAgeMs()) : ""));
+        row(
+                "bars, symbols",
+                String.format(Locale.ROOT, "%,d bars, %,d symbol entries waiting", s.barBacklog(), s.symbolBacklog()));
         row("forwarded", String.format(Locale.ROOT, "through seq %,d of %,d", s.forwardedSeq(), s.lastSeq()));
         row("last success", when(s.lastSuccessMsc(), nowMsc));
         row("last error", s.lastError() == null ? "none" : s.lastError() + " (" + when(s.lastErrorMsc(), nowMsc) + ")");

@@ -37,6 +37,11 @@ public final class BodyQueue implements AutoCloseable {
             );
             """;
 
+    /** The path of bars, {@code POST /ingest}. */
+    public static final String BARS_PATH = "/ingest";
+    /** The path of symbol metadata, {@code POST /symbols}. */
+    public static final String SYMBOLS_PATH = "/symbols";
+
     /** One stored request. */
     public record Body(long id, String path, int items, byte[] bytes) {}
 

@@ -19,6 +19,8 @@ public final class StoreStatus implements AutoCloseable {
      * @param lastSuccessMsc when the engine last acknowledged a batch, 0 if never.
      * @param lastError the last failure to forward, or {@code null}.
      * @param lastErrorMsc when it happened, 0 if never.
+     * @param barBacklog bars ({@code POST /ingest}) stored and not yet acknowledged by the engine.
+     * @param symbolBacklog symbol entries ({@code POST /symbols}) stored and not yet acknowledged by the engine.
      */
     public record Snapshot(
             long oldestUnforwardedMsc,
@@ -26,13 +28,18 @@ public final class StoreStatus implements AutoCloseable {
             String lastQuarantineReason,
             long lastSuccessMsc,
             String lastError,
-            long lastErrorMsc) {}
+            long lastErrorMsc,
+            long barBacklog,
+            long symbolBacklog) {}
 
     private final Connection connection;
     private final PreparedStatement oldestUnforwarded;
     private final PreparedStatement quarantineCount;
     private final PreparedStatement lastQuarantined;
     private final PreparedStatement stored;
+    private final PreparedStatement bodiesTable;
+    /** Prepared once the bodies table exists. */
+    private PreparedStatement waitingItems;
 
     public StoreStatus(final TickStore store) throws SQLException {
         connection = store.connect(false);
@@ -43,6 +50,8 @@ public final class StoreStatus implements AutoCloseable {
             lastQuarantined = connection.prepareStatement(
                     "SELECT reason FROM quarantine ORDER BY quarantined_msc DESC, seq DESC LIMIT 1");
             stored = connection.prepareStatement("SELECT count(*) FROM ticks WHERE seq > ?");
+            bodiesTable =
+                    connection.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bodies'");
         } catch (final SQLException e) {
             connection.close();
             throw e;
@@ -64,6 +73,20 @@ public final class StoreStatus implements AutoCloseable {
         try (ResultSet rs = lastQuarantined.executeQuery()) {
             reason = rs.next() ? rs.getString(1) : null;
         }
+        long bars = 0;
+        long symbols = 0;
+        // The bodies table is made by the agent's first start since it passes bars on: an older buffer has none.
+        if (hasBodies()) {
+            try (ResultSet rs = waitingItems.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case BodyQueue.BARS_PATH -> bars = rs.getLong(2);
+                        case BodyQueue.SYMBOLS_PATH -> symbols = rs.getLong(2);
+                        default -> {}
+                    }
+                }
+            }
+        }
         final String lastSuccess = TickStore.readString(connection, TickStore.META_LAST_SUCCESS_MSC);
         final String lastErrorMsc = TickStore.readString(connection, TickStore.META_LAST_ERROR_MSC);
         return new Snapshot(
@@ -72,7 +95,21 @@ public final class StoreStatus implements AutoCloseable {
                 reason,
                 lastSuccess == null ? 0 : Long.parseLong(lastSuccess),
                 TickStore.readString(connection, TickStore.META_LAST_ERROR),
-                lastErrorMsc == null ? 0 : Long.parseLong(lastErrorMsc));
+                lastErrorMsc == null ? 0 : Long.parseLong(lastErrorMsc),
+                bars,
+                symbols);
+    }
+
+    private boolean hasBodies() throws SQLException {
+        if (waitingItems == null) {
+            try (ResultSet rs = bodiesTable.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+            }
+            waitingItems = connection.prepareStatement("SELECT path, sum(items) FROM bodies GROUP BY path");
+        }
+        return true;
     }
 
     /** @return the exact number of stored ticks above {@code seq} (a count: for {@code status}, not for health). */

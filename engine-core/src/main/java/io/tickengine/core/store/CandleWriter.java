@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * version per bar) and commits it to the store when it holds {@code batchSize} bars or its oldest bar is
  * {@code flushInterval} old.
  *
- * <p>A batch always ends at a checkpoint message, so the resume points committed with it cover every bar committed
- * with it. When the store is down ({@link StoreException}), the batch is kept and retried with exponential backoff
+ * <p>A batch holds at most {@code batchSize} bars, while the writer rests between writes ({@code busyDuty}) and while
+ * the store is down too: a bar not held yet waits in the aggregator's ring, which pushes back on the aggregator when
+ * it fills. A batch ends at a checkpoint message, so the resume points committed with it cover every bar committed
+ * with it; only a full batch ends between two, and the bars it holds past its checkpoint are safe to commit early: a
+ * restart replays every bar open at that checkpoint from its first tick and writes it again. When the store is down ({@link StoreException}), the batch is kept and retried with exponential backoff
  * and jitter, while the writer keeps draining (and coalescing) so the aggregator and the journal go on; no bar is
  * dropped. Bars the database refuses for their data are set aside by the store ({@link RejectedBars}). Anything
  * else is unexpected and fail-stop: the writer does no more work (its batch may be half-built), the runner's error
@@ -147,7 +150,7 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             final int read = fromAggregator.controlledRead(this, 4096);
             final long nowNs = System.nanoTime();
             int work = read;
-            if (atCheckpoint && isFlushDue(nowNs) && nowNs - nextAttemptNs >= 0) {
+            if ((atCheckpoint || isFull()) && isFlushDue(nowNs) && nowNs - nextAttemptNs >= 0) {
                 work += flush(nowNs);
             }
             return work;
@@ -164,6 +167,10 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
     }
 
     private Action onMessage(final int msgTypeId, final DirectBuffer buffer, final int index, final int length) {
+        if (msgTypeId == MSG_CANDLE && isFull() && !batch.holdsCandle(buffer, index)) {
+            // Left in the ring for the next batch; a newer version of a bar already held still replaces it.
+            return Action.ABORT;
+        }
         if (batch.isEmpty()) {
             firstPendingNs = System.nanoTime();
         }
@@ -208,6 +215,10 @@ public final class CandleWriter implements Agent, ControlledMessageHandler {
             default:
                 throw new IllegalStateException("unknown writer message [type=" + msgTypeId + "]");
         }
+    }
+
+    private boolean isFull() {
+        return batch.candleCount() >= batchSize;
     }
 
     private boolean isFlushDue(final long nowNs) {

@@ -57,6 +57,11 @@ public final class StoreBatch {
         candles.putBytes((int) index * CandleDescriptor.STORE_LENGTH, buffer, offset, CandleDescriptor.STORE_LENGTH);
     }
 
+    /** @return true if a version of the bar at {@code offset} is held: putting it replaces that, adding no bar. */
+    boolean holdsCandle(final org.agrona.DirectBuffer buffer, final int offset) {
+        return indexByKey.containsKey(flyweight.wrap(buffer, offset).key());
+    }
+
     void putSymbolState(
             final int symbolId, final long replayFromIndex, final long replayWatermarkMsc, final long watermarkMsc) {
         if (symbolId >= symbolListed.length) {

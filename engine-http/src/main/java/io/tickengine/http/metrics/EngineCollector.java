@@ -275,6 +275,14 @@ final class EngineCollector implements MultiCollector {
             }
         }
         out.metricSnapshot(requests.build());
+        out.metricSnapshot(CounterSnapshot.builder()
+                .name("tick_http_internal_errors")
+                .help("Requests answered 500 because of an unexpected failure: the route threw, or its answer could"
+                        + " not be made ready.")
+                .dataPoint(CounterDataPointSnapshot.builder()
+                        .value(http.internalErrors())
+                        .build())
+                .build());
 
         final CounterSnapshot.Builder rejectedRequests = CounterSnapshot.builder()
                 .name("tick_ingest_rejected_requests")

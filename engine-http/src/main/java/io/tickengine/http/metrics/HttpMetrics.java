@@ -4,6 +4,7 @@ import io.tickengine.core.metrics.EngineMetrics;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Recorder;
 
@@ -74,6 +75,7 @@ public final class HttpMetrics {
     private final AtomicLongArray requests = new AtomicLongArray((MAX_ROUTES + 1) * CODE_SLOTS);
     private final AtomicLongArray rejectedRequests = new AtomicLongArray(Reject.values().length);
     private final AtomicLongArray rejectedTicks = new AtomicLongArray(Reject.values().length);
+    private final AtomicLong internalErrors = new AtomicLong();
     private final String[] routes = new String[MAX_ROUTES + 1];
     private volatile Map<String, Integer> routeIndex = Map.of();
 
@@ -122,6 +124,19 @@ public final class HttpMetrics {
         if (ticks > 0) {
             rejectedTicks.addAndGet(reason.ordinal(), ticks);
         }
+    }
+
+    /**
+     * Counts a request answered {@code 500} because of an unexpected failure: its route threw, or its answer could
+     * not be made ready. Any event loop; allocates nothing.
+     */
+    public void onInternalError() {
+        internalErrors.incrementAndGet();
+    }
+
+    /** @return requests answered {@code 500} because of an unexpected failure. */
+    public long internalErrors() {
+        return internalErrors.get();
     }
 
     /** Records the time from a request being taken up to its acknowledgement. Any event loop. */

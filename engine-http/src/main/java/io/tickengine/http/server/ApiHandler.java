@@ -156,6 +156,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             dispatch(exchange, request);
         } catch (final RuntimeException e) {
+            metrics.onInternalError();
             LOG.error("request failed [method={}, uri={}]", request.method(), request.uri(), e);
             if (!exchange.isAnswered()) {
                 exchange.respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
@@ -309,7 +310,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel().eventLoop();
     }
 
-    /** Writes the answer of {@code exchange} (its first {@code respond}), then reads the next request or closes. */
+    /**
+     * Writes the answer of {@code exchange} (its first {@code respond}), then reads the next request or closes. A
+     * failure while the answer is made ready (a faulty response, a header that does not take) is answered {@code 500}
+     * in its place, so the request is answered in its turn and the connection reads on.
+     */
     void onAnswer(final HttpExchange exchange, final FullHttpResponse response) {
         if (exchange != current) {
             // The connection closed while the route worked: nobody to answer.
@@ -318,15 +323,33 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         current = null;
         state.requestEnded();
-        final int code = response.status().code();
-        metrics.onResponse(exchange.routeIndex(), code);
-        if (exchange.isIngest() && code >= 200 && code < 300) {
-            metrics.onAcknowledged(exchange.receivedNs(), System.nanoTime());
-        }
         final boolean open = exchange.keepAlive()
                 && !closing
                 && !state.isShuttingDown()
                 && ctx.channel().isActive();
+        FullHttpResponse answer;
+        try {
+            answer = ready(exchange, response, open);
+        } catch (final RuntimeException e) {
+            answer = internalError(exchange, response, open, e);
+            if (answer == null) {
+                closeNow();
+                return;
+            }
+        }
+        if (open) {
+            write(exchange, answer, ctx.voidPromise());
+            // With a refusal pending, this answers the requests read before the refused one, then writes it.
+            readNext();
+        } else {
+            closing = true;
+            write(exchange, answer, ctx.newPromise()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** @return {@code response} counted and with its connection and CORS headers, ready to write. */
+    private FullHttpResponse ready(final HttpExchange exchange, final FullHttpResponse response, final boolean open) {
+        final int code = response.status().code();
         final FullHttpResponse answer;
         if (!(response.headers() instanceof ReadOnlyHttpHeaders)) {
             answer = response;
@@ -339,14 +362,41 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             // it is past Netty's encoder, else as a response of its own, since that encoder consumes and releases it.
             answer = exchange.request() instanceof PlainRequest ? response : copyOf(response, false);
         }
-        if (open) {
-            write(exchange, answer, ctx.voidPromise());
-            // With a refusal pending, this answers the requests read before the refused one, then writes it.
-            readNext();
-        } else {
-            closing = true;
-            write(exchange, answer, ctx.newPromise()).addListener(ChannelFutureListener.CLOSE);
+        metrics.onResponse(exchange.routeIndex(), code);
+        if (exchange.isIngest() && code >= 200 && code < 300) {
+            metrics.onAcknowledged(exchange.receivedNs(), System.nanoTime());
         }
+        return answer;
+    }
+
+    /**
+     * @return the {@code 500} answer that takes the place of {@code response}, which could not be made ready, or
+     *     {@code null} if even that cannot be made: the connection then closes.
+     */
+    private FullHttpResponse internalError(
+            final HttpExchange exchange,
+            final FullHttpResponse response,
+            final boolean open,
+            final RuntimeException e) {
+        metrics.onInternalError();
+        ReferenceCountUtil.safeRelease(response);
+        FullHttpResponse answer = null;
+        try {
+            answer = Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+            answer.headers()
+                    .set(HttpHeaderNames.CONNECTION, open ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+            metrics.onResponse(exchange.routeIndex(), HttpResponseStatus.INTERNAL_SERVER_ERROR.code());
+        } catch (final RuntimeException again) {
+            e.addSuppressed(again);
+        }
+        LOG.error(
+                "answer failed, {} [method={}, uri={}, remote={}]",
+                answer != null ? "answered 500 instead" : "closing",
+                exchange.request().method(),
+                exchange.request().uri(),
+                ctx.channel().remoteAddress(),
+                e);
+        return answer;
     }
 
     /** Adds the connection's and the CORS headers to {@code answer}. */
