@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.ResourceLeakDetector;
 import io.tickengine.core.EngineContext;
-import io.tickengine.core.TickEngine;
 import io.tickengine.core.security.ApiKeys;
 import io.tickengine.http.server.HttpContext;
-import io.tickengine.http.server.TickHttpServer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +36,7 @@ class HttpAllocationTest {
     @TempDir
     Path dataDir;
 
-    private TickEngine engine;
-    private TickHttpServer http;
+    private EngineServer server;
 
     /** The test JVMs track every buffer (paranoid leak detection), which allocates a stack trace per buffer. */
     private ResourceLeakDetector.Level leakDetection;
@@ -53,27 +50,19 @@ class HttpAllocationTest {
     @AfterEach
     void close() {
         ResourceLeakDetector.setLevel(leakDetection);
-        if (http != null) {
-            http.stopAccepting();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-        if (http != null) {
-            http.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     @Test
     void shouldAllocateLittleOnTheEventLoopPerSingleTickRequest() throws Exception {
-        engine = TickEngine.start(new EngineContext().set("data.dir", dataDir.toString()));
-        http = new TickHttpServer(
-                        engine,
-                        new HttpContext().set("http.port", "0").set("http.bind", "127.0.0.1"),
-                        ApiKeys.parse(HttpFixture.KEYS))
-                .start();
+        server = EngineServer.start(
+                new EngineContext().set("data.dir", dataDir.toString()),
+                new HttpContext().set("http.port", "0").set("http.bind", "127.0.0.1"),
+                ApiKeys.parse(HttpFixture.KEYS));
         long timeMsc = 1_700_000_000_000L;
-        try (RawConnection connection = new RawConnection(http.port())) {
+        try (RawConnection connection = new RawConnection(server.port())) {
             for (int i = 0; i < WARM_UP_REQUESTS; i++) {
                 send(connection, timeMsc++);
             }
