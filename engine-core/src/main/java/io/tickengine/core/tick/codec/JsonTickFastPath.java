@@ -1,0 +1,351 @@
+package io.tickengine.core.tick.codec;
+
+import io.tickengine.core.tick.NameTable;
+import io.tickengine.core.tick.TickBuffer;
+import io.tickengine.core.tick.TickField;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one tick object as the senders write it, or gives up so that {@link JsonTickReader} reads it instead.
+ *
+ * <p>The senders write every tick alike: no whitespace, keys in one order (the one {@link JsonTickReader} has
+ * learnt), names without escapes, plain decimals of at most 18 digits. This reader accepts exactly that and nothing
+ * else: whitespace, an unexpected or unknown key, an escape, an exponent, a sign on a price, {@code null}, a value
+ * out of range, a tick that fails validation or a name the table refuses all make it return {@link #FALLBACK} having
+ * recorded nothing, and the general reader then reads the same bytes again and accepts or rejects them with its own
+ * messages. So a fast read can change speed only, never a result.
+ *
+ * <p>Digits are read eight at a time from one little-endian {@code long}; each number is converted as
+ * {@link JsonNumber} converts it (the same significand, power of ten and single IEEE operation), so prices are
+ * bit-identical to the general reader's. One instance per parser; not thread-safe.
+ */
+final class JsonTickFastPath {
+    /** The tick must be read by the general reader; nothing was recorded. */
+    static final int FALLBACK = -1;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ZEROS = 0x3030_3030_3030_3030L;
+    private static final long HIGH_NIBBLES = 0xF0F0_F0F0_F0F0_F0F0L;
+    private static final long SIXES = 0x0606_0606_0606_0606L;
+
+    /** Digits a significand may have here; as in {@link JsonNumber}, 18 always fit a {@code long}. */
+    private static final int MAX_DIGITS = 18;
+
+    private static final long MAX_EXACT_SIGNIFICAND = 1L << 53;
+    private static final long[] LONG_POWERS_OF_TEN = new long[MAX_DIGITS + 1];
+    /** Exact doubles, as in {@link JsonNumber}. */
+    private static final double[] POWERS_OF_TEN = new double[MAX_DIGITS + 1];
+
+    private static final TickField[] FIELDS = TickField.values();
+    private static final int REQUIRED = (1 << TickField.SYMBOL.ordinal()) | (1 << TickField.TIME_MSC.ordinal());
+
+    /** Each field's key as written, {@code "name":}, in words: the first, the second and the last 8 (or 4) bytes. */
+    private static final int[] KEY_LENGTH = new int[FIELDS.length];
+
+    private static final long[] KEY_HEAD = new long[FIELDS.length];
+    private static final long[] KEY_MIDDLE = new long[FIELDS.length];
+    private static final long[] KEY_TAIL = new long[FIELDS.length];
+
+    static {
+        long power = 1;
+        for (int i = 0; i <= MAX_DIGITS; i++) {
+            LONG_POWERS_OF_TEN[i] = power;
+            POWERS_OF_TEN[i] = power; // exact: below 2^53 up to 10^15, and 10^16..10^18 are exact doubles too
+            power *= 10;
+        }
+        for (final TickField field : FIELDS) {
+            final byte[] key = ("\"" + field.wireName() + "\":").getBytes(StandardCharsets.US_ASCII);
+            final int n = key.length;
+            final int o = field.ordinal();
+            KEY_LENGTH[o] = n;
+            if (n < Long.BYTES) {
+                KEY_HEAD[o] = (int) INT.get(key, 0);
+                KEY_TAIL[o] = (int) INT.get(key, n - Integer.BYTES);
+            } else {
+                KEY_HEAD[o] = (long) LONG.get(key, 0);
+                KEY_MIDDLE[o] = n > 2 * Long.BYTES ? (long) LONG.get(key, Long.BYTES) : 0;
+                KEY_TAIL[o] = (long) LONG.get(key, n - Long.BYTES);
+            }
+        }
+    }
+
+    private final TickAssembler ticks;
+    /** The key order learnt by {@link JsonTickReader}, shared with it; index {@link #atStart} for the first key. */
+    private final TickField[] nextKey;
+
+    private final int atStart;
+
+    // The last value read.
+    private long digitsValue;
+    private long integer;
+    private double decimal;
+    private int nameStart;
+    private int nameLength;
+
+    JsonTickFastPath(final TickAssembler ticks, final TickField[] nextKey, final int atStart) {
+        this.ticks = ticks;
+        this.nextKey = nextKey;
+        this.atStart = atStart;
+    }
+
+    /**
+     * Reads the tick object whose opening brace is at {@code pos} and appends it.
+     *
+     * @return the position after its closing brace, or {@link #FALLBACK}.
+     */
+    int readTick(final byte[] bytes, final int pos, final int end) {
+        long timeMsc = 0;
+        double bid = 0;
+        double ask = 0;
+        double last = 0;
+        long volume = 0;
+        double volumeReal = 0;
+        long flags = 0;
+        long seq = TickBuffer.NO_SEQ;
+        int symbolOffset = 0;
+        int symbolLength = 0;
+        int sourceOffset = 0;
+        int sourceLength = 0;
+        int seen = 0;
+        int previous = atStart;
+        int i = pos + 1;
+        while (true) {
+            final TickField field = nextKey[previous];
+            if (field == null) {
+                return FALLBACK;
+            }
+            final int o = field.ordinal();
+            final int bit = 1 << o;
+            final int valueStart = i + KEY_LENGTH[o];
+            if (valueStart >= end || (seen & bit) != 0 || !isKey(bytes, i, o)) {
+                return FALLBACK;
+            }
+            seen |= bit;
+            switch (field) {
+                case SYMBOL:
+                    i = name(bytes, valueStart, end);
+                    symbolOffset = nameStart;
+                    symbolLength = nameLength;
+                    break;
+                case SOURCE:
+                    i = name(bytes, valueStart, end);
+                    sourceOffset = nameStart;
+                    sourceLength = nameLength;
+                    break;
+                case TIME_MSC:
+                    i = integer(bytes, valueStart, end);
+                    timeMsc = integer;
+                    break;
+                case VOLUME:
+                    i = integer(bytes, valueStart, end);
+                    volume = integer;
+                    break;
+                case FLAGS:
+                    i = integer(bytes, valueStart, end);
+                    flags = integer;
+                    break;
+                case SEQ:
+                    i = integer(bytes, valueStart, end);
+                    seq = integer;
+                    break;
+                case SERVER_OFFSET_S:
+                    i = integer(bytes, valueStart, end);
+                    break;
+                case BID:
+                    i = decimal(bytes, valueStart, end);
+                    bid = decimal;
+                    break;
+                case ASK:
+                    i = decimal(bytes, valueStart, end);
+                    ask = decimal;
+                    break;
+                case LAST:
+                    i = decimal(bytes, valueStart, end);
+                    last = decimal;
+                    break;
+                case VOLUME_REAL:
+                    i = decimal(bytes, valueStart, end);
+                    volumeReal = decimal;
+                    break;
+                default:
+                    return FALLBACK;
+            }
+            if (i < 0 || i >= end) {
+                return FALLBACK;
+            }
+            final byte b = bytes[i];
+            if (b == '}') {
+                break;
+            }
+            if (b != ',') {
+                return FALLBACK;
+            }
+            previous = o;
+            i++;
+        }
+        if ((seen & REQUIRED) != REQUIRED || flags != (int) flags) {
+            return FALLBACK;
+        }
+        final int result = ticks.appendPredicted(
+                bytes,
+                symbolOffset,
+                symbolLength,
+                sourceOffset,
+                sourceLength,
+                timeMsc,
+                bid,
+                ask,
+                last,
+                volume,
+                volumeReal,
+                (int) flags,
+                seq);
+        return result < 0 ? FALLBACK : i + 1;
+    }
+
+    /** @return true if {@code bytes} at {@code pos} hold the key of field {@code o}; the caller checked the length. */
+    private static boolean isKey(final byte[] bytes, final int pos, final int o) {
+        final int n = KEY_LENGTH[o];
+        if (n < Long.BYTES) {
+            return (int) INT.get(bytes, pos) == (int) KEY_HEAD[o]
+                    && (int) INT.get(bytes, pos + n - Integer.BYTES) == (int) KEY_TAIL[o];
+        }
+        return (long) LONG.get(bytes, pos) == KEY_HEAD[o]
+                && (long) LONG.get(bytes, pos + n - Long.BYTES) == KEY_TAIL[o]
+                && (n <= 2 * Long.BYTES || (long) LONG.get(bytes, pos + Long.BYTES) == KEY_MIDDLE[o]);
+    }
+
+    /**
+     * Reads a quoted name of 1 to {@link NameTable#MAX_LENGTH} printable ASCII bytes without escapes into
+     * {@link #nameStart} and {@link #nameLength}; the table checks its characters when it is interned.
+     */
+    private int name(final byte[] bytes, final int pos, final int end) {
+        if (bytes[pos] != '"') {
+            return FALLBACK;
+        }
+        final int start = pos + 1;
+        final int limit = Math.min(end, start + NameTable.MAX_LENGTH + 1);
+        for (int i = start; i < limit; i++) {
+            final byte b = bytes[i];
+            if (b == '"') {
+                if (i == start) {
+                    return FALLBACK;
+                }
+                nameStart = start;
+                nameLength = i - start;
+                return i + 1;
+            }
+            if (b < 0x20 || b == '\\') { // negative too: not ASCII
+                return FALLBACK;
+            }
+        }
+        return FALLBACK;
+    }
+
+    /** Reads an integer of at most 18 digits, JSON grammar, into {@link #integer}. */
+    private int integer(final byte[] bytes, final int pos, final int end) {
+        final boolean negative = bytes[pos] == '-';
+        final int start = negative ? pos + 1 : pos;
+        final int i = digits(bytes, start, end);
+        final int n = i - start;
+        if (n == 0 || n > MAX_DIGITS || (n > 1 && bytes[start] == '0')) {
+            return FALLBACK;
+        }
+        integer = negative ? -digitsValue : digitsValue;
+        return i;
+    }
+
+    /**
+     * Reads a decimal without sign or exponent, at most 18 digits in all, into {@link #decimal}, converted exactly as
+     * {@link JsonNumber#toDouble()} converts it.
+     */
+    private int decimal(final byte[] bytes, final int pos, final int end) {
+        int i = digits(bytes, pos, end);
+        final int whole = i - pos;
+        if (whole == 0 || (whole > 1 && bytes[pos] == '0')) {
+            return FALLBACK;
+        }
+        long significand = digitsValue;
+        int fraction = 0;
+        if (i < end && bytes[i] == '.') {
+            final int start = i + 1;
+            i = digits(bytes, start, end);
+            fraction = i - start;
+            if (fraction == 0 || whole + fraction > MAX_DIGITS) {
+                return FALLBACK;
+            }
+            significand = significand * LONG_POWERS_OF_TEN[fraction] + digitsValue;
+        } else if (whole > MAX_DIGITS) {
+            return FALLBACK;
+        }
+        if (significand == 0) {
+            decimal = 0.0;
+        } else if (significand > MAX_EXACT_SIGNIFICAND) {
+            return FALLBACK;
+        } else {
+            decimal = fraction == 0
+                    ? (double) significand * POWERS_OF_TEN[0]
+                    : (double) significand / POWERS_OF_TEN[fraction];
+        }
+        return i;
+    }
+
+    /**
+     * Reads the run of ASCII digits at {@code pos} (before {@code end}), eight per step where the array has eight
+     * bytes left, into {@link #digitsValue}; its value is meaningful for up to 18 digits.
+     *
+     * @return the position after the last digit.
+     */
+    private int digits(final byte[] bytes, final int pos, final int end) {
+        long value = 0;
+        int i = pos;
+        while (bytes.length - i >= Long.BYTES) {
+            final long word = (long) LONG.get(bytes, i);
+            final int n = Math.min(leadingDigits(word), end - i);
+            if (n <= 0) {
+                digitsValue = value;
+                return i;
+            }
+            value = value * LONG_POWERS_OF_TEN[n] + digitsValue(word, n);
+            i += n;
+            if (n < Long.BYTES) {
+                digitsValue = value;
+                return i;
+            }
+        }
+        // The last bytes of the array: one at a time.
+        while (i < end && bytes[i] >= '0' && bytes[i] <= '9') {
+            value = value * 10 + (bytes[i] - '0');
+            i++;
+        }
+        digitsValue = value;
+        return i;
+    }
+
+    /**
+     * @return how many of the 8 bytes of {@code word}, first byte lowest, are ASCII digits before the first one that
+     *     is not. A byte is a digit if its high nibble is 3 and adding 6 leaves it so; carries from a byte that is not
+     *     a digit only reach the bytes after it, which do not count.
+     */
+    static int leadingDigits(final long word) {
+        final long highNibble = (word & HIGH_NIBBLES) ^ ZEROS;
+        final long lowNibble = ((word + SIXES) & HIGH_NIBBLES) ^ ZEROS;
+        return Long.numberOfTrailingZeros(highNibble | lowNibble) >>> 3;
+    }
+
+    /**
+     * @return the value of the first {@code n} (1 to 8) bytes of {@code word}, all ASCII digits, first byte the most
+     *     significant: the digits are moved to the top as if led by zeros, then pairs, quads and octets are combined.
+     */
+    static long digitsValue(final long word, final int n) {
+        long x = (word - ZEROS) << ((Long.BYTES - n) << 3);
+        x = (x * 10 + (x >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        x = (x * 100 + (x >>> 16)) & 0x0000_FFFF_0000_FFFFL;
+        return (x * 10_000 + (x >>> 32)) & 0xFFFF_FFFFL;
+    }
+}
