@@ -32,6 +32,10 @@ final class JsonTickFastPath {
     private static final long ZEROS = 0x3030_3030_3030_3030L;
     private static final long HIGH_NIBBLES = 0xF0F0_F0F0_F0F0_F0F0L;
     private static final long SIXES = 0x0606_0606_0606_0606L;
+    private static final long LOW_NIBBLES = 0x0F0F_0F0F_0F0F_0F0FL;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long QUOTES = 0x2222_2222_2222_2222L;
 
     /** Digits a significand may have here; as in {@link JsonNumber}, 18 always fit a {@code long}. */
     private static final int MAX_DIGITS = 18;
@@ -86,6 +90,8 @@ final class JsonTickFastPath {
     private double decimal;
     private int nameStart;
     private int nameLength;
+    /** The name's bytes as a little-endian word if it has at most 7, else 0. */
+    private long nameWord;
 
     JsonTickFastPath(final TickAssembler ticks, final TickField[] nextKey, final int atStart) {
         this.ticks = ticks;
@@ -109,7 +115,9 @@ final class JsonTickFastPath {
         long seq = TickBuffer.NO_SEQ;
         int symbolOffset = 0;
         int symbolLength = 0;
+        long symbolWord = 0;
         int sourceOffset = 0;
+        long sourceWord = 0;
         int sourceLength = 0;
         int seen = 0;
         int previous = atStart;
@@ -131,11 +139,13 @@ final class JsonTickFastPath {
                     i = name(bytes, valueStart, end);
                     symbolOffset = nameStart;
                     symbolLength = nameLength;
+                    symbolWord = nameWord;
                     break;
                 case SOURCE:
                     i = name(bytes, valueStart, end);
                     sourceOffset = nameStart;
                     sourceLength = nameLength;
+                    sourceWord = nameWord;
                     break;
                 case TIME_MSC:
                     i = integer(bytes, valueStart, end);
@@ -195,8 +205,10 @@ final class JsonTickFastPath {
                 bytes,
                 symbolOffset,
                 symbolLength,
+                symbolWord,
                 sourceOffset,
                 sourceLength,
+                sourceWord,
                 timeMsc,
                 bid,
                 ask,
@@ -221,27 +233,38 @@ final class JsonTickFastPath {
     }
 
     /**
-     * Reads a quoted name of 1 to {@link NameTable#MAX_LENGTH} printable ASCII bytes without escapes into
-     * {@link #nameStart} and {@link #nameLength}; the table checks its characters when it is interned.
+     * Reads a quoted name of 1 to {@link NameTable#MAX_LENGTH} bytes into {@link #nameStart}, {@link #nameLength}
+     * and, for a name of at most 7 bytes, {@link #nameWord}. Its bytes are not checked here: a name is used only if it
+     * equals one the table accepted before, or if the table accepts it now.
      */
     private int name(final byte[] bytes, final int pos, final int end) {
         if (bytes[pos] != '"') {
             return FALLBACK;
         }
         final int start = pos + 1;
+        if (end - start >= Long.BYTES) {
+            final long word = (long) LONG.get(bytes, start);
+            final int quote = firstByte(word, QUOTES);
+            if (quote < Long.BYTES) {
+                if (quote == 0) {
+                    return FALLBACK;
+                }
+                nameStart = start;
+                nameLength = quote;
+                nameWord = word & ((1L << (quote << 3)) - 1);
+                return start + quote + 1;
+            }
+        }
         final int limit = Math.min(end, start + NameTable.MAX_LENGTH + 1);
         for (int i = start; i < limit; i++) {
-            final byte b = bytes[i];
-            if (b == '"') {
+            if (bytes[i] == '"') {
                 if (i == start) {
                     return FALLBACK;
                 }
                 nameStart = start;
                 nameLength = i - start;
+                nameWord = 0;
                 return i + 1;
-            }
-            if (b < 0x20 || b == '\\') { // negative too: not ASCII
-                return FALLBACK;
             }
         }
         return FALLBACK;
@@ -251,7 +274,30 @@ final class JsonTickFastPath {
     private int integer(final byte[] bytes, final int pos, final int end) {
         final boolean negative = bytes[pos] == '-';
         final int start = negative ? pos + 1 : pos;
-        final int i = digits(bytes, start, end);
+        final int i;
+        if (end - start >= 2 * Long.BYTES) {
+            // Both words are read at fixed places, so neither load waits for the other's digit count.
+            final long first = (long) LONG.get(bytes, start);
+            final long second = (long) LONG.get(bytes, start + Long.BYTES);
+            final int n = leadingDigits(first);
+            if (n < Long.BYTES) {
+                if (n == 0) {
+                    return FALLBACK;
+                }
+                digitsValue = digitsValue(first, n);
+                i = start + n;
+            } else {
+                final int m = leadingDigits(second);
+                if (m == Long.BYTES) {
+                    return FALLBACK; // 16 digits or more: the general reader
+                }
+                final long high = digitsValue(first, Long.BYTES);
+                digitsValue = m == 0 ? high : high * LONG_POWERS_OF_TEN[m] + digitsValue(second, m);
+                i = start + Long.BYTES + m;
+            }
+        } else {
+            i = digits(bytes, start, end);
+        }
         final int n = i - start;
         if (n == 0 || n > MAX_DIGITS || (n > 1 && bytes[start] == '0')) {
             return FALLBACK;
@@ -265,6 +311,42 @@ final class JsonTickFastPath {
      * {@link JsonNumber#toDouble()} converts it.
      */
     private int decimal(final byte[] bytes, final int pos, final int end) {
+        if (end - pos >= Long.BYTES) {
+            // A price such as 1.14273 or 24849.4, dot included, fits one word: its digits are joined over the dot
+            // and converted at once. A '.' adds no carry to the digit test, so the second stop is found exactly.
+            final long word = (long) LONG.get(bytes, pos);
+            final long stops = nonDigits(word);
+            final int dot = Long.numberOfTrailingZeros(stops) >>> 3;
+            if (dot == 0 || (dot > 1 && (word & 0xFF) == '0')) {
+                return FALLBACK;
+            }
+            if (dot == Long.BYTES) {
+                return slowDecimal(bytes, pos, end);
+            }
+            if (((word >>> (dot << 3)) & 0xFF) != '.') {
+                final long whole = digitsValue(word, dot);
+                decimal = whole == 0 ? 0.0 : (double) whole * POWERS_OF_TEN[0];
+                return pos + dot;
+            }
+            if (dot == Long.BYTES - 1) {
+                return slowDecimal(bytes, pos, end);
+            }
+            final int stop = Long.numberOfTrailingZeros(stops & (-1L << ((dot + 1) << 3))) >>> 3;
+            if (stop == Long.BYTES || stop == dot + 1) {
+                return slowDecimal(bytes, pos, end);
+            }
+            final long wholeBytes = word & ((1L << (dot << 3)) - 1);
+            final long fractionBytes = word & ((1L << (stop << 3)) - 1) & (-1L << ((dot + 1) << 3));
+            // The digits in bytes 1 to stop - 1, a zero byte leading: value as stop - 1 digits.
+            final long joined = ((wholeBytes << 8) | fractionBytes) & LOW_NIBBLES;
+            final long significand = combine(joined << ((Long.BYTES - stop) << 3));
+            decimal = significand == 0 ? 0.0 : (double) significand / POWERS_OF_TEN[stop - dot - 1];
+            return pos + stop;
+        }
+        return slowDecimal(bytes, pos, end);
+    }
+
+    private int slowDecimal(final byte[] bytes, final int pos, final int end) {
         int i = digits(bytes, pos, end);
         final int whole = i - pos;
         if (whole == 0 || (whole > 1 && bytes[pos] == '0')) {
@@ -333,9 +415,24 @@ final class JsonTickFastPath {
      *     a digit only reach the bytes after it, which do not count.
      */
     static int leadingDigits(final long word) {
+        return Long.numberOfTrailingZeros(nonDigits(word)) >>> 3;
+    }
+
+    /**
+     * @return {@code word} with a zero byte for each ASCII digit, up to and including the first byte that is not one
+     *     (non-zero); later bytes are exact too as long as no byte before them is 0xFA or above.
+     */
+    private static long nonDigits(final long word) {
         final long highNibble = (word & HIGH_NIBBLES) ^ ZEROS;
         final long lowNibble = ((word + SIXES) & HIGH_NIBBLES) ^ ZEROS;
-        return Long.numberOfTrailingZeros(highNibble | lowNibble) >>> 3;
+        return highNibble | lowNibble;
+    }
+
+    /** @return the index of the first byte of {@code word} equal to the byte repeated in {@code pattern}, or 8. */
+    private static int firstByte(final long word, final long pattern) {
+        final long x = word ^ pattern;
+        // Exact for the first zero byte: a false hit can only follow a true one.
+        return Long.numberOfTrailingZeros((x - ONES) & ~x & HIGH_BITS) >>> 3;
     }
 
     /**
@@ -343,8 +440,12 @@ final class JsonTickFastPath {
      *     significant: the digits are moved to the top as if led by zeros, then pairs, quads and octets are combined.
      */
     static long digitsValue(final long word, final int n) {
-        long x = (word - ZEROS) << ((Long.BYTES - n) << 3);
-        x = (x * 10 + (x >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        return combine(((word & LOW_NIBBLES) << ((Long.BYTES - n) << 3)));
+    }
+
+    /** @return the value of 8 bytes of digit values 0 to 9, the first byte the most significant. */
+    private static long combine(final long digits) {
+        long x = (digits * 10 + (digits >>> 8)) & 0x00FF_00FF_00FF_00FFL;
         x = (x * 100 + (x >>> 16)) & 0x0000_FFFF_0000_FFFFL;
         return (x * 10_000 + (x >>> 32)) & 0xFFFF_FFFFL;
     }

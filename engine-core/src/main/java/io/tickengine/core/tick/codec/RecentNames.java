@@ -10,15 +10,31 @@ import io.tickengine.core.tick.NameTable;
  */
 final class RecentNames {
     private static final int SLOTS = 4;
+    /** The longest name compared as one word. */
+    static final int WORD_LENGTH = Long.BYTES - 1;
 
     private final byte[][] names = new byte[SLOTS][NameTable.MAX_LENGTH];
     private final int[] lengths = new int[SLOTS];
     private final int[] ids = new int[SLOTS];
+    /** Names of at most {@link #WORD_LENGTH} bytes as little-endian words, the bytes after them zero. */
+    private final long[] words = new long[SLOTS];
     /** The slot the next name not found replaces, round robin. */
     private int next;
 
-    /** @return the id of {@code name[offset, offset + length)} if it is remembered, else -1. */
-    int find(final byte[] name, final int offset, final int length) {
+    /**
+     * @param word the name as a little-endian word if it has at most {@link #WORD_LENGTH} bytes (1 or more), else
+     *     ignored.
+     * @return the id of {@code name[offset, offset + length)} if it is remembered, else -1.
+     */
+    int find(final byte[] name, final int offset, final int length, final long word) {
+        if (length <= WORD_LENGTH) {
+            for (int s = 0; s < SLOTS; s++) {
+                if (words[s] == word && lengths[s] == length) {
+                    return ids[s];
+                }
+            }
+            return -1;
+        }
         for (int s = 0; s < SLOTS; s++) {
             if (lengths[s] == length && same(names[s], name, offset, length)) {
                 return ids[s];
@@ -32,6 +48,11 @@ final class RecentNames {
         final int s = next;
         next = s + 1 == SLOTS ? 0 : s + 1;
         System.arraycopy(name, offset, names[s], 0, length);
+        long word = 0;
+        for (int i = Math.min(length, WORD_LENGTH) - 1; i >= 0; i--) {
+            word = (word << 8) | (name[offset + i] & 0xFF);
+        }
+        words[s] = length <= WORD_LENGTH ? word : 0;
         lengths[s] = length;
         ids[s] = id;
     }

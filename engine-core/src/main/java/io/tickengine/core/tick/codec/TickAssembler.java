@@ -306,7 +306,8 @@ final class TickAssembler {
      * Appends a tick that {@link JsonTickFastPath} read whole, if it passes every check {@link #beginTick} and
      * {@link #endTick} would make; otherwise records nothing, so that the general reader can read the tick again and
      * report exactly what it reports. Names are 1 to {@link NameTable#MAX_LENGTH} bytes of {@code bytes}; a source of
-     * length 0 is absent.
+     * length 0 is absent. A name of at most 7 bytes comes as a little-endian word too (else 0), for
+     * {@link RecentNames#find}.
      *
      * @return 0 if the tick was appended, or -1 if it must be read by the general reader.
      */
@@ -314,8 +315,10 @@ final class TickAssembler {
             final byte[] bytes,
             final int symbolOffset,
             final int symbolLength,
+            final long symbolWord,
             final int sourceOffset,
             final int sourceLength,
+            final long sourceWord,
             final long timeMsc,
             final double bid,
             final double ask,
@@ -332,13 +335,14 @@ final class TickAssembler {
                 != null) {
             return -1;
         }
-        final int symbolId = predictedId(symbols, recentSymbols, lastSymbol, bytes, symbolOffset, symbolLength);
+        final int symbolId =
+                predictedId(symbols, recentSymbols, lastSymbol, bytes, symbolOffset, symbolLength, symbolWord);
         if (symbolId < 0) {
             return -1;
         }
         int sourceId = TickBuffer.NO_SOURCE;
         if (sourceLength > 0) {
-            sourceId = predictedId(sources, recentSources, lastSource, bytes, sourceOffset, sourceLength);
+            sourceId = predictedId(sources, recentSources, lastSource, bytes, sourceOffset, sourceLength, sourceWord);
             if (sourceId < 0) {
                 return -1;
             }
@@ -358,8 +362,9 @@ final class TickAssembler {
             final LastName last,
             final byte[] bytes,
             final int offset,
-            final int length) {
-        int id = recent.find(bytes, offset, length);
+            final int length,
+            final long word) {
+        int id = recent.find(bytes, offset, length, word);
         if (id < 0) {
             id = table.intern(bytes, offset, length);
             if (id >= 0) {

@@ -347,7 +347,28 @@ class JsonTickFastPathTest {
         "\"NaN\"",
         "[]",
         "{}",
-        "1.14273\t"
+        "1.14273\t",
+        // Around the one-word reading of prices: the dot and the last digit at each byte of the word.
+        "1234567.",
+        "123456.7",
+        "1234567.8",
+        "12345.67",
+        "0.000001",
+        "0.0000001",
+        "99.99999",
+        "9.9999999",
+        "1.2e3",
+        "1.23e",
+        "00.5",
+        "0.05",
+        "7.",
+        "7.e1",
+        "1234567",
+        "12345678",
+        "0.1234567",
+        "1.1.1",
+        "1.-1",
+        "1.+1"
     };
 
     /** How the ticks of a body are written. */
