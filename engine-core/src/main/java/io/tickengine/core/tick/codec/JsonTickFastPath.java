@@ -254,6 +254,16 @@ final class JsonTickFastPath {
                 nameWord = word & ((1L << (quote << 3)) - 1);
                 return start + quote + 1;
             }
+            if (end - start >= 2 * Long.BYTES) {
+                // 8 to 15 bytes, such as an account-numbered source "mt5-1234567".
+                final int second = firstByte((long) LONG.get(bytes, start + Long.BYTES), QUOTES);
+                if (second < Long.BYTES) {
+                    nameStart = start;
+                    nameLength = Long.BYTES + second;
+                    nameWord = 0;
+                    return start + Long.BYTES + second + 1;
+                }
+            }
         }
         final int limit = Math.min(end, start + NameTable.MAX_LENGTH + 1);
         for (int i = start; i < limit; i++) {
@@ -263,11 +273,23 @@ final class JsonTickFastPath {
                 }
                 nameStart = start;
                 nameLength = i - start;
-                nameWord = 0;
+                nameWord = wordOf(bytes, start, i - start);
                 return i + 1;
             }
         }
         return FALLBACK;
+    }
+
+    /** @return the name's bytes as a little-endian word if it has at most 7, else 0. */
+    static long wordOf(final byte[] name, final int offset, final int length) {
+        if (length > RecentNames.WORD_LENGTH) {
+            return 0;
+        }
+        long word = 0;
+        for (int i = length - 1; i >= 0; i--) {
+            word = (word << 8) | (name[offset + i] & 0xFF);
+        }
+        return word;
     }
 
     /** Reads an integer of at most 18 digits, JSON grammar, into {@link #integer}. */
@@ -332,8 +354,11 @@ final class JsonTickFastPath {
                 return slowDecimal(bytes, pos, end);
             }
             final int stop = Long.numberOfTrailingZeros(stops & (-1L << ((dot + 1) << 3))) >>> 3;
-            if (stop == Long.BYTES || stop == dot + 1) {
-                return slowDecimal(bytes, pos, end);
+            if (stop == dot + 1) {
+                return FALLBACK;
+            }
+            if (stop == Long.BYTES) {
+                return twoWordDecimal(bytes, pos, end, word, dot);
             }
             final long wholeBytes = word & ((1L << (dot << 3)) - 1);
             final long fractionBytes = word & ((1L << (stop << 3)) - 1) & (-1L << ((dot + 1) << 3));
@@ -344,6 +369,28 @@ final class JsonTickFastPath {
             return pos + stop;
         }
         return slowDecimal(bytes, pos, end);
+    }
+
+    /**
+     * A decimal whose first word holds a dot at {@code dot} (below 7) and digits to its end, such as the EAs'
+     * {@code 0.00000000}: the second word, read at a fixed place, adds up to 7 more fraction digits.
+     */
+    private int twoWordDecimal(final byte[] bytes, final int pos, final int end, final long word, final int dot) {
+        if (end - pos < 2 * Long.BYTES) {
+            return slowDecimal(bytes, pos, end);
+        }
+        final long second = (long) LONG.get(bytes, pos + Long.BYTES);
+        final int more = leadingDigits(second);
+        if (more == Long.BYTES) {
+            return slowDecimal(bytes, pos, end);
+        }
+        final long wholeBytes = word & ((1L << (dot << 3)) - 1);
+        final long fractionBytes = word & (-1L << ((dot + 1) << 3));
+        // Seven digits from the first word (bytes 1 to 7 once joined over the dot), then up to seven more.
+        final long high = combine(((wholeBytes << 8) | fractionBytes) & LOW_NIBBLES);
+        final long significand = more == 0 ? high : high * LONG_POWERS_OF_TEN[more] + digitsValue(second, more);
+        decimal = significand == 0 ? 0.0 : (double) significand / POWERS_OF_TEN[Long.BYTES - dot - 1 + more];
+        return pos + Long.BYTES + more;
     }
 
     private int slowDecimal(final byte[] bytes, final int pos, final int end) {

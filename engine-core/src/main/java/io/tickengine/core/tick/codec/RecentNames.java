@@ -1,6 +1,9 @@
 package io.tickengine.core.tick.codec;
 
 import io.tickengine.core.tick.NameTable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The few names last interned in one {@link NameTable}, with their ids, for {@link JsonTickFastPath}. A batch holds one
@@ -10,6 +13,7 @@ import io.tickengine.core.tick.NameTable;
  */
 final class RecentNames {
     private static final int SLOTS = 4;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** The longest name compared as one word. */
     static final int WORD_LENGTH = Long.BYTES - 1;
 
@@ -18,6 +22,10 @@ final class RecentNames {
     private final int[] ids = new int[SLOTS];
     /** Names of at most {@link #WORD_LENGTH} bytes as little-endian words, the bytes after them zero. */
     private final long[] words = new long[SLOTS];
+    /** Names of 8 bytes or more: their first and last 8 bytes as little-endian words. */
+    private final long[] heads = new long[SLOTS];
+
+    private final long[] tails = new long[SLOTS];
     /** The slot the next name not found replaces, round robin. */
     private int next;
 
@@ -30,6 +38,17 @@ final class RecentNames {
         if (length <= WORD_LENGTH) {
             for (int s = 0; s < SLOTS; s++) {
                 if (words[s] == word && lengths[s] == length) {
+                    return ids[s];
+                }
+            }
+            return -1;
+        }
+        if (length <= 2 * Long.BYTES) {
+            // 8 to 16 bytes: the first and the last eight, overlapping.
+            final long head = (long) LONG.get(name, offset);
+            final long tail = (long) LONG.get(name, offset + length - Long.BYTES);
+            for (int s = 0; s < SLOTS; s++) {
+                if (lengths[s] == length && heads[s] == head && tails[s] == tail) {
                     return ids[s];
                 }
             }
@@ -48,11 +67,11 @@ final class RecentNames {
         final int s = next;
         next = s + 1 == SLOTS ? 0 : s + 1;
         System.arraycopy(name, offset, names[s], 0, length);
-        long word = 0;
-        for (int i = Math.min(length, WORD_LENGTH) - 1; i >= 0; i--) {
-            word = (word << 8) | (name[offset + i] & 0xFF);
+        words[s] = JsonTickFastPath.wordOf(name, offset, length);
+        if (length >= Long.BYTES) {
+            heads[s] = (long) LONG.get(name, offset);
+            tails[s] = (long) LONG.get(name, offset + length - Long.BYTES);
         }
-        words[s] = length <= WORD_LENGTH ? word : 0;
         lengths[s] = length;
         ids[s] = id;
     }

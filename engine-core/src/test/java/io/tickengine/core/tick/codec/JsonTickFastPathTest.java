@@ -153,6 +153,13 @@ class JsonTickFastPathTest {
             "USDJPY",
             "XAUUSD",
             "US500",
+            "ABCDEFGH",
+            "mt5-1234567",
+            "mt5-1234568",
+            "ABCDEFGHIJKLMNOP",
+            "ABCDEFGHIJKLMNOQ",
+            "ABCDEFGHIJKLMNOPQ",
+            "ABCDEFGHIJKLMNOPR",
             "EURUSD"
         };
         for (final String name : names) {
@@ -368,7 +375,18 @@ class JsonTickFastPathTest {
         "0.1234567",
         "1.1.1",
         "1.-1",
-        "1.+1"
+        "1.+1",
+        // Two words: the EAs' eight-decimal volume_real and longer fractions.
+        "0.00000000",
+        "1.00000000",
+        "0.12345678",
+        "1.2345678901234",
+        "12.3456789012345",
+        "1.234567890123456",
+        "123456.78901234",
+        "0.0000000000001",
+        "0.00000001e2",
+        "1.0000000,"
     };
 
     /** How the ticks of a body are written. */
