@@ -26,6 +26,8 @@ final class JsonTickReader {
     private final byte[] keyScratch = new byte[TickAssembler.MAX_WIRE_NAME_LENGTH];
     /** The key seen after each field last time, by its ordinal; {@link #AT_START} for the first key of an object. */
     private final TickField[] nextKey = new TickField[FIELDS.length + 1];
+    /** Reads ticks written as the senders write them, or {@code null} to read every tick the general way. */
+    private final JsonTickFastPath fastPath;
 
     private static final TickField[] FIELDS = TickField.values();
     private static final int AT_START = FIELDS.length;
@@ -43,10 +45,11 @@ final class JsonTickReader {
         }
     }
 
-    JsonTickReader(final TickAssembler ticks, final JsonLexer lexer, final JsonNumber number) {
+    JsonTickReader(final TickAssembler ticks, final JsonLexer lexer, final JsonNumber number, final boolean fast) {
         this.ticks = ticks;
         this.lexer = lexer;
         this.number = number;
+        this.fastPath = fast ? new JsonTickFastPath(ticks, nextKey, AT_START) : null;
     }
 
     /** @return the tick count, or a negative result code. */
@@ -130,6 +133,12 @@ final class JsonTickReader {
 
     /** Reads the tick object whose opening brace is at {@code pos}. */
     private int readTick(final byte[] bytes, final int pos, final int end) {
+        if (fastPath != null) {
+            final int next = fastPath.readTick(bytes, pos, end);
+            if (next >= 0) {
+                return next;
+            }
+        }
         int result = ticks.beginTick(pos);
         if (result < 0) {
             return result;

@@ -66,6 +66,8 @@ final class TickAssembler {
     private final int[] valuePositions = new int[FIELDS.length];
     private final LastName lastSymbol = new LastName();
     private final LastName lastSource = new LastName();
+    private final RecentNames recentSymbols = new RecentNames();
+    private final RecentNames recentSources = new RecentNames();
 
     // The request.
     private TickBuffer out;
@@ -298,6 +300,79 @@ final class TickAssembler {
         }
         out.add(symbolId, timeMsc, bid, ask, last, volume, volumeReal, flags, sourceId, seq);
         return 0;
+    }
+
+    /**
+     * Appends a tick that {@link JsonTickFastPath} read whole, if it passes every check {@link #beginTick} and
+     * {@link #endTick} would make; otherwise records nothing, so that the general reader can read the tick again and
+     * report exactly what it reports. Names are 1 to {@link NameTable#MAX_LENGTH} bytes of {@code bytes}; a source of
+     * length 0 is absent. A name of at most 7 bytes comes as a little-endian word too (else 0), for
+     * {@link RecentNames#find}.
+     *
+     * @return 0 if the tick was appended, or -1 if it must be read by the general reader.
+     */
+    int appendPredicted(
+            final byte[] bytes,
+            final int symbolOffset,
+            final int symbolLength,
+            final long symbolWord,
+            final int sourceOffset,
+            final int sourceLength,
+            final long sourceWord,
+            final long timeMsc,
+            final double bid,
+            final double ask,
+            final double last,
+            final long volume,
+            final double volumeReal,
+            final int flags,
+            final long seq) {
+        if (started == maxTicks) {
+            return -1;
+        }
+        final int provisionalSourceId = sourceLength > 0 ? 0 : TickBuffer.NO_SOURCE;
+        if (TickValidator.check(timeMsc, bid, ask, last, volume, volumeReal, flags, provisionalSourceId, seq, nowMsc)
+                != null) {
+            return -1;
+        }
+        final int symbolId =
+                predictedId(symbols, recentSymbols, lastSymbol, bytes, symbolOffset, symbolLength, symbolWord);
+        if (symbolId < 0) {
+            return -1;
+        }
+        int sourceId = TickBuffer.NO_SOURCE;
+        if (sourceLength > 0) {
+            sourceId = predictedId(sources, recentSources, lastSource, bytes, sourceOffset, sourceLength, sourceWord);
+            if (sourceId < 0) {
+                return -1;
+            }
+        }
+        started++;
+        out.add(symbolId, timeMsc, bid, ask, last, volume, volumeReal, flags, sourceId, seq);
+        return 0;
+    }
+
+    /**
+     * @return the id of a name, from the recent ones or else interned (and then remembered, as {@link #endTick} does),
+     *     or a negative value if the table refused it: the general reader then reports why.
+     */
+    private static int predictedId(
+            final NameTable table,
+            final RecentNames recent,
+            final LastName last,
+            final byte[] bytes,
+            final int offset,
+            final int length,
+            final long word) {
+        int id = recent.find(bytes, offset, length, word);
+        if (id < 0) {
+            id = table.intern(bytes, offset, length);
+            if (id >= 0) {
+                recent.remember(bytes, offset, length, id);
+                last.remember(bytes, offset, length, id);
+            }
+        }
+        return id;
     }
 
     int syntax(final String message, final int position) {

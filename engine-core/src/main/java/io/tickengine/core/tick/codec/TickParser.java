@@ -56,6 +56,14 @@ public final class TickParser {
      * @param maxTicks the most ticks one body may hold.
      */
     public TickParser(final NameTable symbols, final NameTable sources, final int maxTicks) {
+        this(symbols, sources, maxTicks, true);
+    }
+
+    /**
+     * @param fastPath false to read every JSON tick the general way, as the parser did before {@link JsonTickFastPath}:
+     *     for tests that compare the two.
+     */
+    TickParser(final NameTable symbols, final NameTable sources, final int maxTicks, final boolean fastPath) {
         Objects.requireNonNull(symbols, "symbols");
         Objects.requireNonNull(sources, "sources");
         if (maxTicks < 1) {
@@ -63,7 +71,7 @@ public final class TickParser {
         }
         final JsonNumber number = new JsonNumber();
         ticks = new TickAssembler(symbols, sources, maxTicks);
-        json = new JsonTickReader(ticks, new JsonLexer(ticks, number), number);
+        json = new JsonTickReader(ticks, new JsonLexer(ticks, number), number, fastPath);
         csv = new CsvTickReader(ticks, number);
     }
 
