@@ -27,6 +27,9 @@ import java.util.Set;
  *   <tr><td>journal.roll.cycle</td><td>FAST_DAILY</td><td>Chronicle roll cycle, e.g. FAST_HOURLY</td></tr>
  *   <tr><td>journal.retention.days</td><td>7</td><td>delete journal files older than this that no restart needs;
  *       0 keeps all</td></tr>
+ *   <tr><td>journal.pretouch.mb</td><td>64</td><td>how far ahead of the journal's write position a background
+ *       agent brings the file's pages into memory, so that the event loop does not wait for the kernel to
+ *       provide and zero them; 0 turns it off</td></tr>
  *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local) or
  *       {@code kafka}: ticks are acknowledged once a Kafka cluster has them, and the engines of one consumer group
  *       ({@code kafka.group}) store ticks and candles into one PostgreSQL/TimescaleDB (needs the {@code engine-kafka}
@@ -95,6 +98,7 @@ public final class EngineContext {
     private boolean journalSync;
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
+    private int journalPretouchMb = 64;
     private long journalMinFreeMb = 256;
     private String journalKind = "chronicle";
     private String journalMirror = "none";
@@ -169,6 +173,7 @@ public final class EngineContext {
             "journal.sync",
             "journal.roll.cycle",
             "journal.retention.days",
+            "journal.pretouch.mb",
             "journal.kind",
             "journal.mirror",
             "journal.min.free.mb",
@@ -216,6 +221,7 @@ public final class EngineContext {
                 case "journal.sync" -> journalSync = parseBoolean(value);
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
+                case "journal.pretouch.mb" -> journalPretouchMb = Integer.parseInt(value);
                 case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
                 case "journal.kind" -> journalKind = value.toLowerCase(Locale.ROOT);
                 case "journal.mirror" -> journalMirror = value.toLowerCase(Locale.ROOT);
@@ -291,6 +297,11 @@ public final class EngineContext {
                 sessionOffsetMsc / 60_000,
                 "between -1439 and 1439");
         require(journalRetentionDays >= 0, "journal.retention.days", journalRetentionDays, ">= 0");
+        require(
+                journalPretouchMb >= 0 && journalPretouchMb <= 4096,
+                "journal.pretouch.mb",
+                journalPretouchMb,
+                "0..4096");
         require(
                 journalMinFreeMb >= 0 && journalMinFreeMb <= 1L << 30,
                 "journal.min.free.mb",
@@ -473,6 +484,11 @@ public final class EngineContext {
 
     public int journalRetentionDays() {
         return journalRetentionDays;
+    }
+
+    /** @return how many bytes ahead of the journal's write position its pages are brought in; 0 for none. */
+    public long journalPretouchBytes() {
+        return journalPretouchMb * 1024L * 1024L;
     }
 
     /** @return the largest share of time the tick store writer works while ticks are coming in. */

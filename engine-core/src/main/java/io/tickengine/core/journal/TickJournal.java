@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -60,6 +61,13 @@ public final class TickJournal implements AutoCloseable {
 
     // The request's document, open from its first record to its commit (under the ingest gate's lock).
     private DocumentContext document;
+    /** The cycle of {@link #writingFile}, -1 before the first commit. Under the gate's lock. */
+    private int writingCycle = -1;
+    /** The file the appender writes, for {@link JournalPretoucher}; {@code null} before the first commit. */
+    private volatile File writingFile;
+    /** The position in {@link #writingFile} after the last committed document, for {@link JournalPretoucher}. */
+    private final AtomicLong writtenPosition = new AtomicLong();
+
     private long documentIndex;
     private int documentRecords;
     private int documentLength;
@@ -282,10 +290,16 @@ public final class TickJournal implements AutoCloseable {
             return;
         }
         final int length = documentLength;
+        final long endPosition = dc.wire().bytes().writePosition();
         document = null;
         documentLength = 0;
         dc.close();
         committedLength += length;
+        if (appender.cycle() != writingCycle) {
+            writingCycle = appender.cycle();
+            writingFile = appender.currentFile();
+        }
+        writtenPosition.lazySet(endPosition);
         lastIndex = layout.recordIndex(documentIndex, documentRecords - 1);
     }
 
@@ -340,6 +354,16 @@ public final class TickJournal implements AutoCloseable {
             commitOpenDocument();
         }
         return index;
+    }
+
+    /** @return the file the journal writes now, or {@code null} before the first commit of this instance. Any thread. */
+    public File writingFile() {
+        return writingFile;
+    }
+
+    /** @return the position in {@link #writingFile()} after the last committed document. Any thread. */
+    public long writtenPosition() {
+        return writtenPosition.get();
     }
 
     /** Forces what was appended to disk. Under the ingest gate's lock. */
