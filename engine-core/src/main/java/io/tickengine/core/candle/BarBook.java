@@ -13,27 +13,30 @@ import org.agrona.concurrent.UnsafeBuffer;
  * tick. Single-threaded: every method runs on the aggregator's thread.
  *
  * <p>The slots come in blocks of {@link #BLOCK_SLOTS}. Each symbol owns one block, the first time it opens a bar,
- * and keeps it: timeframe {@code t} has two places in it, its home slot {@code t} and its alternate slot
- * {@code 8 + t}. A timeframe's current bar and the one before it (still open for the late window) take turns in
- * the two, so a tick finds all the bars it updates in one 2 KiB block (about one cache-line pair per timeframe,
- * next to each other), with no hash lookup, and a bar opens and closes without touching a hash map. Only a third
- * open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar) takes a slot
- * of a shared overflow block and is found by key through a primitive hash map.
+ * and keeps it: timeframe {@code t} has three places in it, slots {@code t}, {@code 8 + t} and {@code 16 + t}. A
+ * timeframe's current bar, the one before it (open for the late window) and, for a moment, the one before that
+ * (final, freed at the next hand-over; with the default one-minute window an M1 bar is final only two minutes
+ * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block, at most
+ * one cache-line pair per timeframe, with no hash lookup, and a bar opens and closes without touching a hash map.
+ * Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar,
+ * a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key through a
+ * primitive hash map.
  *
  * <pre>
- *   block of a symbol (16 slots of 128 bytes, aligned):
- *   | M1 | M5 | M15 | M30 | H1 | H4 | D1 | W1 | M1' | M5' | M15' | M30' | H1' | H4' | D1' | W1' |
+ *   block of a symbol (24 slots of 128 bytes, aligned):
+ *   | M1 | M5 | M15 | M30 | H1 | H4 | D1 | W1 | M1' | M5' | ... | W1' | M1'' | M5'' | ... | W1'' |
  * </pre>
  *
  * A free slot of a symbol's block holds {@link #FREE} as its open time. Each symbol's live slots are also linked in
  * a list of their own, so a hand-over visits only the bars of the symbols it touched.
  */
 final class BarBook {
-    /** Slots per block: a home and an alternate slot for each of the eight timeframes that are built from ticks. */
-    static final int BLOCK_SLOTS = 16;
-
-    private static final int ALTERNATE = 8;
-    private static final int BLOCK_SHIFT = 4;
+    /** Timeframes that are built from ticks: ordinals below this. */
+    private static final int TIMEFRAMES = 8;
+    /** Places of a timeframe in a symbol's block. */
+    private static final int PLACES = 3;
+    /** Slots per block: three places for each timeframe built from ticks. */
+    static final int BLOCK_SLOTS = TIMEFRAMES * PLACES;
     /** The open time of a free slot of a symbol's block: no bar opens then. */
     private static final long FREE = Long.MIN_VALUE;
 
@@ -98,13 +101,10 @@ final class BarBook {
         if (block == NO_BLOCK) {
             return NO_SLOT;
         }
-        final int home = (block << BLOCK_SHIFT) + timeframe;
-        if (bars.getLong(offset(home) + OPEN_TIME_OFFSET) == openTimeMsc) {
-            return home;
-        }
-        final int alternate = home + ALTERNATE;
-        if (bars.getLong(offset(alternate) + OPEN_TIME_OFFSET) == openTimeMsc) {
-            return alternate;
+        for (int slot = block * BLOCK_SLOTS + timeframe, end = slot + BLOCK_SLOTS; slot < end; slot += TIMEFRAMES) {
+            if (bars.getLong(offset(slot) + OPEN_TIME_OFFSET) == openTimeMsc) {
+                return slot;
+            }
         }
         return symbolState[s + STATE_OVERFLOW] == 0 ? NO_SLOT : (int) overflowByKey.get(key);
     }
@@ -115,17 +115,15 @@ final class BarBook {
      * call. May grow the buffer: read {@link #buffer()} after.
      */
     int create(final long key, final int symbolId, final int timeframe) {
-        if (timeframe < 0 || timeframe >= ALTERNATE) {
+        if (timeframe < 0 || timeframe >= TIMEFRAMES) {
             throw new IllegalArgumentException("timeframe not built from ticks [timeframe=" + timeframe + "]");
         }
         final int s = ensureBlock(symbolId);
-        final int home = (symbolState[s + STATE_BLOCK] << BLOCK_SHIFT) + timeframe;
-        final int slot;
-        if (bars.getLong(offset(home) + OPEN_TIME_OFFSET) == FREE) {
-            slot = home;
-        } else if (bars.getLong(offset(home + ALTERNATE) + OPEN_TIME_OFFSET) == FREE) {
-            slot = home + ALTERNATE;
-        } else {
+        int slot = symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + timeframe;
+        for (int place = 0; place < PLACES && bars.getLong(offset(slot) + OPEN_TIME_OFFSET) != FREE; place++) {
+            slot += TIMEFRAMES;
+        }
+        if (slot >= (symbolState[s + STATE_BLOCK] + 1) * BLOCK_SLOTS) {
             if (overflowFreeCount == 0) {
                 addOverflowBlock();
             }
@@ -133,7 +131,10 @@ final class BarBook {
             overflowByKey.put(key, slot);
             symbolState[s + STATE_OVERFLOW]++;
         }
-        bars.setMemory(offset(slot), LENGTH, (byte) 0);
+        // Sixteen stores, not setMemory: that is a call into the VM, dearer than the bar it clears.
+        for (int i = 0; i < LENGTH; i += Long.BYTES) {
+            bars.putLong(offset(slot) + i, 0L);
+        }
         bars.putInt(offset(slot) + LIVE_POSITION_OFFSET, liveCount);
         live[liveCount++] = slot;
         final int first = symbolState[s + STATE_FIRST];
@@ -162,7 +163,7 @@ final class BarBook {
         final int offset = offset(slot);
         final int symbolId = bars.getInt(offset + SYMBOL_ID_OFFSET);
         final int s = symbolId * STATE_STRIDE;
-        if (slot >>> BLOCK_SHIFT == symbolState[s + STATE_BLOCK]) {
+        if (slot / BLOCK_SLOTS == symbolState[s + STATE_BLOCK]) {
             bars.putLong(offset + OPEN_TIME_OFFSET, FREE);
         } else {
             final int timeframe = bars.getInt(offset + TIMEFRAME_OFFSET);
@@ -261,7 +262,7 @@ final class BarBook {
         if (symbolState[s + STATE_BLOCK] == NO_BLOCK) {
             final int block = takeBlock();
             for (int i = 0; i < BLOCK_SLOTS; i++) {
-                bars.putLong(offset((block << BLOCK_SHIFT) + i) + OPEN_TIME_OFFSET, FREE);
+                bars.putLong(offset(block * BLOCK_SLOTS + i) + OPEN_TIME_OFFSET, FREE);
             }
             symbolState[s + STATE_BLOCK] = block;
         }
@@ -276,7 +277,7 @@ final class BarBook {
             overflowFree = Arrays.copyOf(overflowFree, Math.max(overflowFree.length * 2, overflowSlots));
         }
         for (int i = BLOCK_SLOTS - 1; i >= 0; i--) {
-            overflowFree[overflowFreeCount++] = (block << BLOCK_SHIFT) + i;
+            overflowFree[overflowFreeCount++] = block * BLOCK_SLOTS + i;
         }
     }
 

@@ -70,7 +70,8 @@ class BarBookTest {
         final int symbols = 5_000;
         final int timeframes = 7;
         final BarBook book = new BarBook(16);
-        // Each round opens every symbol's next bar of every timeframe, then closes the one before it.
+        // Each round opens every symbol's next bar of every timeframe while the two before it are open (the one
+        // before that final, as after a new minute with the default late window), then closes the oldest.
         for (int round = 0; round < 6; round++) {
             for (int symbolId = 0; symbolId < symbols; symbolId++) {
                 for (int timeframe = 0; timeframe < timeframes; timeframe++) {
@@ -82,29 +83,30 @@ class BarBookTest {
                     assertEquals(slot, book.find(symbolId, timeframe, openTimeMsc, key));
                 }
             }
-            if (round > 0) {
+            if (round > 1) {
                 for (int symbolId = 0; symbolId < symbols; symbolId++) {
                     for (int timeframe = 0; timeframe < timeframes; timeframe++) {
-                        final long openTimeMsc = (round - 1) * 60_000L;
+                        final long openTimeMsc = (round - 2) * 60_000L;
                         final long key = key(symbolId, timeframe, openTimeMsc);
                         book.remove(book.find(symbolId, timeframe, openTimeMsc, key));
                         assertEquals(-1, book.find(symbolId, timeframe, openTimeMsc, key));
                     }
                 }
             }
-            assertEquals(symbols * timeframes, book.liveCount());
+            assertEquals(symbols * timeframes * Math.min(round + 1, 2), book.liveCount());
         }
-        assertEquals(symbols, book.blocksUsed(), "two bars per timeframe need no overflow block");
+        assertEquals(symbols, book.blocksUsed(), "three bars per timeframe need no overflow block");
     }
 
     @Test
-    void shouldHoldAThirdOpenBarOfATimeframeInAnOverflowSlotAndReuseIt() {
+    void shouldHoldAFourthOpenBarOfATimeframeInAnOverflowSlotAndReuseIt() {
         final BarBook book = new BarBook(16);
         final int[] slots = new int[4];
         for (int i = 0; i < 4; i++) {
             slots[i] = open(book, 3, 2, i * 60_000L);
         }
-        assertEquals(slots[0] + 8, slots[1], "the alternate slot of the timeframe");
+        assertEquals(slots[0] + 8, slots[1], "the second place of the timeframe");
+        assertEquals(slots[0] + 16, slots[2], "the third place of the timeframe");
         assertEquals(2, book.blocksUsed(), "the symbol's block and one overflow block");
         for (int i = 0; i < 4; i++) {
             assertEquals(slots[i], book.find(3, 2, i * 60_000L, key(3, 2, i * 60_000L)));
