@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,6 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Candle aggregation alone, per tick: the real ticks applied to the 7 default timeframes in batches of 1,000, each
  * batch ending with the hand-over of changed bars, resume points and checkpoint to the writer's ring (drained by a
  * thread that discards them). Time moves forward from pass to pass, so no tick is late.
+ *
+ * <p>{@code -p ticks=generated:5000} runs it over the load generator's random walk of 5,000 symbols instead (every
+ * tick then touches another symbol's bars), {@code generated:1} over one symbol.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class CandleAggregationBenchmark {
+    /** {@code real} (the tick files, else 8 generated symbols) or {@code generated:SYMBOLS}. */
+    @Param({"real"})
+    public String ticks;
+
     private RingRig rig;
     private int[] symbolId;
     private long[] timeMsc;
@@ -40,7 +48,9 @@ public class CandleAggregationBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         rig = new RingRig(false, WaitStrategyType.SLEEPING);
-        final TickStream stream = TickData.stream();
+        final TickStream stream = ticks.startsWith("generated:")
+                ? TickStream.generated(200_000, Integer.parseInt(ticks.substring(10)), TickData.BASE_MSC, 42)
+                : TickData.stream();
         final String[] names = stream.symbols();
         final int n = stream.size();
         symbolId = new int[n];

@@ -2,31 +2,63 @@ package io.tickengine.core.candle;
 
 import static io.tickengine.core.candle.CandleDescriptor.*;
 
-import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.agrona.BufferUtil;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The aggregator's open bars: fixed-size slots ({@link CandleDescriptor#LENGTH}) in one off-heap buffer, found by
- * key through a primitive hash map, with a list of live slots and a list of dirty ones. Grows (by doubling) when
- * the number of open bars grows, never per tick. Single-threaded.
+ * The aggregator's open bars: fixed-size slots ({@link CandleDescriptor#LENGTH}) in one off-heap buffer, with a
+ * list of live slots and a list of dirty ones. Grows (by doubling) when symbols or open bars are added, never per
+ * tick. Single-threaded: every method runs on the aggregator's thread.
  *
- * <p>Two indexes keep the work per tick and per hand-over independent of how many bars are open in all (thousands
- * of symbols times seven timeframes): each symbol's live slots are linked in a list of their own, so a hand-over
- * visits only the bars of the symbols it touched; and the slot a (symbol, timeframe) used last is remembered, so a
- * tick for the same bar as the one before it finds its slot without a hash lookup (a cache miss in a large map).
+ * <p>The slots come in blocks of {@link #BLOCK_SLOTS}. Each symbol owns one block, the first time it opens a bar,
+ * and keeps it: timeframe {@code t} has three places in it, slots {@code t}, {@code 8 + t} and {@code 16 + t}. A
+ * timeframe's current bar, the one before it (open for the late window) and, for a moment, the one before that
+ * (final, freed at the next hand-over; with the default one-minute window an M1 bar is final only two minutes
+ * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block, at most
+ * one cache-line pair per timeframe, with no hash lookup, and a bar opens and closes without touching a hash map.
+ * Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar,
+ * a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key through a
+ * primitive hash map.
+ *
+ * <pre>
+ *   block of a symbol (24 slots of 128 bytes, aligned):
+ *   | M1 | M5 | M15 | M30 | H1 | H4 | D1 | W1 | M1' | M5' | ... | W1' | M1'' | M5'' | ... | W1'' |
+ * </pre>
+ *
+ * A free slot of a symbol's block holds {@link #FREE} as its open time. Each symbol's live slots are also linked in
+ * a list of their own, so a hand-over visits only the bars of the symbols it touched.
  */
 final class BarBook {
+    /** Timeframes that are built from ticks: ordinals below this. */
+    private static final int TIMEFRAMES = 8;
+    /** Places of a timeframe in a symbol's block. */
+    private static final int PLACES = 3;
+    /** Slots per block: three places for each timeframe built from ticks. */
+    static final int BLOCK_SLOTS = TIMEFRAMES * PLACES;
+    /** The open time of a free slot of a symbol's block: no bar opens then. */
+    private static final long FREE = Long.MIN_VALUE;
+
     private static final long MISSING = -1;
     private static final int NO_SLOT = -1;
-    /** Room per symbol in {@link #current}: timeframe ordinals fit the key's 4 bits. */
-    private static final int TIMEFRAME_SLOTS = 16;
+    private static final int NO_BLOCK = -1;
+    /** Per symbol, side by side in {@link #symbolState}: its block, its overflow bar count, its first live slot. */
+    private static final int STATE_BLOCK = 0;
 
-    private final Long2LongHashMap slotsByKey = new Long2LongHashMap(MISSING);
+    private static final int STATE_OVERFLOW = 1;
+    private static final int STATE_FIRST = 2;
+    private static final int STATE_STRIDE = 4;
+
+    /** Overflow bars only, by {@link CandleDescriptor#key}. */
+    private final Long2LongHashMap overflowByKey = new Long2LongHashMap(MISSING);
+
     private UnsafeBuffer bars;
-    private int capacity;
-    private int[] free;
-    private int freeCount;
+    private int blockCapacity;
+    private int blocksUsed;
+    private int[] overflowFree = new int[BLOCK_SLOTS];
+    private int overflowFreeCount;
+    private int overflowSlots;
     private int[] live;
     private int liveCount;
     private int[] dirty;
@@ -35,23 +67,17 @@ final class BarBook {
     private int[] nextOfSymbol;
 
     private int[] previousOfSymbol;
-    /** Per symbol id: its first live slot, or {@link #NO_SLOT}. */
-    private int[] firstOfSymbol = new int[0];
-    /** Per symbol id and timeframe ordinal: the live slot found or created last, or {@link #NO_SLOT}. */
-    private int[] current = new int[0];
+    private int[] symbolState = new int[0];
 
+    /** @param initialCapacity the number of open bars to make room for at first. */
     BarBook(final int initialCapacity) {
-        capacity = Math.max(16, initialCapacity);
-        bars = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity * LENGTH));
-        free = new int[capacity];
-        for (int i = 0; i < capacity; i++) {
-            free[i] = capacity - 1 - i;
-        }
-        freeCount = capacity;
-        live = new int[capacity];
-        dirty = new int[capacity];
-        nextOfSymbol = new int[capacity];
-        previousOfSymbol = new int[capacity];
+        blockCapacity = Math.max(2, (initialCapacity + BLOCK_SLOTS - 1) / BLOCK_SLOTS);
+        final int slots = blockCapacity * BLOCK_SLOTS;
+        bars = new UnsafeBuffer(allocate(slots));
+        live = new int[slots];
+        dirty = new int[slots];
+        nextOfSymbol = new int[slots];
+        previousOfSymbol = new int[slots];
     }
 
     UnsafeBuffer buffer() {
@@ -64,57 +90,67 @@ final class BarBook {
 
     /**
      * @return the slot of the bar of this symbol, timeframe and open time ({@code key} is their
-     *     {@link CandleDescriptor#key}), or -1. The same answer as a lookup by key, cheaper when the bar is the
-     *     one this symbol and timeframe used last.
+     *     {@link CandleDescriptor#key}), or -1.
      */
     int find(final int symbolId, final int timeframe, final long openTimeMsc, final long key) {
-        final int c = symbolId * TIMEFRAME_SLOTS + timeframe;
-        if (c < current.length) {
-            final int slot = current[c];
-            // A remembered slot is live and of this symbol and timeframe (remove forgets it): only the bar can differ.
-            if (slot != NO_SLOT && bars.getLong(offset(slot) + OPEN_TIME_OFFSET) == openTimeMsc) {
+        final int s = symbolId * STATE_STRIDE;
+        if (s >= symbolState.length) {
+            return NO_SLOT;
+        }
+        final int block = symbolState[s + STATE_BLOCK];
+        if (block == NO_BLOCK) {
+            return NO_SLOT;
+        }
+        for (int slot = block * BLOCK_SLOTS + timeframe, end = slot + BLOCK_SLOTS; slot < end; slot += TIMEFRAMES) {
+            if (bars.getLong(offset(slot) + OPEN_TIME_OFFSET) == openTimeMsc) {
                 return slot;
             }
         }
-        final int slot = (int) slotsByKey.get(key);
-        if (slot >= 0) {
-            remember(c, slot);
-        }
-        return slot;
+        return symbolState[s + STATE_OVERFLOW] == 0 ? NO_SLOT : (int) overflowByKey.get(key);
     }
 
     /**
-     * Takes a zeroed slot for a new bar of {@code symbolId} and {@code timeframe} and makes it live; the caller writes
-     * the bar (its symbol id and timeframe included) before any other call.
+     * Takes a zeroed slot for a new bar of {@code symbolId} and {@code timeframe} (no bar of that key is live) and
+     * makes it live; the caller writes the bar (its symbol id, timeframe and open time included) before any other
+     * call. May grow the buffer: read {@link #buffer()} after.
      */
     int create(final long key, final int symbolId, final int timeframe) {
-        if (freeCount == 0) {
-            grow();
+        if (timeframe < 0 || timeframe >= TIMEFRAMES) {
+            throw new IllegalArgumentException("timeframe not built from ticks [timeframe=" + timeframe + "]");
         }
-        final int slot = free[--freeCount];
-        bars.setMemory(offset(slot), LENGTH, (byte) 0);
-        slotsByKey.put(key, slot);
+        final int s = ensureBlock(symbolId);
+        int slot = symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + timeframe;
+        for (int place = 0; place < PLACES && bars.getLong(offset(slot) + OPEN_TIME_OFFSET) != FREE; place++) {
+            slot += TIMEFRAMES;
+        }
+        if (slot >= (symbolState[s + STATE_BLOCK] + 1) * BLOCK_SLOTS) {
+            if (overflowFreeCount == 0) {
+                addOverflowBlock();
+            }
+            slot = overflowFree[--overflowFreeCount];
+            overflowByKey.put(key, slot);
+            symbolState[s + STATE_OVERFLOW]++;
+        }
+        // Sixteen stores, not setMemory: that is a call into the VM, dearer than the bar it clears.
+        for (int i = 0; i < LENGTH; i += Long.BYTES) {
+            bars.putLong(offset(slot) + i, 0L);
+        }
         bars.putInt(offset(slot) + LIVE_POSITION_OFFSET, liveCount);
         live[liveCount++] = slot;
-        if (symbolId >= firstOfSymbol.length) {
-            final int old = firstOfSymbol.length;
-            firstOfSymbol = java.util.Arrays.copyOf(firstOfSymbol, Math.max(symbolId + 1, old * 2));
-            java.util.Arrays.fill(firstOfSymbol, old, firstOfSymbol.length, NO_SLOT);
-        }
-        final int first = firstOfSymbol[symbolId];
+        final int first = symbolState[s + STATE_FIRST];
         nextOfSymbol[slot] = first;
         previousOfSymbol[slot] = NO_SLOT;
         if (first != NO_SLOT) {
             previousOfSymbol[first] = slot;
         }
-        firstOfSymbol[symbolId] = slot;
-        remember(symbolId * TIMEFRAME_SLOTS + timeframe, slot);
+        symbolState[s + STATE_FIRST] = slot;
         return slot;
     }
 
     /** @return the first live slot of the symbol, or -1; the others follow through {@link #nextOfSymbol}. */
     int firstOfSymbol(final int symbolId) {
-        return symbolId < firstOfSymbol.length ? firstOfSymbol[symbolId] : NO_SLOT;
+        final int s = symbolId * STATE_STRIDE;
+        return s < symbolState.length ? symbolState[s + STATE_FIRST] : NO_SLOT;
     }
 
     /** @return the live slot of the same symbol after {@code slot}, or -1. */
@@ -122,31 +158,25 @@ final class BarBook {
         return nextOfSymbol[slot];
     }
 
-    private void remember(final int c, final int slot) {
-        if (c >= current.length) {
-            final int old = current.length;
-            current = java.util.Arrays.copyOf(current, Math.max(c + TIMEFRAME_SLOTS, old * 2));
-            java.util.Arrays.fill(current, old, current.length, NO_SLOT);
-        }
-        current[c] = slot;
-    }
-
     /** Frees a live slot. */
     void remove(final int slot) {
         final int offset = offset(slot);
         final int symbolId = bars.getInt(offset + SYMBOL_ID_OFFSET);
-        final int timeframe = bars.getInt(offset + TIMEFRAME_OFFSET);
-        slotsByKey.remove(key(symbolId, timeframe, bars.getLong(offset + OPEN_TIME_OFFSET)));
-        final int c = symbolId * TIMEFRAME_SLOTS + timeframe;
-        if (c < current.length && current[c] == slot) {
-            current[c] = NO_SLOT;
+        final int s = symbolId * STATE_STRIDE;
+        if (slot / BLOCK_SLOTS == symbolState[s + STATE_BLOCK]) {
+            bars.putLong(offset + OPEN_TIME_OFFSET, FREE);
+        } else {
+            final int timeframe = bars.getInt(offset + TIMEFRAME_OFFSET);
+            overflowByKey.remove(key(symbolId, timeframe, bars.getLong(offset + OPEN_TIME_OFFSET)));
+            symbolState[s + STATE_OVERFLOW]--;
+            overflowFree[overflowFreeCount++] = slot;
         }
         final int next = nextOfSymbol[slot];
         final int previous = previousOfSymbol[slot];
         if (previous != NO_SLOT) {
             nextOfSymbol[previous] = next;
         } else {
-            firstOfSymbol[symbolId] = next;
+            symbolState[s + STATE_FIRST] = next;
         }
         if (next != NO_SLOT) {
             previousOfSymbol[next] = previous;
@@ -156,7 +186,6 @@ final class BarBook {
         live[position] = moved;
         bars.putInt(offset(moved) + LIVE_POSITION_OFFSET, position);
         bars.putInt(offset + FLAGS_OFFSET, 0);
-        free[freeCount++] = slot;
     }
 
     int liveCount() {
@@ -167,6 +196,11 @@ final class BarBook {
         return live[position];
     }
 
+    /** @return the number of blocks in use (symbols' and overflow), for tests. */
+    int blocksUsed() {
+        return blocksUsed;
+    }
+
     /** Flags a slot dirty, listing it once. */
     void markDirty(final int slot) {
         final int flagsOffset = offset(slot) + FLAGS_OFFSET;
@@ -175,7 +209,7 @@ final class BarBook {
             bars.putInt(flagsOffset, flags | FLAG_DIRTY);
             if (dirtyCount == dirty.length) {
                 // A freed slot may still be listed (skipped when read): the list can outgrow the slot count.
-                dirty = java.util.Arrays.copyOf(dirty, dirtyCount * 2);
+                dirty = Arrays.copyOf(dirty, dirtyCount * 2);
             }
             dirty[dirtyCount++] = slot;
         }
@@ -214,21 +248,64 @@ final class BarBook {
         dirtyCount -= n;
     }
 
-    private void grow() {
-        final int newCapacity = capacity * 2;
-        final UnsafeBuffer larger = new UnsafeBuffer(ByteBuffer.allocateDirect(newCapacity * LENGTH));
-        larger.putBytes(0, bars, 0, capacity * LENGTH);
-        bars = larger;
-        final int[] newFree = new int[newCapacity];
-        for (int i = 0; i < newCapacity - capacity; i++) {
-            newFree[i] = newCapacity - 1 - i;
+    /** @return the index of the symbol's entries in {@link #symbolState}, giving the symbol a block if it has none. */
+    private int ensureBlock(final int symbolId) {
+        final int s = symbolId * STATE_STRIDE;
+        if (s >= symbolState.length) {
+            final int old = symbolState.length;
+            symbolState = Arrays.copyOf(symbolState, Math.max(s + STATE_STRIDE, old * 2));
+            for (int i = old; i < symbolState.length; i += STATE_STRIDE) {
+                symbolState[i + STATE_BLOCK] = NO_BLOCK;
+                symbolState[i + STATE_FIRST] = NO_SLOT;
+            }
         }
-        free = newFree;
-        freeCount = newCapacity - capacity;
-        live = java.util.Arrays.copyOf(live, newCapacity);
-        dirty = java.util.Arrays.copyOf(dirty, Math.max(dirty.length, newCapacity));
-        nextOfSymbol = java.util.Arrays.copyOf(nextOfSymbol, newCapacity);
-        previousOfSymbol = java.util.Arrays.copyOf(previousOfSymbol, newCapacity);
-        capacity = newCapacity;
+        if (symbolState[s + STATE_BLOCK] == NO_BLOCK) {
+            final int block = takeBlock();
+            for (int i = 0; i < BLOCK_SLOTS; i++) {
+                bars.putLong(offset(block * BLOCK_SLOTS + i) + OPEN_TIME_OFFSET, FREE);
+            }
+            symbolState[s + STATE_BLOCK] = block;
+        }
+        return s;
+    }
+
+    private void addOverflowBlock() {
+        final int block = takeBlock();
+        overflowSlots += BLOCK_SLOTS;
+        if (overflowFree.length < overflowSlots) {
+            // Room for every overflow slot: all of them may be freed at once.
+            overflowFree = Arrays.copyOf(overflowFree, Math.max(overflowFree.length * 2, overflowSlots));
+        }
+        for (int i = BLOCK_SLOTS - 1; i >= 0; i--) {
+            overflowFree[overflowFreeCount++] = block * BLOCK_SLOTS + i;
+        }
+    }
+
+    private int takeBlock() {
+        if (blocksUsed == blockCapacity) {
+            grow();
+        }
+        return blocksUsed++;
+    }
+
+    private void grow() {
+        final long newCapacity = 2L * blockCapacity;
+        if (newCapacity * BLOCK_SLOTS * LENGTH > Integer.MAX_VALUE) {
+            throw new IllegalStateException("too many open bars [blocks=" + blockCapacity + "]");
+        }
+        final int slots = (int) newCapacity * BLOCK_SLOTS;
+        final UnsafeBuffer larger = new UnsafeBuffer(allocate(slots));
+        larger.putBytes(0, bars, 0, blockCapacity * BLOCK_SLOTS * LENGTH);
+        bars = larger;
+        live = Arrays.copyOf(live, slots);
+        dirty = Arrays.copyOf(dirty, Math.max(dirty.length, slots));
+        nextOfSymbol = Arrays.copyOf(nextOfSymbol, slots);
+        previousOfSymbol = Arrays.copyOf(previousOfSymbol, slots);
+        blockCapacity = (int) newCapacity;
+    }
+
+    /** Slots aligned to their length: a bar is one adjacent cache-line pair, never split over three lines. */
+    private static java.nio.ByteBuffer allocate(final int slots) {
+        return BufferUtil.allocateDirectAligned(slots * LENGTH, LENGTH);
     }
 }

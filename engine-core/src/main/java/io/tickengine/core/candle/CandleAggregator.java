@@ -69,15 +69,24 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private long[] replayFrom;
     private long[] finalAt;
     /**
-     * Per symbol: no later than the close ({@code open + duration}) of its earliest open bar, exact after each
-     * {@link #handOverFinalBars}; {@code Long.MAX_VALUE} with no open bar. Finds silent symbols without a walk over
-     * every open bar.
+     * Per symbol: no later than the close ({@code open + duration}) of its earliest open bar, exact after each walk
+     * over its bars in {@link #handOverFinalBars}; {@code Long.MAX_VALUE} with no open bar. Finds silent symbols
+     * without a walk over every open bar, and spares the walk when none of a symbol's bars can be final.
      */
     private long[] earliestCloseMsc;
 
     private boolean[] touched;
-    private long[] scratchReplayFrom;
-    private long[] scratchReplayWatermark;
+    /**
+     * Per symbol: the journal index of the first tick of its oldest open bar and the watermark just before it, or
+     * {@link #NO_OPEN_BAR}; kept as bars open (a new bar's first tick is the newest, so only the first one matters)
+     * and found again by a walk over the symbol's bars once a bar closes ({@link #replayStale}).
+     */
+    private long[] replayFrom0;
+
+    private long[] replayWatermark0;
+    /** Per symbol: a bar closed since {@link #replayFrom0} was found; the next checkpoint walks its bars. */
+    private boolean[] replayStale;
+
     private boolean[] sourceDirty = new boolean[16];
     // Of a hand-over not finished yet: the sources already sent, the first in dirtySources to send next.
     private boolean[] sourceSent = new boolean[16];
@@ -381,6 +390,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             if (slot < 0) {
                 slot = book.create(key, symbolId, tf.ordinal());
                 earliestCloseMsc[symbolId] = Math.min(earliestCloseMsc[symbolId], openTime + tf.durationMsc());
+                if (replayFrom0[symbolId] == NO_OPEN_BAR && !replayStale[symbolId]) {
+                    replayFrom0[symbolId] = journalIndex;
+                    replayWatermark0[symbolId] = watermark[symbolId];
+                }
                 // Creating a slot may have grown the book into a new buffer: read it after, never before.
                 final MutableDirectBuffer bars = book.buffer();
                 final int o = BarBook.offset(slot);
@@ -497,6 +510,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
             final int symbolId = touchedSymbols.getInt(i);
             final long mark = effectiveMark(symbolId);
+            if (mark == NONE || earliestCloseMsc[symbolId] > mark - lateWindowMsc) {
+                // No bar of the symbol is final (the same test as isFinal on its earliest bar): no walk.
+                continue;
+            }
             long earliestClose = Long.MAX_VALUE;
             int slot = book.firstOfSymbol(symbolId);
             while (slot >= 0) {
@@ -517,6 +534,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                     }
                     book.clearDirty(slot);
                     book.remove(slot);
+                    replayStale[symbolId] = true;
                 }
                 slot = next;
             }
@@ -609,8 +627,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             }
             out.putInt(index + STATE_SYMBOL_ID_OFFSET, symbolId);
             out.putInt(index + STATE_SYMBOL_ID_OFFSET + 4, 0);
-            out.putLong(index + STATE_REPLAY_FROM_OFFSET, scratchReplayFrom[symbolId]);
-            out.putLong(index + STATE_REPLAY_WATERMARK_OFFSET, scratchReplayWatermark[symbolId]);
+            final boolean open = replayFrom0[symbolId] != NO_OPEN_BAR;
+            out.putLong(index + STATE_REPLAY_FROM_OFFSET, replayFrom0[symbolId]);
+            out.putLong(index + STATE_REPLAY_WATERMARK_OFFSET, open ? replayWatermark0[symbolId] : watermark[symbolId]);
             out.putLong(index + STATE_WATERMARK_OFFSET, effectiveMark(symbolId));
             toWriter.commit(index);
         }
@@ -657,20 +676,20 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * has none (a restart then needs nothing of it before the checkpoint, however long it stays silent).
      */
     private void computeReplayPoints() {
-        for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
-            final int symbolId = touchedSymbols.getInt(i);
-            scratchReplayFrom[symbolId] = NO_OPEN_BAR;
-            scratchReplayWatermark[symbolId] = watermark[symbolId];
-        }
         final MutableDirectBuffer bars = book.buffer();
         for (int i = 0, n = touchedSymbols.size(); i < n; i++) {
             final int symbolId = touchedSymbols.getInt(i);
+            if (!replayStale[symbolId]) {
+                continue;
+            }
+            replayStale[symbolId] = false;
+            replayFrom0[symbolId] = NO_OPEN_BAR;
             for (int slot = book.firstOfSymbol(symbolId); slot >= 0; slot = book.nextOfSymbol(slot)) {
                 final int o = BarBook.offset(slot);
                 final long first = bars.getLong(o + FIRST_JOURNAL_INDEX_OFFSET);
-                if (first < scratchReplayFrom[symbolId]) {
-                    scratchReplayFrom[symbolId] = first;
-                    scratchReplayWatermark[symbolId] = bars.getLong(o + WATERMARK_AT_FIRST_OFFSET);
+                if (first < replayFrom0[symbolId]) {
+                    replayFrom0[symbolId] = first;
+                    replayWatermark0[symbolId] = bars.getLong(o + WATERMARK_AT_FIRST_OFFSET);
                 }
             }
         }
@@ -747,8 +766,10 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         replayFrom = replayFrom == null ? new long[capacity] : Arrays.copyOf(replayFrom, capacity);
         finalAt = finalAt == null ? new long[capacity] : Arrays.copyOf(finalAt, capacity);
         earliestCloseMsc = earliestCloseMsc == null ? new long[capacity] : Arrays.copyOf(earliestCloseMsc, capacity);
-        scratchReplayFrom = new long[capacity];
-        scratchReplayWatermark = new long[capacity];
+        replayFrom0 = replayFrom0 == null ? new long[capacity] : Arrays.copyOf(replayFrom0, capacity);
+        replayWatermark0 = replayWatermark0 == null ? new long[capacity] : Arrays.copyOf(replayWatermark0, capacity);
+        replayStale = replayStale == null ? new boolean[capacity] : Arrays.copyOf(replayStale, capacity);
+        Arrays.fill(replayFrom0, old, capacity, NO_OPEN_BAR);
         Arrays.fill(watermark, old, capacity, NONE);
         Arrays.fill(replayFrom, old, capacity, NONE);
         Arrays.fill(finalAt, old, capacity, NONE);

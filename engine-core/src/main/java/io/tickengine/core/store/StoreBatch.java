@@ -17,7 +17,19 @@ import org.agrona.collections.Long2LongHashMap;
 public final class StoreBatch {
     private final NameTable symbols;
     private final NameTable sources;
+    /** Timeframe ordinals per symbol in {@link #latestIndex}: they fit the key's 4 bits. */
+    private static final int TIMEFRAME_SLOTS = 16;
+
+    private static final int NO_INDEX = -1;
+    /**
+     * Per symbol id and timeframe ordinal: the index of the bar of that symbol and timeframe put last, or -1. Most
+     * versions of a bar follow one another, so most are found here, without a lookup in a map of every bar of the
+     * batch (a cache miss per bar with thousands of symbols).
+     */
+    private int[] latestIndex = new int[0];
+    /** The bars no longer in {@link #latestIndex} (a newer bar of their symbol and timeframe came), by key. */
     private final Long2LongHashMap indexByKey = new Long2LongHashMap(-1);
+
     private final ExpandableDirectByteBuffer candles = new ExpandableDirectByteBuffer(64 * 1024);
     private final CandleFlyweight flyweight = new CandleFlyweight();
     private int candleCount;
@@ -48,13 +60,35 @@ public final class StoreBatch {
 
     /** Adds a bar, replacing the version already held for its key. */
     void putCandle(final org.agrona.DirectBuffer buffer, final int offset) {
-        final long key = flyweight.wrap(buffer, offset).key();
-        long index = indexByKey.get(key);
-        if (index < 0) {
-            index = candleCount++;
-            indexByKey.put(key, index);
+        flyweight.wrap(buffer, offset);
+        final int c = flyweight.symbolId() * TIMEFRAME_SLOTS + flyweight.timeframe();
+        final long openTimeMsc = flyweight.openTimeMsc();
+        if (c >= latestIndex.length) {
+            final int old = latestIndex.length;
+            latestIndex = Arrays.copyOf(latestIndex, Math.max(c + TIMEFRAME_SLOTS, old * 2));
+            Arrays.fill(latestIndex, old, latestIndex.length, NO_INDEX);
         }
-        candles.putBytes((int) index * CandleDescriptor.STORE_LENGTH, buffer, offset, CandleDescriptor.STORE_LENGTH);
+        final int latest = latestIndex[c];
+        int index;
+        if (latest != NO_INDEX && openTimeAt(latest) == openTimeMsc) {
+            index = latest;
+        } else {
+            final long key = flyweight.key();
+            index = (int) indexByKey.remove(key);
+            if (index < 0) {
+                index = candleCount++;
+            }
+            if (latest != NO_INDEX) {
+                indexByKey.put(
+                        CandleDescriptor.key(flyweight.symbolId(), flyweight.timeframe(), openTimeAt(latest)), latest);
+            }
+            latestIndex[c] = index;
+        }
+        candles.putBytes(index * CandleDescriptor.STORE_LENGTH, buffer, offset, CandleDescriptor.STORE_LENGTH);
+    }
+
+    private long openTimeAt(final int index) {
+        return candles.getLong(index * CandleDescriptor.STORE_LENGTH + CandleDescriptor.OPEN_TIME_OFFSET);
     }
 
     /** @return true if a version of the bar at {@code offset} is held: putting it replaces that, adding no bar. */
@@ -132,6 +166,12 @@ public final class StoreBatch {
     }
 
     void clear() {
+        for (int i = 0; i < candleCount; i++) {
+            final int o = i * CandleDescriptor.STORE_LENGTH;
+            latestIndex[
+                    candles.getInt(o + CandleDescriptor.SYMBOL_ID_OFFSET) * TIMEFRAME_SLOTS
+                            + candles.getInt(o + CandleDescriptor.TIMEFRAME_OFFSET)] = NO_INDEX;
+        }
         indexByKey.clear();
         candleCount = 0;
         for (int i = 0, n = symbolIds.size(); i < n; i++) {

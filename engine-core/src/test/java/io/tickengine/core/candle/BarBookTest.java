@@ -2,6 +2,7 @@ package io.tickengine.core.candle;
 
 import static io.tickengine.core.candle.CandleDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,5 +63,75 @@ class BarBookTest {
             }
             assertEquals(live, listed, "live slots of symbol " + symbolId);
         }
+    }
+
+    @Test
+    void shouldKeepEachSymbolsBarsInItsOwnBlockWhileBarsCloseAndReopenOverManySymbols() {
+        final int symbols = 5_000;
+        final int timeframes = 7;
+        final BarBook book = new BarBook(16);
+        // Each round opens every symbol's next bar of every timeframe while the two before it are open (the one
+        // before that final, as after a new minute with the default late window), then closes the oldest.
+        for (int round = 0; round < 6; round++) {
+            for (int symbolId = 0; symbolId < symbols; symbolId++) {
+                for (int timeframe = 0; timeframe < timeframes; timeframe++) {
+                    final long openTimeMsc = round * 60_000L;
+                    final long key = key(symbolId, timeframe, openTimeMsc);
+                    assertEquals(-1, book.find(symbolId, timeframe, openTimeMsc, key));
+                    final int slot = open(book, symbolId, timeframe, openTimeMsc);
+                    assertEquals(symbolId, slot / BarBook.BLOCK_SLOTS, "block of symbol " + symbolId);
+                    assertEquals(slot, book.find(symbolId, timeframe, openTimeMsc, key));
+                }
+            }
+            if (round > 1) {
+                for (int symbolId = 0; symbolId < symbols; symbolId++) {
+                    for (int timeframe = 0; timeframe < timeframes; timeframe++) {
+                        final long openTimeMsc = (round - 2) * 60_000L;
+                        final long key = key(symbolId, timeframe, openTimeMsc);
+                        book.remove(book.find(symbolId, timeframe, openTimeMsc, key));
+                        assertEquals(-1, book.find(symbolId, timeframe, openTimeMsc, key));
+                    }
+                }
+            }
+            assertEquals(symbols * timeframes * Math.min(round + 1, 2), book.liveCount());
+        }
+        assertEquals(symbols, book.blocksUsed(), "three bars per timeframe need no overflow block");
+    }
+
+    @Test
+    void shouldHoldAFourthOpenBarOfATimeframeInAnOverflowSlotAndReuseIt() {
+        final BarBook book = new BarBook(16);
+        final int[] slots = new int[4];
+        for (int i = 0; i < 4; i++) {
+            slots[i] = open(book, 3, 2, i * 60_000L);
+        }
+        assertEquals(slots[0] + 8, slots[1], "the second place of the timeframe");
+        assertEquals(slots[0] + 16, slots[2], "the third place of the timeframe");
+        assertEquals(2, book.blocksUsed(), "the symbol's block and one overflow block");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(slots[i], book.find(3, 2, i * 60_000L, key(3, 2, i * 60_000L)));
+        }
+        book.remove(slots[2]);
+        assertEquals(-1, book.find(3, 2, 2 * 60_000L, key(3, 2, 2 * 60_000L)));
+        assertEquals(slots[3], book.find(3, 2, 3 * 60_000L, key(3, 2, 3 * 60_000L)));
+        book.remove(slots[0]);
+        // The home slot is free again: the next bar takes it, not an overflow slot.
+        assertEquals(slots[0], open(book, 3, 2, 4 * 60_000L));
+        assertNotEquals(-1, book.find(3, 2, 3 * 60_000L, key(3, 2, 3 * 60_000L)));
+        assertEquals(3, book.liveCount());
+        int listed = 0;
+        for (int slot = book.firstOfSymbol(3); slot >= 0; slot = book.nextOfSymbol(slot)) {
+            listed++;
+        }
+        assertEquals(3, listed);
+    }
+
+    private static int open(final BarBook book, final int symbolId, final int timeframe, final long openTimeMsc) {
+        final int slot = book.create(key(symbolId, timeframe, openTimeMsc), symbolId, timeframe);
+        final int o = BarBook.offset(slot);
+        book.buffer().putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
+        book.buffer().putInt(o + SYMBOL_ID_OFFSET, symbolId);
+        book.buffer().putInt(o + TIMEFRAME_OFFSET, timeframe);
+        return slot;
     }
 }
