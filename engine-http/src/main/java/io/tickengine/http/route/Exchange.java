@@ -26,4 +26,10 @@ public interface Exchange {
 
     /** Sends the answer (event loop only). */
     void respond(FullHttpResponse response);
+
+    /**
+     * @return true once answered, or once its connection closed (then {@link #request()} is released): a route that
+     *     takes a request up again later checks this first. Event loop only.
+     */
+    boolean isAnswered();
 }

@@ -14,6 +14,7 @@ import io.tickengine.core.tick.TickField;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.metrics.HttpMetrics.Reject;
+import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -22,20 +23,31 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code 202 {"accepted":n,"duplicates":d}} in the same task (after the group commit with {@code journal.sync}).
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
- * allocates nothing per tick. A full ring is {@code 503} with {@code Retry-After}; nothing waits. A full symbol or
+ * allocates nothing per tick. A full ring holds the request (and so its connection) for up to {@code http.ring.wait.ms},
+ * trying again every 200 us without blocking the event loop, then answers {@code 503} with {@code Retry-After}. A full symbol or
  * source table ({@code names.capacity}) is {@code 422}: retrying cannot help until the limit is raised. A seq below its
  * source's dedup window is {@code 409}, and nothing of the request is taken. Refusals are counted by reason
  * ({@link HttpMetrics}).
  */
 public final class IngestTickRoute implements Route {
+    /** How soon a request that found the ring full tries again. */
+    private static final long RING_RETRY_NS = 200_000;
+
     private final TickEngine engine;
     private final String retryAfterSeconds;
+    private final long ringWaitNs;
     private final HttpMetrics metrics;
     private final FastThreadLocal<Scratch> scratch;
 
-    public IngestTickRoute(final TickEngine engine, final int retryAfterSeconds, final HttpMetrics metrics) {
+    /**
+     * @param ringWaitMs how long a request waits for room in a full ring ({@code http.ring.wait.ms}), its connection
+     *     reading nothing more meanwhile, before {@code 503 ring full}; 0 refuses at once.
+     */
+    public IngestTickRoute(
+            final TickEngine engine, final int retryAfterSeconds, final int ringWaitMs, final HttpMetrics metrics) {
         this.engine = engine;
         this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+        this.ringWaitNs = TimeUnit.MILLISECONDS.toNanos(ringWaitMs);
         this.metrics = metrics;
         this.scratch = new FastThreadLocal<>() {
             @Override
@@ -52,6 +64,20 @@ public final class IngestTickRoute implements Route {
 
     @Override
     public void handle(final Exchange exchange) {
+        ingest(exchange, 0);
+    }
+
+    /**
+     * Parses the request and offers its ticks; a full ring takes the request up again a little later, parsed afresh
+     * (the parser's buffers serve the event loop's other connections meanwhile), until {@code waitDeadlineNs}.
+     *
+     * @param waitDeadlineNs when the wait for room in a full ring ends, 0 before the ring was first found full.
+     */
+    private void ingest(final Exchange exchange, final long waitDeadlineNs) {
+        if (exchange.isAnswered()) {
+            // Its connection closed while it waited for room in the ring.
+            return;
+        }
         final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
         final TickParser.Format format = contentType == null ? null : TickParser.formatOf(contentType);
         if (format == null) {
@@ -79,6 +105,15 @@ public final class IngestTickRoute implements Route {
         }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
         final long result = engine.publishTicks(s.ticks, ack);
+        if (result == TickRing.BACK_PRESSURED && ringWaitNs > 0 && engine.replicatedJournal() == null) {
+            final long nowNs = System.nanoTime();
+            final long deadlineNs = waitDeadlineNs != 0 ? waitDeadlineNs : nowNs + ringWaitNs;
+            if (deadlineNs - nowNs > 0) {
+                // Only while the ring is full, so not per request: the request's connection reads nothing meanwhile.
+                exchange.eventLoop().schedule(() -> ingest(exchange, deadlineNs), RING_RETRY_NS, TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
         if (result == TickRing.BACK_PRESSURED) {
             metrics.onIngestRejected(Reject.RING_FULL, parsed);
             exchange.respond(retryLater(

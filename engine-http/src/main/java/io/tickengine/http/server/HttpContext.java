@@ -32,6 +32,8 @@ import java.util.Set;
  *   <tr><td>http.request.timeout.ms</td><td>10000</td><td>time to receive a whole request, else 408</td></tr>
  *   <tr><td>http.idle.timeout.ms</td><td>120000</td><td>an idle keep-alive connection is closed after this</td></tr>
  *   <tr><td>http.retry.after.seconds</td><td>1</td><td>Retry-After on 503 (ring full)</td></tr>
+ *   <tr><td>http.ring.wait.ms</td><td>1000</td><td>how long an ingest request waits for room in a full ring, its
+ *       connection reading nothing more meanwhile, before {@code 503 ring full}; 0 refuses at once</td></tr>
  *   <tr><td>http.metrics.open</td><td>false</td><td>serve {@code GET /metrics} without a key (else: read scope)</td></tr>
  *   <tr><td>http.metrics.port</td><td>0</td><td>also serve {@code /metrics} (only) on this port of http.bind, same
  *       key rule; 0 = off</td></tr>
@@ -58,6 +60,7 @@ public final class HttpContext {
             "http.request.timeout.ms",
             "http.idle.timeout.ms",
             "http.retry.after.seconds",
+            "http.ring.wait.ms",
             "http.metrics.open",
             "http.metrics.port",
             "http.predict.model.dir");
@@ -79,6 +82,7 @@ public final class HttpContext {
     private long requestTimeoutMs = 10_000;
     private long idleTimeoutMs = 120_000;
     private int retryAfterSeconds = 1;
+    private int ringWaitMs = 1000;
     private boolean metricsOpen;
     private int metricsPort;
     private Path predictModelDir;
@@ -148,6 +152,7 @@ public final class HttpContext {
                 case "http.request.timeout.ms" -> requestTimeoutMs = Long.parseLong(value);
                 case "http.idle.timeout.ms" -> idleTimeoutMs = Long.parseLong(value);
                 case "http.retry.after.seconds" -> retryAfterSeconds = Integer.parseInt(value);
+                case "http.ring.wait.ms" -> ringWaitMs = Integer.parseInt(value);
                 case "http.metrics.open" -> metricsOpen = parseBoolean(key, value);
                 case "http.metrics.port" -> metricsPort = Integer.parseInt(value);
                 case "http.predict.model.dir" -> predictModelDir = value.isEmpty() ? null : Path.of(value);
@@ -177,6 +182,7 @@ public final class HttpContext {
         require(requestTimeoutMs >= 100, "http.request.timeout.ms", requestTimeoutMs, ">= 100");
         require(idleTimeoutMs >= 100, "http.idle.timeout.ms", idleTimeoutMs, ">= 100");
         require(retryAfterSeconds >= 1, "http.retry.after.seconds", retryAfterSeconds, ">= 1");
+        require(ringWaitMs >= 0 && ringWaitMs <= 60_000, "http.ring.wait.ms", ringWaitMs, "0..60000");
         require(metricsPort >= 0 && metricsPort <= 65_535, "http.metrics.port", metricsPort, "0..65535");
         require(
                 metricsPort == 0 || metricsPort != port,
@@ -271,6 +277,11 @@ public final class HttpContext {
 
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** @return how long an ingest request waits for room in a full ring before {@code 503 ring full}. */
+    public int ringWaitMs() {
+        return ringWaitMs;
     }
 
     /** @return true if {@code GET /metrics} needs no key. */

@@ -81,7 +81,8 @@ final class HttpExchange implements Exchange {
         }
     }
 
-    boolean isAnswered() {
+    @Override
+    public boolean isAnswered() {
         return answered;
     }
 

@@ -93,7 +93,8 @@ public final class TickHttpServer implements AutoCloseable {
         this.observability = new Observability(engine);
         this.databaseProbe =
                 new DatabaseProbe(engine.database(), engine.context().dbConnectTimeoutMs());
-        final IngestTickRoute ingest = new IngestTickRoute(engine, context.retryAfterSeconds(), observability.http());
+        final IngestTickRoute ingest =
+                new IngestTickRoute(engine, context.retryAfterSeconds(), context.ringWaitMs(), observability.http());
         final Blocking blockingRoutes = new Blocking(blocking, context.retryAfterSeconds());
         final SignalsRoutes signals = new SignalsRoutes(
                 engine.signals(), blockingRoutes, engine.context().signalsLeaseMs());
