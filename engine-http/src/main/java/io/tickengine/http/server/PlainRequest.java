@@ -78,12 +78,16 @@ final class PlainRequest implements FullHttpRequest {
         return contentLength;
     }
 
-    /** Keeps the head's bytes, {@code bytes[0, length)}, which the offsets point into. */
-    void head(final byte[] bytes, final int length) {
+    /**
+     * @return this request's head array holding the first {@code length} bytes of {@code in} from {@code start}: the
+     *     decoder reads the head there, so the offsets it records point into it.
+     */
+    byte[] head(final ByteBuf in, final int start, final int length) {
         if (head.length < length) {
             head = new byte[Math.max(length, head.length * 2)];
         }
-        System.arraycopy(bytes, 0, head, 0, length);
+        in.getBytes(start, head, 0, length);
+        return head;
     }
 
     /** Makes the request live with {@code body} (owned by it from here), one reference. */

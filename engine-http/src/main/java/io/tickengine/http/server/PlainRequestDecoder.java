@@ -60,7 +60,6 @@ final class PlainRequestDecoder extends ByteToMessageDecoder {
     private final int maxBodyBytes;
     private final ArrayDeque<PlainRequest> pool = new ArrayDeque<>(POOL_SIZE);
     private final String[] strings = new String[STRING_CACHE_SIZE];
-    private byte[] scratch = new byte[512];
     private ChannelHandlerContext ctx;
     /** True once the connection was handed to Netty's codec. */
     private boolean handedOver;
@@ -138,7 +137,7 @@ final class PlainRequestDecoder extends ByteToMessageDecoder {
         int window = Math.min(readable, FIRST_WINDOW);
         int headLength;
         while (true) {
-            headLength = readHead(head(in, start, window), window, request);
+            headLength = readHead(request.head(in, start, window), window, request);
             if (headLength != HEAD_INCOMPLETE) {
                 break;
             }
@@ -158,7 +157,6 @@ final class PlainRequestDecoder extends ByteToMessageDecoder {
         if (readable < total) {
             return 0;
         }
-        request.head(scratch, headLength);
         request.content(
                 contentLength == 0 ? Unpooled.EMPTY_BUFFER : in.retainedSlice(start + headLength, (int) contentLength));
         in.skipBytes(total);
@@ -291,15 +289,6 @@ final class PlainRequestDecoder extends ByteToMessageDecoder {
         }
         request.contentLength(contentLength);
         return i;
-    }
-
-    /** @return the first {@code length} bytes of {@code in} from {@code start}, in a scratch array of this decoder. */
-    private byte[] head(final ByteBuf in, final int start, final int length) {
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
-        in.getBytes(start, scratch, 0, length);
-        return scratch;
     }
 
     private static HttpMethod method(final byte[] b, final int length) {
