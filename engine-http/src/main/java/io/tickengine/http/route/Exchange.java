@@ -32,4 +32,11 @@ public interface Exchange {
      *     takes a request up again later checks this first. Event loop only.
      */
     boolean isAnswered();
+
+    /**
+     * Takes the request up again on {@link #eventLoop()} after {@code delayNs}: {@code task} runs guarded as the
+     * route's {@link Route#handle} is, so if it throws, the request is answered {@code 500} and the error counted.
+     * {@code task} checks {@link #isAnswered()} first.
+     */
+    void later(Runnable task, long delayNs);
 }

@@ -14,6 +14,7 @@ import io.tickengine.core.tick.TickField;
 import io.tickengine.core.tick.codec.TickParser;
 import io.tickengine.http.metrics.HttpMetrics;
 import io.tickengine.http.metrics.HttpMetrics.Reject;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Per event loop: one parser, one tick buffer and one scratch array, reused for every request, so the path
  * allocates nothing per tick. A full ring holds the request (and so its connection) for up to {@code http.ring.wait.ms},
- * trying again every 200 us without blocking the event loop, then answers {@code 503} with {@code Retry-After}. A full symbol or
+ * offering its parsed ticks again every 200 us without blocking the event loop (they are parsed once), then answers
+ * {@code 503} with {@code Retry-After}. A full symbol or
  * source table ({@code names.capacity}) is {@code 422}: retrying cannot help until the limit is raised. A seq below its
  * source's dedup window is {@code 409}, and nothing of the request is taken. Refusals are counted by reason
  * ({@link HttpMetrics}).
@@ -64,20 +66,6 @@ public final class IngestTickRoute implements Route {
 
     @Override
     public void handle(final Exchange exchange) {
-        ingest(exchange, 0);
-    }
-
-    /**
-     * Parses the request and offers its ticks; a full ring takes the request up again a little later, parsed afresh
-     * (the parser's buffers serve the event loop's other connections meanwhile), until {@code waitDeadlineNs}.
-     *
-     * @param waitDeadlineNs when the wait for room in a full ring ends, 0 before the ring was first found full.
-     */
-    private void ingest(final Exchange exchange, final long waitDeadlineNs) {
-        if (exchange.isAnswered()) {
-            // Its connection closed while it waited for room in the ring.
-            return;
-        }
         final String contentType = exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE);
         final TickParser.Format format = contentType == null ? null : TickParser.formatOf(contentType);
         if (format == null) {
@@ -97,39 +85,47 @@ public final class IngestTickRoute implements Route {
             exchange.respond(parseError(exchange, s.parser, parsed));
             return;
         }
-        final String stopped = engine.stoppedReason();
-        if (stopped != null) {
-            metrics.onIngestRejected(Reject.STOPPED, parsed);
-            exchange.respond(retryLater(exchange, "not journaled: " + stopped));
+        if (refusedWhenStopped(exchange, parsed)) {
             return;
         }
         final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
         final long result = engine.publishTicks(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED && ringWaitNs > 0 && engine.replicatedJournal() == null) {
-            final long nowNs = System.nanoTime();
-            final long deadlineNs = waitDeadlineNs != 0 ? waitDeadlineNs : nowNs + ringWaitNs;
-            if (deadlineNs - nowNs > 0) {
-                // Only while the ring is full, so not per request: the request's connection reads nothing meanwhile.
-                exchange.eventLoop().schedule(() -> ingest(exchange, deadlineNs), RING_RETRY_NS, TimeUnit.NANOSECONDS);
-                return;
-            }
+            // Only while the ring is full, so not per request: the request's connection reads nothing meanwhile.
+            new Waiting(exchange, s, ack, System.nanoTime() + ringWaitNs).retryLater();
+            return;
         }
+        refused(exchange, result, parsed);
+        // Else `ack` has answered already (on this event loop, in this task), or the journal syncer will.
+    }
+
+    private boolean refusedWhenStopped(final Exchange exchange, final int ticks) {
+        final String stopped = engine.stoppedReason();
+        if (stopped == null) {
+            return false;
+        }
+        metrics.onIngestRejected(Reject.STOPPED, ticks);
+        exchange.respond(retryLater(exchange, "not journaled: " + stopped));
+        return true;
+    }
+
+    /** Answers a request the ring did not take ({@link TickEngine#publishTicks}'s negative results); else nothing. */
+    private void refused(final Exchange exchange, final long result, final int ticks) {
         if (result == TickRing.BACK_PRESSURED) {
-            metrics.onIngestRejected(Reject.RING_FULL, parsed);
+            metrics.onIngestRejected(Reject.RING_FULL, ticks);
             exchange.respond(retryLater(
                     exchange,
                     engine.replicatedJournal() == null ? "ring full: try again" : "kafka: send queue full: try again"));
         } else if (result == TickRing.CLOSED) {
-            metrics.onIngestRejected(Reject.SHUTTING_DOWN, parsed);
+            metrics.onIngestRejected(Reject.SHUTTING_DOWN, ticks);
             exchange.respond(retryLater(exchange, "shutting down"));
         } else if (result == TickRing.TOO_LARGE) {
-            metrics.onIngestRejected(Reject.TOO_LARGE, parsed);
+            metrics.onIngestRejected(Reject.TOO_LARGE, ticks);
             exchange.respond(Responses.error(
                     exchange.alloc(),
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "too many ticks in one request [max=" + engine.maxTicksPerRequest() + "]"));
         }
-        // Else `ack` has answered already (on this event loop, in this task), or the journal syncer will.
     }
 
     private FullHttpResponse retryLater(final Exchange exchange, final String message) {
@@ -239,15 +235,77 @@ public final class IngestTickRoute implements Route {
         }
     }
 
+    /**
+     * A parsed request that found the ring full: it keeps its ticks (the event loop's parser takes a spare buffer
+     * meanwhile), so each try only offers them again, and gives the buffer back when it is answered.
+     */
+    private final class Waiting implements Runnable {
+        private final Exchange exchange;
+        private final Scratch scratch;
+        private final TickBuffer ticks;
+        private final PendingIngest ack;
+        private final long deadlineNs;
+
+        Waiting(final Exchange exchange, final Scratch scratch, final PendingIngest ack, final long deadlineNs) {
+            this.exchange = exchange;
+            this.scratch = scratch;
+            this.ticks = scratch.takeTicks();
+            this.ack = ack;
+            this.deadlineNs = deadlineNs;
+        }
+
+        void retryLater() {
+            exchange.later(this, RING_RETRY_NS);
+        }
+
+        @Override
+        public void run() {
+            if (exchange.isAnswered()) {
+                // Its connection closed while it waited for room in the ring.
+                scratch.giveBack(ticks);
+                return;
+            }
+            if (refusedWhenStopped(exchange, ack.ticks)) {
+                scratch.giveBack(ticks);
+                return;
+            }
+            final long result = engine.publishTicks(ticks, ack);
+            if (result == TickRing.BACK_PRESSURED && deadlineNs - System.nanoTime() > 0) {
+                retryLater();
+                return;
+            }
+            scratch.giveBack(ticks);
+            refused(exchange, result, ack.ticks);
+        }
+    }
+
     /** Per-event-loop state of this route. */
     private static final class Scratch {
+        /** Spare tick buffers for requests held by a full ring; a few, not one per request that ever waited. */
+        private static final int MAX_SPARE = 8;
+
         final TickParser parser;
-        final TickBuffer ticks = new TickBuffer(1024);
         final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
+        private final ArrayDeque<TickBuffer> spare = new ArrayDeque<>();
+        TickBuffer ticks = new TickBuffer(1024);
         byte[] copy = new byte[64 * 1024];
 
         Scratch(final TickParser parser) {
             this.parser = parser;
+        }
+
+        /** @return the parsed ticks, for a request to keep while it waits; the parser goes on with a spare buffer. */
+        TickBuffer takeTicks() {
+            final TickBuffer taken = ticks;
+            final TickBuffer next = spare.poll();
+            ticks = next != null ? next : new TickBuffer(1024);
+            return taken;
+        }
+
+        void giveBack(final TickBuffer buffer) {
+            if (spare.size() < MAX_SPARE) {
+                spare.push(buffer);
+            }
         }
 
         /** Points {@link #body} at the request bytes: in place when they are one array, else copied once. */

@@ -36,6 +36,7 @@ import io.tickengine.http.route.Responses;
 import io.tickengine.http.route.Route;
 import io.tickengine.http.security.RateLimiter;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,11 +157,36 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             dispatch(exchange, request);
         } catch (final RuntimeException e) {
-            metrics.onInternalError();
-            LOG.error("request failed [method={}, uri={}]", request.method(), request.uri(), e);
-            if (!exchange.isAnswered()) {
-                exchange.respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
-            }
+            failed(exchange, request, e);
+        }
+    }
+
+    /**
+     * Runs {@code task} on this connection's event loop after {@code delayNs}, guarded as a route's first call is: if
+     * it throws, the request is answered {@code 500} (unless answered already) and the error counted.
+     */
+    void later(final HttpExchange exchange, final Runnable task, final long delayNs) {
+        final FullHttpRequest request = exchange.request();
+        eventLoop()
+                .schedule(
+                        () -> {
+                            try {
+                                task.run();
+                            } catch (final RuntimeException e) {
+                                failed(exchange, request, e);
+                            }
+                        },
+                        delayNs,
+                        TimeUnit.NANOSECONDS);
+    }
+
+    /** A route failed unexpectedly: log, count, and answer {@code 500} if the request is still open. */
+    private void failed(final HttpExchange exchange, final FullHttpRequest request, final RuntimeException e) {
+        metrics.onInternalError();
+        // The request may be released already (answered, or its connection closed): log what stays readable.
+        LOG.error("request failed [method={}, uri={}]", request.method(), request.uri(), e);
+        if (!exchange.isAnswered()) {
+            exchange.respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
         }
     }
 

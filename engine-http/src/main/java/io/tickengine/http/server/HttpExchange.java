@@ -73,6 +73,11 @@ final class HttpExchange implements Exchange {
         }
     }
 
+    @Override
+    public void later(final Runnable task, final long delayNs) {
+        connection.later(this, task, delayNs);
+    }
+
     /** Ends the exchange without an answer (the connection closed): a later {@link #respond} is dropped. */
     void abandon() {
         if (!answered) {

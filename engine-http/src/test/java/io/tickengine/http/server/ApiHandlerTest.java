@@ -71,6 +71,47 @@ class ApiHandlerTest {
         assertFalse(channel.finishAndReleaseAll());
     }
 
+    @Test
+    void shouldAnswer500WhenATaskTakenUpLaterThrows() {
+        final HttpMetrics metrics = new HttpMetrics();
+        final Router router = new Router().add(HttpMethod.GET, "/later", new Route() {
+            @Override
+            public Scope scope() {
+                return null;
+            }
+
+            @Override
+            public void handle(final Exchange exchange) {
+                exchange.later(
+                        () -> {
+                            throw new IllegalStateException("thrown on purpose by the test");
+                        },
+                        0);
+            }
+        });
+        final EmbeddedChannel channel = new EmbeddedChannel(
+                new FlowControlHandler(),
+                new ApiHandler(
+                        router,
+                        ApiKeys.none(),
+                        new RateLimiter(0, 0, 1),
+                        new ServerState(),
+                        metrics,
+                        new CorsPolicy(List.of())));
+
+        channel.writeInbound(request("/later"), request("/later"));
+        channel.runScheduledPendingTasks();
+        final FullHttpResponse first = channel.readOutbound();
+        assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, first.status());
+        first.release();
+        channel.runScheduledPendingTasks();
+        final FullHttpResponse second = channel.readOutbound();
+        assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, second.status(), "the next request was taken up");
+        second.release();
+        assertEquals(2, metrics.internalErrors());
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
     private static FullHttpRequest request(final String uri) {
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.buffer(0));
     }
