@@ -30,6 +30,9 @@ import java.util.Set;
  *   <tr><td>journal.pretouch.mb</td><td>64</td><td>how far ahead of the journal's write position a background
  *       agent brings the file's pages into memory, so that the event loop does not wait for the kernel to
  *       provide and zero them; 0 turns it off</td></tr>
+ *   <tr><td>journal.drop.behind.mb</td><td>256</td><td>how far behind the journal's write position its pages
+ *       leave the page cache once on disk (Linux), so the journal reuses warm memory instead of cold; 0 leaves them
+ *       to the kernel</td></tr>
  *   <tr><td>journal.kind</td><td>chronicle</td><td>where the journal lives: {@code chronicle} (local) or
  *       {@code kafka}: ticks are acknowledged once a Kafka cluster has them, and the engines of one consumer group
  *       ({@code kafka.group}) store ticks and candles into one PostgreSQL/TimescaleDB (needs the {@code engine-kafka}
@@ -99,6 +102,7 @@ public final class EngineContext {
     private String journalRollCycle = "FAST_DAILY";
     private int journalRetentionDays = 7;
     private int journalPretouchMb = 64;
+    private int journalDropBehindMb = 256;
     private long journalMinFreeMb = 256;
     private String journalKind = "chronicle";
     private String journalMirror = "none";
@@ -174,6 +178,7 @@ public final class EngineContext {
             "journal.roll.cycle",
             "journal.retention.days",
             "journal.pretouch.mb",
+            "journal.drop.behind.mb",
             "journal.kind",
             "journal.mirror",
             "journal.min.free.mb",
@@ -222,6 +227,7 @@ public final class EngineContext {
                 case "journal.roll.cycle" -> journalRollCycle = value.toUpperCase(Locale.ROOT);
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
                 case "journal.pretouch.mb" -> journalPretouchMb = Integer.parseInt(value);
+                case "journal.drop.behind.mb" -> journalDropBehindMb = Integer.parseInt(value);
                 case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
                 case "journal.kind" -> journalKind = value.toLowerCase(Locale.ROOT);
                 case "journal.mirror" -> journalMirror = value.toLowerCase(Locale.ROOT);
@@ -302,6 +308,11 @@ public final class EngineContext {
                 "journal.pretouch.mb",
                 journalPretouchMb,
                 "0..4096");
+        require(
+                journalDropBehindMb >= 0 && journalDropBehindMb <= 1 << 20,
+                "journal.drop.behind.mb",
+                journalDropBehindMb,
+                "0..1048576");
         require(
                 journalMinFreeMb >= 0 && journalMinFreeMb <= 1L << 30,
                 "journal.min.free.mb",
@@ -489,6 +500,11 @@ public final class EngineContext {
     /** @return how many bytes ahead of the journal's write position its pages are brought in; 0 for none. */
     public long journalPretouchBytes() {
         return journalPretouchMb * 1024L * 1024L;
+    }
+
+    /** @return how many bytes behind the journal's write position its pages may leave the page cache; 0 for never. */
+    public long journalDropBehindBytes() {
+        return journalDropBehindMb * 1024L * 1024L;
     }
 
     /** @return the largest share of time the tick store writer works while ticks are coming in. */

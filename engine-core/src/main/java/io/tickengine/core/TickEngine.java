@@ -6,6 +6,7 @@ import io.tickengine.core.candle.CandleAggregator;
 import io.tickengine.core.ingest.IngestGate;
 import io.tickengine.core.ingest.JournalSyncHandler;
 import io.tickengine.core.journal.ChronicleSettings;
+import io.tickengine.core.journal.JournalDropBehind;
 import io.tickengine.core.journal.JournalMirror;
 import io.tickengine.core.journal.JournalPretoucher;
 import io.tickengine.core.journal.JournalRetention;
@@ -37,8 +38,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.slf4j.Logger;
@@ -66,7 +69,10 @@ public final class TickEngine implements AutoCloseable {
     private static final long TICK_STORE_IDLE_MIN_NS = 2_000_000L;
 
     private static final long TICK_STORE_IDLE_MAX_NS = 50_000_000L;
-    /** Sleep of an idle journal pretoucher: from 1 ms, backing off to 10 ms (it stays 64 MB ahead by default). */
+    /**
+     * Sleep of the idle journal page agents (pretoucher, drop-behind): from 1 ms, backing off to 10 ms (64 MB ahead and
+     * 256 MB behind by default).
+     */
     private static final long PRETOUCH_IDLE_MIN_NS = 1_000_000L;
 
     private static final long PRETOUCH_IDLE_MAX_NS = 10_000_000L;
@@ -100,8 +106,11 @@ public final class TickEngine implements AutoCloseable {
     private final AgentRunner rebuilderRunner;
     /** {@code null} when {@code journal.retention.days} is 0 (keep everything). */
     private final AgentRunner retentionRunner;
-    /** Brings the journal's next pages into memory off the event loop; {@code null} with journal.pretouch.mb=0. */
-    private final AgentRunner pretoucherRunner;
+    /**
+     * On one thread: brings the journal's next pages into memory off the event loop, and lets its written ones go
+     * behind it; {@code null} when neither runs (journal.pretouch.mb=0 and journal.drop.behind.mb=0, or tmpfs).
+     */
+    private final AgentRunner journalPagesRunner;
     /** {@code null} when {@code journal.mirror} is none. */
     private final JournalMirror mirror;
     /** {@code null} when {@code journal.mirror} is none. */
@@ -209,19 +218,33 @@ public final class TickEngine implements AutoCloseable {
         this.retentionRunner = context.journalRetentionDays() > 0
                 ? new AgentRunner(new SleepingMillisIdleStrategy(RETENTION_IDLE_MS), errorHandler, null, retention)
                 : null;
-        this.pretoucherRunner = context.journalPretouchBytes() > 0 && JournalPretoucher.isUsefulFor(journal.dir())
-                ? new AgentRunner(
-                        new BackoffIdleStrategy(0, 0, PRETOUCH_IDLE_MIN_NS, PRETOUCH_IDLE_MAX_NS),
-                        errorHandler,
-                        null,
-                        new JournalPretoucher(journal, context.journalPretouchBytes()))
-                : null;
+        this.journalPagesRunner = journalPagesRunner(context, journal, errorHandler);
         this.mirrorRunner = mirror == null
                 ? null
                 : new AgentRunner(new SleepingMillisIdleStrategy(MIRROR_IDLE_MS), errorHandler, null, mirror);
         // With journal.kind=kafka ticks bypass the local journal (bars and imports still use it). Connects at start.
         this.replicated = ReplicatedJournal.open(context, database, symbols, sources, metrics);
         recover();
+    }
+
+    /** @return the runner of the journal's page agents on one thread, or {@code null} when none is useful. */
+    private static AgentRunner journalPagesRunner(
+            final EngineContext context, final TickJournal journal, final ErrorHandler errorHandler) {
+        final List<Agent> agents = new ArrayList<>(2);
+        if (context.journalPretouchBytes() > 0 && JournalPretoucher.isUsefulFor(journal.dir())) {
+            agents.add(new JournalPretoucher(journal, context.journalPretouchBytes()));
+        }
+        if (context.journalDropBehindBytes() > 0 && JournalDropBehind.isUsefulFor(journal.dir())) {
+            agents.add(new JournalDropBehind(journal, context.journalDropBehindBytes()));
+        }
+        if (agents.isEmpty()) {
+            return null;
+        }
+        return new AgentRunner(
+                new BackoffIdleStrategy(0, 0, PRETOUCH_IDLE_MIN_NS, PRETOUCH_IDLE_MAX_NS),
+                errorHandler,
+                null,
+                agents.size() == 1 ? agents.get(0) : new CompositeAgent(agents));
     }
 
     /**
@@ -266,8 +289,8 @@ public final class TickEngine implements AutoCloseable {
             if (engine.mirrorRunner != null) {
                 AgentRunner.startOnThread(engine.mirrorRunner, daemonThreads());
             }
-            if (engine.pretoucherRunner != null) {
-                AgentRunner.startOnThread(engine.pretoucherRunner, daemonThreads());
+            if (engine.journalPagesRunner != null) {
+                AgentRunner.startOnThread(engine.journalPagesRunner, daemonThreads());
             }
             engine.ring.start();
             if (engine.replicated != null) {
@@ -516,8 +539,8 @@ public final class TickEngine implements AutoCloseable {
         if (retentionRunner != null) {
             retentionRunner.close();
         }
-        if (pretoucherRunner != null) {
-            pretoucherRunner.close();
+        if (journalPagesRunner != null) {
+            journalPagesRunner.close();
         }
         try {
             if (!tickStoreWriter.catchUp(timeoutMs, TimeUnit.MILLISECONDS)) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.agrona.IoUtil;
@@ -59,12 +58,7 @@ public final class JournalPretoucher implements Agent {
      *     would take memory from the file system's size for nothing.
      */
     public static boolean isUsefulFor(final Path journalDir) {
-        try {
-            final String type = Files.getFileStore(journalDir).type();
-            return !"tmpfs".equals(type) && !"ramfs".equals(type);
-        } catch (final IOException e) {
-            return true;
-        }
+        return !PageCache.isInMemory(journalDir);
     }
 
     @Override

@@ -102,7 +102,7 @@ final class EngineCollector implements MultiCollector {
         out.metricSnapshot(counter("tick_handler_errors", "Errors thrown by a ring handler.", m.handlerErrors));
         out.metricSnapshot(counter(
                 "tick_agent_errors",
-                "Unexpected errors of the tick store writer and the bar rebuilder; each starts over from the store.",
+                "Unexpected errors of the engine's agents (tick store writer, bar rebuilder, journal retention, page agents); each starts over.",
                 m.agentErrors));
         out.metricSnapshot(
                 counter("tick_ticks_stored", "Ticks written to the tick store (ticks table).", m.ticksStored));
