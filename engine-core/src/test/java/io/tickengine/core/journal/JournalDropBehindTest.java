@@ -1,7 +1,6 @@
 package io.tickengine.core.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.TickEngine;
@@ -11,7 +10,6 @@ import io.tickengine.core.tick.TickBuffer;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -106,14 +104,6 @@ class JournalDropBehindTest {
             }
             dropBehind.onClose();
         }
-    }
-
-    @Test
-    void shouldNotRunWhereTheJournalIsInMemoryAlready() throws Exception {
-        final Path shm = Path.of("/dev/shm");
-        Assumptions.assumeTrue(
-                Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()), "no tmpfs at /dev/shm");
-        assertFalse(JournalDropBehind.isUsefulFor(shm));
     }
 
     /** @return how many of the file's first {@code pages} pages are in the page cache (mincore, page by page). */

@@ -67,11 +67,12 @@ class JournalPretoucherTest {
     }
 
     @Test
-    void shouldNotRunWhereTheJournalIsInMemoryAlready() throws Exception {
+    void shouldNotRunThePageAgentsWhereTheJournalIsInMemoryAlready() throws Exception {
         final Path shm = Path.of("/dev/shm");
         Assumptions.assumeTrue(
                 Files.isDirectory(shm) && "tmpfs".equals(Files.getFileStore(shm).type()), "no tmpfs at /dev/shm");
         assertFalse(JournalPretoucher.isUsefulFor(shm));
+        assertFalse(JournalDropBehind.isUsefulFor(shm), "nor the drop-behind: there the pages are the file");
     }
 
     private static void publish(final TickEngine engine, final int from, final int to) {

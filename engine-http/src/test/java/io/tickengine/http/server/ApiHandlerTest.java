@@ -23,6 +23,7 @@ import io.tickengine.http.security.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The connection handler on an {@link EmbeddedChannel}: one request at a time, each answered once, nothing leaked. */
@@ -31,26 +32,7 @@ class ApiHandlerTest {
 
     @Test
     void shouldTakeUpTheNextRequestOnlyOnceTheCurrentOneIsAnsweredAndDropALateSecondAnswer() {
-        final Router router = new Router().add(HttpMethod.GET, "/held", new Route() {
-            @Override
-            public Scope scope() {
-                return null;
-            }
-
-            @Override
-            public void handle(final Exchange exchange) {
-                held.add(exchange);
-            }
-        });
-        final EmbeddedChannel channel = new EmbeddedChannel(
-                new FlowControlHandler(),
-                new ApiHandler(
-                        router,
-                        ApiKeys.none(),
-                        new RateLimiter(0, 0, 1),
-                        new ServerState(),
-                        new HttpMetrics(),
-                        new CorsPolicy(List.of())));
+        final EmbeddedChannel channel = channel("/held", held::add, new HttpMetrics());
 
         channel.writeInbound(request("/held?n=1"), request("/held?n=2"));
 
@@ -74,30 +56,14 @@ class ApiHandlerTest {
     @Test
     void shouldAnswer500WhenATaskTakenUpLaterThrows() {
         final HttpMetrics metrics = new HttpMetrics();
-        final Router router = new Router().add(HttpMethod.GET, "/later", new Route() {
-            @Override
-            public Scope scope() {
-                return null;
-            }
-
-            @Override
-            public void handle(final Exchange exchange) {
-                exchange.later(
+        final EmbeddedChannel channel = channel(
+                "/later",
+                exchange -> exchange.later(
                         () -> {
                             throw new IllegalStateException("thrown on purpose by the test");
                         },
-                        0);
-            }
-        });
-        final EmbeddedChannel channel = new EmbeddedChannel(
-                new FlowControlHandler(),
-                new ApiHandler(
-                        router,
-                        ApiKeys.none(),
-                        new RateLimiter(0, 0, 1),
-                        new ServerState(),
-                        metrics,
-                        new CorsPolicy(List.of())));
+                        0),
+                metrics);
 
         channel.writeInbound(request("/later"), request("/later"));
         channel.runScheduledPendingTasks();
@@ -110,6 +76,31 @@ class ApiHandlerTest {
         second.release();
         assertEquals(2, metrics.internalErrors());
         assertFalse(channel.finishAndReleaseAll());
+    }
+
+    /** @return a connection whose one open route, {@code GET path}, hands each exchange to {@code route}. */
+    private static EmbeddedChannel channel(
+            final String path, final Consumer<Exchange> route, final HttpMetrics metrics) {
+        final Router router = new Router().add(HttpMethod.GET, path, new Route() {
+            @Override
+            public Scope scope() {
+                return null;
+            }
+
+            @Override
+            public void handle(final Exchange exchange) {
+                route.accept(exchange);
+            }
+        });
+        return new EmbeddedChannel(
+                new FlowControlHandler(),
+                new ApiHandler(
+                        router,
+                        ApiKeys.none(),
+                        new RateLimiter(0, 0, 1),
+                        new ServerState(),
+                        metrics,
+                        new CorsPolicy(List.of())));
     }
 
     private static FullHttpRequest request(final String uri) {
