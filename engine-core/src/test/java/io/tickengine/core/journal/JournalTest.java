@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.testsupport.SyntheticTicks;
+import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickFlags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,32 @@ class JournalTest {
             }
             assertEquals(indices.get(0), journal.firstIndex());
             assertEquals(indices.get(indices.size() - 1), journal.lastIndex());
+        }
+    }
+
+    @Test
+    void shouldReadBackNamesOfEveryLength() throws Exception {
+        // The journal writes names a word at a time: every length from 1 to the limit, each word size and tail.
+        final EngineContext context = context();
+        final String letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij";
+        final List<String> symbols = new ArrayList<>();
+        final List<String> sources = new ArrayList<>();
+        try (TickEngine engine = TickEngine.start(context)) {
+            final SyntheticTicks ticks = new SyntheticTicks(engine);
+            for (int n = 1; n <= NameTable.MAX_LENGTH; n++) {
+                final String symbol = letters.substring(0, n);
+                final String source = letters.substring(NameTable.MAX_LENGTH - n + 1, NameTable.MAX_LENGTH + 1);
+                symbols.add(symbol);
+                sources.add(source);
+                ticks.add(symbol, T0 + n, 1.5, 1.75, 0, 0, source, n);
+            }
+            ticks.publish();
+            assertEquals(NameTable.MAX_LENGTH, ticks.accepted);
+        }
+        try (TickJournal journal = TickJournal.open(context.journalDir(), ROLL_CYCLE)) {
+            final List<Tick> read = readAll(journal, Long.MIN_VALUE);
+            assertEquals(symbols, read.stream().map(Tick::symbol).toList());
+            assertEquals(sources, read.stream().map(Tick::source).toList());
         }
     }
 
