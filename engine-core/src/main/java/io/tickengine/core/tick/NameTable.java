@@ -2,6 +2,7 @@ package io.tickengine.core.tick;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -26,6 +27,7 @@ public final class NameTable {
     public static final int FULL = -2;
 
     private static final boolean[] ALLOWED = new boolean[128];
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (char c = 'A'; c <= 'Z'; c++) ALLOWED[c] = true;
@@ -64,9 +66,10 @@ public final class NameTable {
         if (!isValid(bytes, offset, length)) {
             return INVALID;
         }
-        final int hash = hash(bytes, offset, length);
-        final int id = state.find(bytes, offset, length, hash);
-        return id >= 0 ? id : add(bytes, offset, length, hash);
+        final long word = word(bytes, offset, length);
+        final int hash = hash(bytes, offset, length, word);
+        final int id = state.find(bytes, offset, length, hash, word);
+        return id >= 0 ? id : add(bytes, offset, length, hash, word);
     }
 
     /** Interns a name given as a {@code String}; not for the tick path (it encodes the string). */
@@ -80,7 +83,8 @@ public final class NameTable {
         if (!isValid(bytes, offset, length)) {
             return INVALID;
         }
-        final int id = state.find(bytes, offset, length, hash(bytes, offset, length));
+        final long word = word(bytes, offset, length);
+        final int id = state.find(bytes, offset, length, hash(bytes, offset, length, word), word);
         return id >= 0 ? id : INVALID;
     }
 
@@ -123,9 +127,10 @@ public final class NameTable {
         return true;
     }
 
-    private synchronized int add(final byte[] bytes, final int offset, final int length, final int hash) {
+    private synchronized int add(
+            final byte[] bytes, final int offset, final int length, final int hash, final long word) {
         State current = state;
-        final int existing = current.find(bytes, offset, length, hash);
+        final int existing = current.find(bytes, offset, length, hash, word);
         if (existing >= 0) {
             return existing;
         }
@@ -141,13 +146,36 @@ public final class NameTable {
         final byte[] name = Arrays.copyOfRange(bytes, offset, offset + length);
         current.names[id] = name;
         current.strings[id] = new String(name, StandardCharsets.US_ASCII);
+        current.words[id] = word;
         current.size = id + 1;
         // Published last, with release semantics: a reader that finds the slot sees the name written above.
         current.insert(id, hash);
         return id;
     }
 
-    private static int hash(final byte[] bytes, final int offset, final int length) {
+    /**
+     * @return a name of at most {@link Long#BYTES} bytes as one little-endian word, the bytes after it zero (a name
+     *     has no zero byte, so the word tells its length too); 0 for a longer name.
+     */
+    private static long word(final byte[] bytes, final int offset, final int length) {
+        if (length > Long.BYTES) {
+            return 0;
+        }
+        if (offset + Long.BYTES <= bytes.length) {
+            return (long) LONG.get(bytes, offset) & (-1L >>> (Long.SIZE - Byte.SIZE * length));
+        }
+        long word = 0;
+        for (int i = offset + length - 1; i >= offset; i--) {
+            word = word << Byte.SIZE | (bytes[i] & 0xFF);
+        }
+        return word;
+    }
+
+    private static int hash(final byte[] bytes, final int offset, final int length, final long word) {
+        if (length <= Long.BYTES) {
+            final long h = word * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 32) ^ (int) h;
+        }
         int h = 0x9E3779B9;
         for (int i = offset, end = offset + length; i < end; i++) {
             h = (h ^ bytes[i]) * 0x01000193;
@@ -166,25 +194,37 @@ public final class NameTable {
 
         final byte[][] names;
         final String[] strings;
+        /** Per id: names of at most 8 bytes as one word ({@link #word}), compared without reading the name. */
+        final long[] words;
+
         final int[] slots; // id + 1 per open-addressing slot, 0 = empty
         volatile int size;
 
         State(final int nameCapacity) {
             names = new byte[nameCapacity][];
             strings = new String[nameCapacity];
+            words = new long[nameCapacity];
             slots = new int[Integer.highestOneBit(nameCapacity * 4 - 1) << 1];
         }
 
-        int find(final byte[] bytes, final int offset, final int length, final int hash) {
+        int find(final byte[] bytes, final int offset, final int length, final int hash, final long word) {
             final int mask = slots.length - 1;
             for (int i = hash & mask; ; i = (i + 1) & mask) {
                 final int slot = (int) SLOT.getAcquire(slots, i);
                 if (slot == 0) {
                     return -1;
                 }
-                final byte[] name = names[slot - 1];
-                if (Arrays.equals(name, 0, name.length, bytes, offset, offset + length)) {
-                    return slot - 1;
+                final int id = slot - 1;
+                if (length <= Long.BYTES) {
+                    // A longer name's word is 0, never a short name's.
+                    if (words[id] == word) {
+                        return id;
+                    }
+                } else {
+                    final byte[] name = names[id];
+                    if (Arrays.equals(name, 0, name.length, bytes, offset, offset + length)) {
+                        return id;
+                    }
                 }
             }
         }
@@ -204,8 +244,9 @@ public final class NameTable {
             final State next = new State(names.length * 2);
             System.arraycopy(names, 0, next.names, 0, count);
             System.arraycopy(strings, 0, next.strings, 0, count);
+            System.arraycopy(words, 0, next.words, 0, count);
             for (int id = 0; id < count; id++) {
-                next.insert(id, hash(names[id], 0, names[id].length));
+                next.insert(id, hash(names[id], 0, names[id].length, words[id]));
             }
             next.size = count;
             return next;

@@ -100,6 +100,30 @@ class NameTableTest {
     }
 
     @Test
+    void shouldTellApartNamesOfEveryLengthThatShareAPrefixWhereverTheyLie() {
+        // Names of up to 8 bytes are compared as one word, read straight from the buffer when 8 bytes are left in
+        // it and byte by byte at its end: each length, both ways, against names one byte longer or shorter.
+        final NameTable table = new NameTable(64);
+        final String letters = "EURUSDmicro.ecn-pro_ABCDEFGHIJKLMNOPQRSTUV";
+        final int[] ids = new int[NameTable.MAX_LENGTH + 1];
+        for (int n = 1; n <= NameTable.MAX_LENGTH; n++) {
+            ids[n] = table.intern(letters.substring(0, n).replace('_', 'x'));
+        }
+        for (int n = 1; n <= NameTable.MAX_LENGTH; n++) {
+            final byte[] name = letters.substring(0, n).replace('_', 'x').getBytes(StandardCharsets.US_ASCII);
+            final byte[] inside = new byte[n + 16];
+            System.arraycopy(name, 0, inside, 4, n);
+            inside[4 + n] = 'Z';
+            assertEquals(n, ids[n] + 1, "one id per length, in order");
+            assertEquals(ids[n], table.find(name, 0, n), "at the end of its buffer [length=" + n + "]");
+            assertEquals(ids[n], table.find(inside, 4, n), "inside a larger buffer [length=" + n + "]");
+            assertEquals(ids[n], table.intern(inside, 4, n));
+            assertEquals(new String(name, StandardCharsets.US_ASCII), table.name(ids[n]));
+        }
+        assertEquals(NameTable.MAX_LENGTH, table.size(), "nothing added twice");
+    }
+
+    @Test
     void shouldFindOnlyInternedNamesWithoutAddingThem() {
         final NameTable table = new NameTable(16);
         final byte[] name = "BTCUSD".getBytes(StandardCharsets.US_ASCII);
