@@ -30,6 +30,9 @@ import java.util.Set;
  *   <tr><td>journal.pretouch.mb</td><td>64</td><td>how far ahead of the journal's write position a background
  *       agent brings the file's pages into memory, so that the event loop does not wait for the kernel to
  *       provide and zero them; 0 turns it off</td></tr>
+ *   <tr><td>threads.background.nice</td><td>0</td><td>nice value of the background agents' threads (stores,
+ *       rebuilder, retention, journal pages, mirror; Linux): higher lets the event loops and the aggregator have a
+ *       core first on a busy box; 0 leaves them as the process</td></tr>
  *   <tr><td>journal.drop.behind.mb</td><td>256</td><td>how far behind the journal's write position its pages
  *       leave the page cache once on disk (Linux), so the journal reuses warm memory instead of cold; 0 leaves them
  *       to the kernel</td></tr>
@@ -103,6 +106,7 @@ public final class EngineContext {
     private int journalRetentionDays = 7;
     private int journalPretouchMb = 64;
     private int journalDropBehindMb = 256;
+    private int backgroundNice = 0;
     private long journalMinFreeMb = 256;
     private String journalKind = "chronicle";
     private String journalMirror = "none";
@@ -179,6 +183,7 @@ public final class EngineContext {
             "journal.retention.days",
             "journal.pretouch.mb",
             "journal.drop.behind.mb",
+            "threads.background.nice",
             "journal.kind",
             "journal.mirror",
             "journal.min.free.mb",
@@ -228,6 +233,7 @@ public final class EngineContext {
                 case "journal.retention.days" -> journalRetentionDays = Integer.parseInt(value);
                 case "journal.pretouch.mb" -> journalPretouchMb = Integer.parseInt(value);
                 case "journal.drop.behind.mb" -> journalDropBehindMb = Integer.parseInt(value);
+                case "threads.background.nice" -> backgroundNice = Integer.parseInt(value);
                 case "journal.min.free.mb" -> journalMinFreeMb = Long.parseLong(value);
                 case "journal.kind" -> journalKind = value.toLowerCase(Locale.ROOT);
                 case "journal.mirror" -> journalMirror = value.toLowerCase(Locale.ROOT);
@@ -308,6 +314,7 @@ public final class EngineContext {
                 "journal.pretouch.mb",
                 journalPretouchMb,
                 "0..4096");
+        require(backgroundNice >= 0 && backgroundNice <= 19, "threads.background.nice", backgroundNice, "0..19");
         require(
                 journalDropBehindMb >= 0 && journalDropBehindMb <= 1 << 20,
                 "journal.drop.behind.mb",
@@ -500,6 +507,11 @@ public final class EngineContext {
     /** @return how many bytes ahead of the journal's write position its pages are brought in; 0 for none. */
     public long journalPretouchBytes() {
         return journalPretouchMb * 1024L * 1024L;
+    }
+
+    /** @return the nice value of the background agents' threads; 0 leaves them as the process. */
+    public int backgroundNice() {
+        return backgroundNice;
     }
 
     /** @return how many bytes behind the journal's write position its pages may leave the page cache; 0 for never. */

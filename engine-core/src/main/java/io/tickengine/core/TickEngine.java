@@ -14,6 +14,7 @@ import io.tickengine.core.journal.JournalSpace;
 import io.tickengine.core.journal.ReplicatedJournal;
 import io.tickengine.core.journal.TickJournal;
 import io.tickengine.core.metrics.EngineMetrics;
+import io.tickengine.core.os.Posix;
 import io.tickengine.core.query.ViewQuery;
 import io.tickengine.core.recovery.StartupRecovery;
 import io.tickengine.core.ring.IngestAck;
@@ -281,16 +282,17 @@ public final class TickEngine implements AutoCloseable {
         }
         try {
             final TickEngine engine = new TickEngine(context, database, store, tickStore, journal);
-            AgentRunner.startOnThread(engine.tickStoreRunner, daemonThreads());
-            AgentRunner.startOnThread(engine.rebuilderRunner, daemonThreads());
+            final ThreadFactory background = backgroundThreads(context.backgroundNice());
+            AgentRunner.startOnThread(engine.tickStoreRunner, background);
+            AgentRunner.startOnThread(engine.rebuilderRunner, background);
             if (engine.retentionRunner != null) {
-                AgentRunner.startOnThread(engine.retentionRunner, daemonThreads());
+                AgentRunner.startOnThread(engine.retentionRunner, background);
             }
             if (engine.mirrorRunner != null) {
-                AgentRunner.startOnThread(engine.mirrorRunner, daemonThreads());
+                AgentRunner.startOnThread(engine.mirrorRunner, background);
             }
             if (engine.journalPagesRunner != null) {
-                AgentRunner.startOnThread(engine.journalPagesRunner, daemonThreads());
+                AgentRunner.startOnThread(engine.journalPagesRunner, background);
             }
             engine.ring.start();
             if (engine.replicated != null) {
@@ -312,9 +314,20 @@ public final class TickEngine implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads() {
+    /**
+     * Threads of the background agents (stores, rebuilder, retention, journal pages, mirror): daemons, at nice
+     * {@code threads.background.nice} where the OS allows it, so that on a busy box the event loops and the
+     * aggregator, which acknowledgements and the ring wait on, get a core first.
+     */
+    private static ThreadFactory backgroundThreads(final int nice) {
         return runnable -> {
-            final Thread t = new Thread(runnable);
+            final Thread t = new Thread(
+                    nice == 0
+                            ? runnable
+                            : () -> {
+                                Posix.niceCurrentThread(nice);
+                                runnable.run();
+                            });
             t.setDaemon(true);
             return t;
         };
@@ -331,7 +344,7 @@ public final class TickEngine implements AutoCloseable {
         final long fromIndex = StartupRecovery.restore(
                 state, journal, symbols, sources, aggregator, gate, writer::restoreReplayFrom, metrics);
         // The writer drains what the replay hands over. Named by the agent's role (tick-writer), as the others are.
-        AgentRunner.startOnThread(writerRunner, daemonThreads());
+        AgentRunner.startOnThread(writerRunner, backgroundThreads(context.backgroundNice()));
         StartupRecovery.replay(
                 state.journalIndex(),
                 fromIndex,
