@@ -19,6 +19,8 @@ import java.util.Map;
  * @param backlogAgeMs how long the oldest of them has waited, 0 when the backlog is empty.
  * @param barBacklog bars ({@code POST /ingest}) stored and not yet acknowledged by the engine.
  * @param symbolBacklog symbol entries ({@code POST /symbols}) stored and not yet acknowledged by the engine.
+ * @param barForwardError why the oldest stored bar or symbol request cannot be forwarded now, {@code null} while it
+ *     can (or when read from the buffer file alone).
  * @param forwardedTotal ticks acknowledged by the engine since the agent started.
  * @param duplicatesTotal of those, ticks the engine already had (resent after a lost answer or a crash).
  * @param quarantined ticks in quarantine (all time).
@@ -39,6 +41,7 @@ public record AgentStatus(
         long backlogAgeMs,
         long barBacklog,
         long symbolBacklog,
+        String barForwardError,
         long lastSeq,
         long forwardedSeq,
         long forwardedTotal,
@@ -56,7 +59,7 @@ public record AgentStatus(
 
     /**
      * @return {@code ok} (nothing waiting, or the last attempt succeeded), {@code retrying} (the last attempt to
-     *     forward failed), {@code buffer disk full} (new ticks are refused: the disk has less free space than
+     *     forward ticks failed, or stored bars or symbol entries cannot be forwarded), {@code buffer disk full} (new ticks are refused: the disk has less free space than
      *     {@code buffer.min.free.mb}) or {@code buffer full} (new ticks are refused: {@code buffer.max.ticks}).
      */
     public String state() {
@@ -66,7 +69,7 @@ public record AgentStatus(
         if (!accepting) {
             return "buffer full";
         }
-        if (backlog > 0 && lastErrorMsc > lastSuccessMsc) {
+        if (backlog > 0 && lastErrorMsc > lastSuccessMsc || barForwardError != null && barBacklog + symbolBacklog > 0) {
             return "retrying";
         }
         return "ok";
@@ -91,6 +94,7 @@ public record AgentStatus(
             json.writeNumberField("backlog_age_ms", backlogAgeMs);
             json.writeNumberField("bar_backlog", barBacklog);
             json.writeNumberField("symbol_backlog", symbolBacklog);
+            json.writeStringField("bar_forward_error", barForwardError);
             json.writeNumberField("last_seq", lastSeq);
             json.writeNumberField("forwarded_seq", forwardedSeq);
             json.writeNumberField("forwarded_total", forwardedTotal);
@@ -152,6 +156,7 @@ public record AgentStatus(
                 number(fields, "backlog_age_ms"),
                 number(fields, "bar_backlog"),
                 number(fields, "symbol_backlog"),
+                (String) fields.get("bar_forward_error"),
                 number(fields, "last_seq"),
                 number(fields, "forwarded_seq"),
                 number(fields, "forwarded_total"),

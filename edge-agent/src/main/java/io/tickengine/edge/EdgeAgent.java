@@ -152,6 +152,7 @@ public final class EdgeAgent implements AutoCloseable {
                 snapshot.oldestUnforwardedMsc() > 0 ? Math.max(0, nowMsc - snapshot.oldestUnforwardedMsc()) : 0,
                 snapshot.barBacklog(),
                 snapshot.symbolBacklog(),
+                bodyForwarder == null ? null : bodyForwarder.failure(),
                 store.lastSeq(),
                 forwardedSeq,
                 stats.forwarded.get(),

@@ -1,6 +1,7 @@
 package io.tickengine.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.testsupport.TickFiles;
@@ -52,10 +53,16 @@ class BarsThroughAgentTest {
             for (final String batch : batches.subList(1, batches.size())) {
                 assertEquals(202, post(agent, "/ingest", batch).statusCode());
             }
+            final EdgeAgent down = agent;
+            Await.until(
+                    () -> down.status().barForwardError() != null,
+                    Duration.ofSeconds(30),
+                    () -> "the bar forwarder's failure shown");
             final AgentStatus waiting = health(agent);
             assertEquals(TickFiles.expectedM1(FIXTURE).size(), waiting.barBacklog(), "/health: bars waiting");
             assertEquals(1, waiting.symbolBacklog(), "/health: symbol entries waiting");
             assertEquals(0, waiting.backlog(), "no ticks waiting");
+            assertEquals("retrying", waiting.state(), "not ok while bars cannot be forwarded, with no tick waiting");
             engine.start();
             final EdgeAgent running = agent;
             final long items = 1 + TickFiles.expectedM1(FIXTURE).size();
@@ -67,6 +74,8 @@ class BarsThroughAgentTest {
             final AgentStatus forwarded = health(agent);
             assertEquals(0, forwarded.barBacklog());
             assertEquals(0, forwarded.symbolBacklog());
+            assertNull(forwarded.barForwardError());
+            assertEquals("ok", forwarded.state());
         } finally {
             agent.close();
             engine.close();

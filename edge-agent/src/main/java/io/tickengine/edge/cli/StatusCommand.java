@@ -113,6 +113,7 @@ public final class StatusCommand implements Callable<Integer> {
                             : 0,
                     snapshot.barBacklog(),
                     snapshot.symbolBacklog(),
+                    null,
                     store.lastSeq(),
                     forwardedSeq,
                     0,
@@ -141,7 +142,8 @@ public final class StatusCommand implements Callable<Integer> {
                         + (s.backlog() > 0 ? ", oldest waiting " + duration(s.backlogAgeMs()) : ""));
         row(
                 "bars, symbols",
-                String.format(Locale.ROOT, "%,d bars, %,d symbol entries waiting", s.barBacklog(), s.symbolBacklog()));
+                String.format(Locale.ROOT, "%,d bars, %,d symbol entries waiting", s.barBacklog(), s.symbolBacklog())
+                        + (s.barForwardError() == null ? "" : ", cannot forward: " + s.barForwardError()));
         row("forwarded", String.format(Locale.ROOT, "through seq %,d of %,d", s.forwardedSeq(), s.lastSeq()));
         row("last success", when(s.lastSuccessMsc(), nowMsc));
         row("last error", s.lastError() == null ? "none" : s.lastError() + " (" + when(s.lastErrorMsc(), nowMsc) + ")");

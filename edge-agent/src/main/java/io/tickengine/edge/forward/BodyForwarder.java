@@ -27,6 +27,8 @@ public final class BodyForwarder implements AutoCloseable {
     private volatile boolean stopping;
     private boolean woken;
     private long failingSinceMsc;
+    /** Why the oldest stored request cannot be forwarded now; {@code null} while forwarding works. */
+    private volatile String failure;
 
     /** Bars or symbol entries the engine acknowledged. */
     public final AtomicLong forwardedItems = new AtomicLong();
@@ -46,6 +48,11 @@ public final class BodyForwarder implements AutoCloseable {
         return this;
     }
 
+    /** @return why the oldest stored bar or symbol request cannot be forwarded now, or {@code null} while it can. */
+    public String failure() {
+        return failure;
+    }
+
     /** A body was stored: look now rather than at the next poll. */
     public void wake() {
         synchronized (work) {
@@ -62,6 +69,7 @@ public final class BodyForwarder implements AutoCloseable {
                     body = queue.oldest();
                 } catch (final SQLException e) {
                     LOG.error("cannot read stored bars and symbols", e);
+                    failure = "buffer: " + e.getMessage();
                     pause(backoff.nextDelayMs());
                     continue;
                 }
@@ -85,6 +93,7 @@ public final class BodyForwarder implements AutoCloseable {
                     queue.delete(body.id());
                     forwardedItems.addAndGet(body.items());
                     backoff.reset();
+                    failure = null;
                     if (failingSinceMsc != 0) {
                         LOG.info("forwarding bars and symbols again [path={}]", body.path());
                         failingSinceMsc = 0;
@@ -92,6 +101,8 @@ public final class BodyForwarder implements AutoCloseable {
                 }
                 case INVALID, TOO_LARGE -> {
                     queue.quarantine(body.id(), answer.describe(), nowMsc);
+                    // The engine answered: forwarding works, this request's data does not.
+                    failure = null;
                     LOG.warn(
                             "request quarantined [path={}, id={}, reason={}]",
                             body.path(),
@@ -99,6 +110,7 @@ public final class BodyForwarder implements AutoCloseable {
                             answer.describe());
                 }
                 case RETRY, REFUSED -> {
+                    failure = answer.describe();
                     if (failingSinceMsc == 0) {
                         failingSinceMsc = nowMsc;
                         LOG.warn(
@@ -111,6 +123,7 @@ public final class BodyForwarder implements AutoCloseable {
             }
         } catch (final SQLException e) {
             LOG.error("cannot update stored bars and symbols [id={}]", body.id(), e);
+            failure = "buffer: " + e.getMessage();
             pause(backoff.nextDelayMs());
         }
     }
