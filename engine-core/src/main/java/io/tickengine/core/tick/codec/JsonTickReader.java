@@ -28,6 +28,16 @@ final class JsonTickReader {
     private final TickField[] nextKey = new TickField[FIELDS.length + 1];
     /** Reads ticks written as the senders write them, or {@code null} to read every tick the general way. */
     private final JsonTickFastPath fastPath;
+    /**
+     * Ticks of this document in a row that the fast path gave back; at {@link #MAX_FAST_MISSES} it is not tried again
+     * until the next document: a sender whose ticks it cannot read (another key order, pretty-printed) pays for a
+     * failed attempt twice a request, not on every tick.
+     */
+    private int fastMisses;
+    /** Ticks the fast path gave back since this reader was made, for tests. */
+    private long fastFallbacks;
+
+    private static final int MAX_FAST_MISSES = 2;
 
     private static final TickField[] FIELDS = TickField.values();
     private static final int AT_START = FIELDS.length;
@@ -52,8 +62,14 @@ final class JsonTickReader {
         this.fastPath = fast ? new JsonTickFastPath(ticks, nextKey, AT_START) : null;
     }
 
+    /** @return the ticks the fast path gave back to the general reader since this reader was made. */
+    long fastFallbacks() {
+        return fastFallbacks;
+    }
+
     /** @return the tick count, or a negative result code. */
     int readDocument(final byte[] bytes, final int start, final int end) {
+        fastMisses = 0;
         int pos = JsonLexer.skipWhitespace(bytes, start, end);
         if (pos == end) {
             return ticks.result(pos);
@@ -79,6 +95,7 @@ final class JsonTickReader {
      * @return the tick count, or a negative result code.
      */
     int readLines(final byte[] bytes, final int start, final int end) {
+        fastMisses = 0;
         int pos = start;
         while (true) {
             pos = JsonLexer.skipWhitespace(bytes, pos, end);
@@ -133,11 +150,14 @@ final class JsonTickReader {
 
     /** Reads the tick object whose opening brace is at {@code pos}. */
     private int readTick(final byte[] bytes, final int pos, final int end) {
-        if (fastPath != null) {
+        if (fastPath != null && fastMisses < MAX_FAST_MISSES) {
             final int next = fastPath.readTick(bytes, pos, end);
             if (next >= 0) {
+                fastMisses = 0;
                 return next;
             }
+            fastMisses++;
+            fastFallbacks++;
         }
         int result = ticks.beginTick(pos);
         if (result < 0) {

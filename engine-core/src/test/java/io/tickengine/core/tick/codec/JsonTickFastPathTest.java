@@ -249,6 +249,37 @@ class JsonTickFastPathTest {
     }
 
     @Test
+    void shouldStopTryingTheFastPathForTheRestOfADocumentItCannotRead() {
+        final TickAssembler ticks = new TickAssembler(new NameTable(8), new NameTable(8), 1_000);
+        final JsonNumber number = new JsonNumber();
+        final JsonTickReader reader = new JsonTickReader(ticks, new JsonLexer(ticks, number), number, true);
+        final TickBuffer out = new TickBuffer(1_000);
+        final StringBuilder sendersOrder = new StringBuilder("[");
+        final StringBuilder prettyPrinted = new StringBuilder("[");
+        for (int i = 0; i < 100; i++) {
+            sendersOrder.append(i == 0 ? "" : ",").append(String.format(VALID, i + 1));
+            prettyPrinted
+                    .append(i == 0 ? "\n  " : ",\n  ")
+                    .append(String.format(VALID, i + 1).replace(",", ", "));
+        }
+        final byte[] fast = sendersOrder.append(']').toString().getBytes(StandardCharsets.US_ASCII);
+        final byte[] pretty = prettyPrinted.append("\n]").toString().getBytes(StandardCharsets.US_ASCII);
+
+        out.clear();
+        ticks.reset(out, NOW_MSC, 0);
+        assertEquals(100, reader.readDocument(fast, 0, fast.length));
+        assertEquals(1, reader.fastFallbacks(), "the first tick teaches the key order; the others on the fast path");
+        out.clear();
+        ticks.reset(out, NOW_MSC, 0);
+        assertEquals(100, reader.readDocument(pretty, 0, pretty.length));
+        assertEquals(3, reader.fastFallbacks(), "pretty-printed: two failed attempts, then the general reader only");
+        out.clear();
+        ticks.reset(out, NOW_MSC, 0);
+        assertEquals(100, reader.readDocument(fast, 0, fast.length));
+        assertEquals(3, reader.fastFallbacks(), "the next document tries the fast path again, and it reads them all");
+    }
+
+    @Test
     void shouldCountAndConvertLeadingDigitsOfAWord() {
         final Random random = new Random(7);
         final byte[] word = new byte[Long.BYTES];
