@@ -73,8 +73,9 @@ public final class StoreBatch {
         if (latest != NO_INDEX && openTimeAt(latest) == openTimeMsc) {
             index = latest;
         } else {
-            final long key = flyweight.key();
-            index = (int) indexByKey.remove(key);
+            // Empty until a bar of the batch is pushed aside by a newer one of its symbol and timeframe (a new bar in
+            // the same batch): then a probe of a map that kept the capacity of earlier batches, a likely cache miss.
+            index = indexByKey.isEmpty() ? NO_INDEX : (int) indexByKey.remove(flyweight.key());
             if (index < 0) {
                 index = candleCount++;
             }
@@ -93,7 +94,16 @@ public final class StoreBatch {
 
     /** @return true if a version of the bar at {@code offset} is held: putting it replaces that, adding no bar. */
     boolean holdsCandle(final org.agrona.DirectBuffer buffer, final int offset) {
-        return indexByKey.containsKey(flyweight.wrap(buffer, offset).key());
+        flyweight.wrap(buffer, offset);
+        final int c = flyweight.symbolId() * TIMEFRAME_SLOTS + flyweight.timeframe();
+        // Most held bars are their symbol and timeframe's latest, which only latestIndex knows.
+        if (c < latestIndex.length) {
+            final int latest = latestIndex[c];
+            if (latest != NO_INDEX && openTimeAt(latest) == flyweight.openTimeMsc()) {
+                return true;
+            }
+        }
+        return !indexByKey.isEmpty() && indexByKey.containsKey(flyweight.key());
     }
 
     void putSymbolState(
