@@ -73,9 +73,7 @@ public final class StoreBatch {
         if (latest != NO_INDEX && openTimeAt(latest) == openTimeMsc) {
             index = latest;
         } else {
-            // Empty until a bar of the batch is pushed aside by a newer one of its symbol and timeframe (a new bar in
-            // the same batch): then a probe of a map that kept the capacity of earlier batches, a likely cache miss.
-            index = indexByKey.isEmpty() ? NO_INDEX : (int) indexByKey.remove(flyweight.key());
+            index = (int) indexByKey.remove(flyweight.key());
             if (index < 0) {
                 index = candleCount++;
             }
@@ -103,7 +101,7 @@ public final class StoreBatch {
                 return true;
             }
         }
-        return !indexByKey.isEmpty() && indexByKey.containsKey(flyweight.key());
+        return indexByKey.containsKey(flyweight.key());
     }
 
     void putSymbolState(
