@@ -25,6 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code -p ticks=generated:5000} runs it over the load generator's random walk of 5,000 symbols instead (every
  * tick then touches another symbol's bars), {@code generated:1} over one symbol.
+ *
+ * <p>{@code -p timeScale=100} runs market time 100 times faster (every gap between ticks, and the pass shift, times
+ * 100): over 5,000 symbols a symbol then ticks about once a second of market time instead of every few
+ * milliseconds, so its bars close and new ones open as in a live feed, where at 1 a whole run stays within one
+ * minute and no bar ever closes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,6 +41,10 @@ public class CandleAggregationBenchmark {
     /** {@code real} (the tick files, else 8 generated symbols) or {@code generated:SYMBOLS}. */
     @Param({"real"})
     public String ticks;
+
+    /** How many times faster market time runs than in the stream: 1 keeps the stream's times. */
+    @Param({"1"})
+    public int timeScale;
 
     private RingRig rig;
     private int[] symbolId;
@@ -59,11 +68,11 @@ public class CandleAggregationBenchmark {
         ask = new double[n];
         for (int i = 0; i < n; i++) {
             symbolId[i] = rig.symbols.intern(names[stream.symbol(i)]);
-            timeMsc[i] = stream.timeMsc(i);
+            timeMsc[i] = TickData.BASE_MSC + (stream.timeMsc(i) - TickData.BASE_MSC) * timeScale;
             bid[i] = stream.bid(i);
             ask[i] = stream.ask(i);
         }
-        passShiftMsc = stream.passShiftMsc();
+        passShiftMsc = stream.passShiftMsc() * timeScale;
     }
 
     @TearDown(Level.Trial)

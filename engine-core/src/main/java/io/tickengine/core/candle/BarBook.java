@@ -43,12 +43,20 @@ final class BarBook {
     private static final long MISSING = -1;
     private static final int NO_SLOT = -1;
     private static final int NO_BLOCK = -1;
-    /** Per symbol, side by side in {@link #symbolState}: its block, its overflow bar count, its first live slot. */
+    /**
+     * Per symbol, side by side in {@link #symbolState}: its block, its overflow bar count, its first live slot and
+     * each timeframe's current place ({@link #PLACE_BITS} bits per timeframe).
+     */
     private static final int STATE_BLOCK = 0;
 
     private static final int STATE_OVERFLOW = 1;
     private static final int STATE_FIRST = 2;
+    private static final int STATE_CURRENT = 3;
     private static final int STATE_STRIDE = 4;
+    /** Bits of a timeframe's current place in {@link #STATE_CURRENT}: places 0 to 2. */
+    private static final int PLACE_BITS = 2;
+
+    private static final int PLACE_MASK = (1 << PLACE_BITS) - 1;
 
     /** Overflow bars only, by {@link CandleDescriptor#key}. */
     private final Long2LongHashMap overflowByKey = new Long2LongHashMap(MISSING);
@@ -89,8 +97,38 @@ final class BarBook {
     }
 
     /**
+     * The common case first: the slot of the symbol's bar of {@code timeframe} found or opened last in its block, if
+     * that bar holds {@code timeMsc}. One cache line of the bar and no division: a tick that falls in the bar its
+     * symbol's last tick updated (nearly every tick, whatever the place the bar has in the block) needs neither the
+     * bar's open time worked out nor a look at the other places. A bar holds exactly the times
+     * {@code [open, open + duration)}, so a hit is the bar {@link #find} would give for the tick's open time.
+     *
+     * @return the slot, or -1: then work out the open time and {@link #find} the bar.
+     */
+    int findCurrent(final int symbolId, final int timeframe, final long timeMsc, final long durationMsc) {
+        final int s = symbolId * STATE_STRIDE;
+        if (s >= symbolState.length) {
+            return NO_SLOT;
+        }
+        final int block = symbolState[s + STATE_BLOCK];
+        if (block == NO_BLOCK) {
+            return NO_SLOT;
+        }
+        final int place = (symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK;
+        final int slot = block * BLOCK_SLOTS + place * TIMEFRAMES + timeframe;
+        final long openTimeMsc = bars.getLong(offset(slot) + OPEN_TIME_OFFSET);
+        // Unsigned: the distance of two longs, openTimeMsc <= timeMsc, may not fit a signed long.
+        return openTimeMsc != FREE
+                        && openTimeMsc <= timeMsc
+                        && Long.compareUnsigned(timeMsc - openTimeMsc, durationMsc) < 0
+                ? slot
+                : NO_SLOT;
+    }
+
+    /**
      * @return the slot of the bar of this symbol, timeframe and open time ({@code key} is their
-     *     {@link CandleDescriptor#key}), or -1.
+     *     {@link CandleDescriptor#key}), or -1. A bar found in the symbol's block becomes its timeframe's current one
+     *     ({@link #findCurrent}).
      */
     int find(final int symbolId, final int timeframe, final long openTimeMsc, final long key) {
         final int s = symbolId * STATE_STRIDE;
@@ -101,18 +139,25 @@ final class BarBook {
         if (block == NO_BLOCK) {
             return NO_SLOT;
         }
-        for (int slot = block * BLOCK_SLOTS + timeframe, end = slot + BLOCK_SLOTS; slot < end; slot += TIMEFRAMES) {
+        for (int place = 0, slot = block * BLOCK_SLOTS + timeframe; place < PLACES; place++, slot += TIMEFRAMES) {
             if (bars.getLong(offset(slot) + OPEN_TIME_OFFSET) == openTimeMsc) {
+                setCurrent(s, timeframe, place);
                 return slot;
             }
         }
         return symbolState[s + STATE_OVERFLOW] == 0 ? NO_SLOT : (int) overflowByKey.get(key);
     }
 
+    private void setCurrent(final int s, final int timeframe, final int place) {
+        final int shift = timeframe * PLACE_BITS;
+        symbolState[s + STATE_CURRENT] = (symbolState[s + STATE_CURRENT] & ~(PLACE_MASK << shift)) | (place << shift);
+    }
+
     /**
      * Takes a zeroed slot for a new bar of {@code symbolId} and {@code timeframe} (no bar of that key is live) and
      * makes it live; the caller writes the bar (its symbol id, timeframe and open time included) before any other
-     * call. May grow the buffer: read {@link #buffer()} after.
+     * call. May grow the buffer: read {@link #buffer()} after. A bar opened in the symbol's block becomes its
+     * timeframe's current one ({@link #findCurrent}).
      */
     int create(final long key, final int symbolId, final int timeframe) {
         if (timeframe < 0 || timeframe >= TIMEFRAMES) {
@@ -120,10 +165,14 @@ final class BarBook {
         }
         final int s = ensureBlock(symbolId);
         int slot = symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + timeframe;
-        for (int place = 0; place < PLACES && bars.getLong(offset(slot) + OPEN_TIME_OFFSET) != FREE; place++) {
+        int place = 0;
+        while (place < PLACES && bars.getLong(offset(slot) + OPEN_TIME_OFFSET) != FREE) {
+            place++;
             slot += TIMEFRAMES;
         }
-        if (slot >= (symbolState[s + STATE_BLOCK] + 1) * BLOCK_SLOTS) {
+        if (place < PLACES) {
+            setCurrent(s, timeframe, place);
+        } else {
             if (overflowFreeCount == 0) {
                 addOverflowBlock();
             }
@@ -194,6 +243,11 @@ final class BarBook {
 
     int live(final int position) {
         return live[position];
+    }
+
+    /** @return the number of open bars held in overflow slots, for tests. */
+    int overflowBars() {
+        return overflowByKey.size();
     }
 
     /** @return the number of blocks in use (symbols' and overflow), for tests. */

@@ -333,6 +333,11 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         }
     }
 
+    /** @return the number of open bars held in the book's overflow slots, for tests. */
+    int overflowBars() {
+        return book.overflowBars();
+    }
+
     /** @return the number of open bars held. */
     public int openBars() {
         return book.liveCount();
@@ -378,6 +383,15 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         final double spread = BarMath.spread(bid, ask);
         final long order = BarMath.order(seq, journalIndex);
         for (final Timeframe tf : timeframes) {
+            if (!late) {
+                // Nearly every tick falls in the bar its symbol's last tick of this timeframe updated.
+                final int current = book.findCurrent(symbolId, tf.ordinal(), timeMsc, tf.durationMsc());
+                if (current >= 0) {
+                    BarMath.update(book.buffer(), BarBook.offset(current), timeMsc, order, price, spread, volumeReal);
+                    book.markDirty(current);
+                    continue;
+                }
+            }
             final long openTime = tf.openTime(timeMsc, sessionOffsetMsc);
             if (late && isFinal(openTime, tf, mark)) {
                 // Its bar is final (maybe written, maybe never held here): rebuilt from the stored ticks instead.

@@ -73,8 +73,7 @@ public final class StoreBatch {
         if (latest != NO_INDEX && openTimeAt(latest) == openTimeMsc) {
             index = latest;
         } else {
-            final long key = flyweight.key();
-            index = (int) indexByKey.remove(key);
+            index = (int) indexByKey.remove(flyweight.key());
             if (index < 0) {
                 index = candleCount++;
             }
@@ -93,7 +92,16 @@ public final class StoreBatch {
 
     /** @return true if a version of the bar at {@code offset} is held: putting it replaces that, adding no bar. */
     boolean holdsCandle(final org.agrona.DirectBuffer buffer, final int offset) {
-        return indexByKey.containsKey(flyweight.wrap(buffer, offset).key());
+        flyweight.wrap(buffer, offset);
+        final int c = flyweight.symbolId() * TIMEFRAME_SLOTS + flyweight.timeframe();
+        // Most held bars are their symbol and timeframe's latest, which only latestIndex knows.
+        if (c < latestIndex.length) {
+            final int latest = latestIndex[c];
+            if (latest != NO_INDEX && openTimeAt(latest) == flyweight.openTimeMsc()) {
+                return true;
+            }
+        }
+        return indexByKey.containsKey(flyweight.key());
     }
 
     void putSymbolState(

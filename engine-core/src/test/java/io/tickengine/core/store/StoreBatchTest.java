@@ -2,6 +2,7 @@ package io.tickengine.core.store;
 
 import static io.tickengine.core.candle.CandleDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.candle.CandleFlyweight;
 import io.tickengine.core.tick.NameTable;
@@ -13,7 +14,10 @@ import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-/** The batch keeps the newest version of each bar, once, in the order bars first came, against a plain map. */
+/**
+ * The batch keeps the newest version of each bar, once, in the order bars first came, and knows which bars it holds
+ * (a full batch still takes their newer versions), against a plain map.
+ */
 class StoreBatchTest {
     @Test
     void shouldKeepTheNewestVersionOfEachBarOnceOverManySymbolsAndBarsThatCloseAndReopen() {
@@ -32,7 +36,12 @@ class StoreBatchTest {
                 message.putInt(SYMBOL_ID_OFFSET, symbolId);
                 message.putInt(TIMEFRAME_OFFSET, timeframe);
                 message.putLong(TICK_VOLUME_OFFSET, version);
+                assertEquals(
+                        expected.containsKey(key(symbolId, timeframe, openTimeMsc)),
+                        batch.holdsCandle(message, 0),
+                        "held before put " + i);
                 batch.putCandle(message, 0);
+                assertTrue(batch.holdsCandle(message, 0), "held after put " + i);
                 expected.put(key(symbolId, timeframe, openTimeMsc), version);
             }
             final List<Long> keys = new ArrayList<>(expected.keySet());
