@@ -30,9 +30,9 @@ import java.util.Set;
  *   <tr><td>journal.pretouch.mb</td><td>64</td><td>how far ahead of the journal's write position a background
  *       agent brings the file's pages into memory, so that the event loop does not wait for the kernel to
  *       provide and zero them; 0 turns it off</td></tr>
- *   <tr><td>threads.background.nice</td><td>0</td><td>nice value of the background agents' threads (stores,
- *       rebuilder, retention, journal pages, mirror; Linux): higher lets the event loops and the aggregator have a
- *       core first on a busy box; 0 leaves them as the process</td></tr>
+ *   <tr><td>threads.background.nice</td><td>10</td><td>nice value of the background agents' threads (tick store
+ *       writer, bar rebuilder, journal retention, journal pages, Kafka mirror; Linux): higher lets the event loops,
+ *       the aggregator and the candle writer have a core first on a busy box; 0 leaves them as the process</td></tr>
  *   <tr><td>journal.drop.behind.mb</td><td>256</td><td>how far behind the journal's write position its pages
  *       leave the page cache once on disk (Linux), so the journal reuses warm memory instead of cold; 0 leaves them
  *       to the kernel</td></tr>
@@ -106,7 +106,7 @@ public final class EngineContext {
     private int journalRetentionDays = 7;
     private int journalPretouchMb = 64;
     private int journalDropBehindMb = 256;
-    private int backgroundNice = 0;
+    private int backgroundNice = 10;
     private long journalMinFreeMb = 256;
     private String journalKind = "chronicle";
     private String journalMirror = "none";

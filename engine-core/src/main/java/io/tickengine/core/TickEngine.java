@@ -315,9 +315,10 @@ public final class TickEngine implements AutoCloseable {
     }
 
     /**
-     * Threads of the background agents (stores, rebuilder, retention, journal pages, mirror): daemons, at nice
-     * {@code threads.background.nice} where the OS allows it, so that on a busy box the event loops and the
-     * aggregator, which acknowledgements and the ring wait on, get a core first.
+     * Threads of the background agents: daemons, at {@code nice} where the OS allows it (0: the process's own). The
+     * tick store writer, rebuilder, retention, journal pages and mirror run at {@code threads.background.nice}, so
+     * that on a busy box the event loops, the aggregator and the candle writer, which acknowledgements and the ring
+     * wait on, get a core first; the ticks wait in the journal meanwhile.
      */
     private static ThreadFactory backgroundThreads(final int nice) {
         return runnable -> {
@@ -344,7 +345,8 @@ public final class TickEngine implements AutoCloseable {
         final long fromIndex = StartupRecovery.restore(
                 state, journal, symbols, sources, aggregator, gate, writer::restoreReplayFrom, metrics);
         // The writer drains what the replay hands over. Named by the agent's role (tick-writer), as the others are.
-        AgentRunner.startOnThread(writerRunner, backgroundThreads(context.backgroundNice()));
+        // At the process's priority: the aggregator hands its bars to it, so it must keep up.
+        AgentRunner.startOnThread(writerRunner, backgroundThreads(0));
         StartupRecovery.replay(
                 state.journalIndex(),
                 fromIndex,
