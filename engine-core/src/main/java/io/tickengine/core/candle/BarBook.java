@@ -107,10 +107,7 @@ final class BarBook {
      */
     int findCurrent(final int symbolId, final int timeframe, final long timeMsc, final long durationMsc) {
         final int s = symbolId * STATE_STRIDE;
-        if (s >= symbolState.length) {
-            return NO_SLOT;
-        }
-        final int block = symbolState[s + STATE_BLOCK];
+        final int block = blockOf(s);
         if (block == NO_BLOCK) {
             return NO_SLOT;
         }
@@ -125,6 +122,11 @@ final class BarBook {
                 : NO_SLOT;
     }
 
+    /** @return the block of the symbol whose entries start at {@code s} in {@link #symbolState}, or -1 for none. */
+    private int blockOf(final int s) {
+        return s < symbolState.length ? symbolState[s + STATE_BLOCK] : NO_BLOCK;
+    }
+
     /**
      * @return the slot of the bar of this symbol, timeframe and open time ({@code key} is their
      *     {@link CandleDescriptor#key}), or -1. A bar found in the symbol's block becomes its timeframe's current one
@@ -132,10 +134,7 @@ final class BarBook {
      */
     int find(final int symbolId, final int timeframe, final long openTimeMsc, final long key) {
         final int s = symbolId * STATE_STRIDE;
-        if (s >= symbolState.length) {
-            return NO_SLOT;
-        }
-        final int block = symbolState[s + STATE_BLOCK];
+        final int block = blockOf(s);
         if (block == NO_BLOCK) {
             return NO_SLOT;
         }
