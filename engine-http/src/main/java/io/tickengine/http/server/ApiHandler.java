@@ -157,7 +157,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             dispatch(exchange, request);
         } catch (final RuntimeException e) {
-            failed(exchange, request, e);
+            failed(exchange, e);
         }
     }
 
@@ -166,14 +166,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      * it throws, the request is answered {@code 500} (unless answered already) and the error counted.
      */
     void later(final HttpExchange exchange, final Runnable task, final long delayNs) {
-        final FullHttpRequest request = exchange.request();
         eventLoop()
                 .schedule(
                         () -> {
                             try {
                                 task.run();
                             } catch (final RuntimeException e) {
-                                failed(exchange, request, e);
+                                failed(exchange, e);
                             }
                         },
                         delayNs,
@@ -181,9 +180,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A route failed unexpectedly: log, count, and answer {@code 500} if the request is still open. */
-    private void failed(final HttpExchange exchange, final FullHttpRequest request, final RuntimeException e) {
+    private void failed(final HttpExchange exchange, final RuntimeException e) {
         metrics.onInternalError();
-        // The request may be released already (answered, or its connection closed): log what stays readable.
+        final FullHttpRequest request = exchange.request();
         LOG.error("request failed [method={}, uri={}]", request.method(), request.uri(), e);
         if (!exchange.isAnswered()) {
             exchange.respond(Responses.error(alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"));
