@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Prints the comparison table (Markdown) from the files one run of {@code benchmarks/compare.sh} leaves in its
  * results directory: {@code {noop,engine,questdb}-{single,batch}.json} and {@code engine-fixed.json} (load
- * generator), {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
+ * generator), {@code noop-fixed-engine-rate.json} (the no-op at the engine's fixed rate),
+ * {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
  * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}.json}, {@code idle-cpu.txt}
  * ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
  * {@code env.txt}. {@code table --dir DIR}; missing files leave their rows out.
@@ -54,6 +55,7 @@ public final class ComparisonTable {
         final LoadResult questBatch = load("questdb-batch");
         final LoadResult engineFixed = load("engine-fixed");
         final LoadResult noopFixed = load("noop-fixed");
+        final LoadResult noopAtEngineRate = load("noop-fixed-engine-rate");
 
         out.append("| run | no-op Netty (ceiling) | tick-engine (ack after journal) | QuestDB ILP/HTTP |\n");
         out.append("| --- | ---: | ---: | ---: |\n");
@@ -63,6 +65,14 @@ public final class ComparisonTable {
         row("1,000 ticks: latency p50 / p99 (us)", noopBatch, engineBatch, questBatch, null, false);
         row("fixed rate (half max single): achieved req/s", noopFixed, engineFixed, null, "%,.0f", true);
         row("fixed rate: latency p50 / p99 / p99.9 (us)", noopFixed, engineFixed, null, null, false);
+        row("the no-op at the engine's fixed rate: achieved req/s", noopAtEngineRate, null, null, "%,.0f", true);
+        row(
+                "the no-op at the engine's fixed rate: latency p50 / p99 / p99.9 (us)",
+                noopAtEngineRate,
+                null,
+                null,
+                null,
+                false);
         out.append('\n');
 
         final int[] sweep = sweep();
@@ -116,7 +126,13 @@ public final class ComparisonTable {
                             Locale.ROOT,
                             "ack latency p99 at %,.0f req/s (half the max single-tick rate)",
                             engineFixed.rateTarget()),
-                    String.format(Locale.ROOT, "%.0f us", engineFixed.p99Us()),
+                    String.format(Locale.ROOT, "%.0f us", engineFixed.p99Us())
+                            + (noopAtEngineRate == null
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            " (the no-op at that rate: %.0f us)",
+                                            noopAtEngineRate.p99Us())),
                     "<= 1,000 us",
                     engineFixed.p99Us() <= 1000 && engineFixed.errors() == 0);
         }
