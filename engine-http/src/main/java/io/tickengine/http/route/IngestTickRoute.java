@@ -88,7 +88,8 @@ public final class IngestTickRoute implements Route {
         if (refusedWhenStopped(exchange, parsed)) {
             return;
         }
-        final PendingIngest ack = new PendingIngest(exchange, metrics, parsed);
+        final PendingIngest ack = s.takeAck(this);
+        ack.start(exchange, parsed);
         final long result = engine.publishTicks(s.ticks, ack);
         if (result == TickRing.BACK_PRESSURED && ringWaitNs > 0 && engine.replicatedJournal() == null) {
             // Only while the ring is full, so not per request: the request's connection reads nothing meanwhile.
@@ -96,7 +97,20 @@ public final class IngestTickRoute implements Route {
             return;
         }
         refused(exchange, result, parsed);
-        // Else `ack` has answered already (on this event loop, in this task), or the journal syncer will.
+        // Else `ack` has answered already (on this event loop, in this task), or the journal syncer or the Kafka
+        // producer will.
+        if (answersInTask()) {
+            // Nothing holds it any more: the next request on this event loop takes it.
+            s.giveBackAck(ack);
+        }
+    }
+
+    /**
+     * @return true if {@link TickEngine#publishTicks} answers its ack in the call or not at all, and keeps no reference
+     *     to it: the local journal without {@code journal.sync}.
+     */
+    private boolean answersInTask() {
+        return !engine.context().journalSync() && engine.replicatedJournal() == null;
     }
 
     private boolean refusedWhenStopped(final Exchange exchange, final int ticks) {
@@ -163,20 +177,30 @@ public final class IngestTickRoute implements Route {
                 parser.errorField() == null ? null : parser.errorField().wireName());
     }
 
-    /** Completes one request when the journal has all of its ticks. */
+    /**
+     * Completes one request when the journal has all of its ticks. Where the journal answers in the publishing call
+     * ({@link #answersInTask}), one instance per event loop serves request after request; else each request has its
+     * own, which the journal syncer or the Kafka producer completes later.
+     */
     private final class PendingIngest implements IngestAck, Runnable {
-        private final Exchange exchange;
-        private final HttpMetrics metrics;
-        private final int ticks;
+        private Exchange exchange;
+        private int ticks;
         private int accepted;
         private int duplicates;
         private String failure;
-        private int refusedIndex = -1;
+        private int refusedIndex;
 
-        PendingIngest(final Exchange exchange, final HttpMetrics metrics, final int ticks) {
+        void start(final Exchange exchange, final int ticks) {
             this.exchange = exchange;
-            this.metrics = metrics;
             this.ticks = ticks;
+            this.accepted = 0;
+            this.duplicates = 0;
+            this.failure = null;
+            this.refusedIndex = -1;
+        }
+
+        void finish() {
+            exchange = null;
         }
 
         @Override
@@ -289,6 +313,8 @@ public final class IngestTickRoute implements Route {
         private final ArrayDeque<TickBuffer> spare = new ArrayDeque<>();
         TickBuffer ticks = new TickBuffer(1024);
         byte[] copy = new byte[64 * 1024];
+        /** The ack the next request takes, when the last one's is free again; see {@link #answersInTask}. */
+        private PendingIngest ack;
 
         Scratch(final TickParser parser) {
             this.parser = parser;
@@ -300,6 +326,17 @@ public final class IngestTickRoute implements Route {
             final TickBuffer next = spare.poll();
             ticks = next != null ? next : new TickBuffer(1024);
             return taken;
+        }
+
+        PendingIngest takeAck(final IngestTickRoute route) {
+            final PendingIngest taken = ack;
+            ack = null;
+            return taken != null ? taken : route.new PendingIngest();
+        }
+
+        void giveBackAck(final PendingIngest free) {
+            free.finish();
+            ack = free;
         }
 
         void giveBack(final TickBuffer buffer) {
