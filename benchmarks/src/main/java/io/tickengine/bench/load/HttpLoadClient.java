@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -27,6 +28,9 @@ import org.HdrHistogram.Histogram;
  * <p>The loop allocates nothing per request, so the client's own garbage collection never shows in the numbers.
  */
 final class HttpLoadClient {
+    /** The width of a slot of the {@link #timeline}. */
+    static final long TIMELINE_SLOT_NS = 100_000_000L;
+
     /** The timer slack of the sending thread at a fixed rate: see the class comment. */
     private static final long TIMER_SLACK_NS = 1_000;
 
@@ -45,6 +49,11 @@ final class HttpLoadClient {
 
     private long nextRequest;
     private long nowNs;
+    /** The recorded run's answers by when they came ({@link #TIMELINE_SLOT_NS} slots): count and worst latency. */
+    private long recordStartNs;
+
+    private int[] slotAnswers = new int[0];
+    private long[] slotMaxNs = new long[0];
 
     HttpLoadClient(final RequestSet requests, final InetSocketAddress address, final int connectionCount)
             throws IOException {
@@ -69,6 +78,13 @@ final class HttpLoadClient {
         }
         this.recording = record;
         final long startNs = System.nanoTime();
+        if (record) {
+            // Answers still due 10 s after the end count in the last slots.
+            final int slots = (int) ((durationNs + 10_000_000_000L) / TIMELINE_SLOT_NS) + 1;
+            recordStartNs = startNs;
+            slotAnswers = new int[slots];
+            slotMaxNs = new long[slots];
+        }
         final long endNs = startNs + durationNs;
         final double intervalNs = ratePerSecond > 0 ? 1e9 / ratePerSecond : 0;
         long scheduled = 0; // fixed rate: requests due so far since start
@@ -182,7 +198,11 @@ final class HttpLoadClient {
             return;
         }
         if (recording) {
-            histogram.recordValue(Math.max(1, doneNs - c.intendedNs));
+            final long latencyNs = Math.max(1, doneNs - c.intendedNs);
+            histogram.recordValue(latencyNs);
+            final int slot = (int) Math.min(slotAnswers.length - 1, (doneNs - recordStartNs) / TIMELINE_SLOT_NS);
+            slotAnswers[slot]++;
+            slotMaxNs[slot] = Math.max(slotMaxNs[slot], latencyNs);
             completedRequests++;
             completedTicks += requests.ticks(c.request);
         }
@@ -194,6 +214,26 @@ final class HttpLoadClient {
         completedRequests = 0;
         completedTicks = 0;
         errorResponses = 0;
+    }
+
+    /**
+     * @return the recorded run as CSV, one line per {@link #TIMELINE_SLOT_NS} slot of answer time up to the last answer:
+     *     its start in seconds, the answers in it and the worst latency among them (us). A stall shows as a slot with
+     *     few answers followed by slots whose worst latency is the stall's length.
+     */
+    String timeline() {
+        int last = slotAnswers.length - 1;
+        while (last > 0 && slotAnswers[last] == 0) {
+            last--;
+        }
+        // System.nanoTime() is CLOCK_MONOTONIC on Linux, the clock of perf's timestamps: a trace lines up with this.
+        final StringBuilder csv = new StringBuilder("# start: System.nanoTime() " + recordStartNs + "\n")
+                .append("second,answers,max_latency_us\n");
+        for (int i = 0; i <= last; i++) {
+            csv.append(String.format(
+                    Locale.ROOT, "%.1f,%d,%.0f%n", i * TIMELINE_SLOT_NS / 1e9, slotAnswers[i], slotMaxNs[i] / 1e3));
+        }
+        return csv.toString();
     }
 
     Histogram histogram() {

@@ -30,7 +30,8 @@ import org.HdrHistogram.Histogram;
  *      [--rate R]                                              requests/s, fixed rate with coordinated-omission
  *                                                              correction; 0 = full speed (default)
  *      [--base YYYY-MM-DD]                                     time of the first tick (default 2002-01-01)
- *      [--name NAME] [--target LABEL] [--out PREFIX]           PREFIX.json, .hgrm, .txt, .png
+ *      [--name NAME] [--target LABEL] [--out PREFIX]           PREFIX.json, .hgrm, .txt, .png, .timeline.csv
+ *                                                              (answers and worst latency per 100 ms)
  * </pre>
  */
 public final class LoadGenerator {
@@ -115,6 +116,7 @@ public final class LoadGenerator {
             }
             if (out != null) {
                 write(out, result, h, summary);
+                Files.writeString(Path.of(out + ".timeline.csv"), client.timeline(), StandardCharsets.UTF_8);
             }
             return client.errorResponses() == 0 ? 0 : 1;
         } finally {
