@@ -155,8 +155,8 @@ public final class IngestGate {
         lock.lock();
         try {
             beginRequest();
-            if (isWritable() && hasRoom() && seqsInWindow(ticks)) {
-                result = publish(journalTick, ticks, n, sync ? ack : null);
+            if (isWritable() && hasRoom(startNs) && seqsInWindow(ticks)) {
+                result = publish(journalTick, ticks, n, sync ? ack : null, startNs);
             } else {
                 result = 0;
             }
@@ -206,7 +206,7 @@ public final class IngestGate {
         lock.lock();
         try {
             beginRequest();
-            result = isWritable() && hasRoom() ? publish(translator, records, n, sync ? ack : null) : 0;
+            result = isWritable() && hasRoom(startNs) ? publish(translator, records, n, sync ? ack : null, startNs) : 0;
             accepted = this.accepted;
             failure = this.failure;
             endRequest();
@@ -222,9 +222,13 @@ public final class IngestGate {
      * failure all the same (the ring has published the request's slots as duplicates), never the caller's.
      */
     private <T> long publish(
-            final TickRing.Translator<T> translator, final T records, final int n, final IngestAck ack) {
+            final TickRing.Translator<T> translator,
+            final T records,
+            final int n,
+            final IngestAck ack,
+            final long nowNs) {
         try {
-            return ring.tryPublish(translator, records, n, ack, commitRequest);
+            return ring.tryPublish(translator, records, n, ack, commitRequest, nowNs);
         } catch (final RuntimeException | Error e) {
             try {
                 journal.abortDocument();
@@ -351,8 +355,8 @@ public final class IngestGate {
     }
 
     /** @return true if the journal has room for the request; else it is refused whole, before anything is written. */
-    private boolean hasRoom() {
-        if (space == null || space.hasRoom(System.nanoTime())) {
+    private boolean hasRoom(final long nowNs) {
+        if (space == null || space.hasRoom(nowNs)) {
             return true;
         }
         failure = space.describe();

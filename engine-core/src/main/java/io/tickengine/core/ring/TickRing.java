@@ -150,6 +150,20 @@ public final class TickRing {
      */
     public <T> long tryPublish(
             final Translator<T> translator, final T batch, final int n, final IngestAck ack, final Seal seal) {
+        return tryPublish(translator, batch, n, ack, seal, System.nanoTime());
+    }
+
+    /**
+     * As {@link #tryPublish(Translator, Object, int, IngestAck, Seal)}, with the caller's {@code System.nanoTime()}
+     * (a reading it has taken anyway) as the events' publish time.
+     */
+    public <T> long tryPublish(
+            final Translator<T> translator,
+            final T batch,
+            final int n,
+            final IngestAck ack,
+            final Seal seal,
+            final long nowNs) {
         if (n < 1) {
             throw new IllegalArgumentException("nothing to publish");
         }
@@ -169,7 +183,6 @@ public final class TickRing {
                 return BACK_PRESSURED;
             }
             final long lo = hi - (n - 1);
-            final long nowNs = System.nanoTime();
             boolean sealed = false;
             try {
                 for (int i = 0; i < n; i++) {

@@ -273,7 +273,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     "API key lacks scope [scope=" + scope.name().toLowerCase(java.util.Locale.ROOT) + "]"));
             return false;
         }
-        final long waitNs = rateLimiter.tryAcquire(entry.index(), System.nanoTime());
+        final long waitNs = rateLimiter.tryAcquire(entry.index(), exchange.receivedNs());
         if (waitNs > 0) {
             rejectIngest(scope, HttpMetrics.Reject.RATE_LIMITED);
             final FullHttpResponse response =

@@ -108,17 +108,26 @@ class GuardsTest {
         channel.freezeTime();
         channel.pipeline().addLast(new Guards.IdleTimeout(100), recorder());
 
-        channel.advanceTimeBy(60, TimeUnit.MILLISECONDS);
+        runFor(channel, 60);
         channel.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
-        channel.advanceTimeBy(60, TimeUnit.MILLISECONDS);
-        channel.runPendingTasks();
+        runFor(channel, 60);
         assertTrue(events.isEmpty(), "a write counts as activity");
 
-        channel.advanceTimeBy(60, TimeUnit.MILLISECONDS);
-        channel.runPendingTasks();
+        // Told between one and 1 + 1/CHECKS timeouts after the write.
+        runFor(channel, 40);
+        assertTrue(events.isEmpty(), "not idle within one timeout of the write");
+        runFor(channel, 100 / Guards.IdleTimeout.CHECKS);
         assertEquals(List.of(IdleStateEvent.ALL_IDLE_STATE_EVENT), events);
         ((ByteBuf) channel.readOutbound()).release();
         assertFalse(channel.finishAndReleaseAll());
+    }
+
+    /** Moves the frozen clock on a millisecond at a time, running each task when it is due, as an event loop does. */
+    private static void runFor(final EmbeddedChannel channel, final int millis) {
+        for (int i = 0; i < millis; i++) {
+            channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+            channel.runPendingTasks();
+        }
     }
 
     /** Asserts the body of {@code request}, then releases it. */
