@@ -20,7 +20,8 @@ import org.agrona.concurrent.Agent;
  * <p>Not started where the journal is in memory already ({@link #isUsefulFor}). Reads only, never writes: a page read ahead of the writer cannot change what the journal holds, whatever the
  * timing. Up to {@code journal.pretouch.mb} ahead of the position after the last committed document, and never past
  * the file's end (Chronicle grows the file as it maps further). An Agrona {@link Agent}: anything unexpected (the file
- * gone, a read that faults) goes to the runner's error handler, and the next duty cycle maps the file afresh.
+ * gone, a read that faults) goes to the runner's error handler once, and that file is then left to the journal's own
+ * writes until the journal rolls to the next.
  *
  * <p>The agent's own thread only; {@link TickJournal#writingFile()} and {@link TickJournal#writtenPosition()} are
  * read from the gate's commits.
@@ -34,6 +35,9 @@ public final class JournalPretoucher implements Agent {
 
     private final TickJournal journal;
     private final long aheadBytes;
+    /** The file whose pages could not be touched: left to the journal's own writes. */
+    private File failedFile;
+
     private File file;
     private FileChannel channel;
     private long fileSize;
@@ -68,20 +72,22 @@ public final class JournalPretoucher implements Agent {
 
     @Override
     public int doWork() throws IOException {
+        final File writing = journal.writingFile();
+        if (writing == null || writing.equals(failedFile)) {
+            return 0;
+        }
         try {
-            return touchAhead();
+            return touchAhead(writing);
         } catch (final IOException | RuntimeException | Error e) {
-            // Mapped afresh in the next duty cycle.
+            // Reported once: the runner does not idle after an error, so a retry every duty cycle would spin on the
+            // same failure. The journal writes the file's pages itself until it rolls to the next file.
+            failedFile = writing;
             close();
             throw e;
         }
     }
 
-    private int touchAhead() throws IOException {
-        final File writing = journal.writingFile();
-        if (writing == null) {
-            return 0;
-        }
+    private int touchAhead(final File writing) throws IOException {
         if (!writing.equals(file)) {
             open(writing);
         }

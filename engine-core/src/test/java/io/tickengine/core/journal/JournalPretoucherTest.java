@@ -2,6 +2,7 @@ package io.tickengine.core.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.TickEngine;
@@ -9,6 +10,7 @@ import io.tickengine.core.testsupport.SmallEngine;
 import io.tickengine.core.testsupport.SyntheticTicks;
 import io.tickengine.core.tick.TickBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +64,27 @@ class JournalPretoucherTest {
             for (int i = 0; i < times.size(); i++) {
                 assertEquals(T0 + i, times.get(i), "the journal holds what was written, in order");
             }
+            pretoucher.onClose();
+        }
+    }
+
+    @Test
+    void shouldReportAFileItCannotReadOnceAndThenLeaveIt() throws Exception {
+        try (TickEngine engine =
+                TickEngine.start(SmallEngine.context(dataDir, 4096, 2048).set("journal.pretouch.mb", "0"))) {
+            final TickJournal journal = engine.journal();
+            publish(engine, 0, 1_000);
+            // The journal goes on writing through its mapping; a new reader of the path finds nothing there.
+            Files.delete(journal.writingFile().toPath());
+            final JournalPretoucher pretoucher = new JournalPretoucher(journal, AHEAD_BYTES);
+
+            assertThrows(NoSuchFileException.class, pretoucher::doWork, "the failure goes to the runner");
+            for (int i = 0; i < 100; i++) {
+                // AgentRunner calls again at once after an error: a retry each time would be an error each time.
+                assertEquals(0, pretoucher.doWork(), "the failed file is left alone");
+            }
+            publish(engine, 1_000, 2_000);
+            assertEquals(0, pretoucher.doWork(), "still the same file: still left alone");
             pretoucher.onClose();
         }
     }
