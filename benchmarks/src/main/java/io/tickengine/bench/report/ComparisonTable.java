@@ -139,13 +139,28 @@ public final class ComparisonTable {
         final LoadResult sustained = load("engine-sustained");
         if (sustained != null && sustained.requests() > 0) {
             final double share = 100.0 * sustained.errors() / sustained.requests();
+            final Path spaceFile = dir.resolve("sustained-space.txt");
+            String space = "";
+            if (Files.exists(spaceFile)) {
+                final Map<String, String> kv = keyValues(Files.readString(spaceFile, StandardCharsets.UTF_8));
+                final int free = Integer.parseInt(kv.getOrDefault("free_gb", "0"));
+                final int need = Integer.parseInt(kv.getOrDefault("need_gb", "0"));
+                if (free < need) {
+                    space = String.format(
+                            Locale.ROOT,
+                            "; only %d GB free for about %d GB of journal: see the run's last error",
+                            free,
+                            need);
+                }
+            }
             target(
                     String.format(
                             Locale.ROOT,
-                            "%.0f s of full-speed 1,000-tick requests: refused (non-2xx) share (%,d of %,d)",
+                            "%.0f s of full-speed 1,000-tick requests: refused (non-2xx) share (%,d of %,d%s)",
                             sustained.seconds(),
                             sustained.errors(),
-                            sustained.requests()),
+                            sustained.requests(),
+                            space),
                     String.format(Locale.ROOT, "%.3f%%", share),
                     "<= 0.1%",
                     share <= 0.1);
