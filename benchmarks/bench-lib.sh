@@ -40,10 +40,9 @@ stop_server() {
 }
 trap stop_server EXIT
 
-# build_kafka_bench OUT: (re)creates OUT, builds the engine and tick-bench jars unless SKIP_BUILD is set, writes
-# engine-kafka's test classpath (the broker jar and LocalPostgres are test dependencies) to OUT/cp.txt and copies both
-# jars to OUT/bin, for the Kafka benchmarks.
-build_kafka_bench() {
+# build_bench OUT: (re)creates OUT, builds the engine and tick-bench jars unless SKIP_BUILD is set, and copies both to
+# OUT/bin. The runs use those copies, so a rebuild during a run cannot change the classes under a running JVM.
+build_bench() {
     local out=$1
     rm -rf "$out"
     mkdir -p "$out/bin"
@@ -51,28 +50,45 @@ build_kafka_bench() {
         log "build"
         (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -Dspotless.check.skip=true -pl engine-http,benchmarks -am)
     fi
-    log "test classpath of engine-kafka"
-    (cd "$ROOT" && mvn -B -ntp -q package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
-        -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt")
     cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$out/bin/"
 }
 
-# kafka_bench_env OUT [LINE...]: writes the run's header (date, machine, commit, load knobs, then LINEs) to OUT/env.txt
-# and shows it.
-kafka_bench_env() {
+# build_kafka_bench OUT: build_bench, and engine-kafka's test classpath (the broker jar and LocalPostgres are test
+# dependencies) in OUT/cp.txt, for the Kafka benchmarks.
+build_kafka_bench() {
+    local out=$1
+    build_bench "$out"
+    log "test classpath of engine-kafka"
+    (cd "$ROOT" && mvn -B -ntp -q package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
+        -pl engine-kafka -am -Dmdep.includeScope=test -Dmdep.outputFile="$out/cp.txt")
+}
+
+# bench_env OUT [LINE...]: writes the run's header (date, machine, JDK, commit, then LINEs) to OUT/env.txt and shows it.
+bench_env() {
     local out=$1
     shift
     {
         echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         echo "uptime:  $(uptime)"
         echo "nproc:   $(nproc)"
+        echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+        echo "memory:  $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+        echo "kernel:  $(uname -r)"
+        echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
         echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
-        echo "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run"
         for line in "$@"; do
             echo "$line"
         done
     } >"$out/env.txt"
     cat "$out/env.txt" >&2
+}
+
+# kafka_bench_env OUT [LINE...]: bench_env with the Kafka benchmarks' load knobs.
+kafka_bench_env() {
+    local out=$1
+    shift
+    bench_env "$out" \
+        "load:    $CONNECTIONS connections, batches of $BATCH ticks, ${WARMUP}s warm-up + ${DURATION}s per run" "$@"
 }
 
 # start_kafka_cluster OUT TOPIC PARTITIONS: a 3-node KRaft cluster with the topic, in a child JVM on engine-kafka's

@@ -40,33 +40,15 @@ KEY=bench-key-0123456789abcdef
 # shellcheck source=benchmarks/bench-lib.sh
 source "$ROOT/benchmarks/bench-lib.sh"
 
-rm -rf "$OUT"
-mkdir -p "$OUT/bin"
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    log "build"
-    (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -pl engine-http,benchmarks -am)
-fi
-# Run from copies, so a rebuild during the run cannot change the classes under a running JVM.
-cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
+build_bench "$OUT"
 BENCH="java -Xms2g -Xmx2g -jar $OUT/bin/tick-bench.jar"
 
 log "fetch QuestDB $QUESTDB_VERSION (Maven Central, into $OUT/questdb)"
 mvn -B -ntp -q dependency:copy -Dartifact="org.questdb:questdb:$QUESTDB_VERSION" -DoutputDirectory="$OUT/questdb"
 
-{
-    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "uptime:  $(uptime)"
-    echo "nproc:   $(nproc)"
-    echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-    echo "memory:  $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
-    echo "kernel:  $(uname -r)"
-    echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
-    echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
-    echo "QuestDB: $QUESTDB_VERSION; server JVM options: $SERVER_JAVA_OPTS"
-    echo "load:    $CONNECTIONS keep-alive connections, ${WARMUP}s warm-up + ${DURATION}s per run, ticks: $TICKS"
-} >"$OUT/env.txt"
-cat "$OUT/env.txt" >&2
+bench_env "$OUT" \
+    "QuestDB: $QUESTDB_VERSION; server JVM options: $SERVER_JAVA_OPTS" \
+    "load:    $CONNECTIONS keep-alive connections, ${WARMUP}s warm-up + ${DURATION}s per run, ticks: $TICKS"
 
 load() { # name target url format batch base [extra...]
     local name=$1 target=$2 url=$3 format=$4 batch=$5 base=$6

@@ -28,21 +28,9 @@ KEY=bench-key-0123456789abcdef
 # shellcheck source=benchmarks/bench-lib.sh
 source "$ROOT/benchmarks/bench-lib.sh"
 
-rm -rf "$OUT"
-mkdir -p "$OUT/bin"
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    log "build"
-    (cd "$ROOT" && mvn -B -ntp -q package -DskipTests -pl engine-http,benchmarks -am)
-fi
-cp "$ROOT/engine-http/target/tick-engine.jar" "$ROOT/benchmarks/target/tick-bench.jar" "$OUT/bin/"
+build_bench "$OUT"
 BENCH="java -Xms2g -Xmx2g -jar $OUT/bin/tick-bench.jar"
-{
-    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "uptime:  $(uptime)"
-    echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
-    echo "rounds:  $ROUNDS, connections: $SWEEP, ${WARMUP}s warm-up + ${DURATION}s per run"
-} >"$OUT/env.txt"
-cat "$OUT/env.txt" >&2
+bench_env "$OUT" "rounds:  $ROUNDS, connections: $SWEEP, ${WARMUP}s warm-up + ${DURATION}s per run"
 
 load() { # name target port connections base [duration]
     $BENCH load --name "$1" --target "$2" --url "http://127.0.0.1:$3/ingest/tick" --api-key "$KEY" --format json \
