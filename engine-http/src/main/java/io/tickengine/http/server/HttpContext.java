@@ -30,7 +30,7 @@ import java.util.Set;
  *   <tr><td>http.max.line.bytes</td><td>4096</td><td>longer request lines get 414</td></tr>
  *   <tr><td>http.max.connections</td><td>1024</td><td>more concurrent connections are refused</td></tr>
  *   <tr><td>http.request.timeout.ms</td><td>10000</td><td>time to receive a whole request, else 408</td></tr>
- *   <tr><td>http.idle.timeout.ms</td><td>120000</td><td>an idle keep-alive connection is closed after this</td></tr>
+ *   <tr><td>http.idle.timeout.ms</td><td>120000</td><td>an idle keep-alive connection is closed after this, at most a quarter of it later</td></tr>
  *   <tr><td>http.retry.after.seconds</td><td>1</td><td>Retry-After on 503 (ring full)</td></tr>
  *   <tr><td>http.ring.wait.ms</td><td>1000</td><td>how long an ingest request waits for room in a full ring, its
  *       connection reading nothing more meanwhile, before {@code 503 ring full}; 0 refuses at once</td></tr>
