@@ -139,7 +139,7 @@ public final class TickRing {
      *     {@link #TOO_LARGE}.
      */
     public <T> long tryPublish(final Translator<T> translator, final T batch, final int n, final IngestAck ack) {
-        return tryPublish(translator, batch, n, ack, null);
+        return tryPublish(translator, batch, n, ack, null, System.nanoTime());
     }
 
     /**
@@ -147,15 +147,7 @@ public final class TickRing {
      * its slots and publishing them.
      *
      * @param seal may be {@code null}.
-     */
-    public <T> long tryPublish(
-            final Translator<T> translator, final T batch, final int n, final IngestAck ack, final Seal seal) {
-        return tryPublish(translator, batch, n, ack, seal, System.nanoTime());
-    }
-
-    /**
-     * As {@link #tryPublish(Translator, Object, int, IngestAck, Seal)}, with the caller's {@code System.nanoTime()}
-     * (a reading it has taken anyway) as the events' publish time.
+     * @param nowNs the caller's {@code System.nanoTime()} (a reading it has taken anyway): the events' publish time.
      */
     public <T> long tryPublish(
             final Translator<T> translator,
