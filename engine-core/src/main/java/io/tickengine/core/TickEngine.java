@@ -458,6 +458,11 @@ public final class TickEngine implements AutoCloseable {
         return tickStoreWriter.committedIndex();
     }
 
+    /** @return true while the bar rebuilder works on requests or has not yet counted the bars it wrote. */
+    public boolean isRebuilding() {
+        return rebuilder.isWorking();
+    }
+
     /** @return symbol metadata and the canonical-name map ({@code POST /symbols}). */
     public SymbolStore symbolSpecs() {
         return symbolSpecs;

@@ -70,6 +70,11 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
 
     private long emptyAtTickStoreIndex = Long.MIN_VALUE;
     private boolean storeDown;
+    /**
+     * True from taking requests until their bars are counted: a rebuild's commit deletes its requests before the
+     * counters move, so "no request pending" alone does not mean the metrics tell all.
+     */
+    private volatile boolean working;
 
     /**
      * @param tickStoreIndex the last journal index whose ticks are stored ({@link TickStoreWriter#committedIndex}).
@@ -140,8 +145,25 @@ public final class BarRebuilder implements Agent, TickStore.TickHandler {
         return false;
     }
 
+    /**
+     * @return true while a rebuild is under way or its bars not yet counted; false once the metrics cover every
+     *     request done.
+     */
+    public boolean isWorking() {
+        return working;
+    }
+
     /** @return the number of requests done. */
     private int rebuildReady() {
+        working = true;
+        try {
+            return rebuildReadyRequests();
+        } finally {
+            working = false;
+        }
+    }
+
+    private int rebuildReadyRequests() {
         final long through = tickStoreIndex.getAsLong();
         final List<RebuildRequest> requests;
         try {

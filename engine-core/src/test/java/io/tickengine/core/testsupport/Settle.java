@@ -34,6 +34,10 @@ public final class Settle {
             return "tick store [committed=" + engine.tickStoreIndex() + ", last=" + last + "]";
         }
         final long pending = engine.store().pendingRebuilds();
-        return pending > 0 ? "rebuilds [pending=" + pending + "]" : null;
+        if (pending > 0) {
+            return "rebuilds [pending=" + pending + "]";
+        }
+        // After the store said none is pending: a rebuild that just committed counts its bars before it stops working.
+        return engine.isRebuilding() ? "rebuilds [counting]" : null;
     }
 }
