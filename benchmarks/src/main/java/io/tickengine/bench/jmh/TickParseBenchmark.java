@@ -27,6 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Tick parsing and validation, per tick: bodies of one tick ({@link #single}) and of 1,000 ({@link #batch1000}) in
  * JSON, NDJSON and CSV, made from the real ticks. Scores are ticks per second; the {@code bytes} rows next to them
  * are the bytes of body parsed per second.
+ *
+ * <p>{@code -p ticks=generated:5000} parses the load generator's random walk of 5,000 symbols instead (nearly every
+ * tick then names another symbol than the one before), {@code generated:1} one symbol.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,11 +41,15 @@ public class TickParseBenchmark {
     @Param({"JSON", "NDJSON", "CSV"})
     public String format;
 
+    /** {@code real} (the tick files, else 8 generated symbols) or {@code generated:SYMBOLS}. */
+    @Param({"real"})
+    public String ticks;
+
     private RequestSet singles;
     private RequestSet batches;
     private TickParser parser;
     private TickParser.Format parserFormat;
-    private final TickBuffer ticks = new TickBuffer(1024);
+    private final TickBuffer out = new TickBuffer(1024);
     private final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
     private long nowMsc;
     private int nextSingle;
@@ -62,11 +69,13 @@ public class TickParseBenchmark {
 
     @Setup
     public void setUp() {
-        final TickStream stream = TickData.stream();
+        final TickStream stream = ticks.startsWith("generated:")
+                ? TickStream.generated(200_000, Integer.parseInt(ticks.substring(10)), TickData.BASE_MSC, 42)
+                : TickData.stream();
         final BodyFormat bodyFormat = BodyFormat.valueOf(format);
         singles = RequestSet.encode(stream, 1, 1, bodyFormat, "", null, "");
         batches = RequestSet.encode(stream, 10, 1000, bodyFormat, "", null, "");
-        parser = new TickParser(new NameTable(1024), new NameTable(1024), 16_384);
+        parser = new TickParser(new NameTable(65_536), new NameTable(1024), 16_384);
         parserFormat = TickParser.Format.valueOf(format);
         nowMsc = System.currentTimeMillis();
     }
@@ -92,7 +101,7 @@ public class TickParseBenchmark {
         final int length = set.offset[r + 1] - offset;
         counter.bytes += length;
         body.wrap(set.data, offset, length);
-        final int parsed = parser.parse(body, 0, length, parserFormat, ticks, nowMsc);
+        final int parsed = parser.parse(body, 0, length, parserFormat, out, nowMsc);
         if (parsed < 0) {
             throw new IllegalStateException("parse failed [code=" + parsed + ", error=" + parser.errorMessage() + "]");
         }

@@ -28,6 +28,8 @@ public final class NameTable {
 
     private static final boolean[] ALLOWED = new boolean[128];
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The longest name held as one word with its length ({@link #word}). */
+    private static final int WORD_LENGTH = Long.BYTES - 1;
 
     static {
         for (char c = 'A'; c <= 'Z'; c++) ALLOWED[c] = true;
@@ -63,13 +65,17 @@ public final class NameTable {
      * @return the id ({@code >= 0}), {@link #INVALID} or {@link #FULL}.
      */
     public int intern(final byte[] bytes, final int offset, final int length) {
-        if (!isValid(bytes, offset, length)) {
+        if (length < 1 || length > MAX_LENGTH) {
             return INVALID;
         }
         final long word = word(bytes, offset, length);
         final int hash = hash(bytes, offset, length, word);
         final int id = state.find(bytes, offset, length, hash, word);
-        return id >= 0 ? id : add(bytes, offset, length, hash, word);
+        if (id >= 0) {
+            // The same bytes as a name accepted before: valid, without looking at each byte again.
+            return id;
+        }
+        return isValid(bytes, offset, length) ? add(bytes, offset, length, hash, word) : INVALID;
     }
 
     /** Interns a name given as a {@code String}; not for the tick path (it encodes the string). */
@@ -80,7 +86,7 @@ public final class NameTable {
 
     /** @return the id of the name, or {@link #INVALID} if it is not interned. Allocates nothing. */
     public int find(final byte[] bytes, final int offset, final int length) {
-        if (!isValid(bytes, offset, length)) {
+        if (length < 1 || length > MAX_LENGTH) {
             return INVALID;
         }
         final long word = word(bytes, offset, length);
@@ -154,25 +160,28 @@ public final class NameTable {
     }
 
     /**
-     * @return a name of at most {@link Long#BYTES} bytes as one little-endian word, the bytes after it zero (a name
-     *     has no zero byte, so the word tells its length too); 0 for a longer name.
+     * @return a name of at most {@link #WORD_LENGTH} bytes as one little-endian word with its length in the top byte,
+     *     so that two words are equal exactly when the bytes are, whatever the bytes (a lookup compares before it
+     *     validates); 0 for a longer name.
      */
     private static long word(final byte[] bytes, final int offset, final int length) {
-        if (length > Long.BYTES) {
+        if (length > WORD_LENGTH) {
             return 0;
         }
+        long word;
         if (offset + Long.BYTES <= bytes.length) {
-            return (long) LONG.get(bytes, offset) & (-1L >>> (Long.SIZE - Byte.SIZE * length));
+            word = (long) LONG.get(bytes, offset) & (-1L >>> (Long.SIZE - Byte.SIZE * length));
+        } else {
+            word = 0;
+            for (int i = offset + length - 1; i >= offset; i--) {
+                word = word << Byte.SIZE | (bytes[i] & 0xFF);
+            }
         }
-        long word = 0;
-        for (int i = offset + length - 1; i >= offset; i--) {
-            word = word << Byte.SIZE | (bytes[i] & 0xFF);
-        }
-        return word;
+        return word | (long) length << (Long.SIZE - Byte.SIZE);
     }
 
     private static int hash(final byte[] bytes, final int offset, final int length, final long word) {
-        if (length <= Long.BYTES) {
+        if (length <= WORD_LENGTH) {
             final long h = word * 0x9E3779B97F4A7C15L;
             return (int) (h >>> 32) ^ (int) h;
         }
@@ -194,7 +203,7 @@ public final class NameTable {
 
         final byte[][] names;
         final String[] strings;
-        /** Per id: names of at most 8 bytes as one word ({@link #word}), compared without reading the name. */
+        /** Per id: names of at most 7 bytes as one word ({@link #word}), compared without reading the name. */
         final long[] words;
 
         final int[] slots; // id + 1 per open-addressing slot, 0 = empty
@@ -215,7 +224,7 @@ public final class NameTable {
                     return -1;
                 }
                 final int id = slot - 1;
-                if (length <= Long.BYTES) {
+                if (length <= WORD_LENGTH) {
                     // A longer name's word is 0, never a short name's.
                     if (words[id] == word) {
                         return id;

@@ -101,7 +101,7 @@ class NameTableTest {
 
     @Test
     void shouldTellApartNamesOfEveryLengthThatShareAPrefixWhereverTheyLie() {
-        // Names of up to 8 bytes are compared as one word, read straight from the buffer when 8 bytes are left in
+        // Names of up to 7 bytes are compared as one word, read straight from the buffer when 8 bytes are left in
         // it and byte by byte at its end: each length, both ways, against names one byte longer or shorter.
         final NameTable table = new NameTable(64);
         final String letters = "EURUSDmicro.ecn-pro_ABCDEFGHIJKLMNOPQRSTUV";
@@ -121,6 +121,26 @@ class NameTableTest {
             assertEquals(new String(name, StandardCharsets.US_ASCII), table.name(ids[n]));
         }
         assertEquals(NameTable.MAX_LENGTH, table.size(), "nothing added twice");
+    }
+
+    @Test
+    void shouldRejectAnInvalidNameThatLooksLikeAnInternedOneBeforeItsBytesAreChecked() {
+        // A known name is found before its bytes are checked: a trailing zero byte, or a byte beyond ASCII, must
+        // still make another name, never the known one's id.
+        final NameTable table = new NameTable(16);
+        final int id = table.intern("EURUSD");
+        final int longId = table.intern("EURUSD.micro");
+        for (final String known : new String[] {"EURUSD", "EURUSD.micro"}) {
+            for (final byte extra : new byte[] {0, (byte) 0x80, (byte) 0xFF}) {
+                final byte[] name = (known + "x").getBytes(StandardCharsets.US_ASCII);
+                name[name.length - 1] = extra;
+                assertEquals(NameTable.INVALID, table.intern(name, 0, name.length), known + " + " + extra);
+                assertEquals(NameTable.INVALID, table.find(name, 0, name.length), known + " + " + extra);
+            }
+        }
+        assertEquals(2, table.size());
+        assertEquals(id, table.intern("EURUSD"));
+        assertEquals(longId, table.intern("EURUSD.micro"));
     }
 
     @Test

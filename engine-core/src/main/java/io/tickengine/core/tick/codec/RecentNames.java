@@ -62,15 +62,22 @@ final class RecentNames {
         return -1;
     }
 
-    /** Remembers a name just interned (1 to {@link NameTable#MAX_LENGTH} bytes) in place of the oldest one. */
-    void remember(final byte[] name, final int offset, final int length, final int id) {
+    /**
+     * Remembers a name just interned (1 to {@link NameTable#MAX_LENGTH} bytes) in place of the oldest one.
+     *
+     * @param word the name as {@link #find} takes it.
+     */
+    void remember(final byte[] name, final int offset, final int length, final long word, final int id) {
         final int s = next;
         next = s + 1 == SLOTS ? 0 : s + 1;
-        System.arraycopy(name, offset, names[s], 0, length);
-        words[s] = JsonTickFastPath.wordOf(name, offset, length);
-        if (length >= Long.BYTES) {
+        // Only what find compares for a name of this length: over many symbols nearly every tick is remembered.
+        if (length <= WORD_LENGTH) {
+            words[s] = word;
+        } else if (length <= 2 * Long.BYTES) {
             heads[s] = (long) LONG.get(name, offset);
             tails[s] = (long) LONG.get(name, offset + length - Long.BYTES);
+        } else {
+            System.arraycopy(name, offset, names[s], 0, length);
         }
         lengths[s] = length;
         ids[s] = id;

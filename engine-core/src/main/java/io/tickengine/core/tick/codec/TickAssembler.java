@@ -368,7 +368,7 @@ final class TickAssembler {
         if (id < 0) {
             id = table.intern(bytes, offset, length);
             if (id >= 0) {
-                recent.remember(bytes, offset, length, id);
+                recent.remember(bytes, offset, length, word, id);
                 last.remember(bytes, offset, length, id);
             }
         }
