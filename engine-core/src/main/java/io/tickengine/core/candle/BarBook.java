@@ -29,6 +29,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * A free slot of a symbol's block holds {@link #FREE} as its open time. Each symbol's live slots are also linked in
  * a list of their own, so a hand-over visits only the bars of the symbols it touched.
+ *
+ * <p>The open time of each timeframe's current bar is also kept beside the symbol ({@link #currentOpen}, one cache
+ * line for all its timeframes), and the dirty flags in an array of their own: a tick in time order then reads and
+ * writes only the first cache line of each bar it updates ({@link CandleDescriptor}).
  */
 final class BarBook {
     /** Timeframes that are built from ticks: ordinals below this. */
@@ -76,6 +80,13 @@ final class BarBook {
 
     private int[] previousOfSymbol;
     private int[] symbolState = new int[0];
+    /**
+     * Per symbol and timeframe ({@code symbolId * TIMEFRAMES + timeframe}): the open time of the bar in its current
+     * place, or {@link #FREE} when that place holds none.
+     */
+    private long[] currentOpen = new long[0];
+    /** Per slot: 1 if changed since last handed over ({@link #markDirty}). */
+    private byte[] dirtyFlag;
 
     /** @param initialCapacity the number of open bars to make room for at first. */
     BarBook(final int initialCapacity) {
@@ -86,6 +97,7 @@ final class BarBook {
         dirty = new int[slots];
         nextOfSymbol = new int[slots];
         previousOfSymbol = new int[slots];
+        dirtyFlag = new byte[slots];
     }
 
     UnsafeBuffer buffer() {
@@ -98,7 +110,7 @@ final class BarBook {
 
     /**
      * The common case first: the slot of the symbol's bar of {@code timeframe} found or opened last in its block, if
-     * that bar holds {@code timeMsc}. One cache line of the bar and no division: a tick that falls in the bar its
+     * that bar holds {@code timeMsc}. No line of the bar read and no division: a tick that falls in the bar its
      * symbol's last tick updated (nearly every tick, whatever the place the bar has in the block) needs neither the
      * bar's open time worked out nor a look at the other places. A bar holds exactly the times
      * {@code [open, open + duration)}, so a hit is the bar {@link #find} would give for the tick's open time.
@@ -106,20 +118,20 @@ final class BarBook {
      * @return the slot, or -1: then work out the open time and {@link #find} the bar.
      */
     int findCurrent(final int symbolId, final int timeframe, final long timeMsc, final long durationMsc) {
-        final int s = symbolId * STATE_STRIDE;
-        final int block = blockOf(s);
-        if (block == NO_BLOCK) {
+        final int c = symbolId * TIMEFRAMES + timeframe;
+        if (c >= currentOpen.length) {
             return NO_SLOT;
         }
-        final int place = (symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK;
-        final int slot = block * BLOCK_SLOTS + place * TIMEFRAMES + timeframe;
-        final long openTimeMsc = bars.getLong(offset(slot) + OPEN_TIME_OFFSET);
+        final long openTimeMsc = currentOpen[c];
         // Unsigned: the distance of two longs, openTimeMsc <= timeMsc, may not fit a signed long.
-        return openTimeMsc != FREE
-                        && openTimeMsc <= timeMsc
-                        && Long.compareUnsigned(timeMsc - openTimeMsc, durationMsc) < 0
-                ? slot
-                : NO_SLOT;
+        if (openTimeMsc == FREE
+                || openTimeMsc > timeMsc
+                || Long.compareUnsigned(timeMsc - openTimeMsc, durationMsc) >= 0) {
+            return NO_SLOT;
+        }
+        final int s = symbolId * STATE_STRIDE;
+        final int place = (symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK;
+        return symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + place * TIMEFRAMES + timeframe;
     }
 
     /** @return the block of the symbol whose entries start at {@code s} in {@link #symbolState}, or -1 for none. */
@@ -140,25 +152,27 @@ final class BarBook {
         }
         for (int place = 0, slot = block * BLOCK_SLOTS + timeframe; place < PLACES; place++, slot += TIMEFRAMES) {
             if (bars.getLong(offset(slot) + OPEN_TIME_OFFSET) == openTimeMsc) {
-                setCurrent(s, timeframe, place);
+                setCurrent(symbolId, s, timeframe, place, openTimeMsc);
                 return slot;
             }
         }
         return symbolState[s + STATE_OVERFLOW] == 0 ? NO_SLOT : (int) overflowByKey.get(key);
     }
 
-    private void setCurrent(final int s, final int timeframe, final int place) {
+    private void setCurrent(
+            final int symbolId, final int s, final int timeframe, final int place, final long openTimeMsc) {
         final int shift = timeframe * PLACE_BITS;
         symbolState[s + STATE_CURRENT] = (symbolState[s + STATE_CURRENT] & ~(PLACE_MASK << shift)) | (place << shift);
+        currentOpen[symbolId * TIMEFRAMES + timeframe] = openTimeMsc;
     }
 
     /**
-     * Takes a zeroed slot for a new bar of {@code symbolId} and {@code timeframe} (no bar of that key is live) and
-     * makes it live; the caller writes the bar (its symbol id, timeframe and open time included) before any other
-     * call. May grow the buffer: read {@link #buffer()} after. A bar opened in the symbol's block becomes its
+     * Takes a zeroed slot for a new bar of {@code symbolId}, {@code timeframe} and {@code openTimeMsc} (no bar of
+     * that key is live) and makes it live; the caller writes the bar (its symbol id, timeframe and that open time
+     * included) before any other call. May grow the buffer: read {@link #buffer()} after. A bar opened in the symbol's block becomes its
      * timeframe's current one ({@link #findCurrent}).
      */
-    int create(final long key, final int symbolId, final int timeframe) {
+    int create(final long key, final int symbolId, final int timeframe, final long openTimeMsc) {
         if (timeframe < 0 || timeframe >= TIMEFRAMES) {
             throw new IllegalArgumentException("timeframe not built from ticks [timeframe=" + timeframe + "]");
         }
@@ -170,7 +184,7 @@ final class BarBook {
             slot += TIMEFRAMES;
         }
         if (place < PLACES) {
-            setCurrent(s, timeframe, place);
+            setCurrent(symbolId, s, timeframe, place, openTimeMsc);
         } else {
             if (overflowFreeCount == 0) {
                 addOverflowBlock();
@@ -211,8 +225,14 @@ final class BarBook {
         final int offset = offset(slot);
         final int symbolId = bars.getInt(offset + SYMBOL_ID_OFFSET);
         final int s = symbolId * STATE_STRIDE;
-        if (slot / BLOCK_SLOTS == symbolState[s + STATE_BLOCK]) {
+        final int block = symbolState[s + STATE_BLOCK];
+        if (slot / BLOCK_SLOTS == block) {
             bars.putLong(offset + OPEN_TIME_OFFSET, FREE);
+            final int place = (slot - block * BLOCK_SLOTS) / TIMEFRAMES;
+            final int timeframe = slot % TIMEFRAMES;
+            if (((symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK) == place) {
+                currentOpen[symbolId * TIMEFRAMES + timeframe] = FREE;
+            }
         } else {
             final int timeframe = bars.getInt(offset + TIMEFRAME_OFFSET);
             overflowByKey.remove(key(symbolId, timeframe, bars.getLong(offset + OPEN_TIME_OFFSET)));
@@ -234,6 +254,7 @@ final class BarBook {
         live[position] = moved;
         bars.putInt(offset(moved) + LIVE_POSITION_OFFSET, position);
         bars.putInt(offset + FLAGS_OFFSET, 0);
+        dirtyFlag[slot] = 0;
     }
 
     int liveCount() {
@@ -256,10 +277,8 @@ final class BarBook {
 
     /** Flags a slot dirty, listing it once. */
     void markDirty(final int slot) {
-        final int flagsOffset = offset(slot) + FLAGS_OFFSET;
-        final int flags = bars.getInt(flagsOffset);
-        if ((flags & FLAG_DIRTY) == 0) {
-            bars.putInt(flagsOffset, flags | FLAG_DIRTY);
+        if (dirtyFlag[slot] == 0) {
+            dirtyFlag[slot] = 1;
             if (dirtyCount == dirty.length) {
                 // A freed slot may still be listed (skipped when read): the list can outgrow the slot count.
                 dirty = Arrays.copyOf(dirty, dirtyCount * 2);
@@ -269,12 +288,11 @@ final class BarBook {
     }
 
     boolean isDirty(final int slot) {
-        return (bars.getInt(offset(slot) + FLAGS_OFFSET) & FLAG_DIRTY) != 0;
+        return dirtyFlag[slot] != 0;
     }
 
     void clearDirty(final int slot) {
-        final int flagsOffset = offset(slot) + FLAGS_OFFSET;
-        bars.putInt(flagsOffset, bars.getInt(flagsOffset) & ~FLAG_DIRTY);
+        dirtyFlag[slot] = 0;
     }
 
     /** Flags a slot to be rebuilt from the stored ticks instead of written ({@link CandleDescriptor#FLAG_REBUILD}). */
@@ -311,6 +329,9 @@ final class BarBook {
                 symbolState[i + STATE_BLOCK] = NO_BLOCK;
                 symbolState[i + STATE_FIRST] = NO_SLOT;
             }
+            final int oldOpen = currentOpen.length;
+            currentOpen = Arrays.copyOf(currentOpen, symbolState.length / STATE_STRIDE * TIMEFRAMES);
+            Arrays.fill(currentOpen, oldOpen, currentOpen.length, FREE);
         }
         if (symbolState[s + STATE_BLOCK] == NO_BLOCK) {
             final int block = takeBlock();
@@ -354,6 +375,7 @@ final class BarBook {
         dirty = Arrays.copyOf(dirty, Math.max(dirty.length, slots));
         nextOfSymbol = Arrays.copyOf(nextOfSymbol, slots);
         previousOfSymbol = Arrays.copyOf(previousOfSymbol, slots);
+        dirtyFlag = Arrays.copyOf(dirtyFlag, slots);
         blockCapacity = (int) newCapacity;
     }
 

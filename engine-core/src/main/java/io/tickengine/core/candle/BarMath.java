@@ -70,17 +70,20 @@ public final class BarMath {
             final double price,
             final double spread,
             final double volumeReal) {
-        final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
-        if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
-            bars.putDouble(o + OPEN_OFFSET, price);
-            bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
-            bars.putLong(o + FIRST_ORDER_OFFSET, order);
-        }
+        // The last tick first: a tick after it cannot come before the first, so a tick in time order reads and
+        // writes the bar's first cache line only (CandleDescriptor).
         final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
         if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
             bars.putDouble(o + CLOSE_OFFSET, price);
             bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
             bars.putLong(o + LAST_ORDER_OFFSET, order);
+        } else {
+            final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
+            if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
+                bars.putDouble(o + OPEN_OFFSET, price);
+                bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+                bars.putLong(o + FIRST_ORDER_OFFSET, order);
+            }
         }
         if (price > bars.getDouble(o + HIGH_OFFSET)) {
             bars.putDouble(o + HIGH_OFFSET, price);

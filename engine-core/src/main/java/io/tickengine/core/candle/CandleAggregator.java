@@ -410,7 +410,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             final long key = key(symbolId, tf.ordinal(), openTime);
             int slot = book.find(symbolId, tf.ordinal(), openTime, key);
             if (slot < 0) {
-                slot = book.create(key, symbolId, tf.ordinal());
+                slot = book.create(key, symbolId, tf.ordinal(), openTime);
                 earliestCloseMsc[symbolId] = Math.min(earliestCloseMsc[symbolId], openTime + tf.durationMsc());
                 if (replayFrom0[symbolId] == NO_OPEN_BAR && !replayStale[symbolId]) {
                     replayFrom0[symbolId] = journalIndex;

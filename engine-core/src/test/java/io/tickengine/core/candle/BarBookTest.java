@@ -28,7 +28,7 @@ class BarBookTest {
             final long key = key(symbolId, timeframe, openTimeMsc);
             if (random.nextInt(3) > 0 || keys.isEmpty()) {
                 if (book.find(symbolId, timeframe, openTimeMsc, key) < 0) {
-                    final int slot = book.create(key, symbolId, timeframe);
+                    final int slot = book.create(key, symbolId, timeframe, openTimeMsc);
                     final int o = BarBook.offset(slot);
                     book.buffer().putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
                     book.buffer().putInt(o + SYMBOL_ID_OFFSET, symbolId);
@@ -39,6 +39,17 @@ class BarBookTest {
             } else {
                 final long victim = keys.remove(random.nextInt(keys.size()));
                 book.remove(expected.remove(victim));
+            }
+            // The shortcut never gives a bar other than the one holding the time, nor one that is gone.
+            final int s = random.nextInt(300);
+            final int tf = random.nextInt(7);
+            final long timeMsc = random.nextInt(40 * 60_000);
+            final int current = book.findCurrent(s, tf, timeMsc, 60_000L);
+            if (current >= 0) {
+                assertEquals(
+                        expected.get(key(s, tf, timeMsc / 60_000L * 60_000L)),
+                        current,
+                        "current bar [step=" + step + ", symbolId=" + s + ", timeframe=" + tf + "]");
             }
         }
         assertEquals(expected.size(), book.liveCount());
@@ -127,7 +138,7 @@ class BarBookTest {
     }
 
     private static int open(final BarBook book, final int symbolId, final int timeframe, final long openTimeMsc) {
-        final int slot = book.create(key(symbolId, timeframe, openTimeMsc), symbolId, timeframe);
+        final int slot = book.create(key(symbolId, timeframe, openTimeMsc), symbolId, timeframe, openTimeMsc);
         final int o = BarBook.offset(slot);
         book.buffer().putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
         book.buffer().putInt(o + SYMBOL_ID_OFFSET, symbolId);
