@@ -14,7 +14,8 @@
 #
 # Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
 # SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD,
-# SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips), IDLE (s),
+# SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips),
+# SYMBOLS_ROUNDS (alternating rounds of one symbol and SYMBOLS, 3), IDLE (s),
 # JMH_SUITES (a JMH regex of the suites to run).
 set -euo pipefail
 
@@ -32,6 +33,7 @@ JMH=${JMH:-1}
 SWEEP=${SWEEP-1 8 32 128}
 SUSTAINED=${SUSTAINED:-300}
 SYMBOLS=${SYMBOLS:-5000}
+SYMBOLS_ROUNDS=${SYMBOLS_ROUNDS:-3}
 IDLE=${IDLE:-20}
 JMH_SUITES=${JMH_SUITES:-HotPathBenchmark|TickParseBenchmark|JournalAppendBenchmark|CopyBenchmark|TickStoreBenchmark|ReplayBenchmark}
 KEY=bench-key-0123456789abcdef
@@ -154,16 +156,19 @@ if [[ "$SUSTAINED" != 0 ]]; then
     rm -rf "$ENGINE_DATA"
 fi
 if [[ "$SYMBOLS" != 0 ]]; then
-    log "tick-engine: batches over $SYMBOLS symbols against one symbol"
-    for n in 1 "$SYMBOLS"; do
-        ENGINE_DATA="$OUT/engine-data-symbols-$n"
-        start_engine
-        TICKS="generated:$n" load "engine-symbols-$n" tick-engine "http://127.0.0.1:$PORT/ingest/tick" json "$BATCH" \
-            2012-01-01
-        stop_server
-        rm -rf "$ENGINE_DATA"
+    log "tick-engine: batches over $SYMBOLS symbols against one symbol, $SYMBOLS_ROUNDS alternating rounds"
+    # Alternating, a fresh engine each run: a single pair of runs on this box varies by more than the margin.
+    for r in $(seq 1 "$SYMBOLS_ROUNDS"); do
+        for n in 1 "$SYMBOLS"; do
+            ENGINE_DATA="$OUT/engine-data-symbols-$n"
+            start_engine
+            TICKS="generated:$n" load "engine-symbols-$n-r$r" tick-engine "http://127.0.0.1:$PORT/ingest/tick" json \
+                "$BATCH" 2012-01-01
+            stop_server
+            rm -rf "$ENGINE_DATA"
+        done
     done
-    echo "symbols=$SYMBOLS" >"$OUT/symbols.txt"
+    echo "symbols=$SYMBOLS rounds=$SYMBOLS_ROUNDS" >"$OUT/symbols.txt"
 fi
 ENGINE_DATA=$MAIN_DATA
 

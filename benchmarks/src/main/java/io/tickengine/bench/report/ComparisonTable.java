@@ -17,7 +17,7 @@ import java.util.Map;
  * results directory: {@code {noop,engine,questdb}-{single,batch}.json} and {@code engine-fixed.json} (load
  * generator), {@code noop-fixed-engine-rate.json} (the no-op at the engine's fixed rate),
  * {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
- * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}.json}, {@code idle-cpu.txt}
+ * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}-r{1,2,..}.json}, {@code idle-cpu.txt}
  * ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
  * {@code env.txt}. {@code table --dir DIR}; missing files leave their rows out.
  */
@@ -169,17 +169,43 @@ public final class ComparisonTable {
         if (Files.exists(symbolsFile)) {
             final String n = keyValues(Files.readString(symbolsFile, StandardCharsets.UTF_8))
                     .get("symbols");
-            final LoadResult one = load("engine-symbols-1");
-            final LoadResult many = load("engine-symbols-" + n);
-            if (one != null && many != null && one.ticksPerSecond() > 0) {
-                final double r = many.ticksPerSecond() / one.ticksPerSecond();
+            // Alternating rounds (engine-symbols-{1,N}-rR), or one pair from an older run (engine-symbols-{1,N}).
+            final List<Double> ones = new ArrayList<>();
+            final List<Double> manys = new ArrayList<>();
+            final StringBuilder rounds = new StringBuilder();
+            for (int r = 1; ; r++) {
+                final LoadResult one = load("engine-symbols-1-r" + r);
+                final LoadResult many = load("engine-symbols-" + n + "-r" + r);
+                if (one == null || many == null) {
+                    break;
+                }
+                ones.add(one.ticksPerSecond());
+                manys.add(many.ticksPerSecond());
+                rounds.append(rounds.length() == 0 ? "" : " ")
+                        .append(ratio(one.ticksPerSecond() > 0 ? many.ticksPerSecond() / one.ticksPerSecond() : 0));
+            }
+            if (ones.isEmpty()) {
+                final LoadResult one = load("engine-symbols-1");
+                final LoadResult many = load("engine-symbols-" + n);
+                if (one != null && many != null) {
+                    ones.add(one.ticksPerSecond());
+                    manys.add(many.ticksPerSecond());
+                }
+            }
+            final double one = median(ones);
+            final double many = median(manys);
+            if (!ones.isEmpty() && one > 0) {
+                final double r = many / one;
                 target(
                         String.format(
                                 Locale.ROOT,
-                                "1,000-tick requests over %s symbols / one symbol (%,.0f vs %,.0f ticks/s)",
+                                "1,000-tick requests over %s symbols / one symbol (%,.0f vs %,.0f ticks/s%s)",
                                 n,
-                                many.ticksPerSecond(),
-                                one.ticksPerSecond()),
+                                many,
+                                one,
+                                ones.size() > 1
+                                        ? ", medians of " + ones.size() + " alternating rounds; each round: " + rounds
+                                        : ""),
                         ratio(r),
                         ">= 0.8x",
                         r >= 0.8);
@@ -365,6 +391,17 @@ public final class ComparisonTable {
                     .sorted()
                     .toArray();
         }
+    }
+
+    /** @return the median of the values (the mean of the middle two for an even count), or 0 for none. */
+    private static double median(final List<Double> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        final double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        final int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 
     private LoadResult load(final String name) throws IOException {
