@@ -9,7 +9,7 @@
 # raw COPY, replay rate), a journal replay on engine restart and the bar rebuild of a backfill sent after live ticks
 # against a clean import (BACKFILL_TICKS, default 1,000,000; 0 skips it). Prints the table (also OUT/table.md) and writes OUT/latency-*.png.
 #
-#   benchmarks/compare.sh                       # everything, about 12 minutes
+#   benchmarks/compare.sh                       # everything; the latest table's knobs took 21 minutes, the defaults longer
 #   SKIP_BUILD=1 JMH=0 DURATION=10 benchmarks/compare.sh
 #
 # Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
