@@ -25,6 +25,10 @@ wait_http() { # port path
     return 1
 }
 
+requests_per_second() { # DIR NAME -> the requests/s of the load run DIR/NAME.json
+    sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' "$1/$2.json"
+}
+
 SERVER_PID=
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then

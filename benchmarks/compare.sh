@@ -61,7 +61,7 @@ load() { # name target url format batch base [extra...]
 }
 
 rate_of() { # result name -> half its requests/s
-    sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' "$OUT/$1.json" | awk '{printf "%d", $1 / 2}'
+    requests_per_second "$OUT" "$1" | awk '{printf "%d", $1 / 2}'
 }
 
 # (a) the ceiling

@@ -39,7 +39,7 @@ load() { # name target port connections base [duration]
 }
 
 rate() { # result name -> requests/s
-    sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' "$OUT/$1.json"
+    requests_per_second "$OUT" "$1"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
