@@ -16,9 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and keeps it: timeframe {@code t} has three places in it, slots {@code t}, {@code 8 + t} and {@code 16 + t}. A
  * timeframe's current bar, the one before it (open for the late window) and, for a moment, the one before that
  * (final, freed at the next hand-over; with the default one-minute window an M1 bar is final only two minutes
- * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block, at most
- * one cache-line pair per timeframe, with no hash lookup, and a bar opens and closes without touching a hash map.
- * Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar,
+ * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block (a tick in
+ * time order touches one cache line per timeframe), with no hash lookup, and a bar opens and closes without touching
+ * a hash map. Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar,
  * a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key through a
  * primitive hash map.
  *
