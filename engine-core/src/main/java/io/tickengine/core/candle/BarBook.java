@@ -18,9 +18,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (final, freed at the next hand-over; with the default one-minute window an M1 bar is final only two minutes
  * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block (a tick in
  * time order touches one cache line per timeframe), with no hash lookup, and a bar opens and closes without touching
- * a hash map. Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar,
- * a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key through a
- * primitive hash map.
+ * a hash map. Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an
+ * older bar, a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key
+ * through a primitive hash map.
  *
  * <pre>
  *   block of a symbol (24 slots of 128 bytes, aligned):
@@ -169,8 +169,8 @@ final class BarBook {
     /**
      * Takes a zeroed slot for a new bar of {@code symbolId}, {@code timeframe} and {@code openTimeMsc} (no bar of
      * that key is live) and makes it live; the caller writes the bar (its symbol id, timeframe and that open time
-     * included) before any other call. May grow the buffer: read {@link #buffer()} after. A bar opened in the symbol's block becomes its
-     * timeframe's current one ({@link #findCurrent}).
+     * included) before any other call. May grow the buffer: read {@link #buffer()} after. A bar opened in the
+     * symbol's block becomes its timeframe's current one ({@link #findCurrent}).
      */
     int create(final long key, final int symbolId, final int timeframe, final long openTimeMsc) {
         if (timeframe < 0 || timeframe >= TIMEFRAMES) {
