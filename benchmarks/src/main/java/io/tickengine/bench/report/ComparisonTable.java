@@ -18,8 +18,9 @@ import java.util.Map;
  * generator), {@code noop-fixed-engine-rate.json} (the no-op at the engine's fixed rate),
  * {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
  * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}-r{1,2,..}.json}
- * (alternating rounds), {@code idle-cpu.txt} ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}), {@code replay.txt} ({@code ticks=N ms=M}) and
- * {@code env.txt}. {@code table --dir DIR}; missing files leave their rows out.
+ * (alternating rounds), {@code idle-cpu.txt} ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}),
+ * {@code replay.txt} ({@code ticks=N ms=M}) and {@code env.txt}. {@code table --dir DIR}; missing files leave their
+ * rows out.
  */
 public final class ComparisonTable {
     private static final String JMH = "io.tickengine.bench.jmh.";
