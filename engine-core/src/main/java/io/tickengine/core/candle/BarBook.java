@@ -130,8 +130,12 @@ final class BarBook {
             return NO_SLOT;
         }
         final int s = symbolId * STATE_STRIDE;
-        final int place = (symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK;
-        return symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + place * TIMEFRAMES + timeframe;
+        return symbolState[s + STATE_BLOCK] * BLOCK_SLOTS + currentPlace(s, timeframe) * TIMEFRAMES + timeframe;
+    }
+
+    /** @return the place (0 to 2) of the timeframe's current bar in the block of the symbol at {@code s}. */
+    private int currentPlace(final int s, final int timeframe) {
+        return (symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK;
     }
 
     /** @return the block of the symbol whose entries start at {@code s} in {@link #symbolState}, or -1 for none. */
@@ -230,7 +234,7 @@ final class BarBook {
             bars.putLong(offset + OPEN_TIME_OFFSET, FREE);
             final int place = (slot - block * BLOCK_SLOTS) / TIMEFRAMES;
             final int timeframe = slot % TIMEFRAMES;
-            if (((symbolState[s + STATE_CURRENT] >>> (timeframe * PLACE_BITS)) & PLACE_MASK) == place) {
+            if (currentPlace(s, timeframe) == place) {
                 currentOpen[symbolId * TIMEFRAMES + timeframe] = FREE;
             }
         } else {
