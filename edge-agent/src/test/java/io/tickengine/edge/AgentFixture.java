@@ -1,6 +1,7 @@
 package io.tickengine.edge;
 
 import io.tickengine.core.security.ApiKeys;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 
 /** An edge agent in-process on a free loopback port, forwarding to an {@link EngineFixture}. */
@@ -11,7 +12,7 @@ final class AgentFixture {
 
     /** @return the URL of a loopback port nothing listens on: an engine that is down. */
     static String deadEngineUrl() throws Exception {
-        return "http://127.0.0.1:" + EngineFixture.freeLoopbackPort();
+        return "http://127.0.0.1:" + LoopbackPorts.free();
     }
 
     /** Starts an agent on {@code dataDir}; {@code settings} are {@code key=value} pairs of {@link EdgeContext}. */

@@ -3,6 +3,7 @@ package io.tickengine.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class EdgeAgentJarIT {
     void shouldDeliverRealTickFilesThroughTheJarToTheEngineExactly() throws Exception {
         final Path jar = Path.of("target", "edge-agent.jar").toAbsolutePath();
         assertTrue(Files.exists(jar), "build the jar first: " + jar);
-        final int port = EngineFixture.freeLoopbackPort();
+        final int port = LoopbackPorts.free();
         final EngineFixture engine = new EngineFixture(engineDir);
         final StringBuffer output = new StringBuffer();
         final String agentId;

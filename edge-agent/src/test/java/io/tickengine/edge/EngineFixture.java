@@ -1,7 +1,6 @@
 package io.tickengine.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.journal.TickJournal;
@@ -9,11 +8,9 @@ import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -42,7 +39,7 @@ final class EngineFixture implements AutoCloseable {
 
     /** @param settings {@code key=value} pairs of the engine's context, e.g. {@code names.capacity=1}. */
     EngineFixture(final Path dataDir, final String... settings) throws Exception {
-        this(dataDir, freeLoopbackPort(), settings);
+        this(dataDir, LoopbackPorts.free(), settings);
     }
 
     /** An engine on a given port (an EA's default URL). */
@@ -130,12 +127,5 @@ final class EngineFixture implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertTrue(socket.getLocalPort() > 0);
-            return socket.getLocalPort();
-        }
     }
 }

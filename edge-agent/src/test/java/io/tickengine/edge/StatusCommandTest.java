@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.edge.cli.StatusCommand;
 import java.net.URI;
@@ -45,7 +46,7 @@ class StatusCommandTest {
                     Duration.ofSeconds(30),
                     () -> agent.status().toJson());
         }
-        final String port = Integer.toString(EngineFixture.freeLoopbackPort());
+        final String port = Integer.toString(LoopbackPorts.free());
         final CommandOutput text =
                 CommandOutput.run(StatusCommand::new, "--data-dir", agentDir.toString(), "--port", port);
         assertEquals(1, text.exitCode(), "forwarding is failing: " + text.text());

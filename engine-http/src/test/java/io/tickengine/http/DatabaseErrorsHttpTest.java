@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.testsupport.ChildJvm;
 import io.tickengine.core.testsupport.LocalPostgres;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,10 +89,7 @@ class DatabaseErrorsHttpTest {
 
     @Test
     void shouldExitNamingHostAndPortWhenNobodyListens() throws Exception {
-        final int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        final int port = LoopbackPorts.free();
 
         final ChildJvm.Exited run = run("jdbc:postgresql://127.0.0.1:" + port + "/ticks", "postgres", "");
 

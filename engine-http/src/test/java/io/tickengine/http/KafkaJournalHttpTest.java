@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.journal.ReplicatedJournal;
 import io.tickengine.core.testsupport.Candles;
 import io.tickengine.core.testsupport.LocalPostgres;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.kafka.testsupport.KafkaCluster;
 import io.tickengine.kafka.testsupport.KafkaClusterExtension;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,10 +114,7 @@ class KafkaJournalHttpTest {
 
     @Test
     void shouldAnswer503WithTheReasonWhileTheClusterIsUnreachable() throws Exception {
-        final int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        final int closedPort = LoopbackPorts.free();
         try (HttpFixture http = engine("127.0.0.1:" + closedPort, "kj-unreachable")) {
             awaitHealthReason(http, "kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort + "]");
             assertRefused(http, "not journaled: kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort + "]");

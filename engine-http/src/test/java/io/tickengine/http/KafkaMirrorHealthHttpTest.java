@@ -3,8 +3,7 @@ package io.tickengine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,7 @@ class KafkaMirrorHealthHttpTest {
 
     @Test
     void shouldAcceptTicksAndReportTheMirrorsLagWhileKafkaIsUnreachable() throws Exception {
-        final int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        final int closedPort = LoopbackPorts.free();
         try (HttpFixture http = new HttpFixture(
                 dataDir,
                 null,

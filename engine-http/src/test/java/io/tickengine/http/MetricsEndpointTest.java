@@ -4,6 +4,7 @@ import static io.tickengine.http.PromText.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.OutputStream;
 import java.net.URI;
@@ -152,7 +153,7 @@ class MetricsEndpointTest {
 
     @Test
     void shouldServeMetricsWithoutAKeyWhenOpenAndOnItsOwnPort() throws Exception {
-        final int metricsPort = Tools.freePort();
+        final int metricsPort = LoopbackPorts.free();
         try (HttpFixture http =
                 new HttpFixture(dataDir, null, "http.metrics.open=true", "http.metrics.port=" + metricsPort)) {
             assertEquals(200, http.get("/metrics", null).statusCode());

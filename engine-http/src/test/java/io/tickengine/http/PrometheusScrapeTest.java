@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import java.io.IOException;
 import java.net.URI;
@@ -51,7 +52,7 @@ class PrometheusScrapeTest {
         final Path prometheus = Tools.require("prometheus", "prometheus");
         final List<TickFiles.Tick> ticks = TickFiles.ticks(FIXTURE);
         try (HttpFixture http = new HttpFixture(dir.resolve("engine"), null)) {
-            final int prometheusPort = Tools.freePort();
+            final int prometheusPort = LoopbackPorts.free();
             final Path config = writeConfig(http.server.port());
             final Path log = dir.resolve("prometheus.log");
             final Process process = new ProcessBuilder(

@@ -1,9 +1,6 @@
 package io.tickengine.http;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,14 +25,5 @@ final class Tools {
         }
         throw new AssertionError("'" + program + "' not found on PATH: install the Debian package '" + debianPackage
                 + "' (apt-get install -y --no-install-recommends " + debianPackage + "); .ci/run does this in CI");
-    }
-
-    /** @return a port that was free on loopback a moment ago. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

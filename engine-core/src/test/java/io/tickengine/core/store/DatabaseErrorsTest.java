@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -54,10 +54,7 @@ class DatabaseErrorsTest {
 
     @Test
     void shouldNameHostAndPortWhenNobodyListens() throws Exception {
-        final int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        final int closedPort = LoopbackPorts.free();
 
         final StoreException e = startFails("jdbc:postgresql://127.0.0.1:" + closedPort + "/ticks");
 

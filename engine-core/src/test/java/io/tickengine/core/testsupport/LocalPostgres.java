@@ -5,8 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -308,7 +306,7 @@ public final class LocalPostgres implements AutoCloseable {
     private void startOnFreePort() {
         ExecResult result = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            port = freePort();
+            port = LoopbackPorts.free();
             result = pgCtlStart();
             if (result.exitCode() == 0) {
                 return;
@@ -499,14 +497,6 @@ public final class LocalPostgres implements AutoCloseable {
                             + ", error=" + e.getMessage() + "]. Create it (Debian: apt-get install postgresql"
                             + " creates it) or run the tests as a non-root user.",
                     e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free TCP port on 127.0.0.1", e);
         }
     }
 

@@ -9,10 +9,10 @@ import io.tickengine.core.security.ApiKeys;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -31,9 +31,7 @@ final class Mql5Fixture {
     Mql5Fixture(final Path dataDir, final String... settings) throws java.io.IOException {
         this.dataDir = dataDir;
         this.settings = settings;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.port = socket.getLocalPort();
-        }
+        this.port = LoopbackPorts.free();
     }
 
     String ingestUrl() {

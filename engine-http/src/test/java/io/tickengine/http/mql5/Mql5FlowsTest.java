@@ -10,10 +10,10 @@ import io.tickengine.core.store.CandleRow;
 import io.tickengine.core.store.CandleStore;
 import io.tickengine.core.store.Stores;
 import io.tickengine.core.testsupport.Candles;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import io.tickengine.core.testsupport.TickFiles;
 import io.tickengine.http.EngineServer;
 import io.tickengine.http.server.HttpContext;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ class Mql5FlowsTest {
 
     @Test
     void shouldDeliverEveryTickOfTheRealFilesExactlyOnceAcrossAnEngineRestart() throws Exception {
-        port = freePort();
+        port = LoopbackPorts.free();
         final Terminal eurusd = new Terminal("EURUSD", 5, TickFiles.ticks("EURUSD_20260713"), UTC_PLUS_3);
         final Terminal btcusd = new Terminal("BTCUSD", 1, TickFiles.ticks("BTCUSD_20230220"), UTC_PLUS_3);
         final TickCollectorSimulator ea = new TickCollectorSimulator(
@@ -85,7 +85,7 @@ class Mql5FlowsTest {
 
     @Test
     void shouldNeitherSkipNorRepeatTicksThatShareTheBoundaryMillisecond() throws Exception {
-        port = freePort();
+        port = LoopbackPorts.free();
         // 200 milliseconds with 3 ticks each; timers fall between ticks of the same millisecond.
         final List<Terminal.MqlTick> ticks = new ArrayList<>();
         final long start = 1_783_944_000_000L + UTC_PLUS_3 * 1000L;
@@ -119,7 +119,7 @@ class Mql5FlowsTest {
 
     @Test
     void shouldTradeEverySignalOnceAcrossLostAcksAndAnEngineRestart() throws Exception {
-        port = freePort();
+        port = LoopbackPorts.free();
         final int count = 30;
         EngineServer engine = start();
         final io.tickengine.core.signal.SignalStore signals = engine.engine().signals();
@@ -198,11 +198,5 @@ class Mql5FlowsTest {
         final HttpContext http =
                 new HttpContext().set("http.port", Integer.toString(port)).set("http.bind", "127.0.0.1");
         return EngineServer.start(engine, http, ApiKeys.parse(KEY));
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

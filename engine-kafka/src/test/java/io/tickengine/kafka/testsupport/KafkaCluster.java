@@ -1,10 +1,9 @@
 package io.tickengine.kafka.testsupport;
 
 import io.tickengine.core.testsupport.ChildJvm;
+import io.tickengine.core.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +52,8 @@ public final class KafkaCluster implements AutoCloseable {
         this.controllerPorts = new int[size];
         this.nodes = new ChildJvm[size];
         for (int i = 0; i < size; i++) {
-            brokerPorts[i] = freePort();
-            controllerPorts[i] = freePort();
+            brokerPorts[i] = LoopbackPorts.free();
+            controllerPorts[i] = LoopbackPorts.free();
         }
         final StringBuilder voters = new StringBuilder();
         for (int i = 0; i < size; i++) {
@@ -297,13 +296,6 @@ public final class KafkaCluster implements AutoCloseable {
         Files.createDirectories(dir);
         try (Writer w = Files.newBufferedWriter(configFile(index), StandardCharsets.UTF_8)) {
             p.store(w, "test node " + id);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 
