@@ -22,8 +22,8 @@ import org.agrona.concurrent.Agent;
  * What is freed is read back from disk when needed (a replay, a backup). An Agrona {@link Agent}: a failed advice goes
  * to the runner's error handler once, and the file is then left to the kernel until the journal rolls to the next.
  *
- * <p>The agent's own thread only; {@link TickJournal#writingFile()} and {@link TickJournal#writtenPosition()} are read
- * from the gate's commits (at a roll the two may disagree for a duty cycle; the advice is only advice).
+ * <p>The agent's own thread only; {@link TickJournal#writingFile()} and then {@link TickJournal#writtenPosition()} are
+ * read from the gate's commits (after a roll the position is never the old file's).
  */
 public final class JournalDropBehind implements Agent {
     /** How far the write position moves before the next advice, by default. */

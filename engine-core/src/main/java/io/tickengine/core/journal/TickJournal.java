@@ -330,6 +330,9 @@ public final class TickJournal implements AutoCloseable {
         committedLength += length;
         if (appender.cycle() != writingCycle) {
             writingCycle = appender.cycle();
+            // Back to the start first: a reader that sees the new file then sees this or a later position of it,
+            // never the old file's (the pretoucher and the drop-behind would act far into the new file).
+            writtenPosition.set(0);
             writingFile = appender.currentFile();
         }
         writtenPosition.lazySet(endPosition);
@@ -394,7 +397,10 @@ public final class TickJournal implements AutoCloseable {
         return writingFile;
     }
 
-    /** @return the position in {@link #writingFile()} after the last committed document. Any thread. */
+    /**
+     * @return the position after the last committed document in the file {@link #writingFile()} gave before this
+     *     call (read that first), or 0 after a roll. Any thread.
+     */
     public long writtenPosition() {
         return writtenPosition.get();
     }
