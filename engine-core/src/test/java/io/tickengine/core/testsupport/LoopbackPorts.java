@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A port from {@code new ServerSocket(0)} lies in the ephemeral range, the range outgoing connections take their
  * source ports from. Until the server binds it (or forever, when the test wants a closed port), a client connecting
- * to it can be given that very port as its source and connect to itself — TCP simultaneous open on loopback. A Kafka
- * admin client that did so read its own request as the answer ("the node does not support METADATA") and kept that
- * connection for the whole minute a test waited. An outgoing connection can also take the port before the server
+ * to it can be given that very port as its source and connect to itself — TCP simultaneous open on loopback. That is
+ * the likely cause of a CI failure where a Kafka admin client got "the node does not support METADATA" (its own
+ * request read back as the answer) for the whole minute a test waited. An outgoing connection can also take the port before the server
  * binds it. Below (or above) the range neither can happen.
  */
 public final class LoopbackPorts {
@@ -28,6 +28,8 @@ public final class LoopbackPorts {
     private static final int HIGHEST = 65_535;
     private static final int ATTEMPTS = 1_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** The kernel's ephemeral range, first and last port, read once. */
+    private static final int[] EPHEMERAL = ephemeralRange();
 
     private LoopbackPorts() {}
 
@@ -36,7 +38,7 @@ public final class LoopbackPorts {
      *     JVM.
      */
     public static int free() {
-        final int[] ephemeral = ephemeralRange();
+        final int[] ephemeral = EPHEMERAL;
         final int below = Math.max(0, ephemeral[0] - LOWEST);
         final int above = Math.max(0, HIGHEST - ephemeral[1]);
         if (below + above == 0) {
