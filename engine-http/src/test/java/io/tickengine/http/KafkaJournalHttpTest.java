@@ -17,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -193,6 +196,70 @@ class KafkaJournalHttpTest {
                 awaitStored(http, ticks.size());
                 assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
                 assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
+            }
+        }
+    }
+
+    @Test
+    void shouldReportTheMessagesTheTopicDeletedBeforeTheyWereStoredAndStoreTheRestOnce() throws Exception {
+        final String topic = "kj-gap";
+        // One partition: the messages' offsets are the ticks' positions in the file.
+        cluster.createTopic(topic, 1, (short) 3, 2);
+        final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220");
+        final int third = ticks.size() / 3;
+        final int deleted = 100;
+        try (LocalPostgres postgres = PostgresExtension.startDedicated()) {
+            postgres.createDatabase("gap");
+            final List<String> settings = new ArrayList<>(List.of(
+                    "journal.kind=kafka",
+                    "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
+                    "kafka.topic=" + topic,
+                    "kafka.group=group-" + topic,
+                    "db.connect.timeout.ms=500",
+                    "shutdown.timeout.ms=5000"));
+            try (HttpFixture http =
+                    new HttpFixture(dataDir, postgres.jdbcUrl("gap"), settings.toArray(new String[0]))) {
+                awaitIngest(http);
+                postAll(http, ticks, 0, third);
+                awaitStored(http, third);
+                final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+                assertEquals(0, journal.storeLostMessages());
+                postgres.stopImmediate();
+                postAll(http, ticks, third, 2 * third);
+                KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
+                // The topic's retention, as an operator's deleteRecords: the first 100 messages not stored yet go.
+                final TopicPartition tp = new TopicPartition(topic, 0);
+                cluster.admin()
+                        .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(third + deleted)))
+                        .all()
+                        .get();
+                postgres.startAgain();
+                postAll(http, ticks, 2 * third, ticks.size());
+                awaitStored(http, ticks.size() - deleted);
+                final List<TickFiles.Tick> kept = new ArrayList<>(ticks.subList(0, third));
+                kept.addAll(ticks.subList(third + deleted, ticks.size()));
+                assertEquals(HttpFixture.ticksCsv(kept), http.ticksCsv("BTCUSD"));
+                assertEquals(HttpFixture.render(Candles.m1Of(kept)), http.candlesM1("BTCUSD"));
+                assertEquals(deleted, journal.storeLostMessages());
+                final String gap =
+                        topic + "-0 offsets " + third + "-" + (third + deleted - 1) + " (" + deleted + " messages)";
+                assertEquals(gap, journal.storeLastLoss());
+                final HttpResponse<String> health = http.get("/health", null);
+                assertEquals(200, health.statusCode(), health.body());
+                assertTrue(
+                        health.body()
+                                .contains("\"warning\":\"kafka store: " + deleted
+                                        + " messages deleted by the topic before they were stored, their ticks are not"
+                                        + " in the database (last: " + gap + "; see the log)\""),
+                        health.body());
+                assertTrue(health.body().contains("\"lostMessages\":" + deleted + "}"), health.body());
+                final String metrics =
+                        http.get("/metrics", HttpFixture.READ_KEY).body();
+                assertTrue(
+                        metrics.lines()
+                                .anyMatch(
+                                        l -> l.matches("tick_kafka_store_lost_messages_total " + deleted + "(\\.0)?")),
+                        metrics);
             }
         }
     }

@@ -54,6 +54,15 @@ public interface ReplicatedJournal extends AutoCloseable {
     /** @return messages this engine's store side dropped as duplicates of a stored {@code (source, seq)}. */
     long droppedDuplicates();
 
+    /**
+     * @return messages the cluster deleted (the topic's retention) before this engine's store side stored them, since
+     *     it started: their ticks were acknowledged and are not in the database.
+     */
+    long storeLostMessages();
+
+    /** @return the last such gap in plain words ({@code ticks-0 offsets 100-199 (100 messages)}), or {@code null}. */
+    String storeLastLoss();
+
     /** Starts sending and storing; after the engine's own start-up. */
     void start();
 

@@ -217,6 +217,14 @@ final class EngineCollector implements MultiCollector {
                             .value(replicated.droppedDuplicates())
                             .build())
                     .build());
+            out.metricSnapshot(CounterSnapshot.builder()
+                    .name("tick_kafka_store_lost_messages")
+                    .help("Messages the topic deleted (its retention) before this engine's group store stored them:"
+                            + " acknowledged ticks that are not in the database (see the log and /health).")
+                    .dataPoint(CounterDataPointSnapshot.builder()
+                            .value(replicated.storeLostMessages())
+                            .build())
+                    .build());
         }
 
         symbolActivity(out, m.symbols);

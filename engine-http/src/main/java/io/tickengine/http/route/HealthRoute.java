@@ -128,13 +128,26 @@ public final class HealthRoute implements Route {
             json.append(",\"reason\":");
             Responses.quote(json, reasons);
         }
+        // Ingest goes on, but what is stored is not complete: an operator's job.
+        final StringBuilder warnings = new StringBuilder();
         if (setAside > 0) {
-            // Ingest goes on (the rest of each batch is written), but the candles are not complete: an operator's job.
+            warnings.append(setAside)
+                    .append(" bars refused by the database for their data, set aside in engine_rejected_bars")
+                    .append(" (see the log)");
+        }
+        final long lost = replicated == null ? 0 : replicated.storeLostMessages();
+        if (lost > 0) {
+            warnings.append(warnings.isEmpty() ? "" : "; ")
+                    .append("kafka store: ")
+                    .append(lost)
+                    .append(" messages deleted by the topic before they were stored, their ticks are not in the")
+                    .append(" database (last: ")
+                    .append(replicated.storeLastLoss())
+                    .append("; see the log)");
+        }
+        if (!warnings.isEmpty()) {
             json.append(",\"warning\":");
-            Responses.quote(
-                    json,
-                    setAside + " bars refused by the database for their data, set aside in engine_rejected_bars"
-                            + " (see the log)");
+            Responses.quote(json, warnings);
         }
         json.append(",\"journal\":{\"ticks\":")
                 .append(m.ticksJournaled.get())
@@ -231,7 +244,11 @@ public final class HealthRoute implements Route {
             }
             json.append(",\"partitions\":");
             Responses.quote(json, replicated.ownedParts());
-            json.append(",\"lagRecords\":").append(replicated.storeLagRecords()).append("}}");
+            json.append(",\"lagRecords\":")
+                    .append(replicated.storeLagRecords())
+                    .append(",\"lostMessages\":")
+                    .append(lost)
+                    .append("}}");
         }
         json.append('}');
         final io.netty.handler.codec.http.FullHttpResponse response = Responses.json(

@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * (a long pause, a rebalance behind its back) stores nothing twice. After any failure, every owned partition is read
  * back from the database in the same way.
  *
+ * <p>Messages the topic deleted (its retention) before they were stored cannot be stored any more: the consumer goes on
+ * from the oldest message left. Such a gap is found where it shows, when a partition is loaded (its stored offset is
+ * below the partition's first) and when a poll's messages of a partition start past where the last ones ended (and
+ * the partition's first offset says why), and is reported, once per message: an error in the log, {@link
+ * #lostMessages()} and {@link #lastLoss()}.
+ *
  * <p>Its own thread ({@code tick-kafka-store}); state accessors from any thread.
  */
 final class GroupStore implements ConsumerRebalanceListener {
@@ -71,6 +77,10 @@ final class GroupStore implements ConsumerRebalanceListener {
     private volatile long lagRecords = -1;
     private volatile long storedTicks;
     private volatile long droppedDuplicates;
+    private volatile long lostMessages;
+    private volatile String lastLoss;
+    /** Per partition: the offset up to which a gap was reported (a reload after a failure does not count it again). */
+    private final Map<Integer, Long> lossReportedTo = new HashMap<>();
 
     GroupStore(
             final KafkaSettings settings,
@@ -124,6 +134,16 @@ final class GroupStore implements ConsumerRebalanceListener {
 
     long droppedDuplicates() {
         return droppedDuplicates;
+    }
+
+    /** @return messages the topic deleted before this engine's store stored them, since it started. */
+    long lostMessages() {
+        return lostMessages;
+    }
+
+    /** @return the last such gap in plain words, or {@code null} while there was none. */
+    String lastLoss() {
+        return lastLoss;
     }
 
     private void run() {
@@ -213,17 +233,25 @@ final class GroupStore implements ConsumerRebalanceListener {
     }
 
     private void load() throws SQLException {
+        final List<TopicPartition> loading = new ArrayList<>();
+        for (final Integer partition : toLoad) {
+            loading.add(new TopicPartition(settings.topic(), partition));
+        }
+        final Map<TopicPartition, Long> oldest = consumer.beginningOffsets(loading);
         try (Connection c = database.connect()) {
             c.setAutoCommit(true);
-            for (final Integer partition : List.copyOf(toLoad)) {
+            for (final TopicPartition tp : loading) {
+                final int partition = tp.partition();
                 final PartitionState state = new PartitionState(partition, new SourceSequences(dedupWindow));
                 state.nextOffset = transaction.load(c, partition, state.sequences);
-                final TopicPartition tp = new TopicPartition(settings.topic(), partition);
-                if (state.nextOffset < 0) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, state.nextOffset);
+                // Nothing stored yet: from the partition's first offset, 0, unless the topic deleted messages already.
+                final long from = Math.max(0, state.nextOffset);
+                final long first = oldest.getOrDefault(tp, 0L);
+                if (first > from) {
+                    reportLoss(partition, from, first);
                 }
+                state.expectedOffset = Math.max(from, first);
+                consumer.seek(tp, state.expectedOffset);
                 owned.put(partition, state);
                 toLoad.remove(partition);
                 consumer.resume(List.of(tp));
@@ -231,6 +259,39 @@ final class GroupStore implements ConsumerRebalanceListener {
         }
         downReason = null;
         updateOwned();
+    }
+
+    /**
+     * Messages of {@code state}'s partition from where the last poll's ended up to {@code firstOffset} did not come: if
+     * the topic deleted them (its first offset is past where they were), they are lost; else they were not messages
+     * the consumer hands over (transaction markers).
+     */
+    private void checkSkipped(final PartitionState state, final TopicPartition tp, final long firstOffset) {
+        final long first = consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
+        if (first > state.expectedOffset) {
+            reportLoss(state.partition, state.expectedOffset, Math.min(first, firstOffset));
+        }
+    }
+
+    /** Reports the messages {@code [from, to)} of {@code partition} as deleted before they were stored, once each. */
+    private void reportLoss(final int partition, final long from, final long to) {
+        final long start = Math.max(from, lossReportedTo.getOrDefault(partition, 0L));
+        if (start >= to) {
+            return;
+        }
+        lossReportedTo.put(partition, to);
+        final long count = to - start;
+        final String loss =
+                settings.topic() + "-" + partition + " offsets " + start + "-" + (to - 1) + " (" + count + " messages)";
+        LOG.error(
+                "kafka journal store: messages deleted by the topic (its retention) before they were stored; their"
+                        + " ticks are not in the database [partition={}, offsets={}-{}, messages={}]",
+                settings.topic() + "-" + partition,
+                start,
+                to - 1,
+                count);
+        lastLoss = loss;
+        lostMessages += count;
     }
 
     private void store(final ConsumerRecords<byte[], byte[]> records) throws SQLException, StaleOffsetException {
@@ -243,6 +304,13 @@ final class GroupStore implements ConsumerRebalanceListener {
         }
         if (touched.isEmpty()) {
             return;
+        }
+        for (final PartitionState state : touched) {
+            final TopicPartition tp = new TopicPartition(settings.topic(), state.partition);
+            final long firstOffset = records.records(tp).get(0).offset();
+            if (firstOffset > state.expectedOffset) {
+                checkSkipped(state, tp, firstOffset);
+            }
         }
         long stored = 0;
         long duplicates = 0;
@@ -277,6 +345,7 @@ final class GroupStore implements ConsumerRebalanceListener {
         }
         for (final PartitionState state : touched) {
             state.nextOffset = state.pendingOffset;
+            state.expectedOffset = state.pendingOffset;
             state.touchedSources.clear();
         }
         storedTicks += stored;
@@ -364,6 +433,8 @@ final class GroupStore implements ConsumerRebalanceListener {
         final Set<Integer> touchedSources = new HashSet<>();
         /** Offset of the next message to store, as the database has it; -1: nothing stored yet. */
         long nextOffset;
+        /** Offset of the next message the consumer should hand over: past a gap the topic left, above nextOffset. */
+        long expectedOffset;
 
         long pendingOffset;
 

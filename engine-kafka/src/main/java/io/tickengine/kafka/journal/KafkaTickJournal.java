@@ -90,6 +90,16 @@ public final class KafkaTickJournal implements ReplicatedJournal {
     }
 
     @Override
+    public long storeLostMessages() {
+        return store.lostMessages();
+    }
+
+    @Override
+    public String storeLastLoss() {
+        return store.lastLoss();
+    }
+
+    @Override
     public void start() {
         sender.start();
         store.start();
