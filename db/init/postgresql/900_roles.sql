@@ -54,6 +54,15 @@ BEGIN
 END
 $$;
 
+-- The tick retention's chunk drop (009_tick_retention.sql) runs as its owner: the owner role.
+DO $$
+BEGIN
+    IF to_regprocedure('engine_drop_tick_chunks(timestamptz)') IS NOT NULL THEN
+        ALTER FUNCTION engine_drop_tick_chunks(timestamptz) OWNER TO tick_owner;
+    END IF;
+END
+$$;
+
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO mt5_app, tick_reader;
 GRANT USAGE, CREATE ON SCHEMA public TO tick_owner;
@@ -67,6 +76,7 @@ GRANT SELECT ON schema_version TO mt5_app;
 -- The tick store: rows are deleted only when an import replaces a range, or by ticks.retention.days.
 GRANT SELECT, INSERT, DELETE ON ticks TO mt5_app;
 GRANT SELECT, INSERT, UPDATE ON engine_tick_store TO mt5_app;
+GRANT EXECUTE ON FUNCTION engine_drop_tick_chunks(timestamptz) TO mt5_app;
 GRANT SELECT, INSERT, DELETE ON engine_rebuild TO mt5_app;
 GRANT USAGE ON SEQUENCE engine_rebuild_id_seq TO mt5_app;
 -- Bars the database refused, set aside for an operator.

@@ -33,7 +33,9 @@ class MaintainTimescaleTest {
                 "ticks.retention.days=30");
         assertEquals(0, out.code(), out.output());
         assertTrue(out.output().contains("maintain: VACUUM (ANALYZE) [tables="), out.output());
-        assertTrue(out.output().contains("maintain: ticks past retention deleted [rows=0, days=30]"), out.output());
+        assertTrue(
+                out.output().contains("maintain: ticks past retention deleted [rows=0, chunks=0, days=30]"),
+                out.output());
         assertTrue(out.output().contains("maintain: TimescaleDB market_data [compression=on"), out.output());
         assertTrue(out.output().contains("maintain: TimescaleDB ticks [compression=on"), out.output());
     }

@@ -17,7 +17,8 @@ public final class SchemaScripts {
             "db/init/postgresql/005_ticks.sql",
             "db/init/postgresql/006_rejected_bars.sql",
             "db/init/postgresql/007_symbols.sql",
-            "db/init/postgresql/008_kafka_journal.sql");
+            "db/init/postgresql/008_kafka_journal.sql",
+            "db/init/postgresql/009_tick_retention.sql");
     /**
      * PostgreSQL roles and grants: applied by {@code tick-engine db init} only (it needs a role that may create
      * roles), every time, after the scripts above, so grants cover every table and view there is.

@@ -47,11 +47,25 @@ public interface TickStore extends AutoCloseable {
     long forEachTick(String symbol, long fromMsc, long toMsc, TickHandler handler) throws StoreException;
 
     /**
-     * Deletes ticks older than {@code timeMsc} ({@code ticks.retention.days}).
+     * Deletes ticks older than {@code timeMsc} ({@code ticks.retention.days}): on TimescaleDB the chunks wholly before it
+     * are dropped, the rest deleted row by row; elsewhere every row.
      *
-     * @return the number of rows deleted.
+     * @return what went.
      */
-    long deleteOlderThan(long timeMsc) throws StoreException;
+    Purged deleteOlderThan(long timeMsc) throws StoreException;
+
+    /**
+     * What a {@link #deleteOlderThan} removed.
+     *
+     * @param rows rows deleted one by one (the rows of dropped chunks are not counted: nothing counts them)
+     * @param chunks TimescaleDB chunks dropped whole (0 elsewhere)
+     */
+    record Purged(long rows, long chunks) {
+        /** @return true if anything went. */
+        public boolean any() {
+            return rows > 0 || chunks > 0;
+        }
+    }
 
     @Override
     void close();

@@ -226,9 +226,13 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     private void applyRetention() {
         final long olderThanMsc = System.currentTimeMillis() - retentionMsc;
         try {
-            final long deleted = store.deleteOlderThan(olderThanMsc);
-            if (deleted > 0) {
-                LOG.info("stored ticks past retention deleted [ticks={}, olderThanMsc={}]", deleted, olderThanMsc);
+            final TickStore.Purged purged = store.deleteOlderThan(olderThanMsc);
+            if (purged.any()) {
+                LOG.info(
+                        "stored ticks past retention deleted [rows={}, chunks={}, olderThanMsc={}]",
+                        purged.rows(),
+                        purged.chunks(),
+                        olderThanMsc);
             }
         } catch (final StoreException e) {
             LOG.warn("tick retention skipped [cause={}]", e.getMessage());

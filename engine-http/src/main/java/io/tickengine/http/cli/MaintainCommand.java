@@ -141,9 +141,10 @@ public final class MaintainCommand implements Callable<Integer> {
         }
         final long olderThanMsc = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(context.ticksRetentionDays());
         try (TickStore ticks = Stores.openTickStore(database)) {
+            final TickStore.Purged purged = ticks.deleteOlderThan(olderThanMsc);
             out.printf(
-                    "maintain: ticks past retention deleted [rows=%d, days=%d]%n",
-                    ticks.deleteOlderThan(olderThanMsc), context.ticksRetentionDays());
+                    "maintain: ticks past retention deleted [rows=%d, chunks=%d, days=%d]%n",
+                    purged.rows(), purged.chunks(), context.ticksRetentionDays());
         }
     }
 

@@ -210,13 +210,13 @@ public final class SqliteTickStore implements TickStore {
     }
 
     @Override
-    public long deleteOlderThan(final long timeMsc) throws StoreException {
+    public Purged deleteOlderThan(final long timeMsc) throws StoreException {
         writeLock.lock();
         try (PreparedStatement ps = writer.prepareStatement(RETENTION_SQL)) {
             ps.setLong(1, timeMsc);
             final long deleted = ps.executeUpdate();
             writer.commit();
-            return deleted;
+            return new Purged(deleted, 0);
         } catch (final SQLException e) {
             throw new StoreException("tick retention failed [file=" + file + ", cause=" + e.getMessage() + "]", e);
         } finally {
