@@ -47,8 +47,8 @@ public interface TickStore extends AutoCloseable {
     long forEachTick(String symbol, long fromMsc, long toMsc, TickHandler handler) throws StoreException;
 
     /**
-     * Deletes ticks older than {@code timeMsc} ({@code ticks.retention.days}): on TimescaleDB the chunks wholly before it
-     * are dropped, the rest deleted row by row; elsewhere every row.
+     * Deletes ticks older than {@code timeMsc} ({@code ticks.retention.days}): on TimescaleDB the chunks wholly before
+     * it are dropped, the rest deleted row by row; elsewhere every row.
      *
      * @return what went.
      */
