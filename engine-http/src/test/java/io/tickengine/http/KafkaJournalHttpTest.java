@@ -169,34 +169,17 @@ class KafkaJournalHttpTest {
         cluster.createTopic(topic, 2, (short) 3, 2);
         final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220");
         final int third = ticks.size() / 3;
-        try (LocalPostgres postgres = PostgresExtension.startDedicated()) {
-            postgres.createDatabase("outage");
-            final List<String> settings = new ArrayList<>(List.of(
-                    "journal.kind=kafka",
-                    "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
-                    "kafka.topic=" + topic,
-                    "kafka.group=group-" + topic,
-                    "db.connect.timeout.ms=500",
-                    "shutdown.timeout.ms=5000"));
-            try (HttpFixture http =
-                    new HttpFixture(dataDir, postgres.jdbcUrl("outage"), settings.toArray(new String[0]))) {
-                awaitIngest(http);
-                postAll(http, ticks, 0, third);
-                awaitStored(http, third);
-                postgres.stopImmediate();
-                // The topic is the journal: ingest does not wait for the database.
-                postAll(http, ticks, third, 2 * third);
-                final ReplicatedJournal journal = http.server.engine().replicatedJournal();
-                KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
-                assertTrue(journal.storeDownReason().startsWith("store: "), journal.storeDownReason());
-                final String health = http.get("/health", null).body();
-                assertTrue(health.contains("kafka store: store: "), health);
-                postgres.startAgain();
-                postAll(http, ticks, 2 * third, ticks.size());
-                awaitStored(http, ticks.size());
-                assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
-                assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
-            }
+        try (LocalPostgres postgres = PostgresExtension.startDedicated();
+                HttpFixture http = engineOn(postgres, topic)) {
+            final ReplicatedJournal journal = storeAThirdThenTakeAThirdWhileTheDatabaseIsDown(http, postgres, ticks);
+            assertTrue(journal.storeDownReason().startsWith("store: "), journal.storeDownReason());
+            final String health = http.get("/health", null).body();
+            assertTrue(health.contains("kafka store: store: "), health);
+            postgres.startAgain();
+            postAll(http, ticks, 2 * third, ticks.size());
+            awaitStored(http, ticks.size());
+            assertEquals(HttpFixture.ticksCsv(ticks), http.ticksCsv("BTCUSD"));
+            assertEquals(HttpFixture.render(Candles.m1Of(ticks)), http.candlesM1("BTCUSD"));
         }
     }
 
@@ -208,60 +191,74 @@ class KafkaJournalHttpTest {
         final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220");
         final int third = ticks.size() / 3;
         final int deleted = 100;
-        try (LocalPostgres postgres = PostgresExtension.startDedicated()) {
-            postgres.createDatabase("gap");
-            final List<String> settings = new ArrayList<>(List.of(
-                    "journal.kind=kafka",
-                    "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
-                    "kafka.topic=" + topic,
-                    "kafka.group=group-" + topic,
-                    "db.connect.timeout.ms=500",
-                    "shutdown.timeout.ms=5000"));
-            try (HttpFixture http =
-                    new HttpFixture(dataDir, postgres.jdbcUrl("gap"), settings.toArray(new String[0]))) {
-                awaitIngest(http);
-                postAll(http, ticks, 0, third);
-                awaitStored(http, third);
-                final ReplicatedJournal journal = http.server.engine().replicatedJournal();
-                assertEquals(0, journal.storeLostMessages());
-                postgres.stopImmediate();
-                postAll(http, ticks, third, 2 * third);
-                KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
-                // The topic's retention, as an operator's deleteRecords: the first 100 messages not stored yet go.
-                final TopicPartition tp = new TopicPartition(topic, 0);
-                cluster.admin()
-                        .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(third + deleted)))
-                        .all()
-                        .get();
-                postgres.startAgain();
-                postAll(http, ticks, 2 * third, ticks.size());
-                awaitStored(http, ticks.size() - deleted);
-                final List<TickFiles.Tick> kept = new ArrayList<>(ticks.subList(0, third));
-                kept.addAll(ticks.subList(third + deleted, ticks.size()));
-                assertEquals(HttpFixture.ticksCsv(kept), http.ticksCsv("BTCUSD"));
-                assertEquals(HttpFixture.render(Candles.m1Of(kept)), http.candlesM1("BTCUSD"));
-                assertEquals(deleted, journal.storeLostMessages());
-                final String gap =
-                        topic + "-0 offsets " + third + "-" + (third + deleted - 1) + " (" + deleted + " messages)";
-                assertEquals(gap, journal.storeLastLoss());
-                final HttpResponse<String> health = http.get("/health", null);
-                assertEquals(200, health.statusCode(), health.body());
-                assertTrue(
-                        health.body()
-                                .contains("\"warning\":\"kafka store: " + deleted
-                                        + " messages deleted by the topic before they were stored, their ticks are not"
-                                        + " in the database (last: " + gap + "; see the log)\""),
-                        health.body());
-                assertTrue(health.body().contains("\"lostMessages\":" + deleted + "}"), health.body());
-                final String metrics =
-                        http.get("/metrics", HttpFixture.READ_KEY).body();
-                assertTrue(
-                        metrics.lines()
-                                .anyMatch(
-                                        l -> l.matches("tick_kafka_store_lost_messages_total " + deleted + "(\\.0)?")),
-                        metrics);
-            }
+        try (LocalPostgres postgres = PostgresExtension.startDedicated();
+                HttpFixture http = engineOn(postgres, topic)) {
+            final ReplicatedJournal journal = storeAThirdThenTakeAThirdWhileTheDatabaseIsDown(http, postgres, ticks);
+            assertEquals(0, journal.storeLostMessages());
+            // The topic's retention, as an operator's deleteRecords: the first 100 messages not stored yet go.
+            final TopicPartition tp = new TopicPartition(topic, 0);
+            cluster.admin()
+                    .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(third + deleted)))
+                    .all()
+                    .get();
+            postgres.startAgain();
+            postAll(http, ticks, 2 * third, ticks.size());
+            awaitStored(http, ticks.size() - deleted);
+            final List<TickFiles.Tick> kept = new ArrayList<>(ticks.subList(0, third));
+            kept.addAll(ticks.subList(third + deleted, ticks.size()));
+            assertEquals(HttpFixture.ticksCsv(kept), http.ticksCsv("BTCUSD"));
+            assertEquals(HttpFixture.render(Candles.m1Of(kept)), http.candlesM1("BTCUSD"));
+            assertEquals(deleted, journal.storeLostMessages());
+            final String gap =
+                    topic + "-0 offsets " + third + "-" + (third + deleted - 1) + " (" + deleted + " messages)";
+            assertEquals(gap, journal.storeLastLoss());
+            final HttpResponse<String> health = http.get("/health", null);
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(
+                    health.body()
+                            .contains("\"warning\":\"kafka store: " + deleted
+                                    + " messages deleted by the topic before they were stored, their ticks are not in"
+                                    + " the database (last: " + gap + "; see the log)\""),
+                    health.body());
+            assertTrue(health.body().contains("\"lostMessages\":" + deleted + "}"), health.body());
+            final String metrics = http.get("/metrics", HttpFixture.READ_KEY).body();
+            assertTrue(
+                    metrics.lines()
+                            .anyMatch(l -> l.matches("tick_kafka_store_lost_messages_total " + deleted + "(\\.0)?")),
+                    metrics);
         }
+    }
+
+    /** An engine with {@code journal.kind=kafka} on {@code topic}, storing into a new database of {@code postgres}. */
+    private HttpFixture engineOn(final LocalPostgres postgres, final String topic) throws Exception {
+        final String name = topic.replace('-', '_');
+        postgres.createDatabase(name);
+        return new HttpFixture(
+                dataDir,
+                postgres.jdbcUrl(name),
+                "journal.kind=kafka",
+                "kafka.bootstrap.servers=" + cluster.bootstrapServers(),
+                "kafka.topic=" + topic,
+                "kafka.group=group-" + topic,
+                "db.connect.timeout.ms=500",
+                "shutdown.timeout.ms=5000");
+    }
+
+    /**
+     * Stores the first third of {@code ticks}, stops the database, takes the second third (the topic is the journal:
+     * ingest does not wait for the database) and waits until the store notices the outage.
+     */
+    private static ReplicatedJournal storeAThirdThenTakeAThirdWhileTheDatabaseIsDown(
+            final HttpFixture http, final LocalPostgres postgres, final List<TickFiles.Tick> ticks) throws Exception {
+        final int third = ticks.size() / 3;
+        awaitIngest(http);
+        postAll(http, ticks, 0, third);
+        awaitStored(http, third);
+        final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+        postgres.stopImmediate();
+        postAll(http, ticks, third, 2 * third);
+        KafkaCluster.awaitCondition("the store notices the outage", () -> journal.storeDownReason() != null);
+        return journal;
     }
 
     private static void postAll(final HttpFixture http, final List<TickFiles.Tick> ticks, final int from, final int to)
