@@ -8,7 +8,11 @@ if not exist "%JAR%" (
   echo tick-engine: %JAR% not found; build it with: mvn -B -ntp -q package -DskipTests 1>&2
   exit /b 1
 )
-java %JAVA_OPTS% ^
+rem Java 23+ warns once that Chronicle's libraries use sun.misc.Unsafe's memory access (removed in a later release);
+rem allowed explicitly where the JVM knows the flag, which Java 17 and 21 refuse.
+set "UNSAFE="
+java --sun-misc-unsafe-memory-access=allow -version >nul 2>&1 && set "UNSAFE=--sun-misc-unsafe-memory-access=allow"
+java %JAVA_OPTS% %UNSAFE% ^
   --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED ^
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED ^
   --add-exports=java.base/sun.nio.ch=ALL-UNNAMED ^
