@@ -229,6 +229,44 @@ class KafkaJournalHttpTest {
         }
     }
 
+    @Test
+    void shouldReportTheMessagesTheTopicDeletedAheadOfAStoreThatLagsAndStoreTheRestOnce() throws Exception {
+        final String topic = "kj-behind";
+        cluster.createTopic(topic, 1, (short) 3, 2);
+        final List<TickFiles.Tick> ticks = TickFiles.ticks("BTCUSD_20230220").subList(0, 3000);
+        final int deleteBefore = 2500;
+        // A store that lags: one message per transaction, and fetches of one record batch, so that the consumer holds
+        // little of the backlog when the topic deletes most of it.
+        try (HttpFixture http = engine(
+                cluster.bootstrapServers(),
+                topic,
+                "kafka.store.max.records=1",
+                "kafka.consumer.max.partition.fetch.bytes=1",
+                "kafka.consumer.fetch.max.bytes=1")) {
+            awaitIngest(http);
+            postAll(http, ticks, 0, ticks.size());
+            final ReplicatedJournal journal = http.server.engine().replicatedJournal();
+            final long storedBefore = countTicks(http.server.engine());
+            assertTrue(storedBefore < deleteBefore - 500, "the store lags: " + storedBefore + " stored");
+            cluster.admin()
+                    .deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(deleteBefore)))
+                    .all()
+                    .get();
+            KafkaCluster.awaitCondition("the gap is reported", () -> journal.storeLostMessages() > 0);
+            final long lost = journal.storeLostMessages();
+            final int gapFrom = (int) (deleteBefore - lost);
+            awaitStored(http, ticks.size() - lost);
+            final List<TickFiles.Tick> kept = new ArrayList<>(ticks.subList(0, gapFrom));
+            kept.addAll(ticks.subList(deleteBefore, ticks.size()));
+            assertEquals(HttpFixture.ticksCsv(kept), http.ticksCsv("BTCUSD"));
+            assertEquals(HttpFixture.render(Candles.m1Of(kept)), http.candlesM1("BTCUSD"));
+            assertEquals(
+                    topic + "-0 offsets " + gapFrom + "-" + (deleteBefore - 1) + " (" + lost + " messages)",
+                    journal.storeLastLoss());
+            assertEquals(lost, journal.storeLostMessages(), "counted once");
+        }
+    }
+
     /** An engine with {@code journal.kind=kafka} on {@code topic}, storing into a new database of {@code postgres}. */
     private HttpFixture engineOn(final LocalPostgres postgres, final String topic) throws Exception {
         final String name = topic.replace('-', '_');
