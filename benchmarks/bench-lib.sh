@@ -80,6 +80,14 @@ bench_env() {
         echo "kernel:  $(uname -r)"
         echo "jdk:     $(java -version 2>&1 | head -2 | tail -1)"
         echo "commit:  $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet || echo ' (modified)')"
+        # The floor under every latency percentile of the run: how late this host wakes a thread from a short park,
+        # measured before anything else runs, and (on a KVM guest) whether idle vCPUs poll before they halt.
+        java -jar "$out/bin/tick-bench.jar" jitter --seconds 5
+        if [ -r /sys/devices/system/cpu/cpuidle/current_driver ]; then
+            echo "idle:    cpuidle $(cat /sys/devices/system/cpu/cpuidle/current_driver)$(
+                [ -r /sys/module/haltpoll/parameters/guest_halt_poll_ns ] &&
+                    echo ", guest_halt_poll_ns=$(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns)")"
+        fi
         for line in "$@"; do
             echo "$line"
         done

@@ -1,6 +1,7 @@
 package io.tickengine.bench;
 
 import io.tickengine.bench.backfill.BackfillBenchmark;
+import io.tickengine.bench.host.TimerJitter;
 import io.tickengine.bench.jmh.JmhRunner;
 import io.tickengine.bench.load.LoadGenerator;
 import io.tickengine.bench.noop.NoopHttpServer;
@@ -19,7 +20,9 @@ import java.util.Arrays;
  *   <li>{@code table RESULT.json...}: the comparison table ({@link ComparisonTable});
  *   <li>{@code plot OUT.png FILE.hgrm...}: a percentile plot of HdrHistogram files ({@link PercentilePlot});
  *   <li>{@code backfill [--ticks N] [--pairs P] [--db-url URL]}: bar rebuilds of a backfill after live ticks against
- *       a clean import ({@link BackfillBenchmark}).
+ *       a clean import ({@link BackfillBenchmark});
+ *   <li>{@code jitter [--seconds S] [--park-us U]}: how late the host wakes a thread from a short park
+ *       ({@link TimerJitter}).
  * </ul>
  */
 public final class BenchMain {
@@ -43,7 +46,9 @@ public final class BenchMain {
             "  table [--dir DIR] [--out FILE]   the comparison table of a compare.sh results directory",
             "  plot OUT.png FILE.hgrm... [--title T]   a latency-by-percentile plot",
             "  backfill [--ticks N] [--pairs P] [--db-url URL] [--dir DIR]   bar rebuilds of a backfill against a clean"
-                    + " import");
+                    + " import",
+            "  jitter [--seconds S] [--park-us U]   how late the host wakes a thread from a park of U us (20), over S s (5):",
+            "                           the floor under latency percentiles on this machine (run it idle)");
 
     private BenchMain() {}
 
@@ -65,6 +70,7 @@ public final class BenchMain {
             case "table" -> ComparisonTable.run(new Args(rest));
             case "plot" -> PercentilePlot.run(new Args(rest));
             case "backfill" -> BackfillBenchmark.run(new Args(rest));
+            case "jitter" -> TimerJitter.run(new Args(rest));
             default -> {
                 System.err.println("unknown command [command=" + args[0] + "]");
                 System.exit(2);
