@@ -66,10 +66,7 @@ class DbRolesTest {
         final String fixture = "EURUSD_20260713";
         final List<TickFiles.Tick> ticks = TickFiles.ticks(fixture);
         try (HttpFixture http = new HttpFixture(
-                dataDir,
-                database.jdbcUrl().replace("user=postgres", "user=mt5_app"),
-                "db.schema.init=false",
-                "db.reader.user=tick_reader")) {
+                dataDir, database.jdbcUrlAs("mt5_app"), "db.schema.init=false", "db.reader.user=tick_reader")) {
             for (int from = 0; from < ticks.size(); from += 500) {
                 final HttpResponse<String> r = http.post(
                         "/ingest/tick",
@@ -97,7 +94,7 @@ class DbRolesTest {
 
     private Connection connectAs(final String role) throws SQLException {
         // The test cluster trusts loopback connections: the role matters, not its password.
-        return DriverManager.getConnection(database.jdbcUrl().replace("user=postgres", "user=" + role));
+        return DriverManager.getConnection(database.jdbcUrlAs(role));
     }
 
     private static void assertDenied(final Executable action, final String message) {

@@ -1,5 +1,7 @@
 package io.tickengine.core.testsupport;
 
+import io.tickengine.core.store.Database;
+import io.tickengine.core.store.SchemaMigrator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -44,6 +46,25 @@ public record PgDatabase(String jdbcUrl, String user, String password, String na
                     "DROP TABLE IF EXISTS market_data, ticks, engine_checkpoint, engine_symbol_state,"
                             + " engine_source_seq, engine_tick_store, engine_rebuild, engine_rejected_bars, symbols, kafka_offsets, kafka_source_seq, schema_version CASCADE");
         }
+    }
+
+    /**
+     * Drops the engine's tables ({@link #dropEngineTables}) and creates the schema again as {@code tick-engine db init}
+     * does: every script, the hypertables where TimescaleDB is installed, and the roles with their grants.
+     */
+    public void initFreshSchema() throws SQLException {
+        dropEngineTables();
+        try (Database db = Database.postgres(jdbcUrl, null, null, 1, 10_000, null, false)) {
+            SchemaMigrator.init(db);
+        }
+    }
+
+    /**
+     * @return the URL of this database for {@code role}, one of the roles {@code db init} creates ({@code mt5_app},
+     *     {@code tick_reader}, {@code tick_owner}); the test cluster lets them in without a password.
+     */
+    public String jdbcUrlAs(final String role) {
+        return jdbcUrl.replace("user=postgres", "user=" + role);
     }
 
     @Override

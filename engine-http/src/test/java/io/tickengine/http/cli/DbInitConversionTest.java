@@ -90,8 +90,7 @@ class DbInitConversionTest {
                 rows("SELECT hypertable_name || ' ' || proc_name || ' ' || owner FROM timescaledb_information.jobs"
                         + " WHERE hypertable_name IS NOT NULL ORDER BY 1"));
         // The owner may manage its policies.
-        try (Connection owner =
-                        DriverManager.getConnection(database.jdbcUrl().replace("user=postgres", "user=tick_owner"));
+        try (Connection owner = DriverManager.getConnection(database.jdbcUrlAs("tick_owner"));
                 Statement s = owner.createStatement()) {
             s.execute("SELECT alter_job(job_id, scheduled => true) FROM timescaledb_information.jobs"
                     + " WHERE hypertable_name IS NOT NULL");

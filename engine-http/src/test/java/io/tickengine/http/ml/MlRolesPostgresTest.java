@@ -48,8 +48,8 @@ class MlRolesPostgresTest {
     @Test
     void shouldPrepareAsTheReaderAndPredictAsTheEngineRole() throws Exception {
         assertEquals(0, new CommandLine(new DbCommand()).execute("init", "--db-url", database.jdbcUrl()));
-        final String asApp = database.jdbcUrl().replace("user=postgres", "user=mt5_app");
-        final String asReader = database.jdbcUrl().replace("user=postgres", "user=tick_reader");
+        final String asApp = database.jdbcUrlAs("mt5_app");
+        final String asReader = database.jdbcUrlAs("tick_reader");
         final EngineContext engine = new EngineContext()
                 .set("data.dir", dataDir.toString())
                 .set("db.url", asApp)

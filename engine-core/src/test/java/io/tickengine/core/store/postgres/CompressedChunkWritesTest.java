@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.store.Database;
-import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TimescaleDb;
@@ -46,10 +45,7 @@ class CompressedChunkWritesTest {
 
     @BeforeEach
     void compressedCandles() throws Exception {
-        database.dropEngineTables();
-        try (Database db = Database.postgres(database.jdbcUrl(), null, null, 1, 10_000, null, false)) {
-            SchemaMigrator.init(db);
-        }
+        database.initFreshSchema();
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
             s.executeUpdate(String.format(UPSERT_EVERY_BAR, "1"));
@@ -75,7 +71,7 @@ class CompressedChunkWritesTest {
 
     @Test
     void shouldUpsertPastTheDefaultLimitAsMt5App() throws Exception {
-        try (Connection c = DriverManager.getConnection(database.jdbcUrl().replace("user=postgres", "user=mt5_app"));
+        try (Connection c = DriverManager.getConnection(database.jdbcUrlAs("mt5_app"));
                 Statement s = c.createStatement()) {
             assertEquals(BARS, s.executeUpdate(String.format(UPSERT_EVERY_BAR, "2")));
             assertEquals(BARS, count(s, "SELECT count(*) FROM market_data WHERE close = 2"));
@@ -108,7 +104,7 @@ class CompressedChunkWritesTest {
                     + " 0, 0, 6, 'ea', i, i FROM generate_series(1, " + BARS + ") i");
             s.execute("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('ticks') c");
         }
-        try (Connection c = DriverManager.getConnection(database.jdbcUrl().replace("user=postgres", "user=mt5_app"));
+        try (Connection c = DriverManager.getConnection(database.jdbcUrlAs("mt5_app"));
                 Statement s = c.createStatement()) {
             assertEquals(BARS, s.executeUpdate("DELETE FROM ticks WHERE symbol = 'EURUSD'"));
         }

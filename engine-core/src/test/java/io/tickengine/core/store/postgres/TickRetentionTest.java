@@ -3,7 +3,6 @@ package io.tickengine.core.store.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tickengine.core.store.Database;
-import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.store.TickStore;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
@@ -42,10 +41,7 @@ class TickRetentionTest {
 
         @BeforeEach
         void fourDaysOfTicks() throws Exception {
-            database.dropEngineTables();
-            try (Database db = Database.postgres(database.jdbcUrl(), null, null, 1, 10_000, null, false)) {
-                SchemaMigrator.init(db);
-            }
+            database.initFreshSchema();
             try (Connection c = database.connect();
                     Statement s = c.createStatement()) {
                 s.executeUpdate(FOUR_DAYS);
@@ -57,8 +53,7 @@ class TickRetentionTest {
 
         /** @return what the engine's retention removes, on its own role's connection. */
         TickStore.Purged purge() throws Exception {
-            try (Database app = Database.postgres(
-                    database.jdbcUrl().replace("user=postgres", "user=mt5_app"), null, null, 1, 10_000, null, false)) {
+            try (Database app = Database.postgres(database.jdbcUrlAs("mt5_app"), null, null, 1, 10_000, null, false)) {
                 return new PostgresTickStore(app).deleteOlderThan(CUTOFF_MSC);
             }
         }
@@ -116,8 +111,7 @@ class TickRetentionTest {
 
         @Test
         void shouldNotLetTheReadOnlyRoleDropChunks() throws Exception {
-            try (Connection c = java.sql.DriverManager.getConnection(
-                            database.jdbcUrl().replace("user=postgres", "user=tick_reader"));
+            try (Connection c = java.sql.DriverManager.getConnection(database.jdbcUrlAs("tick_reader"));
                     Statement s = c.createStatement()) {
                 final SQLException e = org.junit.jupiter.api.Assertions.assertThrows(
                         SQLException.class, () -> s.executeQuery("SELECT engine_drop_tick_chunks(now())"));

@@ -2,8 +2,6 @@ package io.tickengine.core.store.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tickengine.core.store.Database;
-import io.tickengine.core.store.SchemaMigrator;
 import io.tickengine.core.testsupport.PgDatabase;
 import io.tickengine.core.testsupport.PostgresExtension;
 import io.tickengine.core.testsupport.TimescaleDb;
@@ -33,10 +31,7 @@ class TicksHypertableTest {
 
     @BeforeEach
     void schema() throws Exception {
-        database.dropEngineTables();
-        try (Database db = Database.postgres(database.jdbcUrl(), null, null, 1, 10_000, null, false)) {
-            SchemaMigrator.init(db);
-        }
+        database.initFreshSchema();
     }
 
     @Test
