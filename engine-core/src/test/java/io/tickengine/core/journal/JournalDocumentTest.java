@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -79,6 +80,25 @@ class JournalDocumentTest {
             }
             assertEquals(List.of(300, 300, 300, 107), reads);
             assertEquals(indices.subList(3, SMALL + LARGE), polled);
+        }
+    }
+
+    @Test
+    void shouldCountALongBacklogFromItsDocumentsBeyondTheRecordsItWalks() throws Exception {
+        // 80 requests of 1,000 and one of 7: more records than recordsAfter walks header by header.
+        final int[] sizes = new int[81];
+        Arrays.fill(sizes, 0, 80, LARGE);
+        sizes[80] = 7;
+        journalRequests(sizes);
+        try (TickJournal journal = TickJournal.open(journalDir(), "FAST_DAILY")) {
+            final List<Long> indices = new ArrayList<>();
+            journal.replay(Long.MIN_VALUE, (r, index) -> indices.add(index));
+            assertEquals(80 * LARGE + 7, indices.size());
+            assertTrue(80 * LARGE > TickJournal.MAX_COUNTED_RECORDS, "the backlog is longer than the walk");
+            // Documents of equal size make the estimate of the documents not walked exact.
+            assertEquals(80 * LARGE + 7, journal.recordsAfter(-1));
+            assertEquals(79 * LARGE + 6, journal.recordsAfter(indices.get(LARGE)), "from the second request");
+            assertEquals(7, journal.recordsAfter(indices.get(80 * LARGE - 1)), "the last document's own count");
         }
     }
 
