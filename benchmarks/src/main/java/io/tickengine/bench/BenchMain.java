@@ -40,6 +40,8 @@ public final class BenchMain {
             "      --rate R               requests/s at a fixed rate, latency corrected for coordinated omission",
             "                             (0: full speed)",
             "      --ticks FILE|DIR|generated:SYMBOLS   the ticks to send (../shared/data/ticks)",
+            "      --by-symbol            generated ticks, one symbol a request, the symbols in turn (one EA per",
+            "                             symbol) instead of each tick another symbol",
             "      --base YYYY-MM-DD      the day the ticks are moved to (2002-01-01)",
             "      --api-key KEY --name NAME --target NAME --out PREFIX   (PREFIX.json, .hgrm, .png, .txt)",
             "  noop [--bind A] [--port P] [--io-threads N] [--max-body B]   a no-op HTTP server (the ceiling)",

@@ -25,6 +25,9 @@ import org.HdrHistogram.Histogram;
  * load --url http://127.0.0.1:18001/ingest/tick [--api-key KEY]
  *      [--ticks FILE|DIR[,...] | --ticks generated:SYMBOLS[:PASS]] real engine-CSV files (default: ../shared/data/ticks)
  *                                                              or a random walk; either repeats, time moving on
+ *      [--by-symbol]                                           with generated ticks: each request carries one
+ *                                                              symbol's ticks, the symbols in turn (one EA per
+ *                                                              symbol), not every tick another symbol
  *      [--format json|ndjson|csv|ilp] [--batch N]              ticks per request (default json, 1)
  *      [--connections C] [--warmup S] [--duration S]           (default 8, 5, 15)
  *      [--rate R]                                              requests/s, fixed rate with coordinated-omission
@@ -53,7 +56,7 @@ public final class LoadGenerator {
         final String name = args.get("name", url.getHost() + ":" + url.getPort());
         final Path out = args.has("out") ? Path.of(args.get("out", "")) : null;
 
-        final TickStream stream = stream(args.get("ticks", defaultTickDir()), baseMsc);
+        final TickStream stream = stream(args.get("ticks", defaultTickDir()), args.has("by-symbol"), batch, baseMsc);
         final int minTicks = Math.max(100_000, batch * 256);
         final int passes = Math.max(1, (minTicks + stream.size() - 1) / stream.size());
         String headers = "";
@@ -78,7 +81,7 @@ public final class LoadGenerator {
                 stream.size(),
                 passes,
                 requests.count,
-                requests.data.length / 1e6);
+                requests.offset[requests.count] / 1e6);
 
         final HttpLoadClient client =
                 new HttpLoadClient(requests, new InetSocketAddress(url.getHost(), port), connections);
@@ -161,12 +164,19 @@ public final class LoadGenerator {
                 r.maxUs());
     }
 
-    private static TickStream stream(final String spec, final long baseMsc) throws IOException {
+    private static TickStream stream(final String spec, final boolean bySymbol, final int batch, final long baseMsc)
+            throws IOException {
         if (spec.startsWith("generated")) {
             final String[] parts = spec.split(":");
             final int symbols = parts.length > 1 ? Integer.parseInt(parts[1]) : 8;
+            if (bySymbol) {
+                return TickStream.generatedBySymbol(symbols, batch, baseMsc, 42);
+            }
             final int perPass = parts.length > 2 ? Integer.parseInt(parts[2].replace("_", "")) : 200_000;
             return TickStream.generated(perPass, symbols, baseMsc, 42);
+        }
+        if (bySymbol) {
+            throw new IllegalArgumentException("--by-symbol needs --ticks generated:SYMBOLS [ticks=" + spec + "]");
         }
         final List<Path> files = new ArrayList<>();
         for (final String s : spec.split(",")) {

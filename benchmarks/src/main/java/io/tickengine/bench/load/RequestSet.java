@@ -13,6 +13,7 @@ import java.util.Arrays;
 public final class RequestSet {
     private static final int TIME_DIGITS = 13;
 
+    /** Every request, back to back; {@code offset[count]} is where they end (the array may be longer). */
     public final byte[] data;
     /** Start of request {@code r} in {@link #data}; {@code offset[count]} is the end. */
     public final int[] offset;
@@ -65,7 +66,9 @@ public final class RequestSet {
             final String headers) {
         final int ticks = stream.size() * passes;
         final int requests = (ticks + batch - 1) / batch;
-        final Sink out = new Sink((int) Math.min(64L << 20, (long) ticks * 160 + requests * 256L));
+        // Sized for the whole set at once (a JSON tick is about 110 bytes): growing a set of millions of ticks by
+        // copies, and trimming it by one more, held three times its size at a time.
+        final Sink out = new Sink((int) Math.min(Integer.MAX_VALUE - 16, (long) ticks * 128 + requests * 256L));
         final Sink body = new Sink(batch * 160 + 64);
         final int[] offset = new int[requests + 1];
         final int[] firstTick = new int[requests + 1];
@@ -175,8 +178,7 @@ public final class RequestSet {
         offset[requests] = out.length;
         firstTick[requests] = t;
         final long cycleShift = stream.passShiftMsc * passes;
-        return new RequestSet(
-                Arrays.copyOf(out.data, out.length), offset, firstTick, requests, timePosition, baseTime, cycleShift);
+        return new RequestSet(out.data, offset, firstTick, requests, timePosition, baseTime, cycleShift);
     }
 
     /** Rewrites request {@code r}'s tick times for cycle {@code c} (0 = as encoded), unless already done. */
@@ -216,7 +218,8 @@ public final class RequestSet {
 
         Sink bytes(final byte[] b, final int n) {
             if (length + n > data.length) {
-                data = Arrays.copyOf(data, Math.max(length + n, data.length * 2));
+                data = Arrays.copyOf(
+                        data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(length + n, data.length * 3L / 2)));
             }
             System.arraycopy(b, 0, data, length, n);
             length += n;

@@ -77,7 +77,10 @@ public final class TickStream {
         return timeMsc.length;
     }
 
-    /** @return how much later each pass is than the one before: the pass's span rounded up to whole hours. */
+    /**
+     * @return how much later each pass is than the one before: the tick files' span rounded up to whole hours, a
+     *     generated pass's span.
+     */
     public long passShiftMsc() {
         return passShiftMsc;
     }
@@ -165,11 +168,7 @@ public final class TickStream {
      * (a pass of 0.4 s of market time) meant a new bar every 8 ticks against one per 100,000 for one symbol.
      */
     public static TickStream generated(final int count, final int symbolCount, final long baseMsc, final long seed) {
-        final String[] names = new String[symbolCount];
-        final String[] majors = {"EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD", "EURGBP"};
-        for (int i = 0; i < symbolCount; i++) {
-            names[i] = i < majors.length ? majors[i] : String.format("SYM%03d", i);
-        }
+        final String[] names = generatedNames(symbolCount);
         final SplittableRandom random = new SplittableRandom(seed);
         final double[] price = new double[symbolCount];
         for (int i = 0; i < symbolCount; i++) {
@@ -200,6 +199,64 @@ public final class TickStream {
         }
         Arrays.fill(last, 0);
         return new TickStream(names, symbol, time, bid, ask, last, volume, flags, t - baseMsc + 1);
+    }
+
+    /**
+     * The same random walk laid out as one EA per symbol sends it: {@code ticksPerRequest} consecutive ticks of
+     * symbol 0, then as many of symbol 1, and so on, so that requests of {@code ticksPerRequest} ticks each carry one
+     * symbol. Every symbol's ticks step 0-19 ms of market time from the pass's start, as one symbol's do in
+     * {@link #generated}; the pass is one request per symbol, and the next one starts after the longest symbol's span,
+     * so each symbol's time only moves forward and no symbol trails the market clock by more than one pass (well
+     * inside the engine's late window).
+     */
+    public static TickStream generatedBySymbol(
+            final int symbolCount, final int ticksPerRequest, final long baseMsc, final long seed) {
+        if (symbolCount < 1 || ticksPerRequest < 1) {
+            throw new IllegalArgumentException("symbols and ticks per request must be positive [symbols=" + symbolCount
+                    + ", ticksPerRequest=" + ticksPerRequest + "]");
+        }
+        final long count = (long) symbolCount * ticksPerRequest;
+        if (count > 50_000_000L) {
+            throw new IllegalArgumentException("a pass of one request per symbol would hold " + count
+                    + " ticks; at most 50,000,000 [symbols=" + symbolCount + ", ticksPerRequest=" + ticksPerRequest
+                    + "]");
+        }
+        final String[] names = generatedNames(symbolCount);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int n = (int) count;
+        final int[] symbol = new int[n];
+        final long[] time = new long[n];
+        final double[] bid = new double[n];
+        final double[] ask = new double[n];
+        final int[] flags = new int[n];
+        long span = 0;
+        for (int s = 0, i = 0; s < symbolCount; s++) {
+            final boolean jpy = names[s].contains("JPY");
+            final double scale = jpy ? 1e3 : 1e5;
+            double price = jpy ? 150.0 : 1.0 + random.nextDouble();
+            long t = baseMsc;
+            for (int k = 0; k < ticksPerRequest; k++, i++) {
+                price = Math.max(1 / scale, price + (random.nextInt(21) - 10) / scale);
+                symbol[i] = s;
+                time[i] = t;
+                bid[i] = Math.round(price * scale) / scale;
+                ask[i] = Math.round((price + (1 + random.nextInt(20)) / scale) * scale) / scale;
+                flags[i] = 6;
+                t += random.nextInt(20);
+            }
+            span = Math.max(span, t - baseMsc);
+        }
+        return new TickStream(names, symbol, time, bid, ask, new double[n], new long[n], flags, span + 1);
+    }
+
+    /** @return the eight majors, then {@code SYM008}, {@code SYM009} and so on. */
+    private static String[] generatedNames(final int symbolCount) {
+        final String[] names = new String[symbolCount];
+        final String[] majors = {"EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD", "EURGBP"};
+        for (int i = 0; i < symbolCount; i++) {
+            names[i] = i < majors.length ? majors[i] : String.format("SYM%03d", i);
+        }
+        return names;
     }
 
     private static long roundUpToHour(final long msc) {
