@@ -15,7 +15,7 @@
 # Knobs (environment): OUT, DURATION (s per measurement), WARMUP (s), CONNECTIONS, BATCH, IO_THREADS,
 # SERVER_JAVA_OPTS, QUESTDB_VERSION, TICKS (files or dir, or generated:SYMBOLS), JMH (1/0), SKIP_BUILD,
 # SWEEP (connection counts, "" skips), SUSTAINED (s of full-speed batches, 0 skips), SYMBOLS (0 skips),
-# SYMBOLS_ROUNDS (alternating rounds of one symbol and SYMBOLS, 3), IDLE (s),
+# SYMBOLS_ROUNDS (alternating rounds: one symbol, SYMBOLS as a random walk, SYMBOLS one a request; 3), IDLE (s),
 # JMH_SUITES (a JMH regex of the suites to run).
 set -euo pipefail
 
@@ -157,13 +157,16 @@ if [[ "$SUSTAINED" != 0 ]]; then
 fi
 if [[ "$SYMBOLS" != 0 ]]; then
     log "tick-engine: batches over $SYMBOLS symbols against one symbol, $SYMBOLS_ROUNDS alternating rounds"
-    # Alternating, a fresh engine each run: a single pair of runs on this box varies by more than the margin.
+    # Alternating, a fresh engine each run: a single pair of runs on this box varies by more than the margin. Over
+    # SYMBOLS symbols twice: each tick another symbol (a random walk, the worst case for the bars' caches), and each
+    # request one symbol's ticks, the symbols in turn (as one EA per symbol sends them).
     for r in $(seq 1 "$SYMBOLS_ROUNDS"); do
-        for n in 1 "$SYMBOLS"; do
-            ENGINE_DATA="$OUT/engine-data-symbols-$n"
+        for run in 1 "$SYMBOLS" "$SYMBOLS-bysymbol"; do
+            n=${run%-bysymbol}
+            ENGINE_DATA="$OUT/engine-data-symbols-$run"
             start_engine
-            TICKS="generated:$n" load "engine-symbols-$n-r$r" tick-engine "http://127.0.0.1:$PORT/ingest/tick" json \
-                "$BATCH" 2012-01-01
+            TICKS="generated:$n" load "engine-symbols-$run-r$r" tick-engine "http://127.0.0.1:$PORT/ingest/tick" \
+                json "$BATCH" 2012-01-01 $([[ $run == *-bysymbol ]] && echo --by-symbol)
             stop_server
             rm -rf "$ENGINE_DATA"
         done

@@ -17,7 +17,7 @@ import java.util.Map;
  * results directory: {@code {noop,engine,questdb}-{single,batch}.json} and {@code engine-fixed.json} (load
  * generator), {@code noop-fixed-engine-rate.json} (the no-op at the engine's fixed rate),
  * {@code {noop1,noopd,engine}-single-cN.json} (single ticks at N connections against a 1-loop and a
- * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N}-r{1,2,..}.json}
+ * default-loop no-op server), {@code engine-sustained.json}, {@code engine-symbols-{1,N,N-bysymbol}-r{1,2,..}.json}
  * (alternating rounds), {@code idle-cpu.txt} ({@code percent=P}), {@code jmh.csv} (JMH, {@code -rf csv}),
  * {@code replay.txt} ({@code ticks=N ms=M}) and {@code env.txt}. {@code table --dir DIR}; missing files leave their
  * rows out.
@@ -170,47 +170,8 @@ public final class ComparisonTable {
         if (Files.exists(symbolsFile)) {
             final String n = keyValues(Files.readString(symbolsFile, StandardCharsets.UTF_8))
                     .get("symbols");
-            // Alternating rounds (engine-symbols-{1,N}-rR), or one pair from an older run (engine-symbols-{1,N}).
-            final List<Double> ones = new ArrayList<>();
-            final List<Double> manys = new ArrayList<>();
-            final StringBuilder rounds = new StringBuilder();
-            for (int r = 1; ; r++) {
-                final LoadResult one = load("engine-symbols-1-r" + r);
-                final LoadResult many = load("engine-symbols-" + n + "-r" + r);
-                if (one == null || many == null) {
-                    break;
-                }
-                ones.add(one.ticksPerSecond());
-                manys.add(many.ticksPerSecond());
-                rounds.append(rounds.length() == 0 ? "" : " ")
-                        .append(ratio(one.ticksPerSecond() > 0 ? many.ticksPerSecond() / one.ticksPerSecond() : 0));
-            }
-            if (ones.isEmpty()) {
-                final LoadResult one = load("engine-symbols-1");
-                final LoadResult many = load("engine-symbols-" + n);
-                if (one != null && many != null) {
-                    ones.add(one.ticksPerSecond());
-                    manys.add(many.ticksPerSecond());
-                }
-            }
-            final double one = median(ones);
-            final double many = median(manys);
-            if (!ones.isEmpty() && one > 0) {
-                final double r = many / one;
-                target(
-                        String.format(
-                                Locale.ROOT,
-                                "1,000-tick requests over %s symbols / one symbol (%,.0f vs %,.0f ticks/s%s)",
-                                n,
-                                many,
-                                one,
-                                ones.size() > 1
-                                        ? ", medians of " + ones.size() + " alternating rounds; each round: " + rounds
-                                        : ""),
-                        ratio(r),
-                        ">= 0.8x",
-                        r >= 0.8);
-            }
+            symbolsTarget(n, "", n + " symbols, each tick another symbol (a random walk)");
+            symbolsTarget(n, "-bysymbol", n + " symbols, each request one symbol's ticks (one EA per symbol)");
         }
         final Path idle = dir.resolve("idle-cpu.txt");
         if (Files.exists(idle)) {
@@ -362,6 +323,53 @@ public final class ComparisonTable {
             }
         }
         out.append(" |\n");
+    }
+
+    /**
+     * The row of {@code engine-symbols-{N}{suffix}-rR} against {@code engine-symbols-1-rR}, alternating rounds (or one
+     * pair from an older run, without {@code -rR}); nothing when the runs are not there.
+     */
+    private void symbolsTarget(final String n, final String suffix, final String what) throws IOException {
+        final List<Double> ones = new ArrayList<>();
+        final List<Double> manys = new ArrayList<>();
+        final StringBuilder rounds = new StringBuilder();
+        for (int r = 1; ; r++) {
+            final LoadResult one = load("engine-symbols-1-r" + r);
+            final LoadResult many = load("engine-symbols-" + n + suffix + "-r" + r);
+            if (one == null || many == null) {
+                break;
+            }
+            ones.add(one.ticksPerSecond());
+            manys.add(many.ticksPerSecond());
+            rounds.append(rounds.length() == 0 ? "" : " ")
+                    .append(ratio(one.ticksPerSecond() > 0 ? many.ticksPerSecond() / one.ticksPerSecond() : 0));
+        }
+        if (ones.isEmpty()) {
+            final LoadResult one = load("engine-symbols-1");
+            final LoadResult many = load("engine-symbols-" + n + suffix);
+            if (one != null && many != null) {
+                ones.add(one.ticksPerSecond());
+                manys.add(many.ticksPerSecond());
+            }
+        }
+        final double one = median(ones);
+        final double many = median(manys);
+        if (!ones.isEmpty() && one > 0) {
+            final double r = many / one;
+            target(
+                    String.format(
+                            Locale.ROOT,
+                            "1,000-tick requests over %s / one symbol (%,.0f vs %,.0f ticks/s%s)",
+                            what,
+                            many,
+                            one,
+                            ones.size() > 1
+                                    ? ", medians of " + ones.size() + " alternating rounds; each round: " + rounds
+                                    : ""),
+                    ratio(r),
+                    ">= 0.8x",
+                    r >= 0.8);
+        }
     }
 
     private void target(final String what, final String measured, final String goal, final boolean met) {
