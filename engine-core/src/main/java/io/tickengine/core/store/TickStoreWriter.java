@@ -53,6 +53,9 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
     private long nextAttemptNs;
     private long backoffNs;
     private boolean storeDown;
+    /** In {@link #catchUp}: ingest has stopped, so no rest between writes. */
+    private boolean catchingUp;
+
     private volatile long committedIndex = -1;
 
     /**
@@ -107,6 +110,11 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
                 return 0;
             }
             final long nowNs = System.nanoTime();
+            if (nowNs - nextLagNs >= 0) {
+                // Also while resting: the gauge is how far behind the store is now, not when it last worked.
+                nextLagNs = nowNs + LAG_INTERVAL_NS;
+                metrics.tickStoreLag.setRelease(Math.max(0, journal.recordsAfter(committedIndex)));
+            }
             if (nowNs - nextAttemptNs < 0) {
                 return 0;
             }
@@ -119,10 +127,6 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
                     read = cursor.poll(this, batchSize - batch.size());
                     emptyAtJournalIndex = read == 0 ? journaled : NOT_EMPTY;
                 }
-            }
-            if (nowNs - nextLagNs >= 0) {
-                nextLagNs = nowNs + LAG_INTERVAL_NS;
-                metrics.tickStoreLag.setRelease(Math.max(0, journal.recordsAfter(committedIndex)));
             }
             final boolean pending =
                     batch.size() > 0 || batch.replaceCount() > 0 || batch.journalIndex() > committedIndex;
@@ -202,7 +206,7 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
         }
         final long doneNs = System.nanoTime();
         final long journalIndex = metrics.lastJournalIndex.get();
-        if (journalIndex != lastSeenJournalIndex && idlePerBusy > 0) {
+        if (journalIndex != lastSeenJournalIndex && idlePerBusy > 0 && !catchingUp) {
             // Ticks are coming in: rest in proportion to the work just done, so that on a small machine ingest
             // keeps the cores; the journal holds what is not stored yet, and the lag is reported.
             nextAttemptNs = doneNs + (long) ((doneNs - nowNs) * idlePerBusy);
@@ -262,12 +266,17 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
 
     /**
      * Stores what the journal holds now, on the caller's thread, before or instead of running as an agent (tools
-     * that must see every tick stored, e.g. at shutdown).
+     * that must see every tick stored, e.g. at shutdown). At full speed: no rest between writes (ingest has
+     * stopped), and the rest the agent was in is cut short; a failed store's backoff still holds.
      *
      * @return true if the tick store caught up with the journal's last index before the timeout.
      */
     public boolean catchUp(final long timeout, final TimeUnit unit) throws StoreException {
         final long deadlineNs = System.nanoTime() + unit.toNanos(timeout);
+        catchingUp = true;
+        if (!storeDown) {
+            nextAttemptNs = System.nanoTime();
+        }
         try {
             while (committedIndex < journal.lastIndex() && deadlineNs - System.nanoTime() > 0) {
                 // No gate may be appending here: every look polls the journal itself.
