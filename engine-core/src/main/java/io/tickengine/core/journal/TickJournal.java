@@ -448,10 +448,10 @@ public final class TickJournal implements AutoCloseable {
     /**
      * Counts the records after {@code index} up to the last one: what a restart would replay at least if
      * {@code index} were the store's checkpoint, or how far a follower is behind. Exact up to
-     * {@link #MAX_COUNTED_RECORDS}, walking the records' headers of the documents in between; beyond that the
-     * documents not walked count as many records each as the walked ones held on average, so that a call costs the
-     * same however far behind the follower is (followers ask every 250 ms). Any thread; reads the journal, so not for
-     * an event loop.
+     * {@link #MAX_COUNTED_RECORDS} records or {@link #MAX_COUNTED_DOCUMENTS} documents, walking the records' headers
+     * of the documents in between; beyond that the documents not walked count as many records each as the walked ones
+     * held on average, so that a call costs the same however far behind the follower is (followers ask every 250 ms).
+     * Any thread; reads the journal, so not for an event loop.
      *
      * @param index a journal index, or a negative value for "none" (every record counts).
      * @return the number of records, or -1 if the journal cannot tell (e.g. closed).
@@ -485,6 +485,8 @@ public final class TickJournal implements AutoCloseable {
      * core, the follower's own, at four calls a second.
      */
     static final int MAX_COUNTED_RECORDS = 65_536;
+    /** ... or this many documents (single-tick requests: one record each, about 150 ns a document). */
+    static final int MAX_COUNTED_DOCUMENTS = 4_096;
 
     /** @return the documents after {@code from} up to {@code to} inclusive. */
     private long documentsBetween(final long from, final long to) {
@@ -523,7 +525,7 @@ public final class TickJournal implements AutoCloseable {
                     final int inDocument = countRecords(dc.wire().bytes());
                     records += document == from ? Math.max(0, inDocument - skip) : inDocument;
                     documents++;
-                    if (records >= MAX_COUNTED_RECORDS) {
+                    if (records >= MAX_COUNTED_RECORDS || documents >= MAX_COUNTED_DOCUMENTS) {
                         // The documents after this one up to the last, whose own count its index tells.
                         final long between = documentsBetween(document, to) - 1;
                         final long estimate = Math.round((double) records / documents * between);

@@ -103,6 +103,21 @@ class JournalDocumentTest {
     }
 
     @Test
+    void shouldCountManySingleTickDocumentsFromTheirNumberBeyondTheDocumentsItWalks() throws Exception {
+        final int[] sizes = new int[TickJournal.MAX_COUNTED_DOCUMENTS + 1_001];
+        Arrays.fill(sizes, 1);
+        sizes[sizes.length - 1] = 3;
+        journalRequests(sizes);
+        try (TickJournal journal = TickJournal.open(journalDir(), "FAST_DAILY")) {
+            final List<Long> indices = new ArrayList<>();
+            journal.replay(Long.MIN_VALUE, (r, index) -> indices.add(index));
+            assertEquals(sizes.length + 2, indices.size());
+            assertEquals(sizes.length + 2, journal.recordsAfter(-1));
+            assertEquals(sizes.length + 1, journal.recordsAfter(indices.get(0)));
+        }
+    }
+
+    @Test
     void shouldLoseARequestCutOffByACrashWholeNeverInPart() throws Exception {
         journalRequests(SMALL, LARGE);
         final Path file = JournalTail.cycleFiles(journalDir()).get(0);
