@@ -27,6 +27,15 @@ public interface CandleStore extends AutoCloseable {
     int write(StoreBatch batch) throws StoreException;
 
     /**
+     * @return how long the last {@link #write} waited for another writer of the same database before it began (the
+     *     other SQLite writer's transaction: {@link io.tickengine.core.store.sqlite.SqliteWriteLock}); 0 where writers
+     *     do not wait for each other. Waiting is not work: a writer does not rest for it.
+     */
+    default long lastWriteWaitNs() {
+        return 0;
+    }
+
+    /**
      * @param fromMsc first bar open time, inclusive.
      * @param toMsc last bar open time, inclusive.
      * @return bars in open-time order, at most {@code limit}.

@@ -2,13 +2,13 @@ package io.tickengine.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tickengine.core.store.sqlite.SqliteWriteLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where the engine's tables live: a PostgreSQL/TimescaleDB server behind a HikariCP pool, or the embedded SQLite
@@ -27,8 +27,7 @@ public final class Database implements AutoCloseable {
     private final String description;
     private final String jdbcUrl;
     private final String user;
-    /** Fair, so the candle and tick store writers take turns; see {@link #sqliteWriteLock()}. */
-    private final ReentrantLock sqliteWriteLock = new ReentrantLock(true);
+    private final SqliteWriteLock sqliteWriteLock = new SqliteWriteLock();
 
     private Database(
             final Dialect dialect,
@@ -104,13 +103,8 @@ public final class Database implements AutoCloseable {
         return sqliteFile;
     }
 
-    /**
-     * @return the lock the engine's SQLite writers (candle store, tick store) hold around each write transaction.
-     *     SQLite has one write lock per file, and a writer that finds it taken polls with growing sleeps (its busy
-     *     handler) and fails after the busy timeout, throwing away a transaction of thousands of rows; queueing here
-     *     instead hands the file over the moment the other writer commits. Unused for PostgreSQL.
-     */
-    public ReentrantLock sqliteWriteLock() {
+    /** @return the write turn the engine's SQLite writers share ({@link SqliteWriteLock}); unused for PostgreSQL. */
+    public SqliteWriteLock sqliteWriteLock() {
         return sqliteWriteLock;
     }
 

@@ -33,6 +33,15 @@ public interface TickStore extends AutoCloseable {
     long write(TickBatch batch) throws StoreException;
 
     /**
+     * @return how long the last {@link #write} waited for another writer of the same database before it began (the
+     *     other SQLite writer's transaction: {@link io.tickengine.core.store.sqlite.SqliteWriteLock}); 0 where writers
+     *     do not wait for each other. Waiting is not work: a writer does not rest for it.
+     */
+    default long lastWriteWaitNs() {
+        return 0;
+    }
+
+    /**
      * @param fromMsc first tick time, inclusive.
      * @param toMsc last tick time, inclusive.
      * @return ticks in time and arrival order, at most {@code limit}.

@@ -208,8 +208,10 @@ public final class TickStoreWriter implements Agent, JournalRecordHandler {
         final long journalIndex = metrics.lastJournalIndex.get();
         if (journalIndex != lastSeenJournalIndex && idlePerBusy > 0 && !catchingUp) {
             // Ticks are coming in: rest in proportion to the work just done, so that on a small machine ingest
-            // keeps the cores; the journal holds what is not stored yet, and the lag is reported.
-            nextAttemptNs = doneNs + (long) ((doneNs - nowNs) * idlePerBusy);
+            // keeps the cores; the journal holds what is not stored yet, and the lag is reported. The candle
+            // writer's transaction waited for is not work done.
+            final long busyNs = Math.max(0, doneNs - nowNs - store.lastWriteWaitNs());
+            nextAttemptNs = doneNs + (long) (busyNs * idlePerBusy);
         }
         lastSeenJournalIndex = journalIndex;
         final int rows = batch.size();

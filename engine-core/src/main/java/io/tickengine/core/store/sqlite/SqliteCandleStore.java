@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default store: one SQLite file in WAL mode, the schema of {@code db/init/sqlite}. One connection
@@ -58,7 +57,9 @@ public final class SqliteCandleStore implements CandleStore {
     private final PreparedStatement symbolState;
     private final PreparedStatement source;
     private final PreparedStatement checkpoint;
-    private final ReentrantLock writeLock;
+    private final SqliteWriteLock writeLock;
+    /** Written and read by the writer's thread. */
+    private long lastWriteWaitNs;
 
     /** Opens (or creates) the database file and brings its schema up to date. */
     public SqliteCandleStore(final Database database) throws StoreException {
@@ -103,12 +104,17 @@ public final class SqliteCandleStore implements CandleStore {
 
     @Override
     public synchronized int write(final StoreBatch batch) throws StoreException {
-        writeLock.lock();
+        lastWriteWaitNs = writeLock.lock();
         try {
             return writeLocked(batch);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public long lastWriteWaitNs() {
+        return lastWriteWaitNs;
     }
 
     private int writeLocked(final StoreBatch batch) throws StoreException {

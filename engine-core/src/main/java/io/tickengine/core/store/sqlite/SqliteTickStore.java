@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code ticks} table in the embedded SQLite file. One connection writes (the tick store writer thread), one
@@ -55,7 +54,9 @@ public final class SqliteTickStore implements TickStore {
     private final PreparedStatement insertMany;
     private final PreparedStatement replace;
     private final PreparedStatement position;
-    private final ReentrantLock writeLock;
+    private final SqliteWriteLock writeLock;
+    /** Written and read by the writer's thread. */
+    private long lastWriteWaitNs;
 
     /** Opens the database file; its schema is created by the candle store, which must be opened first. */
     public SqliteTickStore(final Database database) throws StoreException {
@@ -102,12 +103,17 @@ public final class SqliteTickStore implements TickStore {
 
     @Override
     public long write(final TickBatch batch) throws StoreException {
-        writeLock.lock();
+        lastWriteWaitNs = writeLock.lock();
         try {
             return writeLocked(batch);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public long lastWriteWaitNs() {
+        return lastWriteWaitNs;
     }
 
     private long writeLocked(final TickBatch batch) throws StoreException {
