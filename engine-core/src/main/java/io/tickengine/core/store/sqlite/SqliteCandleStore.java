@@ -58,8 +58,8 @@ public final class SqliteCandleStore implements CandleStore {
     private final PreparedStatement source;
     private final PreparedStatement checkpoint;
     private final SqliteWriteLock writeLock;
-    /** Written and read by the writer's thread. */
-    private long lastWriteWaitNs;
+    /** Of the last write by any thread (the candle writer, a bar rebuild); read by the candle writer after its own. */
+    private volatile long lastWriteWaitNs;
 
     /** Opens (or creates) the database file and brings its schema up to date. */
     public SqliteCandleStore(final Database database) throws StoreException {

@@ -55,7 +55,7 @@ public final class SqliteTickStore implements TickStore {
     private final PreparedStatement replace;
     private final PreparedStatement position;
     private final SqliteWriteLock writeLock;
-    /** Written and read by the writer's thread. */
+    /** Written and read by the tick store writer's thread. */
     private long lastWriteWaitNs;
 
     /** Opens the database file; its schema is created by the candle store, which must be opened first. */
