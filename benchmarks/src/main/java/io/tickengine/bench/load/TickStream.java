@@ -172,7 +172,7 @@ public final class TickStream {
         final SplittableRandom random = new SplittableRandom(seed);
         final double[] price = new double[symbolCount];
         for (int i = 0; i < symbolCount; i++) {
-            price[i] = names[i].contains("JPY") ? 150.0 : 1.0 + random.nextDouble();
+            price[i] = startPrice(names[i], random);
         }
         final int[] symbol = new int[count];
         final long[] time = new long[count];
@@ -185,13 +185,12 @@ public final class TickStream {
         long stepUs = 0;
         for (int i = 0; i < count; i++) {
             final int s = random.nextInt(symbolCount);
-            final boolean jpy = names[s].contains("JPY");
-            final double scale = jpy ? 1e3 : 1e5;
-            price[s] = Math.max(1 / scale, price[s] + (random.nextInt(21) - 10) / scale);
+            final double scale = scale(names[s]);
+            price[s] = step(price[s], scale, random);
             symbol[i] = s;
             time[i] = t;
-            bid[i] = Math.round(price[s] * scale) / scale;
-            ask[i] = Math.round((price[s] + (1 + random.nextInt(20)) / scale) * scale) / scale;
+            bid[i] = round(price[s], scale);
+            ask[i] = ask(price[s], scale, random);
             flags[i] = 6;
             stepUs += random.nextInt(20) * 1_000L / symbolCount;
             t += stepUs / 1_000;
@@ -231,22 +230,44 @@ public final class TickStream {
         final int[] flags = new int[n];
         long span = 0;
         for (int s = 0, i = 0; s < symbolCount; s++) {
-            final boolean jpy = names[s].contains("JPY");
-            final double scale = jpy ? 1e3 : 1e5;
-            double price = jpy ? 150.0 : 1.0 + random.nextDouble();
+            final double scale = scale(names[s]);
+            double price = startPrice(names[s], random);
             long t = baseMsc;
             for (int k = 0; k < ticksPerRequest; k++, i++) {
-                price = Math.max(1 / scale, price + (random.nextInt(21) - 10) / scale);
+                price = step(price, scale, random);
                 symbol[i] = s;
                 time[i] = t;
-                bid[i] = Math.round(price * scale) / scale;
-                ask[i] = Math.round((price + (1 + random.nextInt(20)) / scale) * scale) / scale;
+                bid[i] = round(price, scale);
+                ask[i] = ask(price, scale, random);
                 flags[i] = 6;
                 t += random.nextInt(20);
             }
             span = Math.max(span, t - baseMsc);
         }
         return new TickStream(names, symbol, time, bid, ask, new double[n], new long[n], flags, span + 1);
+    }
+
+    // The walk's prices, one symbol's at a time: 5 decimals (3 for the JPY-like ones), a step of up to 10 points,
+    // the ask 1-20 points above the bid. Both walks draw from the random source in this order.
+
+    private static double startPrice(final String name, final SplittableRandom random) {
+        return name.contains("JPY") ? 150.0 : 1.0 + random.nextDouble();
+    }
+
+    private static double scale(final String name) {
+        return name.contains("JPY") ? 1e3 : 1e5;
+    }
+
+    private static double step(final double price, final double scale, final SplittableRandom random) {
+        return Math.max(1 / scale, price + (random.nextInt(21) - 10) / scale);
+    }
+
+    private static double round(final double price, final double scale) {
+        return Math.round(price * scale) / scale;
+    }
+
+    private static double ask(final double price, final double scale, final SplittableRandom random) {
+        return round(price + (1 + random.nextInt(20)) / scale, scale);
     }
 
     /** @return the eight majors, then {@code SYM008}, {@code SYM009} and so on. */
