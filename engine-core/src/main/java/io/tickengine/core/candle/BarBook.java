@@ -16,11 +16,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and keeps it: timeframe {@code t} has three places in it, slots {@code t}, {@code 8 + t} and {@code 16 + t}. A
  * timeframe's current bar, the one before it (open for the late window) and, for a moment, the one before that
  * (final, freed at the next hand-over; with the default one-minute window an M1 bar is final only two minutes
- * after it opened) take turns in the three, so a tick finds all the bars it updates in one 3 KiB block (a tick in
- * time order touches one cache line per timeframe), with no hash lookup, and a bar opens and closes without touching
- * a hash map. Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an
- * older bar, a writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key
- * through a primitive hash map.
+ * after it opened) take turns in the three, so a tick (or a fold of its M1 bar into the longer ones) finds all the
+ * bars it updates in one 3 KiB block, with no hash lookup, and a bar opens and closes without touching a hash map.
+ * Only a fourth open bar of one symbol and timeframe (a late window longer than the bar, a tick for an older bar, a
+ * writer too slow to take the final ones) takes a slot of a shared overflow block and is found by key through a
+ * primitive hash map.
  *
  * <pre>
  *   block of a symbol (24 slots of 128 bytes, aligned):
@@ -32,7 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The open time of each timeframe's current bar is also kept beside the symbol ({@link #currentOpen}, one cache
  * line for all its timeframes), and the dirty flags in an array of their own: a tick in time order then reads and
- * writes only the first cache line of each bar it updates ({@link CandleDescriptor}).
+ * writes only the first cache line of each bar it updates ({@link CandleDescriptor}). What of each bar is already
+ * folded into the longer timeframes' bars is kept apart too ({@link #folded}), read at a hand-over only; a fold of a
+ * bar whose first tick is unchanged writes only the first line of each longer bar.
  */
 final class BarBook {
     /** Timeframes that are built from ticks: ordinals below this. */
@@ -44,6 +46,13 @@ final class BarBook {
     /** The open time of a free slot of a symbol's block: no bar opens then. */
     private static final long FREE = Long.MIN_VALUE;
 
+    private static final int FOLDED_TICKS_OFFSET = 0;
+    private static final int FOLDED_REAL_OFFSET = 8;
+    private static final int FOLDED_FIRST_TIME_OFFSET = 16;
+    private static final int FOLDED_FIRST_ORDER_OFFSET = 24;
+    private static final int FOLD_LENGTH = 32;
+    private static final byte DIRTY = 1;
+    private static final byte TO_FOLD = 2;
     private static final long MISSING = -1;
     private static final int NO_SLOT = -1;
     private static final int NO_BLOCK = -1;
@@ -85,8 +94,20 @@ final class BarBook {
      * place, or {@link #FREE} when that place holds none.
      */
     private long[] currentOpen = new long[0];
-    /** Per slot: 1 if changed since last handed over ({@link #markDirty}). */
+    /**
+     * Per slot: {@link #DIRTY} if changed since last handed over ({@link #markDirty}), {@link #TO_FOLD} if a base
+     * bar changed since last folded into the longer timeframes ({@link #markDirtyToFold}).
+     */
     private byte[] dirtyFlag;
+
+    private int[] toFold = new int[BLOCK_SLOTS];
+    private int toFoldCount;
+    /**
+     * Per slot, {@link #FOLD_LENGTH} bytes (one cache line holds the whole of a slot's): what of the bar is already
+     * folded into the bars of the longer timeframes, its tick and real volume and its first tick's time and order
+     * ({@link #folded}); read and written at a hand-over only, never per tick.
+     */
+    private UnsafeBuffer folds;
 
     /** @param initialCapacity the number of open bars to make room for at first. */
     BarBook(final int initialCapacity) {
@@ -98,6 +119,7 @@ final class BarBook {
         nextOfSymbol = new int[slots];
         previousOfSymbol = new int[slots];
         dirtyFlag = new byte[slots];
+        folds = new UnsafeBuffer(BufferUtil.allocateDirectAligned(slots * FOLD_LENGTH, FOLD_LENGTH));
     }
 
     UnsafeBuffer buffer() {
@@ -201,6 +223,8 @@ final class BarBook {
         for (int i = 0; i < LENGTH; i += Long.BYTES) {
             bars.putLong(offset(slot) + i, 0L);
         }
+        folds.putLong(slot * FOLD_LENGTH + FOLDED_TICKS_OFFSET, 0L);
+        folds.putDouble(slot * FOLD_LENGTH + FOLDED_REAL_OFFSET, 0.0);
         bars.putInt(offset(slot) + LIVE_POSITION_OFFSET, liveCount);
         live[liveCount++] = slot;
         final int first = symbolState[s + STATE_FIRST];
@@ -261,6 +285,41 @@ final class BarBook {
         dirtyFlag[slot] = 0;
     }
 
+    /** @return the tick volume of the bar at {@code slot} already folded into the longer timeframes' bars. */
+    long foldedTickVolume(final int slot) {
+        return folds.getLong(slot * FOLD_LENGTH + FOLDED_TICKS_OFFSET);
+    }
+
+    /** @return the real volume of the bar at {@code slot} already folded into the longer timeframes' bars. */
+    double foldedRealVolume(final int slot) {
+        return folds.getDouble(slot * FOLD_LENGTH + FOLDED_REAL_OFFSET);
+    }
+
+    /**
+     * @return true if the bar at {@code slot} was folded before with this first tick: then its open and its first
+     *     tick are in the longer bars already.
+     */
+    boolean foldedFirst(final int slot, final long firstTimeMsc, final long firstOrder) {
+        final int o = slot * FOLD_LENGTH;
+        return folds.getLong(o + FOLDED_TICKS_OFFSET) != 0
+                && folds.getLong(o + FOLDED_FIRST_TIME_OFFSET) == firstTimeMsc
+                && folds.getLong(o + FOLDED_FIRST_ORDER_OFFSET) == firstOrder;
+    }
+
+    /** Records that the bar at {@code slot} is folded into the longer timeframes' bars as it is now. */
+    void folded(
+            final int slot,
+            final long tickVolume,
+            final double realVolume,
+            final long firstTimeMsc,
+            final long firstOrder) {
+        final int o = slot * FOLD_LENGTH;
+        folds.putLong(o + FOLDED_TICKS_OFFSET, tickVolume);
+        folds.putDouble(o + FOLDED_REAL_OFFSET, realVolume);
+        folds.putLong(o + FOLDED_FIRST_TIME_OFFSET, firstTimeMsc);
+        folds.putLong(o + FOLDED_FIRST_ORDER_OFFSET, firstOrder);
+    }
+
     int liveCount() {
         return liveCount;
     }
@@ -281,22 +340,61 @@ final class BarBook {
 
     /** Flags a slot dirty, listing it once. */
     void markDirty(final int slot) {
-        if (dirtyFlag[slot] == 0) {
-            dirtyFlag[slot] = 1;
-            if (dirtyCount == dirty.length) {
-                // A freed slot may still be listed (skipped when read): the list can outgrow the slot count.
-                dirty = Arrays.copyOf(dirty, dirtyCount * 2);
-            }
-            dirty[dirtyCount++] = slot;
+        if ((dirtyFlag[slot] & DIRTY) == 0) {
+            dirtyFlag[slot] |= DIRTY;
+            listDirty(slot);
         }
     }
 
+    /** Flags a base bar dirty and changed since its last fold, listing it once in each list. */
+    void markDirtyToFold(final int slot) {
+        final byte flag = dirtyFlag[slot];
+        if (flag != (DIRTY | TO_FOLD)) {
+            if ((flag & DIRTY) == 0) {
+                listDirty(slot);
+            }
+            if ((flag & TO_FOLD) == 0) {
+                if (toFoldCount == toFold.length) {
+                    toFold = Arrays.copyOf(toFold, toFoldCount * 2);
+                }
+                toFold[toFoldCount++] = slot;
+            }
+            dirtyFlag[slot] = DIRTY | TO_FOLD;
+        }
+    }
+
+    private void listDirty(final int slot) {
+        if (dirtyCount == dirty.length) {
+            // A freed slot may still be listed (skipped when read): the list can outgrow the slot count.
+            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = slot;
+    }
+
     boolean isDirty(final int slot) {
-        return dirtyFlag[slot] != 0;
+        return (dirtyFlag[slot] & DIRTY) != 0;
     }
 
     void clearDirty(final int slot) {
-        dirtyFlag[slot] = 0;
+        dirtyFlag[slot] &= ~DIRTY;
+    }
+
+    int toFoldCount() {
+        return toFoldCount;
+    }
+
+    /** @return the slot at {@code position} of the bars to fold, or -1 if it was freed since it was listed. */
+    int toFold(final int position) {
+        final int slot = toFold[position];
+        return (dirtyFlag[slot] & TO_FOLD) != 0 ? slot : NO_SLOT;
+    }
+
+    /** Empties the list of bars to fold: all are folded. */
+    void clearToFold() {
+        for (int i = 0; i < toFoldCount; i++) {
+            dirtyFlag[toFold[i]] &= ~TO_FOLD;
+        }
+        toFoldCount = 0;
     }
 
     /** Flags a slot to be rebuilt from the stored ticks instead of written ({@link CandleDescriptor#FLAG_REBUILD}). */
@@ -380,6 +478,10 @@ final class BarBook {
         nextOfSymbol = Arrays.copyOf(nextOfSymbol, slots);
         previousOfSymbol = Arrays.copyOf(previousOfSymbol, slots);
         dirtyFlag = Arrays.copyOf(dirtyFlag, slots);
+        final UnsafeBuffer largerFolds =
+                new UnsafeBuffer(BufferUtil.allocateDirectAligned(slots * FOLD_LENGTH, FOLD_LENGTH));
+        largerFolds.putBytes(0, folds, 0, folds.capacity());
+        folds = largerFolds;
         blockCapacity = (int) newCapacity;
     }
 

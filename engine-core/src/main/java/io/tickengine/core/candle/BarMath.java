@@ -98,4 +98,83 @@ public final class BarMath {
         bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + volumeReal);
         bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + 1);
     }
+
+    /**
+     * Starts a bar at {@code o} from the bar at {@code from} (of a shorter timeframe, within it): takes its prices,
+     * its first and last tick and the given volumes, the part of its volumes not yet folded anywhere. Writes the store
+     * part and the first/last tick fields, as {@link #open}.
+     */
+    public static void openFrom(
+            final MutableDirectBuffer bars,
+            final int o,
+            final int from,
+            final int timeframe,
+            final long openTimeMsc,
+            final long tickVolume,
+            final double realVolume) {
+        bars.putLong(o + OPEN_TIME_OFFSET, openTimeMsc);
+        bars.putInt(o + SYMBOL_ID_OFFSET, bars.getInt(from + SYMBOL_ID_OFFSET));
+        bars.putInt(o + TIMEFRAME_OFFSET, timeframe);
+        bars.putDouble(o + OPEN_OFFSET, bars.getDouble(from + OPEN_OFFSET));
+        bars.putDouble(o + HIGH_OFFSET, bars.getDouble(from + HIGH_OFFSET));
+        bars.putDouble(o + LOW_OFFSET, bars.getDouble(from + LOW_OFFSET));
+        bars.putDouble(o + CLOSE_OFFSET, bars.getDouble(from + CLOSE_OFFSET));
+        bars.putDouble(o + SPREAD_OFFSET, bars.getDouble(from + SPREAD_OFFSET));
+        bars.putDouble(o + REAL_VOLUME_OFFSET, realVolume);
+        bars.putLong(o + TICK_VOLUME_OFFSET, tickVolume);
+        bars.putLong(o + FIRST_TIME_OFFSET, bars.getLong(from + FIRST_TIME_OFFSET));
+        bars.putLong(o + FIRST_ORDER_OFFSET, bars.getLong(from + FIRST_ORDER_OFFSET));
+        bars.putLong(o + LAST_TIME_OFFSET, bars.getLong(from + LAST_TIME_OFFSET));
+        bars.putLong(o + LAST_ORDER_OFFSET, bars.getLong(from + LAST_ORDER_OFFSET));
+    }
+
+    /**
+     * Adds the bar at {@code from} (of a shorter timeframe, within the bar at {@code o}) to the bar at {@code o}:
+     * open, close, high, low and spread as if each of its ticks had been added by {@link #update} (they depend only
+     * on the set of ticks, so a bar may be added again after more ticks), and the volumes given, the part of its
+     * volumes not added before. Its open and first tick only {@code withFirst}: when they may be new to the bar at
+     * {@code o} (else the first cache line of that bar is all that is read and written).
+     */
+    public static void fold(
+            final MutableDirectBuffer bars,
+            final int o,
+            final int from,
+            final long tickVolume,
+            final double realVolume,
+            final boolean withFirst) {
+        final long lastTime = bars.getLong(from + LAST_TIME_OFFSET);
+        final long lastOrder = bars.getLong(from + LAST_ORDER_OFFSET);
+        final long intoLastTime = bars.getLong(o + LAST_TIME_OFFSET);
+        if (lastTime > intoLastTime || (lastTime == intoLastTime && lastOrder > bars.getLong(o + LAST_ORDER_OFFSET))) {
+            bars.putDouble(o + CLOSE_OFFSET, bars.getDouble(from + CLOSE_OFFSET));
+            bars.putLong(o + LAST_TIME_OFFSET, lastTime);
+            bars.putLong(o + LAST_ORDER_OFFSET, lastOrder);
+        }
+        if (withFirst) {
+            final long firstTime = bars.getLong(from + FIRST_TIME_OFFSET);
+            final long firstOrder = bars.getLong(from + FIRST_ORDER_OFFSET);
+            final long intoFirstTime = bars.getLong(o + FIRST_TIME_OFFSET);
+            if (firstTime < intoFirstTime
+                    || (firstTime == intoFirstTime && firstOrder < bars.getLong(o + FIRST_ORDER_OFFSET))) {
+                bars.putDouble(o + OPEN_OFFSET, bars.getDouble(from + OPEN_OFFSET));
+                bars.putLong(o + FIRST_TIME_OFFSET, firstTime);
+                bars.putLong(o + FIRST_ORDER_OFFSET, firstOrder);
+            }
+        }
+        final double high = bars.getDouble(from + HIGH_OFFSET);
+        if (high > bars.getDouble(o + HIGH_OFFSET)) {
+            bars.putDouble(o + HIGH_OFFSET, high);
+        }
+        final double low = bars.getDouble(from + LOW_OFFSET);
+        if (low < bars.getDouble(o + LOW_OFFSET)) {
+            bars.putDouble(o + LOW_OFFSET, low);
+        }
+        final double spread = bars.getDouble(from + SPREAD_OFFSET);
+        final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
+        if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
+            bars.putDouble(o + SPREAD_OFFSET, spread);
+        }
+        bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + realVolume);
+        bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + tickVolume);
+    }
 }

@@ -20,10 +20,19 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * slots ({@link BarBook}), and hands changed bars to the writer.
  *
  * <h2>Late ticks</h2>
- * Each symbol has a watermark, the newest tick time applied. A tick is late, and only counted, when its bar of the
- * smallest timeframe is final: {@code open + duration <= watermark - lateWindow}. Being decided on the smallest
- * timeframe, a tick is applied to all timeframes or to none, so higher timeframes always equal their M1 bars
- * recombined. A final bar is handed to the writer one last time and its slot freed.
+ * Each symbol has a watermark, the newest tick time applied. A tick is late when its bar of the smallest timeframe
+ * is final: {@code open + duration <= watermark - lateWindow}. A late tick is counted, each of its bars that is final
+ * is rebuilt from the stored ticks, and the longer bars that are still open take it. A final bar is handed to the
+ * writer one last time and its slot freed.
+ *
+ * <h2>Base bars folded into the longer ones</h2>
+ * When the smallest timeframe is M1 (every longer bar then holds whole M1 bars), a tick in time updates its M1 bar
+ * only. At each hand-over, before anything is handed over or found final, every M1 bar changed since the last one is
+ * folded into the longer bars that hold it ({@link #foldBaseBars}): open, high, low, close and spread come out as
+ * tick by tick, the volumes are added as what the M1 bar took since its last fold. Over thousands of symbols a tick
+ * then touches one bar that left the cache instead of one per timeframe. The real volume of a longer bar is thus
+ * summed per fold instead of per tick: with volumes that are not binary fractions it can differ from a tick-by-tick
+ * sum in the last bits of a double.
  *
  * <h2>Exactly-once across restarts</h2>
  * At the end of a batch the aggregator hands over, in order: every changed bar, then per touched symbol the journal
@@ -47,6 +56,12 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private final NameTable symbols;
     private final Timeframe[] timeframes;
     private final Timeframe base;
+    /**
+     * The base timeframe is M1: every longer bar holds whole base bars, so ticks in time update the base bar only
+     * and the longer ones are folded from it at each hand-over ({@link #foldBaseBars}).
+     */
+    private final boolean foldsBase;
+
     private final long lateWindowMsc;
     private final long sessionOffsetMsc;
     private final Set<String> lastPriceSymbols;
@@ -138,6 +153,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
     private boolean changesHeld;
 
     private long lastHandOverNs = System.nanoTime();
+    /** When {@link #handOver} was last called, whether it handed over all or not. */
+    private long lastAttemptNs = lastHandOverNs;
 
     /**
      * @param timeframes the timeframes to build; all {@link Timeframe#isAggregatable()}, at least one.
@@ -164,6 +181,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         this.timeframes = timeframes.clone();
         Arrays.sort(this.timeframes);
         this.base = this.timeframes[0];
+        this.foldsBase = base == Timeframe.M1 && this.timeframes.length > 1;
         this.lateWindowMsc = lateWindowMsc;
         this.sessionOffsetMsc = sessionOffsetMsc;
         this.lastPriceSymbols = Set.copyOf(lastPriceSymbols);
@@ -300,11 +318,16 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         }
         if (endOfBatch) {
             // By size or time, not after every ring batch: single-tick requests make batches of one, and handing over
-            // seven bar versions, a symbol state and a checkpoint per tick costs the writer more than the ticks.
+            // seven bar versions, a symbol state and a checkpoint per tick costs the writer more than the ticks. A
+            // hand-over the writer's ring had no room for is taken up again after the same interval, not at every
+            // batch: each attempt folds the base bars, and over thousands of symbols a fold every batch would fold
+            // each tick on its own.
+            final long nowNs = System.nanoTime();
             if (handOverPending
-                    || book.dirtyCount() >= HAND_OVER_DIRTY_BARS
-                    || givenBarCount > 0
-                    || System.nanoTime() - lastHandOverNs >= HAND_OVER_INTERVAL_NS) {
+                    ? nowNs - lastAttemptNs >= HAND_OVER_INTERVAL_NS
+                    : book.dirtyCount() >= HAND_OVER_DIRTY_BARS
+                            || givenBarCount > 0
+                            || nowNs - lastHandOverNs >= HAND_OVER_INTERVAL_NS) {
                 handOver();
             } else if (!changesHeld) {
                 changesHeld = true;
@@ -390,13 +413,17 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         touch(symbolId);
         final double spread = BarMath.spread(bid, ask);
         final long order = BarMath.order(seq, journalIndex);
-        for (final Timeframe tf : timeframes) {
+        // A tick in time goes to its base bar only, folded into the longer timeframes at the hand-over; a late one,
+        // whose base bar is final, joins the longer bars that are not final themselves directly.
+        final int applied = late || !foldsBase ? timeframes.length : 1;
+        for (int t = 0; t < applied; t++) {
+            final Timeframe tf = timeframes[t];
             if (!late) {
                 // Nearly every tick falls in the bar its symbol's last tick of this timeframe updated.
                 final int current = book.findCurrent(symbolId, tf.ordinal(), timeMsc, tf.durationMsc());
                 if (current >= 0) {
                     BarMath.update(book.buffer(), BarBook.offset(current), timeMsc, order, price, spread, volumeReal);
-                    book.markDirty(current);
+                    changed(current, applied);
                     continue;
                 }
             }
@@ -411,11 +438,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             int slot = book.find(symbolId, tf.ordinal(), openTime, key);
             if (slot < 0) {
                 slot = book.create(key, symbolId, tf.ordinal(), openTime);
-                earliestCloseMsc[symbolId] = Math.min(earliestCloseMsc[symbolId], openTime + tf.durationMsc());
-                if (replayFrom0[symbolId] == NO_OPEN_BAR && !replayStale[symbolId]) {
-                    replayFrom0[symbolId] = journalIndex;
-                    replayWatermark0[symbolId] = watermark[symbolId];
-                }
+                opened(symbolId, tf, openTime, journalIndex, watermark[symbolId]);
                 // Creating a slot may have grown the book into a new buffer: read it after, never before.
                 final MutableDirectBuffer bars = book.buffer();
                 final int o = BarBook.offset(slot);
@@ -425,10 +448,113 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             } else {
                 BarMath.update(book.buffer(), BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
             }
-            book.markDirty(slot);
+            changed(slot, applied);
         }
         if (!late) {
             metrics.ticksAggregated.incrementRelease();
+        }
+    }
+
+    /** A tick changed the bar at {@code slot}: one of the {@code applied} timeframes, the base one only if one. */
+    private void changed(final int slot, final int applied) {
+        if (applied == 1 && foldsBase) {
+            book.markDirtyToFold(slot);
+        } else {
+            book.markDirty(slot);
+        }
+    }
+
+    /**
+     * A bar opened: the symbol's earliest close and, if it had no open bar, its replay-from point (the journal index of
+     * the bar's first tick and the watermark just before it).
+     */
+    private void opened(
+            final int symbolId,
+            final Timeframe tf,
+            final long openTimeMsc,
+            final long firstJournalIndex,
+            final long watermarkAtFirst) {
+        earliestCloseMsc[symbolId] = Math.min(earliestCloseMsc[symbolId], openTimeMsc + tf.durationMsc());
+        if (replayFrom0[symbolId] == NO_OPEN_BAR && !replayStale[symbolId]) {
+            replayFrom0[symbolId] = firstJournalIndex;
+            replayWatermark0[symbolId] = watermarkAtFirst;
+        }
+    }
+
+    /**
+     * Folds what each changed base bar took since it was last folded into the bars of the longer timeframes that
+     * hold it, opening them as needed: a tick in time then updates one bar instead of one per timeframe, and a
+     * symbol's longer bars are read and written once a hand-over however many ticks it had. Open, close, high, low
+     * and spread come out as tick by tick; the volumes are added as the part not folded before. Runs first at every
+     * hand-over (so a longer bar is never handed over, or found final, behind its base bars) and before an import
+     * flags bars to rebuild.
+     */
+    private void foldBaseBars() {
+        if (!foldsBase) {
+            return;
+        }
+        for (int i = 0, n = book.toFoldCount(); i < n; i++) {
+            final int from = book.toFold(i);
+            if (from < 0) {
+                continue; // freed since it was listed
+            }
+            final MutableDirectBuffer bars = book.buffer();
+            final int f = BarBook.offset(from);
+            final long tickVolume = bars.getLong(f + TICK_VOLUME_OFFSET);
+            final double realVolume = bars.getDouble(f + REAL_VOLUME_OFFSET);
+            final long firstTime = bars.getLong(f + FIRST_TIME_OFFSET);
+            final long firstOrder = bars.getLong(f + FIRST_ORDER_OFFSET);
+            foldBaseBar(
+                    from,
+                    tickVolume - book.foldedTickVolume(from),
+                    realVolume - book.foldedRealVolume(from),
+                    !book.foldedFirst(from, firstTime, firstOrder));
+            book.folded(from, tickVolume, realVolume, firstTime, firstOrder);
+        }
+        book.clearToFold();
+    }
+
+    /**
+     * Folds the base bar at {@code from} into each longer bar that holds it: the volumes given, and its first tick
+     * only if {@code firstChanged} (a tick in time changes only the first cache line of the bars).
+     */
+    private void foldBaseBar(
+            final int from, final long tickVolume, final double realVolume, final boolean firstChanged) {
+        final int f = BarBook.offset(from);
+        final int symbolId = book.buffer().getInt(f + SYMBOL_ID_OFFSET);
+        final long baseOpenTime = book.buffer().getLong(f + OPEN_TIME_OFFSET);
+        for (int t = 1; t < timeframes.length; t++) {
+            final Timeframe tf = timeframes[t];
+            int slot = book.findCurrent(symbolId, tf.ordinal(), baseOpenTime, tf.durationMsc());
+            if (slot < 0) {
+                final long openTime = tf.openTime(baseOpenTime, sessionOffsetMsc);
+                final long key = key(symbolId, tf.ordinal(), openTime);
+                slot = book.find(symbolId, tf.ordinal(), openTime, key);
+                if (slot < 0) {
+                    slot = book.create(key, symbolId, tf.ordinal(), openTime);
+                    final MutableDirectBuffer bars = book.buffer();
+                    final long firstIndex = bars.getLong(f + FIRST_JOURNAL_INDEX_OFFSET);
+                    final long watermarkAtFirst = bars.getLong(f + WATERMARK_AT_FIRST_OFFSET);
+                    opened(symbolId, tf, openTime, firstIndex, watermarkAtFirst);
+                    final int o = BarBook.offset(slot);
+                    BarMath.openFrom(bars, o, f, tf.ordinal(), openTime, tickVolume, realVolume);
+                    bars.putLong(o + FIRST_JOURNAL_INDEX_OFFSET, firstIndex);
+                    bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, watermarkAtFirst);
+                    book.markDirty(slot);
+                    continue;
+                }
+            }
+            final MutableDirectBuffer bars = book.buffer();
+            final int o = BarBook.offset(slot);
+            BarMath.fold(bars, o, f, tickVolume, realVolume, firstChanged);
+            // The journal index of the bar's first tick: a base bar folded later may hold an earlier one (a base bar's
+            // first journal index never changes, so its first fold is the only one to look).
+            if (firstChanged
+                    && bars.getLong(f + FIRST_JOURNAL_INDEX_OFFSET) < bars.getLong(o + FIRST_JOURNAL_INDEX_OFFSET)) {
+                bars.putLong(o + FIRST_JOURNAL_INDEX_OFFSET, bars.getLong(f + FIRST_JOURNAL_INDEX_OFFSET));
+                bars.putLong(o + WATERMARK_AT_FIRST_OFFSET, bars.getLong(f + WATERMARK_AT_FIRST_OFFSET));
+            }
+            book.markDirty(slot);
         }
     }
 
@@ -445,6 +571,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         lastJournalIndex = journalIndex;
         checkpointDue = true;
         touch(symbolId);
+        // The longer bars hold every tick before this record, to be flagged with them.
+        foldBaseBars();
         final MutableDirectBuffer bars = book.buffer();
         for (int slot = book.firstOfSymbol(symbolId); slot >= 0; slot = book.nextOfSymbol(slot)) {
             final int o = BarBook.offset(slot);
@@ -494,6 +622,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
      * @return true when all was handed over.
      */
     public boolean handOver() {
+        foldBaseBars();
         wallMsc = System.currentTimeMillis();
         sweepSilentSymbols();
         final boolean done = handOverGivenBars()
@@ -502,8 +631,9 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                 && handOverRebuilds()
                 && handOverCheckpoint();
         handOverPending = !done;
+        lastAttemptNs = System.nanoTime();
         if (done) {
-            lastHandOverNs = System.nanoTime();
+            lastHandOverNs = lastAttemptNs;
             if (changesHeld) {
                 changesHeld = false;
             }

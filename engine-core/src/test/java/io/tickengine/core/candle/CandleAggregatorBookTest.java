@@ -33,7 +33,7 @@ class CandleAggregatorBookTest {
     @Test
     void shouldOpenNoOverflowBarInASteadyForwardStreamOverManySymbols() {
         final int symbols = 5_000;
-        final Rig rig = new Rig(symbols, MINUTE);
+        final Rig rig = new Rig(TIMEFRAMES, MINUTE, 4 * 1024 * 1024);
         final SplittableRandom random = new SplittableRandom(1);
         long timeMsc = BASE_MSC;
         long stepUs = 0;
@@ -64,27 +64,68 @@ class CandleAggregatorBookTest {
         assertBarsMatch(5 * MINUTE, 4 * MINUTE, true);
     }
 
-    private static void assertBarsMatch(final long lateWindowMsc, final long maxAgeMsc, final boolean overflow) {
-        final int symbols = 50;
-        final Rig rig = new Rig(symbols, lateWindowMsc);
-        final Map<Long, Bar> expected = new HashMap<>();
-        final SplittableRandom random = new SplittableRandom(11);
-        long newestMsc = BASE_MSC;
-        int maxOverflow = 0;
-        for (int i = 0; i < 300_000; i++) {
-            newestMsc += random.nextInt(40);
-            final long timeMsc = random.nextInt(20) == 0 ? newestMsc - random.nextLong(maxAgeMsc) : newestMsc;
-            final int symbolId = random.nextInt(symbols);
-            // Binary fractions: every sum and difference is exact.
-            final double bid = 1 + random.nextInt(1024) / 1024.0;
-            final double ask = random.nextInt(8) == 0 ? 0 : bid + random.nextInt(64) / 1024.0;
-            final double volumeReal = random.nextInt(16) / 4.0;
-            rig.aggregator.onReplayedTick(symbolId, timeMsc, bid, ask, 0, volumeReal, -1, 0, i);
-            for (final Timeframe tf : TIMEFRAMES) {
-                final long openTimeMsc = tf.openTime(timeMsc, 0);
-                expected.computeIfAbsent(key(symbolId, tf.ordinal(), openTimeMsc), k -> new Bar())
-                        .add(timeMsc, i, bid, ask, volumeReal);
+    @Test
+    void shouldBuildEveryBarFromAllItsTicksWhenTheWritersRingTakesEachHandOverInParts() {
+        // 500 symbols' bars do not fit 64 KiB: each hand-over goes in parts, taken up again while ticks come in,
+        // so base bars are folded into the longer ones again between the parts.
+        final Ticks ticks = new Ticks(500, 200_000, 45_000, 5);
+        final Rig rig = new Rig(TIMEFRAMES, MINUTE, 64 * 1024);
+        int partial = 0;
+        for (int i = 0; i < ticks.count; i++) {
+            ticks.replay(rig.aggregator, i);
+            if (i % 1_000 == 999 && !rig.tryHandOver()) {
+                partial++;
             }
+        }
+        rig.handOver();
+        assertTrue(partial > 100, "hand-overs left in part: " + partial);
+        assertWritten(ticks.expected(ticks.count, TIMEFRAMES), rig.written);
+    }
+
+    @Test
+    void shouldRebuildEveryBarWhenARestartReplaysFromTheCheckpointOfFoldedBars() {
+        // The longer bars are folded from base bars, so the replay-from point of each symbol (the first tick of its
+        // oldest open bar) comes from the base bars folded into them. Up to H1: the run is about 97 minutes of market
+        // time, and at the crash, about minute 78, the oldest open bar is the H1 bar of minute 60.
+        final Timeframe[] timeframes = {Timeframe.M1, Timeframe.M5, Timeframe.M15, Timeframe.H1};
+        final Ticks ticks = new Ticks(50, 300_000, 45_000, 7);
+        final Rig before = new Rig(timeframes, MINUTE, 4 * 1024 * 1024);
+        final int crashAt = 240_500;
+        for (int i = 0; i < crashAt; i++) {
+            ticks.replay(before.aggregator, i);
+            if (i % 1_000 == 999) {
+                before.handOver();
+            }
+        }
+        // Ticks 240,000 to 240,499 were applied but not handed over: lost with the crash, as in the engine.
+        final Rig after = new Rig(timeframes, MINUTE, 4 * 1024 * 1024);
+        after.written.putAll(before.written);
+        long fromIndex = Long.MAX_VALUE;
+        for (final Map.Entry<Integer, long[]> e : before.states.entrySet()) {
+            final long[] state = e.getValue();
+            final long replayFrom = state[0] == CandleAggregator.NO_OPEN_BAR ? before.checkpoint + 1 : state[0];
+            after.aggregator.restoreSymbol(e.getKey(), replayFrom, state[1], state[2]);
+            fromIndex = Math.min(fromIndex, replayFrom);
+        }
+        assertEquals(239_999, before.checkpoint, "the checkpoint of the last hand-over");
+        assertTrue(fromIndex > 150_000 && fromIndex < 239_999, "replay from the H1 bar's first tick: " + fromIndex);
+        for (int i = (int) fromIndex; i < ticks.count; i++) {
+            ticks.replay(after.aggregator, i);
+            if (i % 1_000 == 999) {
+                after.handOver();
+            }
+        }
+        after.aggregator.onReplayEnd();
+        after.handOver();
+        assertWritten(ticks.expected(ticks.count, timeframes), after.written);
+    }
+
+    private static void assertBarsMatch(final long lateWindowMsc, final long maxAgeMsc, final boolean overflow) {
+        final Ticks ticks = new Ticks(50, 300_000, maxAgeMsc, 11);
+        final Rig rig = new Rig(TIMEFRAMES, lateWindowMsc, 4 * 1024 * 1024);
+        int maxOverflow = 0;
+        for (int i = 0; i < ticks.count; i++) {
+            ticks.replay(rig.aggregator, i);
             if (i % 1_000 == 999) {
                 rig.handOver();
                 maxOverflow = Math.max(maxOverflow, rig.aggregator.overflowBars());
@@ -92,10 +133,14 @@ class CandleAggregatorBookTest {
         }
         rig.handOver();
         assertEquals(overflow, maxOverflow > 0, "bars in overflow slots: " + maxOverflow);
-        assertEquals(expected.size(), rig.written.size(), "bars written");
+        assertWritten(ticks.expected(ticks.count, TIMEFRAMES), rig.written);
+    }
+
+    private static void assertWritten(final Map<Long, Bar> expected, final Map<Long, UnsafeBuffer> written) {
+        assertEquals(expected.size(), written.size(), "bars written");
         for (final Map.Entry<Long, Bar> e : expected.entrySet()) {
             final Bar want = e.getValue();
-            final UnsafeBuffer got = rig.written.get(e.getKey());
+            final UnsafeBuffer got = written.get(e.getKey());
             final String bar = "bar " + e.getKey();
             assertEquals(want.open, got.getDouble(OPEN_OFFSET), bar);
             assertEquals(want.high, got.getDouble(HIGH_OFFSET), bar);
@@ -104,6 +149,56 @@ class CandleAggregatorBookTest {
             assertEquals(want.ticks, got.getLong(TICK_VOLUME_OFFSET), bar);
             assertEquals(want.realVolume, got.getDouble(REAL_VOLUME_OFFSET), bar);
             assertEquals(want.spread, got.getDouble(SPREAD_OFFSET), bar);
+        }
+    }
+
+    /**
+     * Ticks over some symbols, market time moving forward, one in 20 up to {@code maxAgeMsc} older than the newest
+     * (never late with a longer window); prices and volumes binary fractions, so every sum and difference is exact.
+     */
+    private static final class Ticks {
+        final int count;
+        final int[] symbolId;
+        final long[] timeMsc;
+        final double[] bid;
+        final double[] ask;
+        final double[] volumeReal;
+
+        Ticks(final int symbols, final int count, final long maxAgeMsc, final long seed) {
+            this.count = count;
+            symbolId = new int[count];
+            timeMsc = new long[count];
+            bid = new double[count];
+            ask = new double[count];
+            volumeReal = new double[count];
+            final SplittableRandom random = new SplittableRandom(seed);
+            long newestMsc = BASE_MSC;
+            for (int i = 0; i < count; i++) {
+                newestMsc += random.nextInt(40);
+                timeMsc[i] = random.nextInt(20) == 0 ? newestMsc - random.nextLong(maxAgeMsc) : newestMsc;
+                symbolId[i] = random.nextInt(symbols);
+                bid[i] = 1 + random.nextInt(1024) / 1024.0;
+                ask[i] = random.nextInt(8) == 0 ? 0 : bid[i] + random.nextInt(64) / 1024.0;
+                volumeReal[i] = random.nextInt(16) / 4.0;
+            }
+        }
+
+        /** Gives tick {@code i} to the aggregator, with {@code i} as its journal index. */
+        void replay(final CandleAggregator aggregator, final int i) {
+            aggregator.onReplayedTick(symbolId[i], timeMsc[i], bid[i], ask[i], 0, volumeReal[i], -1, 0, i);
+        }
+
+        /** @return every bar of these timeframes worked out from the first {@code n} ticks, by key. */
+        Map<Long, Bar> expected(final int n, final Timeframe... timeframes) {
+            final Map<Long, Bar> expected = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                for (final Timeframe tf : timeframes) {
+                    final long openTimeMsc = tf.openTime(timeMsc[i], 0);
+                    expected.computeIfAbsent(key(symbolId[i], tf.ordinal(), openTimeMsc), k -> new Bar())
+                            .add(timeMsc[i], i, bid[i], ask[i], volumeReal[i]);
+                }
+            }
+            return expected;
         }
     }
 
@@ -139,38 +234,69 @@ class CandleAggregatorBookTest {
         }
     }
 
-    /** An aggregator whose writer's ring is read into the newest version of each bar after every hand-over. */
+    /**
+     * An aggregator whose writer's ring is read into the newest version of each bar (the store), each symbol's newest
+     * state and the newest checkpoint after every hand-over.
+     */
     private static final class Rig {
-        final OneToOneRingBuffer toWriter = new OneToOneRingBuffer(
-                new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 1024 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
+        final OneToOneRingBuffer toWriter;
         final CandleAggregator aggregator;
         final Map<Long, UnsafeBuffer> written = new HashMap<>();
+        /** Per symbol id: replay from, replay watermark, watermark. */
+        final Map<Integer, long[]> states = new HashMap<>();
 
-        Rig(final int symbols, final long lateWindowMsc) {
+        long checkpoint = CandleMessageDescriptor.NONE;
+
+        Rig(final Timeframe[] timeframes, final long lateWindowMsc, final int ringBytes) {
+            toWriter = new OneToOneRingBuffer(
+                    new UnsafeBuffer(ByteBuffer.allocateDirect(ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
             final NameTable names = new NameTable(65_536);
-            for (int i = 0; i < symbols; i++) {
+            for (int i = 0; i < 5_000; i++) {
                 names.intern("S" + i);
             }
             aggregator = new CandleAggregator(
-                    names, TIMEFRAMES, lateWindowMsc, 0, Set.of(), toWriter, 1024, new EngineMetrics());
+                    names, timeframes, lateWindowMsc, 0, Set.of(), toWriter, 1024, new EngineMetrics());
         }
 
         void handOver() {
-            assertTrue(aggregator.handOver(), "the writer's ring had room");
-            toWriter.read(
-                    (type, buffer, index, length) -> {
-                        if (type == CandleMessageDescriptor.MSG_CANDLE) {
-                            final UnsafeBuffer bar = new UnsafeBuffer(new byte[STORE_LENGTH]);
-                            bar.putBytes(0, buffer, index, STORE_LENGTH);
-                            written.put(
-                                    key(
-                                            bar.getInt(SYMBOL_ID_OFFSET),
-                                            bar.getInt(TIMEFRAME_OFFSET),
-                                            bar.getLong(OPEN_TIME_OFFSET)),
-                                    bar);
-                        }
-                    },
-                    Integer.MAX_VALUE);
+            while (!tryHandOver()) {
+                // the ring was read: there is room now
+            }
+        }
+
+        /** @return true if the hand-over went whole; the ring is read either way. */
+        boolean tryHandOver() {
+            final boolean done = aggregator.handOver();
+            // A read stops where the ring wraps (one that reads only the padding there counts no message): read until
+            // the ring is empty.
+            while (toWriter.size() > 0) {
+                toWriter.read(
+                        (type, buffer, index, length) -> {
+                            if (type == CandleMessageDescriptor.MSG_CANDLE) {
+                                final UnsafeBuffer bar = new UnsafeBuffer(new byte[STORE_LENGTH]);
+                                bar.putBytes(0, buffer, index, STORE_LENGTH);
+                                written.put(
+                                        key(
+                                                bar.getInt(SYMBOL_ID_OFFSET),
+                                                bar.getInt(TIMEFRAME_OFFSET),
+                                                bar.getLong(OPEN_TIME_OFFSET)),
+                                        bar);
+                            } else if (type == CandleMessageDescriptor.MSG_SYMBOL_STATE) {
+                                states.put(
+                                        buffer.getInt(index + CandleMessageDescriptor.STATE_SYMBOL_ID_OFFSET),
+                                        new long[] {
+                                            buffer.getLong(index + CandleMessageDescriptor.STATE_REPLAY_FROM_OFFSET),
+                                            buffer.getLong(
+                                                    index + CandleMessageDescriptor.STATE_REPLAY_WATERMARK_OFFSET),
+                                            buffer.getLong(index + CandleMessageDescriptor.STATE_WATERMARK_OFFSET)
+                                        });
+                            } else if (type == CandleMessageDescriptor.MSG_CHECKPOINT) {
+                                checkpoint = buffer.getLong(index + CandleMessageDescriptor.CHECKPOINT_INDEX_OFFSET);
+                            }
+                        },
+                        Integer.MAX_VALUE);
+            }
+            return done;
         }
     }
 }
