@@ -66,7 +66,12 @@ public final class BenchMain {
         }
         final String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
-            case "jmh" -> JmhRunner.run(rest);
+            case "jmh" -> {
+                final int status = JmhRunner.run(rest);
+                if (status != 0) {
+                    System.exit(status);
+                }
+            }
             case "load" -> System.exit(LoadGenerator.run(new Args(rest)));
             case "noop" -> NoopHttpServer.run(new Args(rest));
             case "table" -> ComparisonTable.run(new Args(rest));
