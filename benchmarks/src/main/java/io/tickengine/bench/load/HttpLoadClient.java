@@ -8,9 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -43,6 +46,9 @@ final class HttpLoadClient {
     private long completedRequests;
     private long completedTicks;
     private long errorResponses;
+    /** Error answers by status and reason ({@link #reason}), counted since the last {@link #reset}. */
+    private final Map<String, Long> errorsByAnswer = new HashMap<>();
+
     private int lastErrorStatus;
     private String lastErrorBody;
     private boolean recording;
@@ -195,6 +201,7 @@ final class HttpLoadClient {
             errorResponses++;
             lastErrorStatus = status;
             lastErrorBody = c.bodyText();
+            errorsByAnswer.merge(status + " " + reason(lastErrorBody), 1L, Long::sum);
             return;
         }
         if (recording) {
@@ -214,6 +221,25 @@ final class HttpLoadClient {
         completedRequests = 0;
         completedTicks = 0;
         errorResponses = 0;
+        errorsByAnswer.clear();
+    }
+
+    /**
+     * @return the reason of an error answer: the engine's {@code error} message without its bracketed details
+     *     ({@code not journaled: disk full}, {@code ring full}), else the body's first 60 characters.
+     */
+    static String reason(final String body) {
+        final String key = "\"error\":\"";
+        final int start = body.indexOf(key);
+        if (start >= 0) {
+            final int from = start + key.length();
+            int end = body.indexOf('"', from);
+            end = end < 0 ? body.length() : end;
+            final int details = body.indexOf(" [", from);
+            return body.substring(from, details >= 0 && details < end ? details : end);
+        }
+        final String text = body.strip();
+        return text.length() <= 60 ? text : text.substring(0, 60);
     }
 
     /**
@@ -250,6 +276,14 @@ final class HttpLoadClient {
 
     long errorResponses() {
         return errorResponses;
+    }
+
+    /** @return the error answers as {@code "503 ring full x32; ..."}, the most frequent first; "" for none. */
+    String errorsByAnswer() {
+        return errorsByAnswer.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " x" + e.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     String lastError() {

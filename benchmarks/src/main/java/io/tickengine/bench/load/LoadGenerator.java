@@ -111,10 +111,12 @@ public final class LoadGenerator {
                     us(h.getValueAtPercentile(90)),
                     us(h.getValueAtPercentile(99)),
                     us(h.getValueAtPercentile(99.9)),
-                    us(h.getMaxValue()));
+                    us(h.getMaxValue()),
+                    client.errorsByAnswer());
             final String summary = summary(result);
             log.print(summary);
             if (client.lastError() != null) {
+                log.println("error answers: " + client.errorsByAnswer());
                 log.println("last error answer: " + client.lastError());
             }
             if (out != null) {

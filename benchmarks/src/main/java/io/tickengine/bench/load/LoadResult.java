@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * The numbers of one load run, as written to {@code OUT.json} and read back by the comparison table. Latencies in
- * microseconds.
+ * microseconds; {@code errorsByAnswer} counts the error answers by status and reason ({@code "503 ring full x32"}).
  */
 public record LoadResult(
         String name,
@@ -31,7 +31,8 @@ public record LoadResult(
         double p90Us,
         double p99Us,
         double p999Us,
-        double maxUs) {
+        double maxUs,
+        String errorsByAnswer) {
 
     /** Writes the record as one flat JSON object. */
     public void write(final Path file) throws IOException {
@@ -53,6 +54,7 @@ public record LoadResult(
         m.put("p99Us", p99Us);
         m.put("p999Us", p999Us);
         m.put("maxUs", maxUs);
+        m.put("errorsByAnswer", errorsByAnswer);
         final StringBuilder json = new StringBuilder("{");
         String sep = "";
         for (final Map.Entry<String, Object> e : m.entrySet()) {
@@ -102,6 +104,7 @@ public record LoadResult(
                 Double.parseDouble(m.get("p90Us")),
                 Double.parseDouble(m.get("p99Us")),
                 Double.parseDouble(m.get("p999Us")),
-                Double.parseDouble(m.get("maxUs")));
+                Double.parseDouble(m.get("maxUs")),
+                m.getOrDefault("errorsByAnswer", ""));
     }
 }

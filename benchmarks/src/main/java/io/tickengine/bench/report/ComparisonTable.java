@@ -141,17 +141,13 @@ public final class ComparisonTable {
         if (sustained != null && sustained.requests() > 0) {
             final double share = 100.0 * sustained.errors() / sustained.requests();
             final Path spaceFile = dir.resolve("sustained-space.txt");
-            String space = "";
+            String space = sustained.errorsByAnswer().isEmpty() ? "" : ": " + sustained.errorsByAnswer();
             if (Files.exists(spaceFile)) {
                 final Map<String, String> kv = keyValues(Files.readString(spaceFile, StandardCharsets.UTF_8));
                 final int free = Integer.parseInt(kv.getOrDefault("free_gb", "0"));
                 final int need = Integer.parseInt(kv.getOrDefault("need_gb", "0"));
                 if (free < need) {
-                    space = String.format(
-                            Locale.ROOT,
-                            "; only %d GB free for about %d GB of journal: see the run's last error",
-                            free,
-                            need);
+                    space += String.format(Locale.ROOT, "; only %d GB free for about %d GB of journal", free, need);
                 }
             }
             target(
