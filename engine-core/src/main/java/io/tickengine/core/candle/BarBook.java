@@ -99,8 +99,9 @@ final class BarBook {
      * bar changed since last folded into the longer timeframes ({@link #markDirtyToFold}).
      */
     private byte[] dirtyFlag;
-
+    /** The base bars changed since the last fold, each listed once ({@link #markDirtyToFold}). */
     private int[] toFold = new int[BLOCK_SLOTS];
+
     private int toFoldCount;
     /**
      * Per slot, {@link #FOLD_LENGTH} bytes (one cache line holds the whole of a slot's): what of the bar is already
