@@ -3,6 +3,7 @@ package io.tickengine.core.candle;
 import static io.tickengine.core.candle.CandleDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +91,11 @@ class BarBookTest {
                     final long key = key(symbolId, timeframe, openTimeMsc);
                     assertEquals(-1, book.find(symbolId, timeframe, openTimeMsc, key));
                     final int slot = open(book, symbolId, timeframe, openTimeMsc);
-                    assertEquals(symbolId, slot / BarBook.BLOCK_SLOTS, "block of symbol " + symbolId);
+                    assertTrue(
+                            slot == BarBook.slotOf(symbolId, 0, timeframe)
+                                    || slot == BarBook.slotOf(symbolId, 1, timeframe)
+                                    || slot == BarBook.slotOf(symbolId, 2, timeframe),
+                            "a place of the timeframe in the block of symbol " + symbolId);
                     assertEquals(slot, book.find(symbolId, timeframe, openTimeMsc, key));
                 }
             }
@@ -116,8 +121,9 @@ class BarBookTest {
         for (int i = 0; i < 4; i++) {
             slots[i] = open(book, 3, 2, i * 60_000L);
         }
-        assertEquals(slots[0] + 8, slots[1], "the second place of the timeframe");
-        assertEquals(slots[0] + 16, slots[2], "the third place of the timeframe");
+        assertEquals(BarBook.slotOf(0, 0, 2), slots[0], "the first place of the timeframe in the symbol's block");
+        assertEquals(BarBook.slotOf(0, 1, 2), slots[1], "the second place");
+        assertEquals(BarBook.slotOf(0, 2, 2), slots[2], "the third place");
         assertEquals(2, book.blocksUsed(), "the symbol's block and one overflow block");
         for (int i = 0; i < 4; i++) {
             assertEquals(slots[i], book.find(3, 2, i * 60_000L, key(3, 2, i * 60_000L)));
