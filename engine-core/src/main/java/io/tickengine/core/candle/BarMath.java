@@ -72,31 +72,11 @@ public final class BarMath {
             final double volumeReal) {
         // The last tick first: a tick after it cannot come before the first, so a tick in time order reads and
         // writes the bar's first cache line only (CandleDescriptor).
-        final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
-        if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
-            bars.putDouble(o + CLOSE_OFFSET, price);
-            bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
-            bars.putLong(o + LAST_ORDER_OFFSET, order);
-        } else {
-            final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
-            if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
-                bars.putDouble(o + OPEN_OFFSET, price);
-                bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
-                bars.putLong(o + FIRST_ORDER_OFFSET, order);
-            }
+        if (!takeLast(bars, o, timeMsc, order, price)) {
+            takeFirst(bars, o, timeMsc, order, price);
         }
-        if (price > bars.getDouble(o + HIGH_OFFSET)) {
-            bars.putDouble(o + HIGH_OFFSET, price);
-        }
-        if (price < bars.getDouble(o + LOW_OFFSET)) {
-            bars.putDouble(o + LOW_OFFSET, price);
-        }
-        final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
-        if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
-            bars.putDouble(o + SPREAD_OFFSET, spread);
-        }
-        bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + volumeReal);
-        bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + 1);
+        takeRange(bars, o, price, price, spread);
+        addVolumes(bars, o, 1, volumeReal);
     }
 
     /**
@@ -142,38 +122,72 @@ public final class BarMath {
             final long tickVolume,
             final double realVolume,
             final boolean withFirst) {
-        final long lastTime = bars.getLong(from + LAST_TIME_OFFSET);
-        final long lastOrder = bars.getLong(from + LAST_ORDER_OFFSET);
-        final long intoLastTime = bars.getLong(o + LAST_TIME_OFFSET);
-        if (lastTime > intoLastTime || (lastTime == intoLastTime && lastOrder > bars.getLong(o + LAST_ORDER_OFFSET))) {
-            bars.putDouble(o + CLOSE_OFFSET, bars.getDouble(from + CLOSE_OFFSET));
-            bars.putLong(o + LAST_TIME_OFFSET, lastTime);
-            bars.putLong(o + LAST_ORDER_OFFSET, lastOrder);
-        }
+        takeLast(
+                bars,
+                o,
+                bars.getLong(from + LAST_TIME_OFFSET),
+                bars.getLong(from + LAST_ORDER_OFFSET),
+                bars.getDouble(from + CLOSE_OFFSET));
         if (withFirst) {
-            final long firstTime = bars.getLong(from + FIRST_TIME_OFFSET);
-            final long firstOrder = bars.getLong(from + FIRST_ORDER_OFFSET);
-            final long intoFirstTime = bars.getLong(o + FIRST_TIME_OFFSET);
-            if (firstTime < intoFirstTime
-                    || (firstTime == intoFirstTime && firstOrder < bars.getLong(o + FIRST_ORDER_OFFSET))) {
-                bars.putDouble(o + OPEN_OFFSET, bars.getDouble(from + OPEN_OFFSET));
-                bars.putLong(o + FIRST_TIME_OFFSET, firstTime);
-                bars.putLong(o + FIRST_ORDER_OFFSET, firstOrder);
-            }
+            takeFirst(
+                    bars,
+                    o,
+                    bars.getLong(from + FIRST_TIME_OFFSET),
+                    bars.getLong(from + FIRST_ORDER_OFFSET),
+                    bars.getDouble(from + OPEN_OFFSET));
         }
-        final double high = bars.getDouble(from + HIGH_OFFSET);
+        takeRange(
+                bars,
+                o,
+                bars.getDouble(from + HIGH_OFFSET),
+                bars.getDouble(from + LOW_OFFSET),
+                bars.getDouble(from + SPREAD_OFFSET));
+        addVolumes(bars, o, tickVolume, realVolume);
+    }
+
+    // What a tick, or a shorter bar folded in, does to a bar: the one definition of each rule, for update and fold.
+
+    /** @return true if ({@code timeMsc}, {@code order}) is after the bar's last tick: then its price is the close. */
+    private static boolean takeLast(
+            final MutableDirectBuffer bars, final int o, final long timeMsc, final long order, final double price) {
+        final long lastTime = bars.getLong(o + LAST_TIME_OFFSET);
+        if (timeMsc > lastTime || (timeMsc == lastTime && order > bars.getLong(o + LAST_ORDER_OFFSET))) {
+            bars.putDouble(o + CLOSE_OFFSET, price);
+            bars.putLong(o + LAST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + LAST_ORDER_OFFSET, order);
+            return true;
+        }
+        return false;
+    }
+
+    /** If ({@code timeMsc}, {@code order}) is before the bar's first tick, its price is the open. */
+    private static void takeFirst(
+            final MutableDirectBuffer bars, final int o, final long timeMsc, final long order, final double price) {
+        final long firstTime = bars.getLong(o + FIRST_TIME_OFFSET);
+        if (timeMsc < firstTime || (timeMsc == firstTime && order < bars.getLong(o + FIRST_ORDER_OFFSET))) {
+            bars.putDouble(o + OPEN_OFFSET, price);
+            bars.putLong(o + FIRST_TIME_OFFSET, timeMsc);
+            bars.putLong(o + FIRST_ORDER_OFFSET, order);
+        }
+    }
+
+    /** Widens the bar's high and low, and narrows its spread (NaN, unknown, gives way to any known spread). */
+    private static void takeRange(
+            final MutableDirectBuffer bars, final int o, final double high, final double low, final double spread) {
         if (high > bars.getDouble(o + HIGH_OFFSET)) {
             bars.putDouble(o + HIGH_OFFSET, high);
         }
-        final double low = bars.getDouble(from + LOW_OFFSET);
         if (low < bars.getDouble(o + LOW_OFFSET)) {
             bars.putDouble(o + LOW_OFFSET, low);
         }
-        final double spread = bars.getDouble(from + SPREAD_OFFSET);
         final double minSpread = bars.getDouble(o + SPREAD_OFFSET);
         if (spread < minSpread || (Double.isNaN(minSpread) && !Double.isNaN(spread))) {
             bars.putDouble(o + SPREAD_OFFSET, spread);
         }
+    }
+
+    private static void addVolumes(
+            final MutableDirectBuffer bars, final int o, final long tickVolume, final double realVolume) {
         bars.putDouble(o + REAL_VOLUME_OFFSET, bars.getDouble(o + REAL_VOLUME_OFFSET) + realVolume);
         bars.putLong(o + TICK_VOLUME_OFFSET, bars.getLong(o + TICK_VOLUME_OFFSET) + tickVolume);
     }

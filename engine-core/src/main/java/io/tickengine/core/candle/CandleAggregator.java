@@ -415,7 +415,8 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
         final long order = BarMath.order(seq, journalIndex);
         // A tick in time goes to its base bar only, folded into the longer timeframes at the hand-over; a late one,
         // whose base bar is final, joins the longer bars that are not final themselves directly.
-        final int applied = late || !foldsBase ? timeframes.length : 1;
+        final boolean baseOnly = foldsBase && !late;
+        final int applied = baseOnly ? 1 : timeframes.length;
         for (int t = 0; t < applied; t++) {
             final Timeframe tf = timeframes[t];
             if (!late) {
@@ -423,7 +424,7 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
                 final int current = book.findCurrent(symbolId, tf.ordinal(), timeMsc, tf.durationMsc());
                 if (current >= 0) {
                     BarMath.update(book.buffer(), BarBook.offset(current), timeMsc, order, price, spread, volumeReal);
-                    changed(current, applied);
+                    changed(current, baseOnly);
                     continue;
                 }
             }
@@ -448,16 +449,16 @@ public final class CandleAggregator implements EventHandler<TickEvent> {
             } else {
                 BarMath.update(book.buffer(), BarBook.offset(slot), timeMsc, order, price, spread, volumeReal);
             }
-            changed(slot, applied);
+            changed(slot, baseOnly);
         }
         if (!late) {
             metrics.ticksAggregated.incrementRelease();
         }
     }
 
-    /** A tick changed the bar at {@code slot}: one of the {@code applied} timeframes, the base one only if one. */
-    private void changed(final int slot, final int applied) {
-        if (applied == 1 && foldsBase) {
+    /** A tick changed the bar at {@code slot}: its base bar only ({@code baseOnly}), to be folded, or one of all. */
+    private void changed(final int slot, final boolean baseOnly) {
+        if (baseOnly) {
             book.markDirtyToFold(slot);
         } else {
             book.markDirty(slot);
