@@ -18,9 +18,11 @@ import net.openhft.chronicle.queue.RollCycle;
  * (32,768 records per document), 10 on {@code FAST_HOURLY}. A request may not carry more records than a document
  * holds ({@code ring.max.batch} is capped to it).
  *
- * <p>The layout is fixed when a journal is created and kept in the file {@value #FILE} beside it. A journal written
- * before documents held whole requests (cycle files but no such file) keeps one record per document, with the record
- * index equal to the Chronicle index ({@link #isLegacy()}), so that the checkpoints its store holds keep their meaning.
+ * <p>The layout is fixed when a journal is created and kept in the file {@value #FILE} beside it, with the format of
+ * its records ({@link #recordFormat()}, see {@link TickRecordDescriptor}): a journal keeps the format it was created
+ * with, so an engine of this version goes on writing an older journal as it was written. A journal written before
+ * documents held whole requests (cycle files but no such file) keeps one record per document, with the record index
+ * equal to the Chronicle index ({@link #isLegacy()}), so that the checkpoints its store holds keep their meaning.
  */
 public final class JournalLayout {
     /** The file in the journal's directory that fixes the layout. */
@@ -28,28 +30,40 @@ public final class JournalLayout {
     /** At most this many bits of a record index number a record within its document. */
     public static final int MAX_RECORD_BITS = 15;
 
+    /** Records with a fixed 64-byte header ({@link TickRecordDescriptor}); every journal made before format 2. */
+    public static final int FORMAT_FIXED = 1;
+    /** Ticks packed: only the fields that are not zero, names given once for a run of ticks of the same names. */
+    public static final int FORMAT_PACKED = 2;
+
     private static final String KEY = "record.bits=";
+    private static final String FORMAT_KEY = "record.format=";
     private static final long YEAR_2100_MSC = 4_102_444_800_000L;
 
     private final int recordBits;
     private final long recordMask;
+    private final int recordFormat;
 
-    private JournalLayout(final int recordBits) {
+    private JournalLayout(final int recordBits, final int recordFormat) {
         this.recordBits = recordBits;
         this.recordMask = (1L << recordBits) - 1;
+        this.recordFormat = recordFormat;
     }
 
-    /** @return the layout with one record per document, record index = Chronicle index. */
+    /** @return the layout with one record per document, record index = Chronicle index, fixed-header records. */
     public static JournalLayout legacy() {
-        return new JournalLayout(0);
+        return new JournalLayout(0, FORMAT_FIXED);
     }
 
-    /** @return the layout a journal created now on {@code cycle} gets. */
+    /** @return the layout a journal created now on {@code cycle} gets: packed records. */
     public static JournalLayout forRollCycle(final RollCycle cycle) {
+        return new JournalLayout(recordBitsFor(cycle), FORMAT_PACKED);
+    }
+
+    private static int recordBitsFor(final RollCycle cycle) {
         final int lastCycle = (int) (YEAR_2100_MSC / cycle.lengthInMillis());
         final long largest = cycle.toIndex(lastCycle, cycle.maxMessagesPerCycle() - 1L);
         final int free = Long.numberOfLeadingZeros(largest) - 1;
-        return new JournalLayout(Math.max(0, Math.min(MAX_RECORD_BITS, free)));
+        return Math.max(0, Math.min(MAX_RECORD_BITS, free));
     }
 
     /**
@@ -61,7 +75,7 @@ public final class JournalLayout {
         final Path file = dir.resolve(FILE);
         if (Files.exists(file)) {
             final JournalLayout layout = read(dir);
-            if (layout.recordBits > forRollCycle(cycle).recordBits) {
+            if (layout.recordBits > recordBitsFor(cycle)) {
                 throw new JournalException("journal layout does not fit the roll cycle [file=" + file + ", recordBits="
                         + layout.recordBits + ", rollCycle=" + cycle + "]");
             }
@@ -71,7 +85,10 @@ public final class JournalLayout {
             return legacy();
         }
         final JournalLayout layout = forRollCycle(cycle);
-        Files.writeString(file, KEY + layout.recordBits + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                file,
+                KEY + layout.recordBits + "\n" + FORMAT_KEY + layout.recordFormat + "\n",
+                StandardCharsets.US_ASCII);
         return layout;
     }
 
@@ -85,20 +102,47 @@ public final class JournalLayout {
             return legacy();
         }
         final String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        int bits = -1;
+        // A layout file without a format line was written before packed records: fixed-header records.
+        int format = FORMAT_FIXED;
         try {
-            final int bits = text.startsWith(KEY) ? Integer.parseInt(text.substring(KEY.length())) : -1;
-            if (bits >= 0 && bits <= MAX_RECORD_BITS) {
-                return new JournalLayout(bits);
+            for (final String line : text.split("\n")) {
+                if (line.startsWith(KEY)) {
+                    bits = Integer.parseInt(line.substring(KEY.length()).trim());
+                } else if (line.startsWith(FORMAT_KEY)) {
+                    format =
+                            Integer.parseInt(line.substring(FORMAT_KEY.length()).trim());
+                } else {
+                    bits = -1;
+                    break;
+                }
             }
         } catch (final NumberFormatException e) {
-            // Reported below.
+            bits = -1;
         }
-        throw new JournalException("unreadable journal layout [file=" + file + ", text=" + text + "]");
+        if (bits < 0 || bits > MAX_RECORD_BITS) {
+            throw new JournalException("unreadable journal layout [file=" + file + ", text=" + text + "]");
+        }
+        if (format != FORMAT_FIXED && format != FORMAT_PACKED) {
+            throw new JournalException("journal record format unknown to this version [file=" + file + ", format="
+                    + format + ", known=" + FORMAT_FIXED + ".." + FORMAT_PACKED + "]");
+        }
+        return new JournalLayout(bits, format);
     }
 
     /** @return the bits of a record index that number a record within its document (0: one record per document). */
     public int recordBits() {
         return recordBits;
+    }
+
+    /** @return {@link #FORMAT_FIXED} or {@link #FORMAT_PACKED}: how the journal's records are laid out. */
+    public int recordFormat() {
+        return recordFormat;
+    }
+
+    /** @return true if ticks are packed ({@link #FORMAT_PACKED}). */
+    public boolean isPacked() {
+        return recordFormat == FORMAT_PACKED;
     }
 
     /** @return true if every record is its own document (a journal written before this layout). */

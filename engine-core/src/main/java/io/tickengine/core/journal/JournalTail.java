@@ -264,7 +264,11 @@ public final class JournalTail {
         long position;
         long documents;
 
+        /** The journal's records are packed ({@link JournalLayout#FORMAT_PACKED}). */
+        private final boolean packed;
+
         Scanner(final Path file) throws IOException {
+            this.packed = JournalLayout.read(file.toAbsolutePath().getParent()).isPacked();
             this.channel = FileChannel.open(file);
             this.size = channel.size();
         }
@@ -302,7 +306,7 @@ public final class JournalTail {
                 } else {
                     load(position + 4, length);
                     final int offset = (int) (position + 4 - windowStart);
-                    final String bad = documentProblem(window.array(), offset, length);
+                    final String bad = documentProblem(window.array(), offset, length, packed);
                     if (bad != null) {
                         return bad;
                     }
@@ -358,10 +362,11 @@ public final class JournalTail {
     }
 
     /**
+     * @param packed the journal's records are packed ({@link JournalLayout#FORMAT_PACKED}).
      * @return what makes the data document at {@code offset} not a sequence of whole records (one request's), or
      *     {@code null} if it is one.
      */
-    static String documentProblem(final byte[] b, final int offset, final int length) {
+    static String documentProblem(final byte[] b, final int offset, final int length, final boolean packed) {
         if (length == TickRecordDescriptor.PADDING_LENGTH
                 && ByteBuffer.wrap(b, offset, length)
                                 .order(ByteOrder.LITTLE_ENDIAN)
@@ -369,42 +374,95 @@ public final class JournalTail {
                         == TickRecordDescriptor.PADDING) {
             return null;
         }
-        if (length < TickRecordDescriptor.HEADER_LENGTH || length > MAX_DOCUMENT_LENGTH) {
+        final int shortest = packed ? TickRecordDescriptor.PACKED_HEADER_LENGTH : TickRecordDescriptor.HEADER_LENGTH;
+        if (length < shortest || length > MAX_DOCUMENT_LENGTH) {
             return "document length out of range [length=" + length + "]";
         }
         int at = offset;
         final int end = offset + length;
+        boolean tickBefore = false;
         for (int record = 0; at < end; record++) {
-            if (end - at < TickRecordDescriptor.HEADER_LENGTH) {
-                return "record " + record + " cut short [length=" + (end - at) + "]";
+            final boolean packedTick = packed && b[at] == TickRecordDescriptor.KIND_TICK;
+            final String problem;
+            if (packedTick) {
+                problem = packedTickProblem(b, at, end, tickBefore);
+            } else if (packed) {
+                // A packed journal's bar or replace: its kind byte, then the format-1 record of that kind.
+                problem = end - at < 1 + TickRecordDescriptor.HEADER_LENGTH
+                                || b[at] != b[at + 1 + TickRecordDescriptor.KIND_OFFSET]
+                        ? "kind byte " + b[at] + " not followed by a record of that kind"
+                        : fixedRecordProblem(b, at + 1, end);
+            } else {
+                problem = fixedRecordProblem(b, at, end);
             }
-            final int recordLength = recordLength(b, at);
-            if (recordLength < 0) {
-                return "record " + record + ": " + headerProblem(b, at);
+            if (problem != null) {
+                return "record " + record + ": " + problem;
             }
-            if (recordLength > end - at) {
-                return "record " + record + " runs past the document [recordLength=" + recordLength + ", left="
-                        + (end - at) + "]";
-            }
-            final String names = namesProblem(b, at, recordLength);
-            if (names != null) {
-                return "record " + record + ": " + names;
-            }
-            at += recordLength;
+            at += packedTick ? packedTickLength(b, at) : packed ? 1 + fixedLength(b, at + 1) : fixedLength(b, at);
+            tickBefore = packedTick;
         }
         return null;
     }
 
-    /** @return the length of the record at {@code at} from its header, or -1 if the header is not a record's. */
-    private static int recordLength(final byte[] b, final int at) {
-        return headerProblem(b, at) != null
-                ? -1
-                : namesOffset(b[at + TickRecordDescriptor.KIND_OFFSET])
-                        + (b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF)
-                        + (b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF);
+    /** @return what is wrong with the format-1 record at {@code at} in a document ending at {@code end}, or null. */
+    private static String fixedRecordProblem(final byte[] b, final int at, final int end) {
+        if (end - at < TickRecordDescriptor.HEADER_LENGTH) {
+            return "cut short [length=" + (end - at) + "]";
+        }
+        final String header = headerProblem(b, at);
+        if (header != null) {
+            return header;
+        }
+        final int recordLength = fixedLength(b, at);
+        return recordLength > end - at
+                ? "runs past the document [recordLength=" + recordLength + ", left=" + (end - at) + "]"
+                : namesProblem(
+                        b,
+                        at + recordLength,
+                        b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF,
+                        b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF);
     }
 
-    /** @return what is wrong with the header of the record at {@code at}, or {@code null}. */
+    /**
+     * @param tickBefore the record before it in the document is a tick (whose names a packed tick may share).
+     * @return what is wrong with the packed tick at {@code at} in a document ending at {@code end}, or null.
+     */
+    private static String packedTickProblem(final byte[] b, final int at, final int end, final boolean tickBefore) {
+        if (end - at < TickRecordDescriptor.PACKED_HEADER_LENGTH) {
+            return "cut short [length=" + (end - at) + "]";
+        }
+        final int fields = b[at + 1] & 0xFF;
+        final int symbolLength = b[at + 2] & 0xFF;
+        final int sourceLength = b[at + 3] & 0xFF;
+        if ((fields & ~TickRecordDescriptor.PACKED_KNOWN) != 0) {
+            return "unknown packed tick fields [fields=0x" + Integer.toHexString(fields) + "]";
+        }
+        if ((fields & TickRecordDescriptor.PACKED_SAME_NAMES) != 0
+                ? symbolLength != 0 || sourceLength != 0 || !tickBefore
+                : symbolLength == 0 || symbolLength > NameTable.MAX_LENGTH || sourceLength > NameTable.MAX_LENGTH) {
+            return "bad name lengths [symbol=" + symbolLength + ", source=" + sourceLength + ", fields=0x"
+                    + Integer.toHexString(fields) + ", tickBefore=" + tickBefore + "]";
+        }
+        final int recordLength = packedTickLength(b, at);
+        return recordLength > end - at
+                ? "runs past the document [recordLength=" + recordLength + ", left=" + (end - at) + "]"
+                : namesProblem(b, at + recordLength, symbolLength, sourceLength);
+    }
+
+    /** @return the length of the format-1 record at {@code at} from its header (checked). */
+    private static int fixedLength(final byte[] b, final int at) {
+        return TickRecordDescriptor.fixedLength(
+                b[at + TickRecordDescriptor.KIND_OFFSET],
+                b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF,
+                b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF);
+    }
+
+    /** @return the length of the packed tick at {@code at} from its first word (checked). */
+    private static int packedTickLength(final byte[] b, final int at) {
+        return TickRecordDescriptor.packedLength(b[at + 1] & 0xFF, b[at + 2] & 0xFF, b[at + 3] & 0xFF);
+    }
+
+    /** @return what is wrong with the header of the format-1 record at {@code at}, or {@code null}. */
     private static String headerProblem(final byte[] b, final int at) {
         final int symbolLength = b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF;
         final int sourceLength = b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF;
@@ -413,7 +471,7 @@ public final class JournalTail {
         if (version != TickRecordDescriptor.LAYOUT_VERSION) {
             return "unknown record layout [version=" + version + "]";
         }
-        if (namesOffset(kind) < 0) {
+        if (TickRecordDescriptor.fixedLength(kind, 0, 0) < 0) {
             return "unknown record kind [kind=" + kind + "]";
         }
         if (symbolLength == 0
@@ -425,23 +483,14 @@ public final class JournalTail {
         return null;
     }
 
-    private static String namesProblem(final byte[] b, final int at, final int recordLength) {
-        final int symbolLength = b[at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET] & 0xFF;
-        final int sourceLength = b[at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET] & 0xFF;
-        final int namesAt = at + recordLength - symbolLength - sourceLength;
-        if (!NameTable.isValid(b, namesAt, symbolLength)
+    /** @return what is wrong with the names that end the record ending at {@code recordEnd}, or {@code null}. */
+    private static String namesProblem(
+            final byte[] b, final int recordEnd, final int symbolLength, final int sourceLength) {
+        final int namesAt = recordEnd - symbolLength - sourceLength;
+        if ((symbolLength > 0 && !NameTable.isValid(b, namesAt, symbolLength))
                 || (sourceLength > 0 && !NameTable.isValid(b, namesAt + symbolLength, sourceLength))) {
             return "names are not valid names [symbolLength=" + symbolLength + ", sourceLength=" + sourceLength + "]";
         }
         return null;
-    }
-
-    /** @return where a record of {@code kind} has its names, or -1 for a kind that does not exist. */
-    private static int namesOffset(final byte kind) {
-        return switch (kind) {
-            case TickRecordDescriptor.KIND_TICK, TickRecordDescriptor.KIND_REPLACE -> TickRecordDescriptor.NAMES_OFFSET;
-            case TickRecordDescriptor.KIND_BAR -> TickRecordDescriptor.BAR_NAMES_OFFSET;
-            default -> -1;
-        };
     }
 }

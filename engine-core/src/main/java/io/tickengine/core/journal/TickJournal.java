@@ -60,12 +60,19 @@ public final class TickJournal implements AutoCloseable {
     private static final RecordWriter TICK_WRITER = TickJournal::writeTick;
     private static final RecordWriter BAR_WRITER = TickJournal::writeBar;
     private static final RecordWriter REPLACE_WRITER = TickJournal::writeReplace;
+    private static final RecordWriter PACKED_BAR_WRITER = TickJournal::writePackedBar;
+    private static final RecordWriter PACKED_REPLACE_WRITER = TickJournal::writePackedReplace;
 
     private final Path dir;
     private final String id;
     private final SingleChronicleQueue queue;
     private final JournalTail.FileCheck tailCut;
     private final JournalLayout layout;
+    /** Ticks are packed ({@link JournalLayout#FORMAT_PACKED}). */
+    private final boolean packed;
+
+    private final RecordWriter barWriter;
+    private final RecordWriter replaceWriter;
     private ExcerptAppender appender;
 
     // The request's document, open from its first record to its commit (under the ingest gate's lock).
@@ -81,6 +88,10 @@ public final class TickJournal implements AutoCloseable {
     private int documentRecords;
     private int documentLength;
     private int committedLength;
+    // The names of the open document's last record when it is a packed tick (the interned arrays), else null: a packed
+    // tick of the same names leaves them out.
+    private byte[] lastSymbol;
+    private byte[] lastSource;
     /** The index of the last record this instance committed; {@link #UNKNOWN} until its first commit. */
     private volatile long lastIndex = UNKNOWN;
 
@@ -97,6 +108,9 @@ public final class TickJournal implements AutoCloseable {
         this.queue = queue;
         this.tailCut = tailCut;
         this.layout = layout;
+        this.packed = layout.isPacked();
+        this.barWriter = packed ? PACKED_BAR_WRITER : BAR_WRITER;
+        this.replaceWriter = packed ? PACKED_REPLACE_WRITER : REPLACE_WRITER;
     }
 
     /**
@@ -138,12 +152,13 @@ public final class TickJournal implements AutoCloseable {
             final SingleChronicleQueue queue =
                     SingleChronicleQueueBuilder.binary(dir).rollCycle(cycle).build();
             LOG.info(
-                    "journal opened [dir={}, id={}, rollCycle={}, recordsPerDocument={}, firstDocument={}, "
-                            + "lastDocument={}]",
+                    "journal opened [dir={}, id={}, rollCycle={}, recordsPerDocument={}, recordFormat={}, "
+                            + "firstDocument={}, lastDocument={}]",
                     dir,
                     id,
                     rollCycle,
                     layout.isLegacy() ? "1 (legacy layout)" : layout.maxRecordsPerDocument(),
+                    layout.isPacked() ? "2 (packed ticks)" : "1 (fixed header)",
                     queue.firstIndex(),
                     // A reader may look at a torn tail that only the owner cuts: Chronicle's search for the end
                     // is not for that.
@@ -185,7 +200,7 @@ public final class TickJournal implements AutoCloseable {
     public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
         final byte[] symbol = symbols.bytes(event.symbolId());
         final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
-        return appendRecord(TICK_WRITER, event, symbol, source);
+        return packed ? appendPackedTick(event, symbol, source) : appendRecord(TICK_WRITER, event, symbol, source);
     }
 
     /**
@@ -194,7 +209,7 @@ public final class TickJournal implements AutoCloseable {
      * @return the bar's journal index.
      */
     public long appendBar(final TickEvent event, final NameTable symbols) {
-        return appendRecord(BAR_WRITER, event, symbols.bytes(event.symbolId()), null);
+        return appendRecord(barWriter, event, symbols.bytes(event.symbolId()), null);
     }
 
     /**
@@ -205,7 +220,7 @@ public final class TickJournal implements AutoCloseable {
      * @return the record's journal index.
      */
     public long appendReplace(final TickEvent event, final NameTable symbols) {
-        return appendRecord(REPLACE_WRITER, event, symbols.bytes(event.symbolId()), null);
+        return appendRecord(replaceWriter, event, symbols.bytes(event.symbolId()), null);
     }
 
     /** Writes one record at the end of the open document; a failed write rolls the whole document back. */
@@ -219,6 +234,25 @@ public final class TickJournal implements AutoCloseable {
             abortDocument();
             throw e;
         }
+        lastSymbol = null;
+        lastSource = null;
+        return closeRecord(length);
+    }
+
+    /** {@link #appendRecord} for a packed tick, which leaves out the names when they are the tick before's. */
+    private long appendPackedTick(final TickEvent event, final byte[] symbol, final byte[] source) {
+        final Bytes<?> bytes = openRecord();
+        // Interned arrays: the same array is the same name.
+        final boolean sameNames = documentRecords > 0 && symbol == lastSymbol && source == lastSource;
+        final int length;
+        try {
+            length = writePackedTick(bytes, event, sameNames ? null : symbol, source, sameNames);
+        } catch (final RuntimeException | Error e) {
+            abortDocument();
+            throw e;
+        }
+        lastSymbol = symbol;
+        lastSource = source;
         return closeRecord(length);
     }
 
@@ -246,6 +280,55 @@ public final class TickJournal implements AutoCloseable {
             writeName(bytes, source);
         }
         return TickRecordDescriptor.length(symbol.length, sourceLength);
+    }
+
+    /** Writes a format-2 tick ({@link TickRecordDescriptor}): its zero fields and, if {@code sameNames}, names left out. */
+    private static int writePackedTick(
+            final Bytes<?> bytes,
+            final TickEvent event,
+            final byte[] symbol,
+            final byte[] source,
+            final boolean sameNames) {
+        // Bits, not values: -0.0 is not left out, so every field reads back as it was written.
+        final long last = Double.doubleToRawLongBits(event.last());
+        final long volume = event.volume();
+        final long volumeReal = Double.doubleToRawLongBits(event.volumeReal());
+        final long seq = event.seq();
+        final int flags = event.flags();
+        final int fields = (last != 0 ? TickRecordDescriptor.PACKED_LAST : 0)
+                | (volume != 0 ? TickRecordDescriptor.PACKED_VOLUME : 0)
+                | (volumeReal != 0 ? TickRecordDescriptor.PACKED_VOLUME_REAL : 0)
+                | (seq != 0 ? TickRecordDescriptor.PACKED_SEQ : 0)
+                | (flags != 0 ? TickRecordDescriptor.PACKED_FLAGS : 0)
+                | (sameNames ? TickRecordDescriptor.PACKED_SAME_NAMES : 0);
+        final int symbolLength = sameNames ? 0 : symbol.length;
+        final int sourceLength = sameNames || source == null ? 0 : source.length;
+        bytes.writeInt(TickRecordDescriptor.KIND_TICK | fields << 8 | symbolLength << 16 | sourceLength << 24);
+        bytes.writeLong(event.timeMsc());
+        bytes.writeDouble(event.bid());
+        bytes.writeDouble(event.ask());
+        if (last != 0) {
+            bytes.writeLong(last);
+        }
+        if (volume != 0) {
+            bytes.writeLong(volume);
+        }
+        if (volumeReal != 0) {
+            bytes.writeLong(volumeReal);
+        }
+        if (seq != 0) {
+            bytes.writeLong(seq);
+        }
+        if (flags != 0) {
+            bytes.writeInt(flags);
+        }
+        if (!sameNames) {
+            writeName(bytes, symbol);
+            if (source != null) {
+                writeName(bytes, source);
+            }
+        }
+        return TickRecordDescriptor.packedLength(fields, symbolLength, sourceLength);
     }
 
     /**
@@ -285,6 +368,18 @@ public final class TickJournal implements AutoCloseable {
         bytes.writeDouble(event.barSpread());
         writeName(bytes, symbol);
         return TickRecordDescriptor.BAR_NAMES_OFFSET + symbol.length;
+    }
+
+    private static int writePackedBar(
+            final Bytes<?> bytes, final TickEvent event, final byte[] symbol, final byte[] source) {
+        bytes.writeByte(TickRecordDescriptor.KIND_BAR);
+        return 1 + writeBar(bytes, event, symbol, source);
+    }
+
+    private static int writePackedReplace(
+            final Bytes<?> bytes, final TickEvent event, final byte[] symbol, final byte[] source) {
+        bytes.writeByte(TickRecordDescriptor.KIND_REPLACE);
+        return 1 + writeReplace(bytes, event, symbol, source);
     }
 
     private static int writeReplace(
@@ -439,7 +534,7 @@ public final class TickJournal implements AutoCloseable {
                 return layout.recordIndex(lastDocument, 0);
             }
             try (DocumentContext dc = tailer.readingDocument()) {
-                final int records = dc.isPresent() ? countRecords(dc.wire().bytes()) : 1;
+                final int records = dc.isPresent() ? countRecords(dc.wire().bytes(), packed) : 1;
                 return layout.recordIndex(lastDocument, Math.max(1, records) - 1);
             }
         }
@@ -522,7 +617,7 @@ public final class TickJournal implements AutoCloseable {
                     if (document >= to) {
                         return records + layout.recordInDocument(last) + 1;
                     }
-                    final int inDocument = countRecords(dc.wire().bytes());
+                    final int inDocument = countRecords(dc.wire().bytes(), packed);
                     records += document == from ? Math.max(0, inDocument - skip) : inDocument;
                     documents++;
                     if (records >= MAX_COUNTED_RECORDS || documents >= MAX_COUNTED_DOCUMENTS) {
@@ -558,7 +653,7 @@ public final class TickJournal implements AutoCloseable {
                     final Bytes<?> bytes = dc.wire().bytes();
                     for (int r = 0; bytes.readRemaining() > 0 && !isPadding(bytes); r++) {
                         final long index = layout.recordIndex(document, r);
-                        read(bytes, record, index);
+                        read(bytes, record, index, packed, r == 0);
                         if (index >= fromIndex) {
                             handler.onRecord(record, index);
                             count++;
@@ -629,7 +724,7 @@ public final class TickJournal implements AutoCloseable {
                             positioned = false;
                             break;
                         }
-                        TickJournal.read(bytes, record, index);
+                        TickJournal.read(bytes, record, index, packed, r == 0);
                         if (index < nextIndex) {
                             continue;
                         }
@@ -806,25 +901,91 @@ public final class TickJournal implements AutoCloseable {
         return written;
     }
 
-    /** @return the number of records in a document, from their headers' name lengths (the bytes are not moved). */
-    private static int countRecords(final Bytes<?> bytes) {
+    /**
+     * @param packed the journal's records are packed ({@link JournalLayout#FORMAT_PACKED}).
+     * @return the number of records in a document, from their headers' name lengths (the bytes are not moved).
+     */
+    private static int countRecords(final Bytes<?> bytes, final boolean packed) {
+        if (isPadding(bytes)) {
+            return 0;
+        }
         int records = 0;
         long at = bytes.readPosition();
         final long end = bytes.readLimit();
-        while (end - at >= TickRecordDescriptor.HEADER_LENGTH) {
-            final int names = bytes.readUnsignedByte(at + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET)
-                    + bytes.readUnsignedByte(at + TickRecordDescriptor.SOURCE_LENGTH_OFFSET);
-            final byte kind = bytes.readByte(at + TickRecordDescriptor.KIND_OFFSET);
-            at += (kind == TickRecordDescriptor.KIND_BAR
-                            ? TickRecordDescriptor.BAR_NAMES_OFFSET
-                            : TickRecordDescriptor.NAMES_OFFSET)
-                    + names;
+        while (at < end) {
+            if (packed && bytes.readByte(at) == TickRecordDescriptor.KIND_TICK) {
+                at += TickRecordDescriptor.packedLength(
+                        bytes.readUnsignedByte(at + 1), bytes.readUnsignedByte(at + 2), bytes.readUnsignedByte(at + 3));
+            } else {
+                final long fixedAt = packed ? at + 1 : at;
+                final int length = TickRecordDescriptor.fixedLength(
+                        bytes.readByte(fixedAt + TickRecordDescriptor.KIND_OFFSET),
+                        bytes.readUnsignedByte(fixedAt + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET),
+                        bytes.readUnsignedByte(fixedAt + TickRecordDescriptor.SOURCE_LENGTH_OFFSET));
+                if (length < 0) {
+                    throw new JournalException("unknown journal record kind at [position=" + at + "]");
+                }
+                at = fixedAt + length;
+            }
             records++;
         }
         return records;
     }
 
-    private static void read(final Bytes<?> bytes, final JournalRecord record, final long index) {
+    /**
+     * Reads the record at the read position of {@code bytes} into {@code record}, moving past it.
+     *
+     * @param packed the journal's records are packed ({@link JournalLayout#FORMAT_PACKED}).
+     * @param first the record is its document's first: a packed tick may not take the record before's names.
+     */
+    private static void read(
+            final Bytes<?> bytes,
+            final JournalRecord record,
+            final long index,
+            final boolean packed,
+            final boolean first) {
+        if (packed) {
+            final byte kind = bytes.readByte(bytes.readPosition());
+            if (kind == TickRecordDescriptor.KIND_TICK) {
+                readPackedTick(bytes, record, index, first);
+                return;
+            }
+            // A bar or a replace: its kind byte, then the format-1 record (which says its kind again).
+            bytes.readSkip(1);
+        }
+        readFixed(bytes, record, index);
+    }
+
+    private static void readPackedTick(
+            final Bytes<?> bytes, final JournalRecord record, final long index, final boolean first) {
+        final int word = bytes.readInt();
+        final int fields = (word >>> 8) & 0xFF;
+        if ((fields & ~TickRecordDescriptor.PACKED_KNOWN) != 0) {
+            throw new JournalException(
+                    "unknown packed tick fields [index=" + index + ", fields=0x" + Integer.toHexString(fields) + "]");
+        }
+        final boolean sameNames = (fields & TickRecordDescriptor.PACKED_SAME_NAMES) != 0;
+        if (sameNames && (first || record.kind != TickRecordDescriptor.KIND_TICK)) {
+            throw new JournalException("packed tick takes the names of no tick before it [index=" + index + "]");
+        }
+        record.kind = TickRecordDescriptor.KIND_TICK;
+        record.timeMsc = bytes.readLong();
+        record.bid = bytes.readDouble();
+        record.ask = bytes.readDouble();
+        record.last = (fields & TickRecordDescriptor.PACKED_LAST) != 0 ? bytes.readDouble() : 0;
+        record.volume = (fields & TickRecordDescriptor.PACKED_VOLUME) != 0 ? bytes.readLong() : 0;
+        record.volumeReal = (fields & TickRecordDescriptor.PACKED_VOLUME_REAL) != 0 ? bytes.readDouble() : 0;
+        record.seq = (fields & TickRecordDescriptor.PACKED_SEQ) != 0 ? bytes.readLong() : 0;
+        record.flags = (fields & TickRecordDescriptor.PACKED_FLAGS) != 0 ? bytes.readInt() : 0;
+        if (!sameNames) {
+            record.symbolLength = (word >>> 16) & 0xFF;
+            record.sourceLength = word >>> 24;
+            bytes.read(record.symbol, 0, record.symbolLength);
+            bytes.read(record.source, 0, record.sourceLength);
+        }
+    }
+
+    private static void readFixed(final Bytes<?> bytes, final JournalRecord record, final long index) {
         // The first 60 bytes mean different things per kind: read them raw, decode once the kind is known.
         final long w0 = bytes.readLong();
         final long w1 = bytes.readLong();

@@ -139,6 +139,9 @@ class JournalDocumentTest {
         // Documents of single records, as an older version wrote them, in a journal without a layout file.
         final List<byte[]> records = new ArrayList<>();
         final Path source = dataDir.resolve("source");
+        // Records of format 1, the only format of such journals: the source journal is made as an older version did.
+        Files.createDirectories(source.resolve("journal"));
+        Files.writeString(source.resolve("journal").resolve(JournalLayout.FILE), "record.bits=15\n");
         try (TickEngine engine = TickEngine.start(context(source))) {
             new SyntheticTicks(engine)
                     .tick("EURUSD", T0, 1.1, 1.2)

@@ -285,7 +285,8 @@ class JournalTest {
     /**
      * Writes old cycle files honestly: three ticks are journaled by a real engine, and their records are copied byte
      * for byte into a queue whose clock is Chronicle's own {@link SetTimeProvider}, so the queue names, indexes and
-     * lists the files exactly as if the ticks had been journaled on those days, whatever the record layout.
+     * lists the files exactly as if the ticks had been journaled on those days, in the layout of a journal written
+     * before documents held whole requests (one record per document, no layout file, records of format 1).
      */
     private OldCycles writeOldCycles() throws Exception {
         final long nowMsc = System.currentTimeMillis();
@@ -318,6 +319,9 @@ class JournalTest {
                 .set("ring.size", "1024")
                 .set("ring.max.batch", "64")
                 .set("writer.ring.bytes", "65536");
+        // Records of format 1, the only format of a journal without a layout file.
+        Files.createDirectories(context.journalDir());
+        Files.writeString(context.journalDir().resolve(JournalLayout.FILE), "record.bits=15\n");
         try (TickEngine engine = TickEngine.start(context)) {
             final SyntheticTicks ticks = new SyntheticTicks(engine);
             // One request per tick: one document each, to copy into cycles of their own.
