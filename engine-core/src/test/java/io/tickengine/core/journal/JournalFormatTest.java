@@ -73,31 +73,27 @@ class JournalFormatTest {
 
     @Test
     void shouldReadEveryFieldBackBitForBitWhateverFieldsAreSetAndWhateverComesBetween() throws Exception {
-        final List<Read> written = new ArrayList<>();
-        try (TickJournal journal = TickJournal.openAsOwner(journal(), ROLL_CYCLE)) {
-            assertTrue(journal.layout().isPacked());
-            writeEveryKind(journal, written);
-        }
-        assertEquals(written, replay(journal(), Long.MIN_VALUE));
-        assertEquals(written, polled(journal(), 7), "a cursor whose limits end inside documents");
-        final List<JournalTail.FileCheck> checks = JournalTail.verify(journal(), RollCycles.FAST_DAILY);
-        assertFalse(checks.get(0).isDamaged(), () -> "verify: " + checks);
-
+        final List<Read> written = writeEveryKindAndReadItBack(journal(), true);
         // And a journal of format 1 keeps its format: the same records read back the same.
-        final List<Read> writtenFixed = new ArrayList<>();
-        try (TickJournal journal = TickJournal.openAsOwner(fixedFormatJournal(), ROLL_CYCLE)) {
-            assertFalse(journal.layout().isPacked());
-            writeEveryKind(journal, writtenFixed);
-        }
-        assertEquals(writtenFixed, replay(fixedFormatJournal(), Long.MIN_VALUE));
-        assertEquals(written, writtenFixed);
-        assertFalse(JournalTail.verify(fixedFormatJournal(), RollCycles.FAST_DAILY)
-                .get(0)
-                .isDamaged());
+        assertEquals(written, writeEveryKindAndReadItBack(fixedFormatJournal(), false));
         assertFalse(
                 Files.readString(fixedFormatJournal().resolve(JournalLayout.FILE))
                         .contains("record.format"),
                 "its layout file is left as it was");
+    }
+
+    /** @return the records {@link #writeEveryKind} wrote, once replay, a cursor and verify agree on them. */
+    private List<Read> writeEveryKindAndReadItBack(final Path journalDir, final boolean packed) {
+        final List<Read> written = new ArrayList<>();
+        try (TickJournal journal = TickJournal.openAsOwner(journalDir, ROLL_CYCLE)) {
+            assertEquals(packed, journal.layout().isPacked());
+            writeEveryKind(journal, written);
+        }
+        assertEquals(written, replay(journalDir, Long.MIN_VALUE));
+        assertEquals(written, polled(journalDir, 7), "a cursor whose limits end inside documents");
+        final List<JournalTail.FileCheck> checks = JournalTail.verify(journalDir, RollCycles.FAST_DAILY);
+        assertFalse(checks.get(0).isDamaged(), () -> "verify: " + checks);
+        return written;
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
+import io.tickengine.core.testsupport.JournalDocuments;
 import io.tickengine.core.testsupport.SyntheticTicks;
 import io.tickengine.core.tick.NameTable;
 import io.tickengine.core.tick.TickFlags;
@@ -18,10 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -329,23 +328,7 @@ class JournalTest {
                 ticks.tick(symbols.get(i), times.get(i), 1.5, 1.75).publish();
             }
         }
-        final List<byte[]> records = new ArrayList<>();
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(context.journalDir())
-                        .rollCycle(RollCycles.FAST_DAILY)
-                        .build();
-                ExcerptTailer tailer = queue.createTailer()) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
-                    }
-                    final Bytes<?> bytes = dc.wire().bytes();
-                    final byte[] record = new byte[(int) bytes.readRemaining()];
-                    bytes.read(record);
-                    records.add(record);
-                }
-            }
-        }
+        final List<byte[]> records = JournalDocuments.read(context.journalDir());
         assertEquals(symbols.size(), records.size());
         return records;
     }

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.EngineContext;
 import io.tickengine.core.TickEngine;
 import io.tickengine.core.testsupport.Feeder;
+import io.tickengine.core.testsupport.JournalDocuments;
 import io.tickengine.core.testsupport.TickFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.Test;
@@ -47,7 +43,12 @@ class EngineMetricsTest {
                     ticks.stream().mapToLong(TickFiles.Tick::timeMsc).max().orElseThrow(),
                     metrics.symbols.newestTimeMsc(symbolId));
             assertEquals(0, metrics.symbols.ticks(symbolId + 1), "past the configured capacity: untracked");
-            assertEquals(documentBytes(context.journalDir()), metrics.journalBytes.get(), "what the documents hold");
+            assertEquals(
+                    JournalDocuments.read(context.journalDir()).stream()
+                            .mapToLong(d -> d.length)
+                            .sum(),
+                    metrics.journalBytes.get(),
+                    "what the documents hold");
 
             final Histogram freshness = metrics.freshness.getIntervalHistogram();
             assertTrue(freshness.getTotalCount() > 0, "every commit records its freshness");
@@ -80,24 +81,6 @@ class EngineMetricsTest {
         assertEquals(6, h.getTotalCount());
         assertEquals(0, h.getMinValue());
         assertTrue(h.getMaxValue() >= 1_000_000L && h.getMaxValue() <= h.highestEquivalentValue(1_000_000L));
-    }
-
-    /** @return the bytes of all the journal's documents, read with Chronicle's own tailer. */
-    private static long documentBytes(final Path journalDir) {
-        long bytes = 0;
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(journalDir)
-                        .rollCycle(RollCycles.FAST_DAILY)
-                        .build();
-                ExcerptTailer tailer = queue.createTailer()) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return bytes;
-                    }
-                    bytes += dc.wire().bytes().readRemaining();
-                }
-            }
-        }
     }
 
     private static void awaitCommitted(final TickEngine engine) {
