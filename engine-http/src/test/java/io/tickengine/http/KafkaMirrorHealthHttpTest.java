@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickengine.core.testsupport.LoopbackPorts;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ class KafkaMirrorHealthHttpTest {
                     health.body()
                             .contains("\"reason\":\"kafka: cluster unreachable [bootstrap=127.0.0.1:" + closedPort),
                     health.body());
+            assertEquals(Set.of(), HealthSchemaTest.undocumented(health.body()), "docs/openapi.yaml names them");
             final String metrics = http.get("/metrics", HttpFixture.READ_KEY).body();
             assertTrue(metrics.contains("tick_kafka_mirror_lag_records 2"), metrics);
             assertTrue(metrics.contains("tick_kafka_mirror_up 0"), metrics);
