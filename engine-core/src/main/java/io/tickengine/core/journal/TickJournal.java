@@ -923,7 +923,7 @@ public final class TickJournal implements AutoCloseable {
                         bytes.readUnsignedByte(fixedAt + TickRecordDescriptor.SYMBOL_LENGTH_OFFSET),
                         bytes.readUnsignedByte(fixedAt + TickRecordDescriptor.SOURCE_LENGTH_OFFSET));
                 if (length < 0) {
-                    throw new JournalException("unknown journal record kind at [position=" + at + "]");
+                    throw new JournalException("unknown journal record kind [position=" + at + "]");
                 }
                 at = fixedAt + length;
             }
