@@ -9,8 +9,9 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * The journal's records as Kafka messages. The key is the symbol's name (ASCII), so a symbol's records stay in one
- * partition in journal order; the value is the record in the journal's own layout ({@link TickRecordDescriptor},
- * little-endian), so any reader that knows the journal knows the topic. Headers:
+ * partition in journal order; the value is the record in the journal's fixed-header layout (format 1 of
+ * {@link TickRecordDescriptor}, little-endian; one message a tick, so there is no run of names to pack), so any reader
+ * that knows the journal knows the topic. Headers:
  *
  * <ul>
  *   <li>{@value #JOURNAL_ID}: the journal's id (UTF-8), as the store's checkpoint names it;
@@ -72,7 +73,7 @@ public final class TickMessages {
         }
     }
 
-    /** @return {@code record} in the journal's layout. */
+    /** @return {@code record} in the journal's fixed-header layout (format 1 of {@link TickRecordDescriptor}). */
     public static byte[] value(final JournalRecord record) {
         final boolean bar = record.kind == TickRecordDescriptor.KIND_BAR;
         final int namesOffset = bar ? TickRecordDescriptor.BAR_NAMES_OFFSET : TickRecordDescriptor.NAMES_OFFSET;
