@@ -60,6 +60,10 @@ public final class TickJournal implements AutoCloseable {
     private static final RecordWriter TICK_WRITER = TickJournal::writeTick;
     private static final RecordWriter BAR_WRITER = TickJournal::writeBar;
     private static final RecordWriter REPLACE_WRITER = TickJournal::writeReplace;
+    private static final RecordWriter PACKED_TICK_WRITER =
+            (bytes, event, symbol, source) -> writePackedTick(bytes, event, symbol, source, false);
+    private static final RecordWriter PACKED_TICK_SAME_NAMES_WRITER =
+            (bytes, event, symbol, source) -> writePackedTick(bytes, event, symbol, source, true);
     private static final RecordWriter PACKED_BAR_WRITER = TickJournal::writePackedBar;
     private static final RecordWriter PACKED_REPLACE_WRITER = TickJournal::writePackedReplace;
 
@@ -88,8 +92,8 @@ public final class TickJournal implements AutoCloseable {
     private int documentRecords;
     private int documentLength;
     private int committedLength;
-    // The names of the open document's last record when it is a packed tick (the interned arrays), else null: a packed
-    // tick of the same names leaves them out.
+    // The names of the last record when it is a packed tick (the interned arrays), else null: a packed tick of the
+    // same names in the same open document leaves them out.
     private byte[] lastSymbol;
     private byte[] lastSource;
     /** The index of the last record this instance committed; {@link #UNKNOWN} until its first commit. */
@@ -200,7 +204,16 @@ public final class TickJournal implements AutoCloseable {
     public long append(final TickEvent event, final NameTable symbols, final NameTable sources) {
         final byte[] symbol = symbols.bytes(event.symbolId());
         final byte[] source = event.sourceId() >= 0 ? sources.bytes(event.sourceId()) : null;
-        return packed ? appendPackedTick(event, symbol, source) : appendRecord(TICK_WRITER, event, symbol, source);
+        if (!packed) {
+            return appendRecord(TICK_WRITER, event, symbol, source);
+        }
+        // Interned arrays: the same array is the same name. An open document holds the tick that gave them.
+        final boolean sameNames = document != null && symbol == lastSymbol && source == lastSource;
+        final long index =
+                appendRecord(sameNames ? PACKED_TICK_SAME_NAMES_WRITER : PACKED_TICK_WRITER, event, symbol, source);
+        lastSymbol = symbol;
+        lastSource = source;
+        return index;
     }
 
     /**
@@ -234,25 +247,9 @@ public final class TickJournal implements AutoCloseable {
             abortDocument();
             throw e;
         }
+        // Only a packed tick gives its names to the next record (append sets them after this).
         lastSymbol = null;
         lastSource = null;
-        return closeRecord(length);
-    }
-
-    /** {@link #appendRecord} for a packed tick, which leaves out the names when they are the tick before's. */
-    private long appendPackedTick(final TickEvent event, final byte[] symbol, final byte[] source) {
-        final Bytes<?> bytes = openRecord();
-        // Interned arrays: the same array is the same name.
-        final boolean sameNames = documentRecords > 0 && symbol == lastSymbol && source == lastSource;
-        final int length;
-        try {
-            length = writePackedTick(bytes, event, sameNames ? null : symbol, source, sameNames);
-        } catch (final RuntimeException | Error e) {
-            abortDocument();
-            throw e;
-        }
-        lastSymbol = symbol;
-        lastSource = source;
         return closeRecord(length);
     }
 
@@ -282,7 +279,10 @@ public final class TickJournal implements AutoCloseable {
         return TickRecordDescriptor.length(symbol.length, sourceLength);
     }
 
-    /** Writes a format-2 tick ({@link TickRecordDescriptor}): its zero fields and, if {@code sameNames}, names left out. */
+    /**
+     * Writes a packed tick (format 2, {@link TickRecordDescriptor}): without its zero fields, and without its names
+     * when {@code sameNames}.
+     */
     private static int writePackedTick(
             final Bytes<?> bytes,
             final TickEvent event,
